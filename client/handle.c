@@ -1,0 +1,259 @@
+/* The per-process handle table: a handle value is (fd << 2) | 3. */
+#include "config-build.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client/libzx.h"
+
+#define CHUNK_BITS 10
+#define CHUNK_SIZE (1u << CHUNK_BITS)
+#define N_CHUNKS 4096			/* 4M fds */
+
+static _Atomic(struct zxh *) chunks[N_CHUNKS];
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+void libzx_rpc_atfork_child(void);
+
+static void
+atfork_child(void)
+{
+	/* Handles are per process: the child closes what it inherited,
+	 * so its copies answer ZX_ERR_BAD_HANDLE. */
+	for (size_t c = 0; c < N_CHUNKS; c++) {
+		struct zxh *ch = atomic_load(&chunks[c]);
+
+		if (ch == NULL)
+			continue;
+		for (size_t i = 0; i < CHUNK_SIZE; i++) {
+			struct zxh *e = &ch[i];
+
+			pthread_mutex_init(&e->lock, NULL);
+			atomic_store(&e->waiters, 0);
+			if (!atomic_load(&e->live))
+				continue;
+			atomic_store(&e->live, 0);
+			close((int)((c << CHUNK_BITS) | i));
+			if (e->sigword != NULL)
+				munmap((void *)e->sigword, 4096);
+			e->sigword = NULL;
+			if (e->priv_free != NULL)
+				e->priv_free(e->priv);
+			e->priv = NULL;
+			e->priv_free = NULL;
+		}
+	}
+	libzx_rpc_atfork_child();
+}
+
+static void
+register_atfork(void)
+{
+	pthread_atfork(NULL, NULL, atfork_child);
+}
+
+static struct zxh *
+slot(int fd, bool create)
+{
+	size_t c = (size_t)fd >> CHUNK_BITS;
+	struct zxh *ch, *expect = NULL;
+
+	if (fd < 0 || c >= N_CHUNKS)
+		return NULL;
+	ch = atomic_load(&chunks[c]);
+	if (ch != NULL || !create)
+		return ch ? &ch[fd & (CHUNK_SIZE - 1)] : NULL;
+	ch = calloc(CHUNK_SIZE, sizeof(*ch));
+	if (ch == NULL)
+		return NULL;
+	for (size_t i = 0; i < CHUNK_SIZE; i++)
+		pthread_mutex_init(&ch[i].lock, NULL);
+	if (!atomic_compare_exchange_strong(&chunks[c], &expect, ch)) {
+		free(ch);
+		ch = expect;
+	}
+	return &ch[fd & (CHUNK_SIZE - 1)];
+}
+
+struct zxh *
+zxh_get(zx_handle_t h, int *ret_fd)
+{
+	struct zxh *e;
+	int fd;
+
+	if ((h & ZX_HANDLE_FIXED_BITS_MASK) != ZX_HANDLE_FIXED_BITS_MASK ||
+	    (h >> 2) > INT_MAX)
+		return NULL;
+	fd = (int)(h >> 2);
+	e = slot(fd, false);
+	if (e == NULL || !atomic_load(&e->live))
+		return NULL;
+	if (ret_fd != NULL)
+		*ret_fd = fd;
+	return e;
+}
+
+zx_handle_t
+zxh_install(int fd, const Zxd__HandleDesc *d)
+{
+	struct zxh *e;
+
+	pthread_once(&atfork_once, register_atfork);
+	e = slot(fd, true);
+	if (e == NULL || (uint64_t)fd > (UINT32_MAX >> 2)) {
+		close(fd);
+		return ZX_HANDLE_INVALID;
+	}
+	e->type = d->type;
+	e->rights = d->rights;
+	e->koid = d->koid;
+	e->sigword = NULL;
+	e->priv = NULL;
+	e->priv_free = NULL;
+	atomic_store(&e->waiters, 0);
+	atomic_fetch_add(&e->gen, 1);
+	atomic_store(&e->live, 1);
+	return ((zx_handle_t)fd << 2) | ZX_HANDLE_FIXED_BITS_MASK;
+}
+
+/* Take the entry out of service: wake and wait out any waiter, wait for
+ * the call in flight, drop per-handle state. */
+static bool
+retire(zx_handle_t h, int *ret_fd)
+{
+	struct zxh *e = zxh_get(h, ret_fd);
+	int one = 1;
+	atomic_uint *w;
+
+	if (e == NULL || !atomic_compare_exchange_strong(&e->live, &one, 0))
+		return false;
+	atomic_fetch_add(&e->gen, 1);
+	w = atomic_load(&e->sigword);
+	while (atomic_load(&e->waiters) > 0) {
+		struct timespec ts = { 0, 100000 };
+
+		if (w != NULL)
+			syscall(SYS_futex, w, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+		nanosleep(&ts, NULL);
+	}
+	pthread_mutex_lock(&e->lock);
+	if (w != NULL)
+		munmap((void *)w, 4096);
+	atomic_store(&e->sigword, NULL);
+	if (e->priv_free != NULL)
+		e->priv_free(e->priv);
+	e->priv = NULL;
+	e->priv_free = NULL;
+	pthread_mutex_unlock(&e->lock);
+	return true;
+}
+
+bool
+zxh_close(zx_handle_t h)
+{
+	int fd;
+
+	if (!retire(h, &fd))
+		return false;
+	close(fd);
+	return true;
+}
+
+bool
+zxh_forget(zx_handle_t h, int *ret_fd)
+{
+	return retire(h, ret_fd);
+}
+
+EXPORT zx_status_t
+zx_handle_close(zx_handle_t h)
+{
+	if (h == ZX_HANDLE_INVALID)
+		return ZX_OK;
+	return zxh_close(h) ? ZX_OK : ZX_ERR_BAD_HANDLE;
+}
+
+EXPORT zx_status_t
+zx_handle_close_many(const zx_handle_t *handles, size_t n)
+{
+	zx_status_t st = ZX_OK;
+
+	if (handles == NULL && n > 0)
+		return ZX_ERR_INVALID_ARGS;
+	for (size_t i = 0; i < n; i++) {
+		if (handles[i] == ZX_HANDLE_INVALID)
+			continue;
+		if (!zxh_close(handles[i]))
+			st = ZX_ERR_BAD_HANDLE;
+	}
+	return st;
+}
+
+static zx_status_t
+dup_or_replace(zx_handle_t h, zx_rights_t rights, zx_handle_t *out,
+    bool replace)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__HandleDuplicate d = ZXD__HANDLE_DUPLICATE__INIT;
+	Zxd__HandleReplace r = ZXD__HANDLE_REPLACE__INIT;
+	struct rpc_reply rep;
+	zx_handle_t nh;
+	zx_status_t st;
+
+	if (replace) {
+		r.rights = rights;
+		req.body_case = ZXD__REQUEST__BODY_HANDLE_REPLACE;
+		req.handle_replace = &r;
+	} else {
+		d.rights = rights;
+		req.body_case = ZXD__REQUEST__BODY_HANDLE_DUPLICATE;
+		req.handle_duplicate = &d;
+	}
+	st = rpc_handle(h, &req, NULL, 0, &rep);
+	if (st != ZX_OK)
+		return st;
+	/* replace consumes the source whatever the outcome; the daemon
+	 * has already closed its end. */
+	if (replace)
+		zxh_close(h);
+	st = rep.rep->status;
+	if (st == ZX_OK)
+		st = rpc_take_handles(&rep, &nh, 1);
+	rpc_reply_free(&rep);
+	if (st != ZX_OK)
+		return st;
+	if (out == NULL) {
+		zx_handle_close(nh);
+		return ZX_ERR_INVALID_ARGS;
+	}
+	*out = nh;
+	return ZX_OK;
+}
+
+EXPORT zx_status_t
+zx_handle_duplicate(zx_handle_t h, zx_rights_t rights, zx_handle_t *out)
+{
+	return dup_or_replace(h, rights, out, false);
+}
+
+EXPORT zx_status_t
+zx_handle_replace(zx_handle_t h, zx_rights_t rights, zx_handle_t *out)
+{
+	return dup_or_replace(h, rights, out, true);
+}
+
+EXPORT zx_status_t
+zx_handle_check_valid(zx_handle_t h)
+{
+	if (h == ZX_HANDLE_INVALID)
+		return ZX_ERR_INVALID_ARGS;
+	if ((h & ZX_HANDLE_FIXED_BITS_MASK) != ZX_HANDLE_FIXED_BITS_MASK)
+		return ZX_ERR_OUT_OF_RANGE;
+	return zxh_get(h, NULL) != NULL ? ZX_OK : ZX_ERR_NOT_FOUND;
+}

@@ -1,0 +1,65 @@
+/* libzx internals: the per-process handle table and the RPC layer. */
+#ifndef ZXD_CLIENT_LIBZX_H
+#define ZXD_CLIENT_LIBZX_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <zircon/syscalls.h>
+
+#include "daemon/wire.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+/* One entry per fd that is a handle of this process. */
+struct zxh {
+	atomic_int live;
+	atomic_uint gen;		/* bumped on close: waiters cancel */
+	pthread_mutex_t lock;		/* one call at a time on the socket */
+	uint32_t type;
+	zx_rights_t rights;
+	zx_koid_t koid;
+	_Atomic(atomic_uint *) sigword;	/* read-only signal page, or NULL */
+	atomic_int waiters;
+	/* Per-type state (a VMO's memfd, ...), released on close. */
+	void *priv;
+	void (*priv_free)(void *priv);
+};
+
+/* The entry for a live handle value (fd in *ret_fd), or NULL. */
+struct zxh *zxh_get(zx_handle_t h, int *ret_fd);
+/* Register a handle fd received from the daemon. */
+zx_handle_t zxh_install(int fd, const Zxd__HandleDesc *d);
+/* Mark the entry dead and close the fd (used by close and by calls that
+ * consume their handle). Returns false if it was not live. */
+bool zxh_close(zx_handle_t h);
+/* Forget the entry without closing the fd (export hands the fd out). */
+bool zxh_forget(zx_handle_t h, int *ret_fd);
+
+struct rpc_reply {
+	Zxd__Reply *rep;
+	int fds[WIRE_MAX_FDS];
+	size_t nfds;
+};
+
+/* A call on handle h's socket. Transport failures come back as
+ * statuses (a socket the daemon closed: ZX_ERR_BAD_HANDLE); otherwise
+ * ZX_OK and `out` holds the reply, whose status the caller reads.
+ * The request's fds are not taken. */
+zx_status_t rpc_handle(zx_handle_t h, Zxd__Request *req, const int *fds,
+    size_t nfds, struct rpc_reply *out);
+/* A call on the process's control connection (connected on demand). */
+zx_status_t rpc_control(Zxd__Request *req, const int *fds, size_t nfds,
+    struct rpc_reply *out);
+/* Install the reply's handles into out[0..n) (n = reply->n_handles must
+ * equal `n`). Unused fds are closed by rpc_reply_free. */
+zx_status_t rpc_take_handles(struct rpc_reply *r, zx_handle_t *out,
+    size_t n);
+void rpc_reply_free(struct rpc_reply *r);
+
+/* The one errno -> status conversion of libzx. */
+zx_status_t libzx_status_from_errno(int negative_errno);
+
+#endif

@@ -1,0 +1,351 @@
+/* zx_object_*, events, and the vDSO-style constants. */
+#include "config-build.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client/libzx.h"
+
+EXPORT uint32_t
+zx_system_get_page_size(void)
+{
+	return (uint32_t)sysconf(_SC_PAGESIZE);
+}
+
+EXPORT zx_time_t
+zx_clock_get_monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (zx_time_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+EXPORT zx_time_t
+zx_deadline_after(zx_duration_t d)
+{
+	zx_time_t now = zx_clock_get_monotonic();
+
+	if (d > 0 && now > ZX_TIME_INFINITE - d)
+		return ZX_TIME_INFINITE;
+	return now + d;
+}
+
+EXPORT zx_status_t
+zx_nanosleep(zx_time_t deadline)
+{
+	struct timespec ts;
+
+	if (deadline <= 0)
+		return ZX_OK;
+	if (deadline == ZX_TIME_INFINITE) {
+		for (;;)
+			pause();
+	}
+	ts.tv_sec = deadline / 1000000000;
+	ts.tv_nsec = deadline % 1000000000;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	    EINTR)
+		;
+	return ZX_OK;
+}
+
+EXPORT zx_status_t
+zx_object_get_info(zx_handle_t h, uint32_t topic, void *buffer,
+    size_t buffer_size, size_t *actual, size_t *avail)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__GetInfo gi = ZXD__GET_INFO__INIT;
+	struct rpc_reply rep;
+	zx_status_t st;
+
+	gi.topic = topic;
+	gi.buffer_size = buffer_size;
+	req.body_case = ZXD__REQUEST__BODY_GET_INFO;
+	req.get_info = &gi;
+	st = rpc_handle(h, &req, NULL, 0, &rep);
+	if (st != ZX_OK)
+		return st;
+	st = rep.rep->status;
+	if (rep.rep->body_case == ZXD__REPLY__BODY_GET_INFO) {
+		Zxd__GetInfoReply *r = rep.rep->get_info;
+
+		if (r->data.len > buffer_size) {
+			st = ZX_ERR_INTERNAL;
+			goto out;
+		}
+		if (r->data.len > 0) {
+			if (buffer == NULL) {
+				st = ZX_ERR_INVALID_ARGS;
+				goto out;
+			}
+			memcpy(buffer, r->data.data, r->data.len);
+		}
+		if (actual != NULL)
+			*actual = (size_t)r->actual;
+		if (avail != NULL)
+			*avail = (size_t)r->avail;
+	}
+out:
+	rpc_reply_free(&rep);
+	return st;
+}
+
+EXPORT zx_status_t
+zx_object_get_property(zx_handle_t h, uint32_t property, void *value,
+    size_t size)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__GetProperty gp = ZXD__GET_PROPERTY__INIT;
+	struct rpc_reply rep;
+	zx_status_t st;
+
+	if (value == NULL)
+		return ZX_ERR_INVALID_ARGS;
+	gp.property = property;
+	gp.size = size;
+	req.body_case = ZXD__REQUEST__BODY_GET_PROPERTY;
+	req.get_property = &gp;
+	st = rpc_handle(h, &req, NULL, 0, &rep);
+	if (st != ZX_OK)
+		return st;
+	st = rep.rep->status;
+	if (st == ZX_OK && rep.rep->body_case == ZXD__REPLY__BODY_PROPERTY) {
+		ProtobufCBinaryData v = rep.rep->property->value;
+
+		if (v.len > size)
+			st = ZX_ERR_INTERNAL;
+		else
+			memcpy(value, v.data, v.len);
+	}
+	rpc_reply_free(&rep);
+	return st;
+}
+
+EXPORT zx_status_t
+zx_object_set_property(zx_handle_t h, uint32_t property, const void *value,
+    size_t size)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__SetProperty sp = ZXD__SET_PROPERTY__INIT;
+	struct rpc_reply rep;
+	zx_status_t st;
+
+	if (value == NULL)
+		return ZX_ERR_INVALID_ARGS;
+	sp.property = property;
+	/* Nothing the daemon keeps is longer than a page. */
+	sp.value.len = size > 4096 ? 4096 : size;
+	sp.value.data = (uint8_t *)value;
+	req.body_case = ZXD__REQUEST__BODY_SET_PROPERTY;
+	req.set_property = &sp;
+	st = rpc_handle(h, &req, NULL, 0, &rep);
+	if (st != ZX_OK)
+		return st;
+	st = rep.rep->status;
+	rpc_reply_free(&rep);
+	return st;
+}
+
+static zx_status_t
+signal_common(zx_handle_t h, uint32_t clear, uint32_t set, bool peer)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__ObjectSignal s = ZXD__OBJECT_SIGNAL__INIT;
+	struct rpc_reply rep;
+	zx_status_t st;
+
+	s.clear_mask = clear;
+	s.set_mask = set;
+	if (peer) {
+		req.body_case = ZXD__REQUEST__BODY_OBJECT_SIGNAL_PEER;
+		req.object_signal_peer = &s;
+	} else {
+		req.body_case = ZXD__REQUEST__BODY_OBJECT_SIGNAL;
+		req.object_signal = &s;
+	}
+	st = rpc_handle(h, &req, NULL, 0, &rep);
+	if (st != ZX_OK)
+		return st;
+	st = rep.rep->status;
+	rpc_reply_free(&rep);
+	return st;
+}
+
+EXPORT zx_status_t
+zx_object_signal(zx_handle_t h, uint32_t clear_mask, uint32_t set_mask)
+{
+	return signal_common(h, clear_mask, set_mask, false);
+}
+
+EXPORT zx_status_t
+zx_object_signal_peer(zx_handle_t h, uint32_t clear_mask, uint32_t set_mask)
+{
+	return signal_common(h, clear_mask, set_mask, true);
+}
+
+/* Map the object's signal page into the handle's entry. */
+static zx_status_t
+sigword_of(zx_handle_t h, struct zxh *e, atomic_uint **ret)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__WaitSetup ws = ZXD__WAIT_SETUP__INIT;
+	struct rpc_reply rep;
+	atomic_uint *w, *expect = NULL;
+	zx_status_t st;
+	void *p;
+
+	w = atomic_load(&e->sigword);
+	if (w != NULL) {
+		*ret = w;
+		return ZX_OK;
+	}
+	req.body_case = ZXD__REQUEST__BODY_WAIT_SETUP;
+	req.wait_setup = &ws;
+	st = rpc_handle(h, &req, NULL, 0, &rep);
+	if (st != ZX_OK)
+		return st;
+	st = rep.rep->status;
+	if (st == ZX_OK && rep.nfds != 1)
+		st = ZX_ERR_INTERNAL;
+	if (st != ZX_OK) {
+		rpc_reply_free(&rep);
+		return st;
+	}
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, rep.fds[0], 0);
+	rpc_reply_free(&rep);
+	if (p == MAP_FAILED)
+		return ZX_ERR_NO_MEMORY;
+	if (!atomic_compare_exchange_strong(&e->sigword, &expect, p)) {
+		munmap(p, 4096);
+		p = expect;
+	}
+	*ret = p;
+	return ZX_OK;
+}
+
+EXPORT zx_status_t
+zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
+    zx_signals_t *observed)
+{
+	struct timespec ts;
+	struct zxh *e;
+	atomic_uint *w;
+	zx_status_t st;
+	unsigned gen;
+
+	e = zxh_get(h, NULL);
+	if (e == NULL)
+		return ZX_ERR_BAD_HANDLE;
+	atomic_fetch_add(&e->waiters, 1);
+	gen = atomic_load(&e->gen);
+	if (!atomic_load(&e->live)) {
+		st = ZX_ERR_BAD_HANDLE;
+		goto out;
+	}
+	st = sigword_of(h, e, &w);
+	if (st != ZX_OK)
+		goto out;
+	if (deadline > 0 && deadline != ZX_TIME_INFINITE) {
+		ts.tv_sec = deadline / 1000000000;
+		ts.tv_nsec = deadline % 1000000000;
+	}
+	for (;;) {
+		unsigned v = atomic_load(w);
+
+		if (atomic_load(&e->gen) != gen) {
+			st = ZX_ERR_CANCELED;
+			if (observed != NULL)
+				*observed = v;
+			break;
+		}
+		if (v & signals) {
+			if (observed != NULL)
+				*observed = v;
+			st = ZX_OK;
+			break;
+		}
+		if (deadline != ZX_TIME_INFINITE &&
+		    zx_clock_get_monotonic() >= deadline) {
+			if (observed != NULL)
+				*observed = v;
+			st = ZX_ERR_TIMED_OUT;
+			break;
+		}
+		/* Monotonic absolute deadline; FUTEX_WAIT_BITSET without
+		 * FUTEX_CLOCK_REALTIME uses CLOCK_MONOTONIC. */
+		syscall(SYS_futex, w, FUTEX_WAIT_BITSET, v,
+		    deadline == ZX_TIME_INFINITE ? NULL : &ts, NULL,
+		    FUTEX_BITSET_MATCH_ANY);
+	}
+out:
+	atomic_fetch_sub(&e->waiters, 1);
+	return st;
+}
+
+static zx_status_t
+create_common(Zxd__Request *req, zx_handle_t *out, size_t n)
+{
+	struct rpc_reply rep;
+	zx_status_t st;
+
+	st = rpc_control(req, NULL, 0, &rep);
+	if (st != ZX_OK)
+		return st;
+	st = rep.rep->status;
+	if (st == ZX_OK)
+		st = rpc_take_handles(&rep, out, n);
+	rpc_reply_free(&rep);
+	return st;
+}
+
+EXPORT zx_status_t
+zx_event_create(uint32_t options, zx_handle_t *out)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__EventCreate ec = ZXD__EVENT_CREATE__INIT;
+	zx_handle_t h;
+	zx_status_t st;
+
+	ec.options = options;
+	req.body_case = ZXD__REQUEST__BODY_EVENT_CREATE;
+	req.event_create = &ec;
+	st = create_common(&req, &h, 1);
+	if (st != ZX_OK)
+		return st;
+	if (out == NULL) {
+		zx_handle_close(h);
+		return ZX_ERR_INVALID_ARGS;
+	}
+	*out = h;
+	return ZX_OK;
+}
+
+EXPORT zx_status_t
+zx_eventpair_create(uint32_t options, zx_handle_t *out0, zx_handle_t *out1)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__EventpairCreate ec = ZXD__EVENTPAIR_CREATE__INIT;
+	zx_handle_t h[2];
+	zx_status_t st;
+
+	ec.options = options;
+	req.body_case = ZXD__REQUEST__BODY_EVENTPAIR_CREATE;
+	req.eventpair_create = &ec;
+	st = create_common(&req, h, 2);
+	if (st != ZX_OK)
+		return st;
+	if (out0 == NULL || out1 == NULL) {
+		zx_handle_close_many(h, 2);
+		return ZX_ERR_INVALID_ARGS;
+	}
+	*out0 = h[0];
+	*out1 = h[1];
+	return ZX_OK;
+}

@@ -1,0 +1,217 @@
+/* Request/reply over a handle's socket or the control connection. */
+#include "config-build.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <zxd/zxd.h>
+
+#include "client/libzx.h"
+
+static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
+static int ctl_fd = -1;
+static atomic_ulong next_txid = 1;
+static __thread uint8_t *rxbuf;
+
+void libzx_rpc_atfork_child(void);
+
+void
+libzx_rpc_atfork_child(void)
+{
+	pthread_mutex_init(&ctl_lock, NULL);
+	if (ctl_fd >= 0)
+		close(ctl_fd);
+	ctl_fd = -1;
+}
+
+zx_status_t
+libzx_status_from_errno(int e)
+{
+	switch (-e) {
+	case 0:
+		return ZX_OK;
+	case ENOMEM:
+		return ZX_ERR_NO_MEMORY;
+	case EMFILE:
+	case ENFILE:
+	case ENOBUFS:
+		return ZX_ERR_NO_RESOURCES;
+	case EBADF:
+	case ENOTSOCK:
+	case EPIPE:
+	case ECONNRESET:
+	case ENOTCONN:
+		return ZX_ERR_BAD_HANDLE;
+	case EACCES:
+	case EPERM:
+		return ZX_ERR_ACCESS_DENIED;
+	case EMSGSIZE:
+		return ZX_ERR_OUT_OF_RANGE;
+	default:
+		return ZX_ERR_INTERNAL;
+	}
+}
+
+void
+rpc_reply_free(struct rpc_reply *r)
+{
+	if (r->rep != NULL)
+		zxd__reply__free_unpacked(r->rep, NULL);
+	r->rep = NULL;
+	wire_close_fds(r->fds, r->nfds);
+	r->nfds = 0;
+}
+
+/* Send and wait for the matching reply on `sock`. */
+static zx_status_t
+roundtrip(int sock, Zxd__Request *req, const int *fds, size_t nfds,
+    struct rpc_reply *out)
+{
+	struct wire_msg m;
+	ssize_t n;
+	int r;
+
+	if (rxbuf == NULL) {
+		rxbuf = malloc(WIRE_MAX_MSG);
+		if (rxbuf == NULL)
+			return ZX_ERR_NO_MEMORY;
+	}
+	req->txid = atomic_fetch_add(&next_txid, 1);
+	req->nfds = (uint32_t)nfds;
+	r = wire_send(sock, &req->base, fds, nfds);
+	if (r < 0)
+		return libzx_status_from_errno(r);
+	m.buf = rxbuf;
+	n = wire_recv(sock, &m);
+	if (n == 0)
+		return ZX_ERR_BAD_HANDLE;
+	if (n < 0)
+		return libzx_status_from_errno((int)n);
+	out->rep = zxd__reply__unpack(NULL, m.len, m.buf);
+	memcpy(out->fds, m.fds, m.nfds * sizeof(int));
+	out->nfds = m.nfds;
+	if (out->rep == NULL || out->rep->txid != req->txid ||
+	    out->rep->nfds != m.nfds || out->rep->n_handles > m.nfds) {
+		rpc_reply_free(out);
+		return ZX_ERR_INTERNAL;
+	}
+	return ZX_OK;
+}
+
+zx_status_t
+rpc_handle(zx_handle_t h, Zxd__Request *req, const int *fds, size_t nfds,
+    struct rpc_reply *out)
+{
+	struct zxh *e;
+	zx_status_t st;
+	int fd;
+
+	out->rep = NULL;
+	out->nfds = 0;
+	e = zxh_get(h, &fd);
+	if (e == NULL)
+		return ZX_ERR_BAD_HANDLE;
+	pthread_mutex_lock(&e->lock);
+	if (!atomic_load(&e->live))
+		st = ZX_ERR_BAD_HANDLE;
+	else
+		st = roundtrip(fd, req, fds, nfds, out);
+	pthread_mutex_unlock(&e->lock);
+	return st;
+}
+
+static const char *
+socket_path(void)
+{
+	const char *p = getenv("ZXD_SOCKET");
+
+	return p != NULL && *p != '\0' ? p : ZXD_DEFAULT_SOCKET;
+}
+
+static zx_status_t
+ctl_connect(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__Hello hello = ZXD__HELLO__INIT;
+	struct rpc_reply rep;
+	const char *path = socket_path();
+	zx_status_t st;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return ZX_ERR_UNAVAILABLE;
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return libzx_status_from_errno(-errno);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return ZX_ERR_UNAVAILABLE;
+	}
+	hello.version = ZXD_PROTOCOL_VERSION;
+	req.body_case = ZXD__REQUEST__BODY_HELLO;
+	req.hello = &hello;
+	st = roundtrip(fd, &req, NULL, 0, &rep);
+	if (st != ZX_OK) {
+		close(fd);
+		return ZX_ERR_UNAVAILABLE;
+	}
+	st = rep.rep->status;
+	rpc_reply_free(&rep);
+	if (st != ZX_OK) {
+		close(fd);
+		return st;
+	}
+	ctl_fd = fd;
+	return ZX_OK;
+}
+
+zx_status_t
+rpc_control(Zxd__Request *req, const int *fds, size_t nfds,
+    struct rpc_reply *out)
+{
+	zx_status_t st = ZX_OK;
+
+	out->rep = NULL;
+	out->nfds = 0;
+	pthread_mutex_lock(&ctl_lock);
+	if (ctl_fd < 0)
+		st = ctl_connect();
+	if (st == ZX_OK) {
+		st = roundtrip(ctl_fd, req, fds, nfds, out);
+		if (st == ZX_ERR_BAD_HANDLE) {
+			/* The daemon went away (restarted?): reconnect once. */
+			close(ctl_fd);
+			ctl_fd = -1;
+			st = ctl_connect();
+			if (st == ZX_OK)
+				st = roundtrip(ctl_fd, req, fds, nfds, out);
+			else
+				st = ZX_ERR_UNAVAILABLE;
+		}
+	}
+	pthread_mutex_unlock(&ctl_lock);
+	return st;
+}
+
+zx_status_t
+rpc_take_handles(struct rpc_reply *r, zx_handle_t *out, size_t n)
+{
+	if (r->rep->n_handles != n || r->nfds < n)
+		return ZX_ERR_INTERNAL;
+	for (size_t i = 0; i < n; i++) {
+		out[i] = zxh_install(r->fds[i], r->rep->handles[i]);
+		r->fds[i] = -1;
+		if (out[i] == ZX_HANDLE_INVALID) {
+			for (size_t j = 0; j < i; j++)
+				zxh_close(out[j]);
+			return ZX_ERR_NO_MEMORY;
+		}
+	}
+	return ZX_OK;
+}

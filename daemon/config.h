@@ -1,0 +1,149 @@
+/*
+ * zxd.conf: the daemon's configuration file.
+ *
+ * An INI file read with libinih. Example, with the built-in defaults:
+ *
+ *	[daemon]
+ *	socket = /run/zxd/zxd.sock	; used when zxd binds the socket itself
+ *	socket_mode = 0666		; always octal, as for chmod(1)
+ *	socket_group = zxd		; group name or gid; empty: leave as is
+ *	backend = sim			; sim | pci | devmem
+ *
+ *	[policy]
+ *	root_uids = 0			; users (names or uids) that may get
+ *	root_gids =			; the root resource; likewise groups
+ *
+ *	[limits]
+ *	vmo_bytes_per_client = 16G	; 0 = unlimited
+ *	handles_per_client = 65536	; 0 = unlimited
+ *
+ *	[region NAME]			; sim backend, one per region
+ *	kind = ram			; ram | mmio
+ *	base = 0xF0000000
+ *	size = 0x1000000
+ *
+ *	[pci NAME]			; pci backend, one per exposed BAR
+ *	device = 0000:00:02.0
+ *	bar = 0
+ *
+ * Syntax: "[section]" or "[section NAME]" headers, "key = value" lines
+ * (":" works as well as "="), comments from ";" or "#" at the start of a
+ * line or from ";" after a blank. Leading blanks are ignored: there are no
+ * continuation lines. Section and key names are case-sensitive; an unknown
+ * section or key, or a key given twice, is an error.
+ *
+ * Numbers are decimal (leading zeros do not make them octal) or hex with
+ * "0x"; byte quantities (vmo_bytes_per_client, region base and size) may
+ * end in K, M, G or T (powers of 1024). Signs, blanks inside a number,
+ * trailing garbage and values out of range are errors.
+ *
+ * Lists (root_uids, root_gids) are separated by commas and/or blanks. An
+ * item that starts with a digit is a numeric id, anything else is looked up
+ * as a user or group name when the file is loaded.
+ *
+ * A file with at least one [region] section replaces the whole default
+ * physical map with its regions; one without keeps it. Likewise, any
+ * [pci] section replaces the list of PCI BARs. Region and PCI names are
+ * 1 to 31 characters of [A-Za-z0-9_.-] and unique within the file.
+ */
+#ifndef ZXD_CONFIG_H
+#define ZXD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define CONFIG_DEFAULT_SOCKET		"/run/zxd/zxd.sock"
+#define CONFIG_DEFAULT_SOCKET_MODE	0666
+#define CONFIG_DEFAULT_BACKEND		"sim"
+#define CONFIG_DEFAULT_VMO_BYTES	(UINT64_C(16) << 30)
+#define CONFIG_DEFAULT_HANDLES		65536u
+
+/* Regions are in whole pages of this size. */
+#define CONFIG_PAGE_SIZE		UINT64_C(4096)
+
+/* Longest region or PCI name, without the terminating NUL. */
+#define CONFIG_NAME_MAX			31
+
+enum config_region_kind {
+	CONFIG_REGION_RAM,
+	CONFIG_REGION_MMIO,
+};
+
+/* One region of the sim backend's physical address space: [base, base+size). */
+struct config_region {
+	char name[CONFIG_NAME_MAX + 1];
+	enum config_region_kind kind;
+	uint64_t base;
+	uint64_t size;
+};
+
+/* A PCI BAR the pci backend exposes as a physical range. */
+struct config_pci_bar {
+	char name[CONFIG_NAME_MAX + 1];
+	char device[16];		/* "dddd:bb:dd.f", lower case */
+	unsigned bar;			/* 0..5 */
+};
+
+struct config {
+	char *path;			/* file loaded, NULL for built-ins */
+
+	char *socket_path;
+	mode_t socket_mode;
+	bool socket_group_set;		/* false: leave the group as is */
+	gid_t socket_group;
+	char *backend;			/* "sim", "pci" or "devmem" */
+
+	/* Peers admitted to the root resource. */
+	uid_t *root_uids;
+	size_t n_root_uids;
+	gid_t *root_gids;
+	size_t n_root_gids;
+
+	/* Per-client limits, 0 = unlimited. */
+	uint64_t vmo_bytes_per_client;
+	uint32_t handles_per_client;
+
+	/* Sorted as in the file, never overlapping. */
+	struct config_region *regions;
+	size_t n_regions;
+	struct config_pci_bar *pci_bars;
+	size_t n_pci_bars;
+};
+
+/*
+ * Fill *ret with the built-in defaults (the values shown above, root_uids
+ * {0}, no root_gids, no PCI BARs, and API.md's sim map: RAM "ram" at
+ * [0x0, 0x4000_0000) and MMIO "mmio0" at [0xF000_0000, 0xF100_0000)).
+ * Returns 0 or -ENOMEM; *ret is untouched on failure.
+ */
+int config_init_defaults(struct config *ret);
+
+/*
+ * Parse the file at path over the configuration already in *c, which is
+ * replaced only if the whole file is valid. Every error found is written
+ * to errors (may be NULL) as "path:line: message\n", and then -EINVAL is
+ * returned. A file that cannot be opened or read gives "path: reason\n"
+ * and -errno; -ENOMEM when memory runs out.
+ */
+int config_load(struct config *c, const char *path, FILE *errors);
+
+/* Free what *c holds and zero it; *c may be zeroed or half-built. */
+void config_free(struct config *c);
+
+/* Whether name is a backend zxd knows ("sim", "pci", "devmem"). */
+bool config_backend_known(const char *name);
+
+/* "ram" or "mmio". */
+const char *config_region_kind_name(enum config_region_kind kind);
+
+/*
+ * Whether a peer gets the root resource: its uid is in root_uids, or its
+ * gid or one of its n_groups supplementary groups is in root_gids.
+ */
+bool config_admits_root(const struct config *c, uid_t uid, gid_t gid,
+			const gid_t *groups, size_t n_groups);
+
+#endif /* ZXD_CONFIG_H */

@@ -1,0 +1,73 @@
+/* The syscall layer: one table entry per request type. Handlers look
+ * handles up, check rights in Zircon's order and call objects/. */
+#ifndef ZXD_DISPATCH_H
+#define ZXD_DISPATCH_H
+
+#include "daemon/server.h"
+#include "daemon/wire.h"
+
+#define DISPATCH_MAX_OUT 8
+
+/* Return values of dispatch_packet besides 0. */
+#define DISPATCH_CLOSE	1	/* reply sent; now close this connection */
+
+/* One request in flight. */
+struct call {
+	struct conn *conn;
+	struct client *client;
+	struct handle *self;		/* the handle it came on, or NULL */
+	pid_t pid;			/* the process that sent it */
+	const Zxd__Request *req;
+	struct wire_msg *msg;		/* in fds: set an entry to -1 to keep it */
+	Zxd__Reply *rep;
+	/* New handles and extra fds for the reply (handles first). */
+	struct handle *out_handles[DISPATCH_MAX_OUT];
+	Zxd__HandleDesc out_desc[DISPATCH_MAX_OUT];
+	Zxd__HandleDesc *out_descp[DISPATCH_MAX_OUT];
+	int out_handle_fds[DISPATCH_MAX_OUT];
+	size_t n_out_handles;
+	int out_fds[DISPATCH_MAX_OUT];
+	size_t n_out_fds;
+	bool close_self;		/* close `conn` after replying */
+	/* Storage for the reply's body, and a buffer freed after sending. */
+	union {
+		Zxd__GetInfoReply get_info;
+		Zxd__PropertyReply property;
+		Zxd__StatsReply stats;
+	} body;
+	void *scratch;
+};
+
+typedef zx_status_t (*dispatch_fn)(struct call *c);
+
+enum dispatch_where {
+	ON_CONTROL = 1,
+	ON_HANDLE = 2,
+	ON_ANY = 3,
+};
+
+struct dispatch_entry {
+	Zxd__Request__BodyCase body;
+	const char *name;
+	dispatch_fn fn;
+	enum dispatch_where where;
+	int nfds;			/* fds the request carries; -1 = any */
+};
+
+/* Handle one received packet on `conn`. Returns 0, DISPATCH_CLOSE, or
+ * -EPROTO to drop the connection. */
+int dispatch_packet(struct conn *conn, struct wire_msg *m);
+
+/* Give the caller a new handle to `o` with `rights` in the reply. */
+zx_status_t dispatch_add_handle(struct call *c, struct object *o,
+    zx_rights_t rights);
+/* Attach a non-handle fd to the reply; takes the fd. */
+zx_status_t dispatch_add_fd(struct call *c, int fd);
+/* Resolve the i-th fd of the request as a handle of this caller. */
+struct handle *dispatch_arg_handle(struct call *c, size_t i);
+
+/* The tables of each family, ended by an entry with fn == NULL. */
+extern const struct dispatch_entry sys_object_calls[];
+extern const struct dispatch_entry sys_event_calls[];
+
+#endif

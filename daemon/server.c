@@ -1,0 +1,461 @@
+/* The listening socket, control connections and handle sockets. */
+#include "config-build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/dispatch.h"
+#include "daemon/log.h"
+#include "daemon/server.h"
+#include "daemon/wire.h"
+
+/* Packets handled per wakeup of one connection, so a busy client cannot
+ * starve the others. */
+#define CONN_BURST 32
+
+static struct {
+	struct event_base *base;
+	const struct config *cfg;
+	int listen_fd;
+	struct event *listen_ev;
+	struct event *backoff_ev;
+	char *bound_path;
+	struct conn *conns;
+	struct client *clients;
+	size_t nclients;
+	uint64_t next_client_id;
+	struct timespec start;
+	uint8_t *rxbuf;
+} srv = { .listen_fd = -1 };
+
+static void conn_read_cb(evutil_socket_t fd, short what, void *arg);
+
+const struct config *
+server_config(void)
+{
+	return srv.cfg;
+}
+
+struct event_base *
+server_base(void)
+{
+	return srv.base;
+}
+
+uint64_t
+server_uptime_ns(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)(now.tv_sec - srv.start.tv_sec) * 1000000000ull +
+	    (uint64_t)(now.tv_nsec - srv.start.tv_nsec);
+}
+
+size_t
+server_client_count(void)
+{
+	return srv.nclients;
+}
+
+struct client *
+server_client_first(void)
+{
+	return srv.clients;
+}
+
+static void
+client_unref(struct client *cl)
+{
+	if (cl == NULL || --cl->refcount > 0)
+		return;
+	free(cl);
+}
+
+static struct conn *
+conn_new(int fd, struct client *cl, pid_t pid)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->fd = fd;
+	c->pid = pid;
+	c->ev = event_new(srv.base, fd, EV_READ | EV_PERSIST, conn_read_cb, c);
+	if (c->ev == NULL || event_add(c->ev, NULL) < 0) {
+		if (c->ev != NULL)
+			event_free(c->ev);
+		free(c);
+		return NULL;
+	}
+	c->client = cl;
+	cl->refcount++;
+	c->next = srv.conns;
+	if (srv.conns != NULL)
+		srv.conns->prev = c;
+	srv.conns = c;
+	return c;
+}
+
+static void
+conn_close(struct conn *c)
+{
+	struct client *cl = c->client;
+
+	event_free(c->ev);
+	close(c->fd);
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		srv.conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	if (c->handle != NULL) {
+		cl->nhandles--;
+		handle_free(c->handle);
+	} else {
+		cl->connected = false;
+		if (cl->prev != NULL)
+			cl->prev->next = cl->next;
+		else
+			srv.clients = cl->next;
+		if (cl->next != NULL)
+			cl->next->prev = cl->prev;
+		srv.nclients--;
+		log_info("client %llu (pid %d uid %u %s) disconnected",
+		    (unsigned long long)cl->id, (int)cl->pid,
+		    (unsigned)cl->uid, cl->comm);
+	}
+	free(c);
+	client_unref(cl);
+}
+
+void
+server_close_handle(struct handle *h)
+{
+	if (h->conn != NULL)
+		conn_close(h->conn);
+	else
+		handle_free(h);
+}
+
+static void
+conn_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+	struct wire_msg m = { .buf = srv.rxbuf };
+
+	(void)what;
+	for (int i = 0; i < CONN_BURST; i++) {
+		ssize_t n = wire_recv(fd, &m);
+		int r;
+
+		if (n == -EAGAIN)
+			return;
+		if (n == 0) {
+			conn_close(c);
+			return;
+		}
+		if (n < 0) {
+			log_warn("client %llu (pid %d): %s on %s connection, "
+			    "dropped", (unsigned long long)c->client->id,
+			    (int)c->client->pid, n == -EPROTO ?
+			    "malformed packet" : strerror((int)-n),
+			    c->handle ? "handle" : "control");
+			conn_close(c);
+			return;
+		}
+		r = dispatch_packet(c, &m);
+		wire_msg_clear(&m);
+		if (r == DISPATCH_CLOSE) {
+			conn_close(c);
+			return;
+		}
+		if (r < 0) {
+			log_warn("client %llu (pid %d): protocol error on %s "
+			    "connection, dropped",
+			    (unsigned long long)c->client->id,
+			    (int)c->client->pid,
+			    c->handle ? "handle" : "control");
+			conn_close(c);
+			return;
+		}
+	}
+}
+
+static int
+set_passcred(int fd)
+{
+	int one = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
+		return -errno;
+	return 0;
+}
+
+static bool
+peer_admitted(int fd, const struct ucred *uc)
+{
+	gid_t groups[256];
+	socklen_t len = sizeof(groups);
+	size_t n = 0;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) == 0)
+		n = len / sizeof(gid_t);
+	return config_admits_root(srv.cfg, uc->uid, uc->gid, groups, n);
+}
+
+static void
+read_comm(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	snprintf(buf, size, "?");
+	f = fopen(path, "re");
+	if (f == NULL)
+		return;
+	if (fgets(buf, (int)size, f) != NULL)
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+static void
+backoff_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	event_add(srv.listen_ev, NULL);
+}
+
+static void
+accept_cb(evutil_socket_t lfd, short what, void *arg)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+	struct client *cl;
+	struct conn *c;
+	int fd;
+
+	(void)what;
+	(void)arg;
+	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			/* Out of descriptors: stop accepting for a second
+			 * rather than spin on a listener that stays ready. */
+			struct timeval tv = { 1, 0 };
+
+			log_warn("accept: %s; pausing new connections",
+			    strerror(errno));
+			event_del(srv.listen_ev);
+			event_add(srv.backoff_ev, &tv);
+		}
+		return;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) < 0 ||
+	    set_passcred(fd) < 0) {
+		close(fd);
+		return;
+	}
+	cl = calloc(1, sizeof(*cl));
+	if (cl == NULL) {
+		close(fd);
+		return;
+	}
+	cl->id = ++srv.next_client_id;
+	cl->pid = uc.pid;
+	cl->uid = uc.uid;
+	cl->gid = uc.gid;
+	cl->root_admitted = peer_admitted(fd, &uc);
+	read_comm(uc.pid, cl->comm, sizeof(cl->comm));
+	c = conn_new(fd, cl, uc.pid);
+	if (c == NULL) {
+		free(cl);
+		close(fd);
+		return;
+	}
+	cl->connected = true;
+	cl->next = srv.clients;
+	if (srv.clients != NULL)
+		srv.clients->prev = cl;
+	srv.clients = cl;
+	srv.nclients++;
+	log_info("client %llu (pid %d uid %u %s) connected",
+	    (unsigned long long)cl->id, (int)cl->pid, (unsigned)cl->uid,
+	    cl->comm);
+}
+
+zx_status_t
+server_attach_handle(struct client *cl, pid_t pid, struct handle *h,
+    int *ret_fd)
+{
+	const struct config *cfg = srv.cfg;
+	struct stat st;
+	struct conn *c;
+	int sv[2];
+
+	if (cfg->handles_per_client != 0 &&
+	    cl->nhandles >= cfg->handles_per_client)
+		return ZX_ERR_NO_RESOURCES;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return ZX_ERR_NO_RESOURCES;
+	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) < 0 || set_passcred(sv[0]) < 0 ||
+	    fstat(sv[1], &st) < 0 || handle_table_add(h, st.st_ino) != ZX_OK)
+		goto fail;
+	c = conn_new(sv[0], cl, pid);
+	if (c == NULL) {
+		handle_table_remove(h);
+		goto fail;
+	}
+	c->handle = h;
+	h->conn = c;
+	h->owner = cl;
+	h->owner_pid = pid;
+	cl->nhandles++;
+	*ret_fd = sv[1];
+	return ZX_OK;
+fail:
+	close(sv[0]);
+	close(sv[1]);
+	return ZX_ERR_NO_RESOURCES;
+}
+
+struct handle *
+server_handle_of_fd(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return NULL;
+	return handle_table_find(st.st_ino);
+}
+
+int
+server_init(struct event_base *base, const struct config *cfg)
+{
+	srv.base = base;
+	srv.cfg = cfg;
+	clock_gettime(CLOCK_MONOTONIC, &srv.start);
+	srv.rxbuf = malloc(WIRE_MAX_MSG);
+	if (srv.rxbuf == NULL)
+		return -ENOMEM;
+	srv.backoff_ev = evtimer_new(base, backoff_cb, NULL);
+	if (srv.backoff_ev == NULL)
+		return -ENOMEM;
+	return 0;
+}
+
+int
+server_adopt_listener(int fd)
+{
+	if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0)
+		return -errno;
+	srv.listen_fd = fd;
+	srv.listen_ev = event_new(srv.base, fd, EV_READ | EV_PERSIST,
+	    accept_cb, NULL);
+	if (srv.listen_ev == NULL || event_add(srv.listen_ev, NULL) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Whether a live daemon answers on `path`. */
+static bool
+socket_in_use(const struct sockaddr_un *sa)
+{
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	bool used;
+
+	if (fd < 0)
+		return false;
+	used = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0;
+	close(fd);
+	return used;
+}
+
+int
+server_bind(const char *path)
+{
+	const struct config *cfg = srv.cfg;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	mode_t old;
+	int fd, r;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	if (socket_in_use(&sa))
+		return -EADDRINUSE;
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* Bind under a umask that keeps the socket closed until its final
+	 * mode is set. */
+	old = umask(0177);
+	r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (r < 0 || listen(fd, 128) < 0)
+		goto fail;
+	if (cfg->socket_group_set && chown(path, (uid_t)-1, cfg->socket_group) < 0)
+		goto fail_unlink;
+	if (chmod(path, cfg->socket_mode) < 0)
+		goto fail_unlink;
+	srv.bound_path = strdup(path);
+	r = server_adopt_listener(fd);
+	if (r < 0) {
+		unlink(path);
+		close(fd);
+		return r;
+	}
+	return 0;
+fail_unlink:
+	r = -errno;
+	unlink(path);
+	close(fd);
+	return r;
+fail:
+	r = -errno;
+	close(fd);
+	return r;
+}
+
+void
+server_shutdown(void)
+{
+	/* Handle connections first: closing a control connection frees
+	 * its client once the handles' references are gone. */
+	struct conn *c = srv.conns, *next;
+
+	for (; c != NULL; c = next) {
+		next = c->next;
+		if (c->handle != NULL)
+			conn_close(c);
+	}
+	while (srv.conns != NULL)
+		conn_close(srv.conns);
+	if (srv.listen_ev != NULL)
+		event_free(srv.listen_ev);
+	if (srv.backoff_ev != NULL)
+		event_free(srv.backoff_ev);
+	if (srv.listen_fd >= 0)
+		close(srv.listen_fd);
+	if (srv.bound_path != NULL) {
+		unlink(srv.bound_path);
+		free(srv.bound_path);
+	}
+	free(srv.rxbuf);
+	srv = (typeof(srv)){ .listen_fd = -1 };
+}

@@ -1,0 +1,351 @@
+/* Calls on any handle: duplicate, replace, info, properties, signals;
+ * and the operator's stats. */
+#include "config-build.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <zircon/syscalls/object.h>
+
+#include "daemon/dispatch.h"
+#include "daemon/server.h"
+
+#ifndef ZXD_VERSION_STRING
+#define ZXD_VERSION_STRING PACKAGE_VERSION
+#endif
+
+static zx_status_t
+new_rights(zx_rights_t have, zx_rights_t want, zx_rights_t *ret)
+{
+	if (want == ZX_RIGHT_SAME_RIGHTS) {
+		*ret = have;
+		return ZX_OK;
+	}
+	if ((have & want) != want)
+		return ZX_ERR_INVALID_ARGS;
+	*ret = want;
+	return ZX_OK;
+}
+
+static zx_status_t
+handle_duplicate(struct call *c)
+{
+	zx_rights_t r;
+	zx_status_t st;
+
+	if (!(c->self->rights & ZX_RIGHT_DUPLICATE))
+		return ZX_ERR_ACCESS_DENIED;
+	st = new_rights(c->self->rights, c->req->handle_duplicate->rights, &r);
+	if (st != ZX_OK)
+		return st;
+	return dispatch_add_handle(c, c->self->obj, r);
+}
+
+static zx_status_t
+handle_replace(struct call *c)
+{
+	zx_rights_t r;
+	zx_status_t st;
+
+	/* The source goes away whatever happens. */
+	c->close_self = true;
+	st = new_rights(c->self->rights, c->req->handle_replace->rights, &r);
+	if (st != ZX_OK)
+		return st;
+	return dispatch_add_handle(c, c->self->obj, r);
+}
+
+/* Copy one fixed-size record with Zircon's short-buffer rule. */
+static zx_status_t
+info_single(struct call *c, const void *rec, size_t size)
+{
+	Zxd__GetInfoReply *r = &c->body.get_info;
+	uint64_t bufsize = c->req->get_info->buffer_size;
+
+	zxd__get_info_reply__init(r);
+	c->rep->body_case = ZXD__REPLY__BODY_GET_INFO;
+	c->rep->get_info = r;
+	r->avail = 1;
+	if (bufsize < size) {
+		r->actual = 0;
+		return ZX_ERR_BUFFER_TOO_SMALL;
+	}
+	c->scratch = malloc(size);
+	if (c->scratch == NULL)
+		return ZX_ERR_NO_MEMORY;
+	memcpy(c->scratch, rec, size);
+	r->data.data = c->scratch;
+	r->data.len = size;
+	r->actual = 1;
+	return ZX_OK;
+}
+
+static zx_status_t
+get_info(struct call *c)
+{
+	struct handle *h = c->self;
+	struct object *o = h->obj;
+	uint32_t topic = c->req->get_info->topic;
+	uint64_t bufsize = c->req->get_info->buffer_size;
+
+	switch (topic) {
+	case ZX_INFO_HANDLE_VALID:
+		return ZX_OK;
+	case ZX_INFO_HANDLE_BASIC: {
+		zx_info_handle_basic_t rec = {
+			.koid = o->koid,
+			.rights = h->rights,
+			.type = o->ops->type,
+			.related_koid = o->peer ? o->peer->koid : 0,
+		};
+		return info_single(c, &rec, sizeof(rec));
+	}
+	case ZX_INFO_HANDLE_COUNT: {
+		zx_info_handle_count_t rec = { .handle_count = o->handle_count };
+
+		if (!(h->rights & ZX_RIGHT_INSPECT))
+			return ZX_ERR_ACCESS_DENIED;
+		return info_single(c, &rec, sizeof(rec));
+	}
+	default:
+		break;
+	}
+	if (o->ops->get_info != NULL) {
+		Zxd__GetInfoReply *r = &c->body.get_info;
+		size_t actual = 0, avail = 0, recsize = 0;
+		size_t cap = bufsize > 1 << 20 ? 1 << 20 : (size_t)bufsize;
+		zx_status_t st;
+
+		c->scratch = calloc(1, cap ? cap : 1);
+		if (c->scratch == NULL)
+			return ZX_ERR_NO_MEMORY;
+		st = o->ops->get_info(o, topic, h->rights, c->scratch, cap,
+		    &actual, &avail, &recsize);
+		if (st != ZX_OK && st != ZX_ERR_BUFFER_TOO_SMALL)
+			return st;
+		zxd__get_info_reply__init(r);
+		c->rep->body_case = ZXD__REPLY__BODY_GET_INFO;
+		c->rep->get_info = r;
+		r->actual = actual;
+		r->avail = avail;
+		r->data.data = c->scratch;
+		r->data.len = st == ZX_OK ? actual * recsize : 0;
+		return st;
+	}
+	return ZX_ERR_NOT_SUPPORTED;
+}
+
+static zx_status_t
+get_property(struct call *c)
+{
+	struct object *o = c->self->obj;
+	uint32_t prop = c->req->get_property->property;
+	uint64_t size = c->req->get_property->size;
+	Zxd__PropertyReply *r = &c->body.property;
+	zx_status_t st;
+
+	if (!(c->self->rights & ZX_RIGHT_GET_PROPERTY))
+		return ZX_ERR_ACCESS_DENIED;
+	zxd__property_reply__init(r);
+	switch (prop) {
+	case ZX_PROP_NAME:
+		if (size < ZX_MAX_NAME_LEN)
+			return ZX_ERR_BUFFER_TOO_SMALL;
+		c->scratch = calloc(1, ZX_MAX_NAME_LEN);
+		if (c->scratch == NULL)
+			return ZX_ERR_NO_MEMORY;
+		if (o->ops->has_name)
+			memcpy(c->scratch, o->name, ZX_MAX_NAME_LEN - 1);
+		r->value.data = c->scratch;
+		r->value.len = ZX_MAX_NAME_LEN;
+		break;
+	case ZX_PROP_VMO_CONTENT_SIZE:
+		if (size < sizeof(uint64_t))
+			return ZX_ERR_BUFFER_TOO_SMALL;
+		if (o->ops->get_property == NULL)
+			return ZX_ERR_WRONG_TYPE;
+		/* fall through */
+	default:
+		if (o->ops->get_property == NULL)
+			return ZX_ERR_NOT_SUPPORTED;
+		if (size > 4096)
+			size = 4096;
+		c->scratch = calloc(1, size ? size : 1);
+		if (c->scratch == NULL)
+			return ZX_ERR_NO_MEMORY;
+		st = o->ops->get_property(o, prop, c->scratch, size);
+		if (st != ZX_OK)
+			return st;
+		r->value.data = c->scratch;
+		r->value.len = size;
+		break;
+	}
+	c->rep->body_case = ZXD__REPLY__BODY_PROPERTY;
+	c->rep->property = r;
+	return ZX_OK;
+}
+
+static zx_status_t
+set_property(struct call *c)
+{
+	struct object *o = c->self->obj;
+	uint32_t prop = c->req->set_property->property;
+	ProtobufCBinaryData v = c->req->set_property->value;
+	char name[ZX_MAX_NAME_LEN];
+
+	if (!(c->self->rights & ZX_RIGHT_SET_PROPERTY))
+		return ZX_ERR_ACCESS_DENIED;
+	switch (prop) {
+	case ZX_PROP_NAME:
+		if (!o->ops->has_name)
+			return ZX_ERR_NOT_SUPPORTED;
+		memset(name, 0, sizeof(name));
+		memcpy(name, v.data, v.len < ZX_MAX_NAME_LEN - 1 ?
+		    v.len : ZX_MAX_NAME_LEN - 1);
+		if (o->ops->set_name != NULL)
+			o->ops->set_name(o, name);
+		else
+			memcpy(o->name, name, sizeof(name));
+		return ZX_OK;
+	case ZX_PROP_VMO_CONTENT_SIZE:
+		if (v.len < sizeof(uint64_t))
+			return ZX_ERR_BUFFER_TOO_SMALL;
+		if (o->ops->set_property == NULL)
+			return ZX_ERR_WRONG_TYPE;
+		/* fall through */
+	default:
+		if (o->ops->set_property == NULL)
+			return ZX_ERR_NOT_SUPPORTED;
+		return o->ops->set_property(o, prop, v.data, v.len);
+	}
+}
+
+static zx_status_t
+check_mask(const struct object *o, uint32_t clear, uint32_t set)
+{
+	zx_signals_t allowed = ZX_USER_SIGNAL_ALL | o->ops->signal_extra;
+
+	if ((clear | set) & ~allowed)
+		return ZX_ERR_INVALID_ARGS;
+	return ZX_OK;
+}
+
+static zx_status_t
+object_signal_self(struct call *c)
+{
+	struct object *o = c->self->obj;
+	const Zxd__ObjectSignal *s = c->req->object_signal;
+	zx_status_t st;
+
+	if (!(c->self->rights & ZX_RIGHT_SIGNAL))
+		return ZX_ERR_ACCESS_DENIED;
+	if (!o->ops->waitable)
+		return ZX_ERR_NOT_SUPPORTED;
+	st = check_mask(o, s->clear_mask, s->set_mask);
+	if (st != ZX_OK)
+		return st;
+	object_signal(o, s->clear_mask, s->set_mask);
+	return ZX_OK;
+}
+
+static zx_status_t
+object_signal_peer(struct call *c)
+{
+	struct object *o = c->self->obj;
+	const Zxd__ObjectSignal *s = c->req->object_signal_peer;
+	zx_status_t st;
+
+	if (!(c->self->rights & ZX_RIGHT_SIGNAL_PEER))
+		return ZX_ERR_ACCESS_DENIED;
+	if (!o->ops->peered)
+		return ZX_ERR_NOT_SUPPORTED;
+	st = check_mask(o, s->clear_mask, s->set_mask);
+	if (st != ZX_OK)
+		return st;
+	if (o->peer == NULL)
+		return ZX_ERR_PEER_CLOSED;
+	object_signal(o->peer, s->clear_mask, s->set_mask);
+	return ZX_OK;
+}
+
+static zx_status_t
+wait_setup(struct call *c)
+{
+	struct object *o = c->self->obj;
+	zx_status_t st;
+	int fd;
+
+	if (!(c->self->rights & ZX_RIGHT_WAIT))
+		return ZX_ERR_ACCESS_DENIED;
+	if (!o->ops->waitable)
+		return ZX_ERR_NOT_SUPPORTED;
+	st = object_sigpage_fd(o, &fd);
+	if (st != ZX_OK)
+		return st;
+	return dispatch_add_fd(c, fd);
+}
+
+static const zx_obj_type_t stat_types[] = {
+	ZX_OBJ_TYPE_VMO, ZX_OBJ_TYPE_CHANNEL, ZX_OBJ_TYPE_EVENT,
+	ZX_OBJ_TYPE_RESOURCE, ZX_OBJ_TYPE_EVENTPAIR, ZX_OBJ_TYPE_IOMMU,
+	ZX_OBJ_TYPE_BTI, ZX_OBJ_TYPE_PMT, ZX_OBJ_TYPE_IOB,
+};
+#define N_STAT_TYPES (sizeof(stat_types) / sizeof(stat_types[0]))
+
+static zx_status_t
+stats(struct call *c)
+{
+	Zxd__StatsReply *r = &c->body.stats;
+	struct {
+		Zxd__TypeCount tc[N_STAT_TYPES];
+		Zxd__TypeCount *tcp[N_STAT_TYPES];
+	} *s;
+	uint64_t mem = 0;
+
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return ZX_ERR_NO_MEMORY;
+	c->scratch = s;
+	zxd__stats_reply__init(r);
+	r->version = (char *)PACKAGE_VERSION;
+	r->uptime_ns = server_uptime_ns();
+	r->clients = server_client_count();
+	r->handles = handle_count();
+	r->objects = object_count();
+	for (size_t i = 0; i < N_STAT_TYPES; i++) {
+		zxd__type_count__init(&s->tc[i]);
+		s->tc[i].type = stat_types[i];
+		s->tc[i].count = object_count_by_type(stat_types[i]);
+		s->tcp[i] = &s->tc[i];
+	}
+	r->n_objects_by_type = N_STAT_TYPES;
+	r->objects_by_type = s->tcp;
+	for (struct object *o = object_first(); o != NULL; o = object_next(o))
+		if (o->ops->memory_bytes != NULL)
+			mem += o->ops->memory_bytes(o);
+	r->memory_bytes = mem;
+	c->rep->body_case = ZXD__REPLY__BODY_STATS;
+	c->rep->stats = r;
+	return ZX_OK;
+}
+
+const struct dispatch_entry sys_object_calls[] = {
+	{ ZXD__REQUEST__BODY_HANDLE_DUPLICATE, "handle_duplicate",
+	    handle_duplicate, ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_HANDLE_REPLACE, "handle_replace",
+	    handle_replace, ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_GET_INFO, "object_get_info", get_info,
+	    ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_GET_PROPERTY, "object_get_property",
+	    get_property, ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_SET_PROPERTY, "object_set_property",
+	    set_property, ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_OBJECT_SIGNAL, "object_signal",
+	    object_signal_self, ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_OBJECT_SIGNAL_PEER, "object_signal_peer",
+	    object_signal_peer, ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_WAIT_SETUP, "wait_setup", wait_setup,
+	    ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_STATS, "stats", stats, ON_CONTROL, 0 },
+	{ 0 },
+};

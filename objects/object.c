@@ -1,0 +1,178 @@
+/* Koids, refcounts, signals and the shared signal page. */
+#include "config-build.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "backends/anon.h"
+#include "objects/object.h"
+
+#define SIGPAGE_SIZE 4096
+
+static zx_koid_t next_koid = ZX_KOID_FIRST;
+static struct object *all_objects;
+static size_t n_objects;
+static size_t n_by_type[64];
+
+zx_koid_t
+object_new_koid(void)
+{
+	return next_koid++;
+}
+
+void
+object_init(struct object *o, const struct object_ops *ops)
+{
+	o->ops = ops;
+	o->koid = object_new_koid();
+	o->refcount = 1;
+	o->handle_count = 0;
+	o->signals = 0;
+	o->peer = NULL;
+	memset(o->name, 0, sizeof(o->name));
+	o->sigpage_fd = -1;
+	o->sigword = NULL;
+	o->prev = NULL;
+	o->next = all_objects;
+	if (all_objects != NULL)
+		all_objects->prev = o;
+	all_objects = o;
+	n_objects++;
+	if (ops->type < 64)
+		n_by_type[ops->type]++;
+}
+
+struct object *
+object_ref(struct object *o)
+{
+	o->refcount++;
+	return o;
+}
+
+void
+object_unref(struct object *o)
+{
+	if (o == NULL || --o->refcount > 0)
+		return;
+	if (o->peer != NULL)
+		o->peer->peer = NULL;
+	if (o->prev != NULL)
+		o->prev->next = o->next;
+	else
+		all_objects = o->next;
+	if (o->next != NULL)
+		o->next->prev = o->prev;
+	n_objects--;
+	if (o->ops->type < 64)
+		n_by_type[o->ops->type]--;
+	if (o->sigword != NULL)
+		munmap((void *)o->sigword, SIGPAGE_SIZE);
+	if (o->sigpage_fd >= 0)
+		close(o->sigpage_fd);
+	if (o->ops->destroy != NULL)
+		o->ops->destroy(o);
+	else
+		free(o);
+}
+
+void
+object_handle_added(struct object *o)
+{
+	o->handle_count++;
+}
+
+void
+object_handle_removed(struct object *o)
+{
+	if (--o->handle_count == 0 && o->ops->on_zero_handles != NULL)
+		o->ops->on_zero_handles(o);
+}
+
+void
+object_pair(struct object *a, struct object *b)
+{
+	a->peer = b;
+	b->peer = a;
+}
+
+void
+object_unpair(struct object *o, zx_signals_t peer_closed)
+{
+	struct object *p = o->peer;
+
+	if (p == NULL)
+		return;
+	p->peer = NULL;
+	o->peer = NULL;
+	object_signal(p, 0, peer_closed);
+}
+
+void
+object_signal(struct object *o, zx_signals_t clear, zx_signals_t set)
+{
+	zx_signals_t old = o->signals;
+
+	o->signals = (old & ~clear) | set;
+	if (o->signals == old || o->sigword == NULL)
+		return;
+	__atomic_store_n(o->sigword, o->signals, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, o->sigword, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+zx_status_t
+object_sigpage_fd(struct object *o, int *ret_fd)
+{
+	int fd, r;
+	void *p;
+
+	if (o->sigword == NULL) {
+		r = anon_memfd_new("zxd-signals", SIGPAGE_SIZE, &fd);
+		if (r < 0)
+			return ZX_ERR_NO_MEMORY;
+		p = mmap(NULL, SIGPAGE_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED || anon_seal_mode(fd) < 0) {
+			if (p != MAP_FAILED)
+				munmap(p, SIGPAGE_SIZE);
+			close(fd);
+			return ZX_ERR_NO_MEMORY;
+		}
+		o->sigpage_fd = fd;
+		o->sigword = p;
+		__atomic_store_n(o->sigword, o->signals, __ATOMIC_SEQ_CST);
+	}
+	if (anon_reopen(o->sigpage_fd, false, &fd) < 0)
+		return ZX_ERR_NO_RESOURCES;
+	*ret_fd = fd;
+	return ZX_OK;
+}
+
+struct object *
+object_first(void)
+{
+	return all_objects;
+}
+
+struct object *
+object_next(struct object *o)
+{
+	return o->next;
+}
+
+size_t
+object_count(void)
+{
+	return n_objects;
+}
+
+size_t
+object_count_by_type(zx_obj_type_t type)
+{
+	return type < 64 ? n_by_type[type] : 0;
+}

@@ -1,0 +1,94 @@
+/* Kernel objects in miniature: koids, refcounts, signals, peers.
+ * Nothing here knows about sockets or the event loop. */
+#ifndef ZXD_OBJECTS_OBJECT_H
+#define ZXD_OBJECTS_OBJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <zircon/types.h>
+#include <zircon/errors.h>
+#include <zircon/rights.h>
+
+struct object;
+
+struct object_ops {
+	zx_obj_type_t type;
+	const char *name;		/* "event", "vmo", ... */
+	zx_rights_t default_rights;
+	bool waitable;
+	bool has_name;			/* ZX_PROP_NAME get/set */
+	bool peered;			/* has a peer (signal_peer) */
+	/* Bits beyond ZX_USER_SIGNAL_ALL that zx_object_signal may touch. */
+	zx_signals_t signal_extra;
+	/* The last handle went away (the object may live on: mappings,
+	 * pins, children). */
+	void (*on_zero_handles)(struct object *o);
+	/* Refcount reached zero: free the type's part; object_unref frees
+	 * the struct itself afterwards. */
+	void (*destroy)(struct object *o);
+	/* Fill the record for a type-specific info topic. NOT_SUPPORTED
+	 * when the topic is not this type's. */
+	zx_status_t (*get_info)(struct object *o, uint32_t topic,
+	    zx_rights_t rights, void *buf, size_t buf_size, size_t *actual,
+	    size_t *avail, size_t *record_size);
+	/* Properties other than ZX_PROP_NAME; NULL = none (a
+	 * type-specific property such as VMO_CONTENT_SIZE then gives
+	 * WRONG_TYPE). */
+	zx_status_t (*get_property)(struct object *o, uint32_t prop,
+	    void *buf, size_t size);
+	zx_status_t (*set_property)(struct object *o, uint32_t prop,
+	    const void *buf, size_t size);
+	/* Naming hook (IOBs name their regions); NULL = copy to o->name. */
+	void (*set_name)(struct object *o, const char *name);
+	/* Memory this object holds, for accounting and zxctl. */
+	uint64_t (*memory_bytes)(const struct object *o);
+};
+
+struct object {
+	const struct object_ops *ops;
+	zx_koid_t koid;
+	unsigned refcount;
+	unsigned handle_count;
+	zx_signals_t signals;
+	struct object *peer;		/* peered objects; not a reference */
+	char name[ZX_MAX_NAME_LEN];
+	int sigpage_fd;			/* -1 until a waiter asks */
+	_Atomic uint32_t *sigword;	/* mapped sigpage, or NULL */
+	struct object *prev, *next;	/* all live objects */
+};
+
+/* Initialise `o` (embedded at the start of a type's struct) with one
+ * reference; assigns the next koid. */
+void object_init(struct object *o, const struct object_ops *ops);
+struct object *object_ref(struct object *o);
+void object_unref(struct object *o);
+
+void object_handle_added(struct object *o);
+void object_handle_removed(struct object *o);
+
+/* Peer two objects (eventpairs, channels, IOB endpoints). */
+void object_pair(struct object *a, struct object *b);
+/* Break the pair and assert `peer_closed` on the survivor. */
+void object_unpair(struct object *o, zx_signals_t peer_closed);
+
+/* Change the signal state; wakes futex waiters on the signal page. */
+void object_signal(struct object *o, zx_signals_t clear, zx_signals_t set);
+
+/* A read-only fd of the object's signal page (created on first use):
+ * its first 32-bit word is the signal state. The caller owns the fd. */
+zx_status_t object_sigpage_fd(struct object *o, int *ret_fd);
+
+/* A new koid (shared with other koid users such as IOB regions). */
+zx_koid_t object_new_koid(void);
+
+/* Walk all live objects. */
+struct object *object_first(void);
+struct object *object_next(struct object *o);
+
+/* Live counts. */
+size_t object_count(void);
+size_t object_count_by_type(zx_obj_type_t type);
+
+#endif

@@ -1,0 +1,165 @@
+#include "config-build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/wire.h"
+#include "tests/lib/zxdtest.h"
+
+static bool
+can_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return ok;
+}
+
+int
+zxdtest_start(struct zxdtest_daemon *d, const char *const *extra)
+{
+	const char *bin = getenv("ZXD_BIN");
+	const char *argv[32];
+	size_t n = 0;
+
+	if (bin == NULL)
+		bin = "./zxd";
+	snprintf(d->dir, sizeof(d->dir), "/tmp/zxdtest.XXXXXX");
+	if (mkdtemp(d->dir) == NULL)
+		return -errno;
+	chmod(d->dir, 0755);
+	snprintf(d->socket, sizeof(d->socket), "%s/zxd.sock", d->dir);
+	snprintf(d->log, sizeof(d->log), "%s/zxd.log", d->dir);
+	argv[n++] = bin;
+	argv[n++] = "--socket";
+	argv[n++] = d->socket;
+	for (; extra != NULL && *extra != NULL && n < 30; extra++)
+		argv[n++] = *extra;
+	argv[n] = NULL;
+	d->pid = fork();
+	if (d->pid < 0)
+		return -errno;
+	if (d->pid == 0) {
+		int fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd >= 0)
+			dup2(fd, 2);
+		unsetenv("NOTIFY_SOCKET");
+		unsetenv("LISTEN_FDS");
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	for (int i = 0; i < 500; i++) {
+		int st;
+
+		if (can_connect(d->socket)) {
+			setenv("ZXD_SOCKET", d->socket, 1);
+			return 0;
+		}
+		if (waitpid(d->pid, &st, WNOHANG) == d->pid)
+			return -ECHILD;
+		usleep(10000);
+	}
+	kill(d->pid, SIGKILL);
+	waitpid(d->pid, NULL, 0);
+	return -ETIMEDOUT;
+}
+
+int
+zxdtest_stop(struct zxdtest_daemon *d)
+{
+	char cmd[128];
+	int st;
+
+	kill(d->pid, SIGTERM);
+	if (waitpid(d->pid, &st, 0) < 0)
+		return -1;
+	if (getenv("ZXDTEST_KEEP") == NULL) {
+		unlink(d->log);
+		rmdir(d->dir);
+	} else {
+		snprintf(cmd, sizeof(cmd), "cat %s >&2", d->log);
+		(void)!system(cmd);
+	}
+	if (!WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+int
+zxdtest_stats(const char *path, struct zxdtest_stats *s)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__Hello hello = ZXD__HELLO__INIT;
+	Zxd__Stats st = ZXD__STATS__INIT;
+	struct wire_msg m = { 0 };
+	Zxd__Reply *rep;
+	int fd, r = -EPROTO;
+
+	m.buf = malloc(WIRE_MAX_MSG);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		r = -errno;
+		goto out;
+	}
+	hello.version = ZXD_PROTOCOL_VERSION;
+	req.body_case = ZXD__REQUEST__BODY_HELLO;
+	req.hello = &hello;
+	req.txid = 1;
+	if (wire_send(fd, &req.base, NULL, 0) < 0 || wire_recv(fd, &m) <= 0)
+		goto out;
+	req.body_case = ZXD__REQUEST__BODY_STATS;
+	req.stats = &st;
+	req.txid = 2;
+	if (wire_send(fd, &req.base, NULL, 0) < 0 || wire_recv(fd, &m) <= 0)
+		goto out;
+	rep = zxd__reply__unpack(NULL, m.len, m.buf);
+	if (rep != NULL && rep->body_case == ZXD__REPLY__BODY_STATS) {
+		/* Our own stats connection counts as a client. */
+		s->clients = rep->stats->clients - 1;
+		s->handles = rep->stats->handles;
+		s->objects = rep->stats->objects;
+		r = 0;
+	}
+	if (rep != NULL)
+		zxd__reply__free_unpacked(rep, NULL);
+out:
+	close(fd);
+	free(m.buf);
+	return r;
+}
+
+int
+zxdtest_run_as_nobody(int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 ||
+		    setuid(65534) < 0)
+			_exit(126);
+		_exit(fn(arg));
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}

@@ -1,0 +1,34 @@
+/* Helpers for tests and benchmarks that need a real zxd. */
+#ifndef ZXD_TESTS_ZXDTEST_H
+#define ZXD_TESTS_ZXDTEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct zxdtest_daemon {
+	pid_t pid;
+	char dir[64];
+	char socket[128];
+	char log[128];
+};
+
+/* Start `$ZXD_BIN --socket DIR/zxd.sock [extra args]` with its stderr in
+ * DIR/zxd.log, wait until it accepts connections, and point this
+ * process's libzx at it (ZXD_SOCKET). Returns 0 or -errno. */
+int zxdtest_start(struct zxdtest_daemon *d, const char *const *extra_args);
+/* SIGTERM it, wait, remove the folder. Returns its exit status (0 for a
+ * clean exit), or -1 if it died of a signal. */
+int zxdtest_stop(struct zxdtest_daemon *d);
+
+/* The daemon's live counts, through a raw Stats request. */
+struct zxdtest_stats {
+	uint64_t clients, handles, objects;
+};
+int zxdtest_stats(const char *socket, struct zxdtest_stats *s);
+
+/* Fork, drop to uid/gid 65534 in the child, run fn there; returns the
+ * child's exit status (fn's return value), or -1. */
+int zxdtest_run_as_nobody(int (*fn)(void *), void *arg);
+
+#endif
