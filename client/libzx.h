@@ -58,6 +58,9 @@ zx_status_t rpc_control(Zxd__Request *req, const int *fds, size_t nfds,
 zx_status_t rpc_take_handles(struct rpc_reply *r, zx_handle_t *out,
     size_t n);
 void rpc_reply_free(struct rpc_reply *r);
+/* A control-connection call whose reply carries exactly n new handles,
+ * installed into out[0..n) on success. */
+zx_status_t rpc_create(Zxd__Request *req, zx_handle_t *out, size_t n);
 
 /* The one errno -> status conversion of libzx. */
 zx_status_t libzx_status_from_errno(int negative_errno);

@@ -289,8 +289,8 @@ out:
 	return st;
 }
 
-static zx_status_t
-create_common(Zxd__Request *req, zx_handle_t *out, size_t n)
+zx_status_t
+rpc_create(Zxd__Request *req, zx_handle_t *out, size_t n)
 {
 	struct rpc_reply rep;
 	zx_status_t st;
@@ -316,7 +316,7 @@ zx_event_create(uint32_t options, zx_handle_t *out)
 	ec.options = options;
 	req.body_case = ZXD__REQUEST__BODY_EVENT_CREATE;
 	req.event_create = &ec;
-	st = create_common(&req, &h, 1);
+	st = rpc_create(&req, &h, 1);
 	if (st != ZX_OK)
 		return st;
 	if (out == NULL) {
@@ -338,7 +338,7 @@ zx_eventpair_create(uint32_t options, zx_handle_t *out0, zx_handle_t *out1)
 	ec.options = options;
 	req.body_case = ZXD__REQUEST__BODY_EVENTPAIR_CREATE;
 	req.eventpair_create = &ec;
-	st = create_common(&req, h, 2);
+	st = rpc_create(&req, h, 2);
 	if (st != ZX_OK)
 		return st;
 	if (out0 == NULL || out1 == NULL) {

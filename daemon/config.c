@@ -93,8 +93,8 @@ struct parser {
 	struct config_pci_bar pci;	/* the [pci] being read */
 	bool seen_region;
 	bool seen_pci;
-	unsigned *region_lines;		/* header line of each c->regions[] */
-	unsigned *pci_lines;		/* header line of each c->pci_bars[] */
+	unsigned *region_lines;		/* header line of c->regions[i] */
+	unsigned *pci_lines;		/* header line of c->pci_bars[i] */
 };
 
 struct key_entry {

@@ -4,14 +4,14 @@
  * An INI file read with libinih. Example, with the built-in defaults:
  *
  *	[daemon]
- *	socket = /run/zxd/zxd.sock	; used when zxd binds the socket itself
+ *	socket = /run/zxd/zxd.sock	; when zxd binds it itself
  *	socket_mode = 0666		; always octal, as for chmod(1)
- *	socket_group = zxd		; group name or gid; empty: leave as is
+ *	socket_group = zxd		; name or gid; empty: leave as is
  *	backend = sim			; sim | pci | devmem
  *
- *	[policy]
- *	root_uids = 0			; users (names or uids) that may get
- *	root_gids =			; the root resource; likewise groups
+ *	[policy]			; who may get the root resource:
+ *	root_uids = 0			; user names or uids
+ *	root_gids =			; group names or gids
  *
  *	[limits]
  *	vmo_bytes_per_client = 16G	; 0 = unlimited
@@ -19,12 +19,12 @@
  *
  *	[region NAME]			; sim backend, one per region
  *	kind = ram			; ram | mmio
- *	base = 0xF0000000
- *	size = 0x1000000
+ *	base = 0xF0000000		; page aligned (4096)
+ *	size = 0x1000000		; page aligned, not 0
  *
- *	[pci NAME]			; pci backend, one per exposed BAR
- *	device = 0000:00:02.0
- *	bar = 0
+ *	[pci NAME]			; pci backend, one per BAR
+ *	device = 0000:00:02.0		; DDDD:BB:DD.F or BB:DD.F
+ *	bar = 0				; 0 to 5
  *
  * Syntax: "[section]" or "[section NAME]" headers, "key = value" lines
  * (":" works as well as "="), comments from ";" or "#" at the start of a
@@ -45,6 +45,9 @@
  * physical map with its regions; one without keeps it. Likewise, any
  * [pci] section replaces the list of PCI BARs. Region and PCI names are
  * 1 to 31 characters of [A-Za-z0-9_.-] and unique within the file.
+ * Regions must not overlap; no two [pci] sections may name the same BAR.
+ * backend = pci needs at least one [pci] section. The PCI domain may have
+ * 4 to 7 hex digits (VMD domains have 5).
  */
 #ifndef ZXD_CONFIG_H
 #define ZXD_CONFIG_H

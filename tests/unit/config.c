@@ -269,7 +269,7 @@ Test(config, syntax)
 		"\r\n"
 		"  [ daemon ]   ; comment\r\n"
 		"\tbackend : sim\r\n"
-		"    socket=/run/a;b ; a ';' only starts a comment after a blank\r\n"
+		"    socket=/run/a;b ; only ';' after a blank is a comment\r\n"
 		"  socket_mode = 0600\r\n");
 	cr_assert_str_eq(c.socket_path, "/run/a;b");
 	cr_assert_eq(c.socket_mode, 0600);
@@ -279,7 +279,8 @@ Test(config, syntax)
 	assert_errors("[daemon] x\n", "F:1: unexpected text after ']'\n");
 	assert_errors("[daemon]\nsocket\n",
 		      "F:2: expected '[section]' or 'key = value'\n");
-	assert_errors("socket = /x\n", "F:1: 'socket' is outside any section\n");
+	assert_errors("socket = /x\n",
+		      "F:1: 'socket' is outside any section\n");
 	assert_errors("[daemon]\n= /x\n", "F:2: missing key before '='\n");
 	assert_errors("[daemon]\nsocket =\n", "F:2: socket: missing value\n");
 	assert_errors("[daemon]\nbackend = sim\n[limits]\n[daemon]\n"
@@ -314,13 +315,15 @@ Test(config, long_lines)
 		 198 - 10, line);
 	assert_errors(text,
 		      "F:2: socket: path longer than 107 characters\n"
-		      "F:3: backend: unknown backend 'x' (sim, pci or devmem)\n");
+		      "F:3: backend: unknown backend 'x' (sim, pci or"
+		      " devmem)\n");
 	snprintf(text, sizeof(text), "[daemon]\nsocket = /%.*s\nbackend = x\n",
 		 198 - 9, line);
 	assert_errors(text,
 		      "F:2: line too long (over 198 characters without"
 		      " comments)\n"
-		      "F:3: backend: unknown backend 'x' (sim, pci or devmem)\n");
+		      "F:3: backend: unknown backend 'x' (sim, pci or"
+		      " devmem)\n");
 
 	/* Comments do not count, however long. */
 	snprintf(text, sizeof(text),
