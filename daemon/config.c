@@ -1042,6 +1042,7 @@ parser_read_line(char *str, int num, void *stream)
 
 	if (p->fatal || num < 2)
 		return NULL;
+	errno = 0;
 	n = getline(&p->line, &p->line_size, p->in);
 	if (n < 0) {
 		if (ferror(p->in))

@@ -1,7 +1,8 @@
 /*
  * zxd.conf: the daemon's configuration file.
  *
- * An INI file read with libinih. Example, with the built-in defaults:
+ * An INI file read with libinih. An example; [daemon] (but socket_group),
+ * [policy] and [limits] show the built-in defaults:
  *
  *	[daemon]
  *	socket = /run/zxd/zxd.sock	; when zxd binds it itself
@@ -36,6 +37,8 @@
  * "0x"; byte quantities (vmo_bytes_per_client, region base and size) may
  * end in K, M, G or T (powers of 1024). Signs, blanks inside a number,
  * trailing garbage and values out of range are errors.
+ *
+ * socket is an absolute path of at most 107 bytes (sun_path's limit).
  *
  * Lists (root_uids, root_gids) are separated by commas and/or blanks. An
  * item that starts with a digit is a numeric id, anything else is looked up
@@ -75,7 +78,7 @@ enum config_region_kind {
 	CONFIG_REGION_MMIO,
 };
 
-/* One region of the sim backend's physical address space: [base, base+size). */
+/* A region of the sim backend's physical address space: [base, base+size). */
 struct config_region {
 	char name[CONFIG_NAME_MAX + 1];
 	enum config_region_kind kind;
@@ -109,7 +112,7 @@ struct config {
 	uint64_t vmo_bytes_per_client;
 	uint32_t handles_per_client;
 
-	/* Sorted as in the file, never overlapping. */
+	/* In file order; regions never overlap. */
 	struct config_region *regions;
 	size_t n_regions;
 	struct config_pci_bar *pci_bars;
@@ -127,9 +130,12 @@ int config_init_defaults(struct config *ret);
 /*
  * Parse the file at path over the configuration already in *c, which is
  * replaced only if the whole file is valid. Every error found is written
- * to errors (may be NULL) as "path:line: message\n", and then -EINVAL is
- * returned. A file that cannot be opened or read gives "path: reason\n"
- * and -errno; -ENOMEM when memory runs out.
+ * to errors (may be NULL), in line order, as "path:line: message\n", and
+ * then -EINVAL is returned. A file that cannot be opened or read gives
+ * "path: reason\n" and -errno; -ENOMEM when memory runs out. path may be
+ * c->path, to load the same file again. A key line may hold 198
+ * characters, not counting comments and outer blanks (inih's line
+ * buffer); comments may be longer.
  */
 int config_load(struct config *c, const char *path, FILE *errors);
 

@@ -9,7 +9,7 @@
 struct zxdtest_daemon {
 	pid_t pid;
 	char dir[64];
-	char socket[128];
+	char socket[100];
 	char log[128];
 };
 

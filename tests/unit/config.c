@@ -3,8 +3,7 @@
  *
  * Most tests write their file to a temporary one, so the expected errors
  * sit next to the text; "F" stands for its path in them. Two files come
- * from tests/data ($ZXD_TEST_DATA, else $srcdir/tests/data as automake
- * exports it, else tests/data).
+ * from tests/data, found as data_path() says.
  */
 #include "config-build.h"
 
@@ -129,17 +128,20 @@ errors_of(const char *text)
 		free(errors_);						\
 	} while (0)
 
+/* $ZXD_TEST_DATA, else tests/data under $ZXD_TOP_SRCDIR or $srcdir. */
 static char *
 data_path(const char *name)
 {
 	const char *dir = getenv("ZXD_TEST_DATA");
-	const char *srcdir = getenv("srcdir");
+	const char *top = getenv("ZXD_TOP_SRCDIR");
 	char path[PATH_MAX];
 
+	if (!top || !*top)
+		top = getenv("srcdir");
 	if (dir && *dir)
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
-	else if (srcdir && *srcdir)
-		snprintf(path, sizeof(path), "%s/tests/data/%s", srcdir, name);
+	else if (top && *top)
+		snprintf(path, sizeof(path), "%s/tests/data/%s", top, name);
 	else
 		snprintf(path, sizeof(path), "tests/data/%s", name);
 	return strdup(path);
@@ -218,6 +220,11 @@ Test(config, full_file)
 	cr_assert_str_eq(c.pci_bars[0].name, "gpu");
 	cr_assert_str_eq(c.pci_bars[0].device, "0000:01:00.0");
 	cr_assert_eq(c.pci_bars[0].bar, 2);
+
+	/* Loading c.path again, as a reload would. */
+	cr_assert_eq(config_load(&c, c.path, stderr), 0);
+	cr_assert_str_eq(c.path, path);
+	cr_assert_eq(c.n_regions, 2);
 
 	free(l.errors);
 	free(path);
