@@ -207,6 +207,43 @@ Test(root_resource, refused_after_dropping_root, .init = setup)
 	cr_assert_eq(WEXITSTATUS(st), 0);
 }
 
+static int
+setuid_like(void *arg)
+{
+	zx_handle_t h;
+
+	(void)arg;
+	/* As a set-user-ID-root program run by nobody: effective uid 0,
+	 * real uid 65534, before the first call. */
+	if (setresuid(65534, 0, 0) < 0)
+		return 1;
+	if (zxd_get_root_resource(&h) != ZX_ERR_ACCESS_DENIED)
+		return 2;
+	return 0;
+}
+
+Test(root_resource, refused_to_setuid_program, .init = setup)
+{
+	pid_t pid = fork();
+	int st;
+
+	cr_assert_geq(pid, 0);
+	if (pid == 0)
+		_exit(setuid_like(NULL));
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st));
+	cr_assert_eq(WEXITSTATUS(st), 0);
+}
+
+Test(root_resource, no_daemon, .init = setup)
+{
+	zx_handle_t h = ZX_HANDLE_INVALID;
+
+	setenv("ZXD_SOCKET", "/nonexistent/zxd.sock", 1);
+	cr_assert_eq(zxd_get_root_resource(&h), ZX_ERR_UNAVAILABLE);
+	cr_assert_eq(h, ZX_HANDLE_INVALID);
+}
+
 /* A config file in the daemon's folder. */
 static void
 write_conf(const char *path, const char *text)
@@ -434,6 +471,43 @@ Test(root_resource, smuggled_fd_is_no_handle, .init = setup)
 	cr_assert_eq(info_of(root).kind, ROOT);
 	close(sv[0]);
 	close(sv[1]);
+	zx_handle_close(root);
+}
+
+Test(root_resource, handle_limit, .init = setup)
+{
+	struct own o;
+	zx_handle_t root, a, b, out = ZX_HANDLE_INVALID;
+
+	own_start(&o, "[limits]\nhandles_per_client = 3\n");
+	root = get_root();
+	a = create_ok(root, MMIO, mmio_base(1), page);
+	b = create_ok(root, MMIO | EXCL, mmio_base(2), page);
+	cr_assert_eq(zxd_get_root_resource(&out), ZX_ERR_NO_RESOURCES);
+	cr_assert_eq(out, ZX_HANDLE_INVALID);
+	cr_assert_eq(create(root, MMIO | EXCL, mmio_base(3), page, &out),
+	    ZX_ERR_NO_RESOURCES);
+	cr_assert_eq(create(a, MMIO, mmio_base(1), page, &out),
+	    ZX_ERR_NO_RESOURCES);
+	/* The resource made for the refused handle is gone again. */
+	zx_handle_close(a);
+	a = create_ok(root, MMIO | EXCL, mmio_base(3), page);
+	zx_handle_close(a);
+	zx_handle_close(b);
+	zx_handle_close(root);
+	own_stop(&o);
+}
+
+Test(root_resource, daemon_gone, .init = setup)
+{
+	struct own o;
+	zx_handle_t root, out;
+
+	own_start(&o, NULL);
+	root = get_root();
+	cr_assert_eq(zxdtest_stop(&o.d), 0);
+	cr_assert_eq(create(root, MMIO, mmio_base(1), page, &out),
+	    ZX_ERR_BAD_HANDLE);
 	zx_handle_close(root);
 }
 
