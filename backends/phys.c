@@ -355,7 +355,7 @@ phys_client_fd(const struct phys_range *range, bool writable,
     const struct phys_peer *peer, int *ret_fd)
 {
 	const struct region *r = (const struct region *)range->region;
-	int fd, e;
+	int fd = -1, e;
 
 	if (r->pub.kind == PHYS_RAM)
 		return ZX_ERR_ACCESS_DENIED;

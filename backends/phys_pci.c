@@ -41,7 +41,7 @@ read_bar(const struct config_pci_bar *b, struct bar *ret, char *err,
     size_t err_size)
 {
 	char rel[128], path[4096], *line = NULL;
-	unsigned long long start, end, flags;
+	unsigned long long start = 0, end = 0, flags = 0;
 	size_t cap = 0;
 	unsigned n = 0;
 	bool found = false;
@@ -112,7 +112,7 @@ add_bar(const struct config_pci_bar *b, char *err, size_t err_size)
 	};
 	char rel[128], path[4096];
 	struct stat st;
-	struct bar bar;
+	struct bar bar = { 0 };
 	int fd, r;
 
 	r = read_bar(b, &bar, err, err_size);

@@ -46,7 +46,7 @@ phys_sim_init(const struct config *cfg, char *err, size_t err_size)
 			.reopen = PHYS_REOPEN_MEMFD,
 			.owns_fd = true,
 		};
-		int fd, r;
+		int fd = -1, r;
 
 		r = region_memfd(cr, &fd);
 		if (r < 0) {
