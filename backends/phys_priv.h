@@ -17,9 +17,9 @@ enum phys_reopen {
 struct phys_region_spec {
 	struct phys_region region;
 	enum phys_reopen reopen;
-	const char *path;		/* PHYS_REOPEN_PATH */
-	bool owns_fd;			/* phys_shutdown closes region.fd */
-	bool peer_needs_rawio;		/* the fd reaches beyond the region */
+	const char *path;	/* PHYS_REOPEN_PATH */
+	bool owns_fd;		/* phys_shutdown closes region.fd */
+	bool peer_needs_rawio;	/* the fd reaches beyond the region */
 };
 
 /* Add a region to the map; on success the map owns region.fd if

@@ -14,6 +14,8 @@
  * must agree: a process that dropped root after connecting, or a setuid
  * program run by someone the policy does not admit, is refused.
  */
+static uint64_t last_refused;
+
 static bool
 admitted(const struct call *c)
 {
@@ -35,9 +37,13 @@ call_get_root_resource(struct call *c)
 	zx_status_t st;
 
 	if (!admitted(c)) {
-		log_notice("root resource refused to pid %d (%s), uid %u gid "
-		    "%u: not admitted by the policy", (int)c->pid,
+		/* One notice per process in a row, so that a client asking
+		 * in a loop does not flood the journal. */
+		log_msg(c->client->id == last_refused ? 7 : 5,
+		    "root resource refused to pid %d (%s), uid %u gid %u: "
+		    "not admitted by the policy", (int)c->pid,
 		    c->client->comm, (unsigned)cr->uid, (unsigned)cr->gid);
+		last_refused = c->client->id;
 		return ZX_ERR_ACCESS_DENIED;
 	}
 	st = resource_root(&o);

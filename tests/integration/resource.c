@@ -342,8 +342,10 @@ nobody_pid(void *arg)
 	int fd = *(int *)arg;
 	pid_t pid = getpid();
 
-	if (zxd_get_root_resource(&h) != ZX_ERR_ACCESS_DENIED)
-		return 1;
+	/* Asking again and again gets one notice. */
+	for (int i = 0; i < 5; i++)
+		if (zxd_get_root_resource(&h) != ZX_ERR_ACCESS_DENIED)
+			return 1;
 	return write(fd, &pid, sizeof(pid)) == sizeof(pid) ? 0 : 2;
 }
 
@@ -351,7 +353,7 @@ Test(root_resource, refusal_is_logged, .init = setup)
 {
 	char want[128], line[512];
 	struct own o;
-	bool found = false;
+	int found = 0;
 	int p[2];
 	pid_t pid;
 	FILE *f;
@@ -370,9 +372,10 @@ Test(root_resource, refusal_is_logged, .init = setup)
 	while (fgets(line, sizeof(line), f) != NULL)
 		if (strncmp(line, want, strlen(want)) == 0 &&
 		    strstr(line, "uid 65534") != NULL)
-			found = true;
+			found++;
 	fclose(f);
-	cr_assert(found, "no '%s... uid 65534' line in the log", want);
+	cr_assert_eq(found, 1, "%d '%s... uid 65534' lines in the log", found,
+	    want);
 	own_stop(&o);
 }
 

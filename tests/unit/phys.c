@@ -610,15 +610,18 @@ Test(pci, bad_resource_file_refused)
 	put_file(DEV "resource",
 	    "0x00000000fe000000 0x00000000fe7fffff 0x000000000014220c\n"
 	    "garbage\n", 0);
-	pci_refused("0000:01:00.0", 1, -EINVAL, "no well-formed line for BAR 1");
-	pci_refused("0000:01:00.0", 5, -EINVAL, "no well-formed line for BAR 5");
+	pci_refused("0000:01:00.0", 1, -EINVAL,
+	    "no well-formed line for BAR 1");
+	pci_refused("0000:01:00.0", 5, -EINVAL,
+	    "no well-formed line for BAR 5");
 }
 
 Test(pci, wrong_size_file_refused)
 {
 	fake_device();
 	put_file(DEV "resource2", NULL, 4096);
-	pci_refused("0000:01:00.0", 2, -EINVAL, "is not a 0x4000-byte BAR file");
+	pci_refused("0000:01:00.0", 2, -EINVAL,
+	    "is not a 0x4000-byte BAR file");
 }
 
 Test(pci, bar_over_ram_refused)
