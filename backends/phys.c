@@ -20,6 +20,7 @@ struct region {
 	struct phys_region pub;		/* first: phys_client_fd casts */
 	enum phys_reopen reopen;
 	char *path;
+	int share_fd;
 	bool owns_fd;
 	bool peer_needs_rawio;
 };
@@ -79,6 +80,7 @@ phys_add_region(const struct phys_region_spec *s)
 	r->pub = s->region;
 	r->reopen = s->reopen;
 	r->path = path;
+	r->share_fd = s->reopen == PHYS_REOPEN_MEMFD ? s->share_fd : -1;
 	r->owns_fd = s->owns_fd;
 	r->peer_needs_rawio = s->peer_needs_rawio;
 	return 0;
@@ -244,6 +246,8 @@ phys_shutdown(void)
 	for (size_t i = 0; i < map.n_regions; i++) {
 		if (map.regions[i].owns_fd && map.regions[i].pub.fd >= 0)
 			close(map.regions[i].pub.fd);
+		if (map.regions[i].share_fd >= 0)
+			close(map.regions[i].share_fd);
 		free(map.regions[i].path);
 	}
 	free(map.regions);
@@ -366,15 +370,14 @@ phys_client_fd(const struct phys_range *range, bool writable,
 		return ZX_ERR_ACCESS_DENIED;
 	switch (r->reopen) {
 	case PHYS_REOPEN_MEMFD:
-		e = anon_reopen(r->pub.fd, writable, &fd);
+		e = anon_reopen(writable ? r->share_fd : r->pub.fd, writable,
+		    &fd);
 		if (e < 0)
 			return status_of(e);
 		break;
 	case PHYS_REOPEN_PATH:
-		if (writable)
-			fd = fcntl(r->pub.fd, F_DUPFD_CLOEXEC, 0);
-		else
-			fd = open(r->path, O_RDONLY | O_SYNC | O_CLOEXEC);
+		fd = open(r->path, (writable ? O_RDWR : O_RDONLY) | O_SYNC |
+		    O_CLOEXEC);
 		if (fd < 0)
 			return status_of(-errno);
 		break;

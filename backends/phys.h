@@ -134,9 +134,11 @@ zx_status_t phys_lookup(uint64_t paddr, uint64_t size,
 
 /*
  * A new CLOEXEC fd for a client to map r (at r->fd_offset), read-write or
- * read-only. A read-only fd is a fresh O_RDONLY open file description of
- * a file the client cannot reopen for writing. It reaches r->region and
- * nothing else, except on devmem (see above). The caller owns the fd.
+ * read-only. It never shares an open file description with the daemon's
+ * region->fd (status flags such as O_APPEND live there); a read-only one
+ * is a fresh O_RDONLY description of a file the client cannot reopen for
+ * writing. It reaches r->region and nothing else, except on devmem (see
+ * above). The caller owns the fd.
  *   ZX_ERR_ACCESS_DENIED  RAM; or devmem and the peer is not uid 0 with
  *                         CAP_SYS_RAWIO in effect;
  *   ZX_ERR_NOT_SUPPORTED  the region is not served (no fd);

@@ -10,14 +10,22 @@
 /* How phys_client_fd makes a client's fd for a region. */
 enum phys_reopen {
 	PHYS_REOPEN_NONE,	/* not served */
-	PHYS_REOPEN_MEMFD,	/* anon_reopen() of a 0400 memfd */
-	PHYS_REOPEN_PATH,	/* dup for read-write, open(path) read-only */
+	PHYS_REOPEN_MEMFD,	/* a 0400 memfd: dup of share_fd read-write,
+				 * /proc/self/fd reopen read-only */
+	PHYS_REOPEN_PATH,	/* open(path) afresh */
 };
 
+/*
+ * Clients never share the daemon's own open file description (region.fd):
+ * file status flags such as O_APPEND belong to the description, and a
+ * client could set them under the daemon.
+ */
 struct phys_region_spec {
 	struct phys_region region;
 	enum phys_reopen reopen;
 	const char *path;	/* PHYS_REOPEN_PATH */
+	int share_fd;		/* PHYS_REOPEN_MEMFD: the read-write
+				 * description clients get dups of; taken */
 	bool owns_fd;		/* phys_shutdown closes region.fd */
 	bool peer_needs_rawio;	/* the fd reaches beyond the region */
 };

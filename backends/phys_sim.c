@@ -16,24 +16,32 @@
  * mappers (they would fault) or grow it; nobody may lift that later. */
 #define REGION_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
 
+/* The daemon's fd and a second read-write description for clients, both
+ * opened before the inode turns 0400 (after which no one gets write
+ * access by reopening). */
 static int
-region_memfd(const struct config_region *cr, int *ret_fd)
+region_memfd(const struct config_region *cr, int *ret_fd, int *ret_share)
 {
-	char name[64];
-	int fd, r;
+	char name[64], path[64];
+	int fd, share = -1, r = 0;
 
 	snprintf(name, sizeof(name), "zxd-phys:%s", cr->name);
 	r = anon_memfd_new(name, cr->size, &fd);
 	if (r < 0)
 		return r;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (fcntl(fd, F_ADD_SEALS, REGION_SEALS) < 0 ||
+	    (share = open(path, O_RDWR | O_CLOEXEC)) < 0 ||
 	    (r = anon_seal_mode(fd)) < 0) {
 		if (r == 0)
 			r = -errno;
+		if (share >= 0)
+			close(share);
 		close(fd);
 		return r;
 	}
 	*ret_fd = fd;
+	*ret_share = share;
 	return 0;
 }
 
@@ -46,9 +54,9 @@ phys_sim_init(const struct config *cfg, char *err, size_t err_size)
 			.reopen = PHYS_REOPEN_MEMFD,
 			.owns_fd = true,
 		};
-		int fd = -1, r;
+		int fd = -1, share = -1, r;
 
-		r = region_memfd(cr, &fd);
+		r = region_memfd(cr, &fd, &share);
 		if (r < 0) {
 			phys_errf(err, err_size,
 			    "region %s: cannot create its %" PRIu64
@@ -65,8 +73,10 @@ phys_sim_init(const struct config *cfg, char *err, size_t err_size)
 		snprintf(s.region.source, sizeof(s.region.source), "memfd");
 		s.region.fd = fd;
 		s.region.fd_offset = 0;
+		s.share_fd = share;
 		r = phys_add_region(&s);
 		if (r < 0) {
+			close(share);
 			close(fd);
 			phys_errf(err, err_size, "out of memory");
 			return r;

@@ -327,6 +327,10 @@ Test(sim, client_fd_shares_bytes)
 	/* A client cannot resize the region under the others. */
 	cr_assert_eq(ftruncate(fa, 0), -1);
 	cr_assert_eq(ftruncate(fa, 64 * MIB), -1);
+	/* Nor change the daemon's file status flags. */
+	cr_assert_eq(fcntl(fa, F_SETFL, O_APPEND | O_NONBLOCK), 0);
+	cr_assert_eq(fcntl(a.region->fd, F_GETFL) & (O_APPEND | O_NONBLOCK),
+	    0);
 	munmap(pa, PAGE);
 	munmap(pb, 2 * PAGE);
 	close(fa);
@@ -400,7 +404,8 @@ Test(sim, lifecycle)
 	cr_assert_eq(phys_region_count(), 0);
 	phys_shutdown();
 	cr_assert_eq(init_with(NULL, NULL), 0);
-	cr_assert_eq(open_fds(), fds + 2);
+	/* Per region: the daemon's fd and the one clients get dups of. */
+	cr_assert_eq(open_fds(), fds + 4);
 	cr_assert_eq(init_with(NULL, NULL), -EALREADY);
 	cr_assert_not_null(strstr(err, "already started"));
 	phys_shutdown();
@@ -531,6 +536,10 @@ Test(pci, client_fd)
 	cr_assert_eq((fcntl(fd, F_GETFL) & O_ACCMODE), O_RDWR);
 	cr_assert(fcntl(fd, F_GETFL) & O_SYNC);
 	cr_assert_eq(pwrite(fd, "bar2", 4, (off_t)r.fd_offset), 4);
+	/* Its own description: flags set on it stay there. */
+	cr_assert_eq(fcntl(fd, F_SETFL, O_APPEND | O_NONBLOCK), 0);
+	cr_assert_eq(fcntl(r.region->fd, F_GETFL) & (O_APPEND | O_NONBLOCK),
+	    0);
 	/* It lands in the BAR's file. */
 	snprintf(path, sizeof(path), "%s/" DEV "resource2", tmpdir);
 	ro = open(path, O_RDONLY);
