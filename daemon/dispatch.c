@@ -15,6 +15,7 @@
 static const struct dispatch_entry *const families[] = {
 	sys_object_calls,
 	sys_event_calls,
+	sys_resource_calls,
 };
 
 static const struct dispatch_entry *by_body[MAX_BODY];

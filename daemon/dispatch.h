@@ -69,5 +69,6 @@ struct handle *dispatch_arg_handle(struct call *c, size_t i);
 /* The tables of each family, ended by an entry with fn == NULL. */
 extern const struct dispatch_entry sys_object_calls[];
 extern const struct dispatch_entry sys_event_calls[];
+extern const struct dispatch_entry sys_resource_calls[];
 
 #endif

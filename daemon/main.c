@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +15,11 @@
 #include <event2/event.h>
 #include <systemd/sd-daemon.h>
 
+#include "backends/phys.h"
 #include "daemon/config.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
+#include "objects/resource.h"
 
 #define DEFAULT_SOCKET "/run/zxd/zxd.sock"
 
@@ -90,6 +93,7 @@ main(int argc, char **argv)
 	};
 	const char *socket_opt = NULL, *config_path = NULL, *backend = NULL;
 	const char *check = NULL;
+	char errbuf[512];
 	struct event *ev_term, *ev_int, *ev_wd = NULL;
 	struct event_base *base;
 	struct config cfg;
@@ -158,11 +162,23 @@ main(int argc, char **argv)
 		log_err("out of memory");
 		return 1;
 	}
-	if (strcmp(cfg.backend, "sim") != 0) {
-		log_err("backend '%s' is not available in this build",
+	if (!config_backend_known(cfg.backend)) {
+		log_err("unknown backend '%s' (sim, pci or devmem)",
 		    cfg.backend);
 		config_free(&cfg);
 		return 1;
+	}
+	if (phys_init(&cfg, errbuf, sizeof(errbuf)) < 0) {
+		log_err("backend %s: %s", cfg.backend, errbuf);
+		config_free(&cfg);
+		return 1;
+	}
+	for (size_t i = 0; i < phys_region_count(); i++) {
+		const struct phys_region *pr = phys_region_at(i);
+
+		log_info("physical region %s: %s [%#" PRIx64 ", %#" PRIx64
+		    ") from %s", pr->name, pr->kind == PHYS_RAM ? "ram" :
+		    "mmio", pr->base, pr->base + pr->size, pr->source);
 	}
 
 	signal(SIGPIPE, SIG_IGN);
@@ -223,6 +239,8 @@ main(int argc, char **argv)
 
 	sd_notify(0, "STOPPING=1");
 	server_shutdown();
+	resource_shutdown();
+	phys_shutdown();
 	event_free(ev_term);
 	event_free(ev_int);
 	if (ev_wd != NULL)

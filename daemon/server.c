@@ -148,6 +148,34 @@ server_close_handle(struct handle *h)
 		handle_free(h);
 }
 
+/* Whether the client end of a handle's socket is gone, with nothing
+ * left to read. */
+static bool
+conn_at_eof(const struct conn *c)
+{
+	char b;
+
+	return recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+size_t
+server_settle_closes(const struct conn *keep)
+{
+	struct conn *c;
+	size_t n = 0;
+
+	/* Closing a handle may release others: start over after each. */
+again:
+	for (c = srv.conns; c != NULL; c = c->next) {
+		if (c != keep && c->handle != NULL && conn_at_eof(c)) {
+			conn_close(c);
+			n++;
+			goto again;
+		}
+	}
+	return n;
+}
+
 static void
 conn_read_cb(evutil_socket_t fd, short what, void *arg)
 {

@@ -62,6 +62,13 @@ struct handle *server_handle_of_fd(int fd);
  * EOF from now on. */
 void server_close_handle(struct handle *h);
 
+/* Apply the closes clients made that the event loop has not seen yet
+ * (handle sockets at EOF), leaving `keep` alone: zx_handle_close is a
+ * plain close(), but Zircon's is synchronous, so a call that finds a
+ * range still held settles them and looks again. Returns how many
+ * handles it closed. */
+size_t server_settle_closes(const struct conn *keep);
+
 size_t server_client_count(void);
 struct client *server_client_first(void);
 uint64_t server_uptime_ns(void);

@@ -21,12 +21,14 @@ static bool
 can_connect(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	size_t len = strlen(path);
+	int fd;
 	bool ok;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
+	if (len >= sizeof(sa.sun_path))
 		return false;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
+	memcpy(sa.sun_path, path, len + 1);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
 	close(fd);
 	return ok;
@@ -116,11 +118,7 @@ zxdtest_stats(const char *path, struct zxdtest_stats *s)
 
 	m.buf = malloc(WIRE_MAX_MSG);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		r = -ENAMETOOLONG;
-		goto out;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		r = -errno;
 		goto out;
