@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,7 +24,12 @@ can_connect(const char *path)
 	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	bool ok;
 
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (fd < 0 || strlen(path) >= sizeof(sa.sun_path)) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
 	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
 	close(fd);
 	return ok;
@@ -82,7 +88,7 @@ zxdtest_start(struct zxdtest_daemon *d, const char *const *extra)
 int
 zxdtest_stop(struct zxdtest_daemon *d)
 {
-	char cmd[128];
+	char cmd[sizeof(((struct zxdtest_daemon *)0)->log) + 16];
 	int st;
 
 	kill(d->pid, SIGTERM);
