@@ -545,14 +545,19 @@ ctl_connect(struct ctl *ctl)
 }
 
 /* One request whose reply must be OK with body `want`. `what` names
- * the thing asked about, for messages. */
+ * the thing asked about, for messages. Connects on first use, so bad
+ * arguments are reported without a daemon. */
 static int
 call(struct ctl *ctl, Zxd__Request *req, Zxd__Reply__BodyCase want,
     const char *what, Zxd__Reply **ret)
 {
 	Zxd__Reply *rep;
-	int r = roundtrip(ctl, req, &rep);
+	int r = EXIT_OK;
 
+	if (ctl->fd < 0)
+		r = ctl_connect(ctl);
+	if (r == EXIT_OK)
+		r = roundtrip(ctl, req, &rep);
 	if (r != EXIT_OK)
 		return r;
 	if (rep->status == ZX_ERR_NOT_FOUND)
@@ -1480,9 +1485,7 @@ main(int argc, char **argv)
 		return r;
 	}
 
-	r = ctl_connect(&ctl);
-	if (r == EXIT_OK)
-		r = cmd->run(&ctl, argv + optind + 1, nargs);
+	r = cmd->run(&ctl, argv + optind + 1, nargs);
 	if (fflush(stdout) != 0 && r == EXIT_OK) {
 		fprintf(stderr, "zxctl: writing output: %s\n",
 		    strerror(errno));

@@ -2,9 +2,11 @@
  * A zxd client for the ops tests: creates objects, prints their koids,
  * then holds them until its stdin reaches EOF (or a line is read).
  *
- *	holder [-n N] [-p]
+ *	holder [-n N] [-p] [-c COMM]
  *	  -n N     create N events (default 1)
  *	  -p       also create an eventpair
+ *	  -c COMM  set the process's command name (what zxd reads from
+ *	           /proc/PID/comm) first
  *
  * Prints "event KOID" per event and "eventpair KOID KOID", then "ready",
  * one per line, flushed.
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <zircon/syscalls.h>
@@ -38,13 +41,16 @@ main(int argc, char **argv)
 	zx_handle_t h, p0, p1;
 	char buf[16];
 
-	while ((opt = getopt(argc, argv, "n:p")) != -1) {
+	while ((opt = getopt(argc, argv, "n:pc:")) != -1) {
 		switch (opt) {
 		case 'n':
 			n = strtol(optarg, NULL, 10);
 			break;
 		case 'p':
 			pair = 1;
+			break;
+		case 'c':
+			prctl(PR_SET_NAME, optarg, 0, 0, 0);
 			break;
 		default:
 			return 2;
