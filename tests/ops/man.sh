@@ -15,7 +15,8 @@ fail() {
 }
 command -v mandoc >/dev/null || fail "mandoc is not installed (Debian: mandoc)"
 
-vars=$(make -s --no-print-directory -C "$build" ops-vars MAKEFLAGS=) ||
+vars=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	make -s --no-print-directory -C "$build" ops-vars) ||
 	fail "make ops-vars"
 eval "$vars"
 [ -n "$man_pages" ] || fail "no man pages in the build"

@@ -16,7 +16,8 @@ skip() {
 	exit 77
 }
 
-vars=$(make -s --no-print-directory -C "$build" ops-vars MAKEFLAGS=) ||
+vars=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	make -s --no-print-directory -C "$build" ops-vars) ||
 	fail "make ops-vars"
 eval "$vars"
 
@@ -33,7 +34,8 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 else
 	as_user=
 fi
-$as_user make -C "$build" install DESTDIR="$root" MAKEFLAGS= \
+$as_user env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	make -C "$build" install DESTDIR="$root" \
 	>"$tmp/install.log" 2>&1 || {
 	cat "$tmp/install.log" >&2
 	fail "make install DESTDIR=... failed"
@@ -143,11 +145,13 @@ fi
 
 # --- uninstall leaves nothing; an operator's zxd.conf survives both ways ------------
 echo "# mine" >>"$root$sysconfdir/zxd.conf"
-$as_user make -C "$build" install DESTDIR="$root" MAKEFLAGS= \
+$as_user env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	make -C "$build" install DESTDIR="$root" \
 	>"$tmp/install2.log" 2>&1 || fail "second make install"
 tail -n 1 "$root$sysconfdir/zxd.conf" | grep -qx '# mine' ||
 	fail "make install replaced an edited zxd.conf"
-$as_user make -C "$build" uninstall DESTDIR="$root" MAKEFLAGS= \
+$as_user env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	make -C "$build" uninstall DESTDIR="$root" \
 	>"$tmp/uninstall.log" 2>&1 || fail "make uninstall"
 [ -f "$root$sysconfdir/zxd.conf" ] ||
 	fail "make uninstall removed an edited zxd.conf"
