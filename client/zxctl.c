@@ -73,7 +73,7 @@ struct command {
 
 static const struct command commands[];
 
-/* ---- text ---------------------------------------------------------------- */
+/* ---- text --------------------------------------------------------------- */
 
 static const char *const type_names[ZX_OBJ_TYPE_UPPER_BOUND] = {
 	[ZX_OBJ_TYPE_NONE] = "none",
@@ -244,7 +244,7 @@ human_duration(uint64_t ns)
 	    ns / 1000000u % 1000);
 }
 
-/* ---- aligned tables ------------------------------------------------------ */
+/* ---- aligned tables ----------------------------------------------------- */
 
 struct table {
 	size_t ncols;
@@ -332,7 +332,7 @@ table_print(struct table *t)
 	free(width);
 }
 
-/* ---- JSON ----------------------------------------------------------------- */
+/* ---- JSON --------------------------------------------------------------- */
 
 static json_object *
 jnew(void)
@@ -418,7 +418,7 @@ jholders(Zxd__Holder **hs, size_t n)
 	return a;
 }
 
-/* ---- errors ---------------------------------------------------------------- */
+/* ---- errors ------------------------------------------------------------- */
 
 /*
  * Report a failure: a line on stderr and, with --json, a document with
@@ -454,7 +454,7 @@ fail(const struct ctl *ctl, int code, zx_status_t status, const char *fmt,
 	return code;
 }
 
-/* ---- talking to zxd ---------------------------------------------------------- */
+/* ---- talking to zxd ----------------------------------------------------- */
 
 static const char *
 socket_path(const struct ctl *ctl)
@@ -646,7 +646,7 @@ scope_text(bool all)
 	    "objects your uid holds handles to";
 }
 
-/* ---- status ------------------------------------------------------------------- */
+/* ---- status ------------------------------------------------------------- */
 
 static int
 cmd_status(struct ctl *ctl, char **argv, int argc)
@@ -738,7 +738,7 @@ cmd_status(struct ctl *ctl, char **argv, int argc)
 	return EXIT_OK;
 }
 
-/* ---- objects ------------------------------------------------------------------- */
+/* ---- objects ------------------------------------------------------------ */
 
 static int
 cmd_objects(struct ctl *ctl, char **argv, int argc)
@@ -764,7 +764,8 @@ cmd_objects(struct ctl *ctl, char **argv, int argc)
 			goto out;
 		o = rep->objects;
 		visible_all = o->all_visible;
-		if (!append(&all, &n, (void *const *)o->objects, o->n_objects)) {
+		if (!append(&all, &n, (void *const *)o->objects,
+		    o->n_objects)) {
 			r = fail(ctl, EXIT_PROTOCOL, ZX_OK, "out of memory");
 			goto out;
 		}
@@ -821,7 +822,7 @@ out:
 	return r;
 }
 
-/* ---- handles ------------------------------------------------------------------- */
+/* ---- handles ------------------------------------------------------------ */
 
 static int
 handle_cmp(const void *a, const void *b)
@@ -883,7 +884,8 @@ cmd_handles(struct ctl *ctl, char **argv, int argc)
 			goto out;
 		h = rep->handles_list;
 		visible_all = h->all_visible;
-		if (!append(&all, &n, (void *const *)h->handles, h->n_handles)) {
+		if (!append(&all, &n, (void *const *)h->handles,
+		    h->n_handles)) {
 			r = fail(ctl, EXIT_PROTOCOL, ZX_OK, "out of memory");
 			goto out;
 		}
@@ -936,7 +938,7 @@ out:
 	return r;
 }
 
-/* ---- iob ------------------------------------------------------------------------ */
+/* ---- iob ---------------------------------------------------------------- */
 
 /* One endpoint's access nibble: map read/write, mediated read/write. */
 static char *
@@ -1074,7 +1076,7 @@ cmd_iob(struct ctl *ctl, char **argv, int argc)
 	return EXIT_OK;
 }
 
-/* ---- phys ----------------------------------------------------------------------- */
+/* ---- phys --------------------------------------------------------------- */
 
 static int
 cmd_phys(struct ctl *ctl, char **argv, int argc)
@@ -1205,7 +1207,7 @@ out:
 	return r;
 }
 
-/* ---- bti ------------------------------------------------------------------------ */
+/* ---- bti ---------------------------------------------------------------- */
 
 static char *
 perms_text(uint32_t perms)
@@ -1332,7 +1334,7 @@ out:
 	return r;
 }
 
-/* ---- the commands ---------------------------------------------------------------- */
+/* ---- the commands ------------------------------------------------------- */
 
 static const struct command commands[] = {
 	{ "status", "", 0, 0,

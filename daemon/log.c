@@ -24,14 +24,9 @@ int log_max_priority = 6;
 
 static enum { JOURNAL_UNKNOWN, JOURNAL_NO, JOURNAL_YES } journal;
 
-void
-log_reset(void)
-{
-	journal = JOURNAL_UNKNOWN;
-}
-
 /* systemd sets JOURNAL_STREAM=DEV:INO for a service whose stderr is a
- * journal stream; a stderr redirected elsewhere no longer matches. */
+ * journal stream; a stderr redirected elsewhere no longer matches.
+ * Checked once: stderr does not change while zxd runs. */
 static bool
 stderr_is_journal(void)
 {

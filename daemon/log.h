@@ -50,7 +50,4 @@ struct log_ctx {
 void log_ctx_msg(int priority, const struct log_ctx *ctx, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
 
-/* Re-read JOURNAL_STREAM (done once on first use; for tests). */
-void log_reset(void);
-
 #endif

@@ -39,7 +39,7 @@
 /* Every right: the operator reads info as the kernel would. */
 #define OPERATOR_RIGHTS	((zx_rights_t)~ZX_RIGHT_SAME_RIGHTS)
 
-/* ---- extension points ------------------------------------------------ */
+/* ---- extension points --------------------------------------------------- */
 
 /* A pinned range of a BTI, as `zxctl bti` shows it. */
 struct detail_pin {
@@ -94,7 +94,7 @@ detail_bti_pins(struct object *bti, size_t skip, struct detail_pin *out,
 	return 0;
 }
 
-/* ---- what the asker may see ------------------------------------------ */
+/* ---- what the asker may see --------------------------------------------- */
 
 struct seen {
 	struct handle *h;
@@ -238,7 +238,7 @@ view_holder_count(const struct view *v, const struct object *o)
 	return n;
 }
 
-/* ---- building replies -------------------------------------------------- */
+/* ---- building replies --------------------------------------------------- */
 
 /*
  * Reply messages are built in one block, freed with c->scratch after
@@ -411,7 +411,7 @@ fit_page(void **msgs, size_t n, bool full, size_t fixed,
 	return i;
 }
 
-/* ---- status ------------------------------------------------------------ */
+/* ---- status ------------------------------------------------------------- */
 
 static zx_status_t
 stats(struct call *c)
@@ -637,7 +637,7 @@ out:
 	return st;
 }
 
-/* ---- iob ------------------------------------------------------------------ */
+/* ---- iob ---------------------------------------------------------------- */
 
 /*
  * One IOB endpoint and its peer, from ZX_INFO_IOB_REGIONS as the asked
@@ -718,7 +718,7 @@ out:
 	return st;
 }
 
-/* ---- phys ------------------------------------------------------------------ */
+/* ---- phys --------------------------------------------------------------- */
 
 static const char *
 region_of(const struct config *cfg, uint64_t paddr)
@@ -822,7 +822,7 @@ out:
 	return st;
 }
 
-/* ---- bti ------------------------------------------------------------------- */
+/* ---- bti ---------------------------------------------------------------- */
 
 static bool
 is_bti(struct object *o)

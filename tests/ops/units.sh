@@ -53,6 +53,14 @@ for p in $man_pages; do
 	n=$(basename "$p")
 	[ -f "$root$mandir/man${n##*.}/$n" ] || fail "man page $n not installed"
 done
+# Nothing outside the configured folders (--prefix and the unit folders).
+find "$root" -type f | sed "s|^$root||" | while read -r f; do
+	case $f in
+	"$prefix"/* | "$systemdsystemunitdir"/* | "$sysusersdir"/* | \
+	"$tmpfilesdir"/* | "$sysconfdir"/*) ;;
+	*) echo "$f"; exit 1 ;;
+	esac
+done >"$tmp/outside" || fail "installed outside the configured folders: $(cat "$tmp/outside")"
 cmp -s "$src/etc/zxd.conf" "$root$sysconfdir/zxd.conf" ||
 	fail "the installed zxd.conf is not the sample"
 echo "ok - binaries, headers, units, snippets, zxd.conf, man pages"

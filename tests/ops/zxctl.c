@@ -241,7 +241,7 @@ holder_stop(struct holder *h)
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
-/* ---- daemons ------------------------------------------------------------- */
+/* ---- daemons ------------------------------------------------------------ */
 
 static struct zxdtest_daemon daemon_;
 
@@ -307,7 +307,7 @@ find_koid(json_object *arr, uint64_t koid)
 	return NULL;
 }
 
-/* ---- tests ----------------------------------------------------------------- */
+/* ---- tests -------------------------------------------------------------- */
 
 TestSuite(zxctl, .timeout = 60);
 
