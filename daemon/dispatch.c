@@ -3,6 +3,8 @@
 #include "config-build.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +18,7 @@ static const struct dispatch_entry *const families[] = {
 	sys_object_calls,
 	sys_event_calls,
 	sys_resource_calls,
+	sys_operator_calls,
 };
 
 static const struct dispatch_entry *by_body[MAX_BODY];
@@ -66,6 +69,22 @@ dispatch_add_fd(struct call *c, int fd)
 	}
 	c->out_fds[c->n_out_fds++] = fd;
 	return ZX_OK;
+}
+
+void
+dispatch_log_refused(const struct call *c, const char *fmt, ...)
+{
+	struct client *cl = c->client;
+	char what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	log_ctx_msg(5, LOG_CLIENT(cl, .koid = c->self ? c->self->obj->koid : 0,
+	    .request = c->entry->name), "client %llu (pid %d uid %u %s): "
+	    "%s refused: %s", (unsigned long long)cl->id, (int)c->pid,
+	    (unsigned)cl->uid, cl->comm, c->entry->name, what);
 }
 
 struct handle *
@@ -143,9 +162,11 @@ hello(struct conn *conn, Zxd__Request *req)
 		return -EPROTO;
 	rep.txid = req->txid;
 	if (req->hello->version != ZXD_PROTOCOL_VERSION) {
-		log_warn("client %llu (pid %d): protocol version %u, want %u",
-		    (unsigned long long)conn->client->id,
-		    (int)conn->client->pid, req->hello->version,
+		log_ctx_msg(4, LOG_CLIENT(conn->client, .request = "hello"),
+		    "client %llu (pid %d uid %u %s): protocol version %u, "
+		    "want %u", (unsigned long long)conn->client->id,
+		    (int)conn->client->pid, (unsigned)conn->client->uid,
+		    conn->client->comm, req->hello->version,
 		    ZXD_PROTOCOL_VERSION);
 		rep.status = ZX_ERR_PROTOCOL_NOT_SUPPORTED;
 		wire_send(conn->fd, &rep.base, NULL, 0);
@@ -190,6 +211,7 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 		goto out;
 	}
 
+	c.entry = e;
 	c.conn = conn;
 	c.client = conn->client;
 	c.self = conn->handle;

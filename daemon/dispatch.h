@@ -11,8 +11,11 @@
 /* Return values of dispatch_packet besides 0. */
 #define DISPATCH_CLOSE	1	/* reply sent; now close this connection */
 
+struct dispatch_entry;
+
 /* One request in flight. */
 struct call {
+	const struct dispatch_entry *entry;	/* its table entry */
 	struct conn *conn;
 	struct client *client;
 	struct handle *self;		/* the handle it came on, or NULL */
@@ -63,6 +66,10 @@ zx_status_t dispatch_add_handle(struct call *c, struct object *o,
     zx_rights_t rights);
 /* Attach a non-handle fd to the reply; takes the fd. */
 zx_status_t dispatch_add_fd(struct call *c, int fd);
+/* Log, at notice level with the client's journal fields, that the
+ * policy refused this request a privilege: "...: <name> refused: what". */
+void dispatch_log_refused(const struct call *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Resolve the i-th fd of the request as a handle of this caller. */
 struct handle *dispatch_arg_handle(struct call *c, size_t i);
 
@@ -70,5 +77,6 @@ struct handle *dispatch_arg_handle(struct call *c, size_t i);
 extern const struct dispatch_entry sys_object_calls[];
 extern const struct dispatch_entry sys_event_calls[];
 extern const struct dispatch_entry sys_resource_calls[];
+extern const struct dispatch_entry sys_operator_calls[];
 
 #endif

@@ -1,6 +1,10 @@
-/* Logging to stderr with sd-daemon.h priority prefixes, for journald. */
+/* Logging: stderr lines with sd-daemon.h priority prefixes, and, for
+ * messages about a client, journal fields when stderr is the journal. */
 #ifndef ZXD_LOG_H
 #define ZXD_LOG_H
+
+#include <stdint.h>
+#include <sys/types.h>
 
 #include <systemd/sd-daemon.h>
 
@@ -14,5 +18,36 @@ void log_msg(int priority, const char *fmt, ...)
 #define log_notice(...)	log_msg(5, __VA_ARGS__)
 #define log_info(...)	log_msg(6, __VA_ARGS__)
 #define log_debug(...)	log_msg(7, __VA_ARGS__)
+
+/*
+ * What a message is about. Each set member becomes a journal field:
+ *   client_id	ZXD_CLIENT_ID=	(0: not set)
+ *   pid	ZXD_CLIENT_PID= and OBJECT_PID= (0: not set; uid and comm
+ *		are only used with a pid)
+ *   uid	ZXD_CLIENT_UID=
+ *   comm	ZXD_CLIENT_COMM=	(NULL: not set)
+ *   koid	ZXD_KOID=	(0: not set)
+ *   request	ZXD_REQUEST=	(the dispatch name; NULL: not set)
+ * The message text should still say what matters: on plain stderr the
+ * fields are not printed.
+ */
+struct log_ctx {
+	uint64_t client_id;
+	pid_t pid;
+	uid_t uid;
+	const char *comm;
+	uint64_t koid;
+	const char *request;
+};
+
+/*
+ * Log with journal fields. When stderr is connected to the journal
+ * (JOURNAL_STREAM names stderr's device and inode, as systemd sets it),
+ * the message goes through sd_journal_sendv() with PRIORITY=, MESSAGE=,
+ * SYSLOG_IDENTIFIER=zxd and the fields above; otherwise, or if that
+ * fails, it is the same "<N>message" line log_msg() writes.
+ */
+void log_ctx_msg(int priority, const struct log_ctx *ctx, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
 
 #endif

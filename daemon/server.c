@@ -131,9 +131,9 @@ conn_close(struct conn *c)
 		if (cl->next != NULL)
 			cl->next->prev = cl->prev;
 		srv.nclients--;
-		log_info("client %llu (pid %d uid %u %s) disconnected",
-		    (unsigned long long)cl->id, (int)cl->pid,
-		    (unsigned)cl->uid, cl->comm);
+		log_ctx_msg(6, LOG_CLIENT(cl), "client %llu (pid %d uid %u "
+		    "%s) disconnected", (unsigned long long)cl->id,
+		    (int)cl->pid, (unsigned)cl->uid, cl->comm);
 	}
 	free(c);
 	client_unref(cl);
@@ -194,9 +194,13 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		if (n < 0) {
-			log_warn("client %llu (pid %d): %s on %s connection, "
-			    "dropped", (unsigned long long)c->client->id,
-			    (int)c->client->pid, n == -EPROTO ?
+			log_ctx_msg(4, LOG_CLIENT(c->client, .koid =
+			    c->handle ? c->handle->obj->koid : 0),
+			    "client %llu (pid %d uid %u %s): %s on %s "
+			    "connection, dropped",
+			    (unsigned long long)c->client->id,
+			    (int)c->client->pid, (unsigned)c->client->uid,
+			    c->client->comm, n == -EPROTO ?
 			    "malformed packet" : strerror((int)-n),
 			    c->handle ? "handle" : "control");
 			conn_close(c);
@@ -209,11 +213,13 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		if (r < 0) {
-			log_warn("client %llu (pid %d): protocol error on %s "
-			    "connection, dropped",
+			log_ctx_msg(4, LOG_CLIENT(c->client, .koid =
+			    c->handle ? c->handle->obj->koid : 0),
+			    "client %llu (pid %d uid %u %s): protocol error "
+			    "on %s connection, dropped",
 			    (unsigned long long)c->client->id,
-			    (int)c->client->pid,
-			    c->handle ? "handle" : "control");
+			    (int)c->client->pid, (unsigned)c->client->uid,
+			    c->client->comm, c->handle ? "handle" : "control");
 			conn_close(c);
 			return;
 		}
@@ -321,9 +327,10 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
 		srv.clients->prev = cl;
 	srv.clients = cl;
 	srv.nclients++;
-	log_info("client %llu (pid %d uid %u %s) connected",
-	    (unsigned long long)cl->id, (int)cl->pid, (unsigned)cl->uid,
-	    cl->comm);
+	log_ctx_msg(6, LOG_CLIENT(cl), "client %llu (pid %d uid %u %s) "
+	    "connected%s", (unsigned long long)cl->id, (int)cl->pid,
+	    (unsigned)cl->uid, cl->comm,
+	    cl->root_admitted ? ", admitted to the root resource" : "");
 }
 
 zx_status_t

@@ -10,6 +10,7 @@
 #include <event2/event.h>
 
 #include "daemon/config.h"
+#include "daemon/log.h"
 #include "objects/handle.h"
 
 /* One connected process (its control connection). */
@@ -26,6 +27,11 @@ struct client {
 	bool connected;
 	struct client *prev, *next;
 };
+
+/* Journal fields for a message about client `cl`; more log_ctx members
+ * may follow, as in LOG_CLIENT(cl, .koid = o->koid). */
+#define LOG_CLIENT(cl, ...) (&(struct log_ctx){ .client_id = (cl)->id, \
+	.pid = (cl)->pid, .uid = (cl)->uid, .comm = (cl)->comm, __VA_ARGS__ })
 
 /* A socket the daemon holds: a control connection (handle == NULL) or
  * the daemon's end of one handle. */

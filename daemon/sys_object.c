@@ -1,5 +1,5 @@
-/* Calls on any handle: duplicate, replace, info, properties, signals;
- * and the operator's stats. */
+/* Calls on any handle: duplicate, replace, info, properties, signals.
+ * (The operator's stats are in sys_operator.c.) */
 #include "config-build.h"
 
 #include <stdlib.h>
@@ -9,10 +9,6 @@
 
 #include "daemon/dispatch.h"
 #include "daemon/server.h"
-
-#ifndef ZXD_VERSION_STRING
-#define ZXD_VERSION_STRING PACKAGE_VERSION
-#endif
 
 static zx_status_t
 new_rights(zx_rights_t have, zx_rights_t want, zx_rights_t *ret)
@@ -291,50 +287,6 @@ wait_setup(struct call *c)
 	return dispatch_add_fd(c, fd);
 }
 
-static const zx_obj_type_t stat_types[] = {
-	ZX_OBJ_TYPE_VMO, ZX_OBJ_TYPE_CHANNEL, ZX_OBJ_TYPE_EVENT,
-	ZX_OBJ_TYPE_RESOURCE, ZX_OBJ_TYPE_EVENTPAIR, ZX_OBJ_TYPE_IOMMU,
-	ZX_OBJ_TYPE_BTI, ZX_OBJ_TYPE_PMT, ZX_OBJ_TYPE_IOB,
-};
-#define N_STAT_TYPES (sizeof(stat_types) / sizeof(stat_types[0]))
-
-static zx_status_t
-stats(struct call *c)
-{
-	Zxd__StatsReply *r = &c->body.stats;
-	struct {
-		Zxd__TypeCount tc[N_STAT_TYPES];
-		Zxd__TypeCount *tcp[N_STAT_TYPES];
-	} *s;
-	uint64_t mem = 0;
-
-	s = calloc(1, sizeof(*s));
-	if (s == NULL)
-		return ZX_ERR_NO_MEMORY;
-	c->scratch = s;
-	zxd__stats_reply__init(r);
-	r->version = (char *)PACKAGE_VERSION;
-	r->uptime_ns = server_uptime_ns();
-	r->clients = server_client_count();
-	r->handles = handle_count();
-	r->objects = object_count();
-	for (size_t i = 0; i < N_STAT_TYPES; i++) {
-		zxd__type_count__init(&s->tc[i]);
-		s->tc[i].type = stat_types[i];
-		s->tc[i].count = object_count_by_type(stat_types[i]);
-		s->tcp[i] = &s->tc[i];
-	}
-	r->n_objects_by_type = N_STAT_TYPES;
-	r->objects_by_type = s->tcp;
-	for (struct object *o = object_first(); o != NULL; o = object_next(o))
-		if (o->ops->memory_bytes != NULL)
-			mem += o->ops->memory_bytes(o);
-	r->memory_bytes = mem;
-	c->rep->body_case = ZXD__REPLY__BODY_STATS;
-	c->rep->stats = r;
-	return ZX_OK;
-}
-
 const struct dispatch_entry sys_object_calls[] = {
 	{ ZXD__REQUEST__BODY_HANDLE_DUPLICATE, "handle_duplicate",
 	    handle_duplicate, ON_HANDLE, 0 },
@@ -352,6 +304,5 @@ const struct dispatch_entry sys_object_calls[] = {
 	    object_signal_peer, ON_HANDLE, 0 },
 	{ ZXD__REQUEST__BODY_WAIT_SETUP, "wait_setup", wait_setup,
 	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_STATS, "stats", stats, ON_CONTROL, 0 },
 	{ 0 },
 };

@@ -75,6 +75,18 @@ handle_count(void)
 	return n_handles;
 }
 
+struct handle *
+handle_first(void)
+{
+	return by_ino;
+}
+
+struct handle *
+handle_next(const struct handle *h)
+{
+	return h->hh.next;
+}
+
 zx_status_t
 handle_check(const struct handle *h, zx_obj_type_t type, zx_rights_t rights)
 {

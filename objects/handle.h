@@ -32,6 +32,9 @@ zx_status_t handle_table_add(struct handle *h, uint64_t ino);
 void handle_table_remove(struct handle *h);
 struct handle *handle_table_find(uint64_t ino);
 size_t handle_count(void);
+/* Walk the handles in the table, in no particular order. */
+struct handle *handle_first(void);
+struct handle *handle_next(const struct handle *h);
 
 /* Lookup with Zircon's order: the type, then the rights. */
 zx_status_t handle_check(const struct handle *h, zx_obj_type_t type,
