@@ -58,6 +58,12 @@ register_atfork(void)
 	pthread_atfork(NULL, NULL, atfork_child);
 }
 
+void
+zxh_atfork_init(void)
+{
+	pthread_once(&atfork_once, register_atfork);
+}
+
 static struct zxh *
 slot(int fd, bool create)
 {
@@ -104,7 +110,7 @@ zxh_install(int fd, const Zxd__HandleDesc *d)
 {
 	struct zxh *e;
 
-	pthread_once(&atfork_once, register_atfork);
+	zxh_atfork_init();
 	e = slot(fd, true);
 	if (e == NULL || (uint64_t)fd > (UINT32_MAX >> 2)) {
 		close(fd);

@@ -37,6 +37,9 @@ zx_handle_t zxh_install(int fd, const Zxd__HandleDesc *d);
 bool zxh_close(zx_handle_t h);
 /* Forget the entry without closing the fd (export hands the fd out). */
 bool zxh_forget(zx_handle_t h, int *ret_fd);
+/* Install the fork handler that drops inherited handles and the control
+ * connection in a child (once; before the first of either exists). */
+void zxh_atfork_init(void);
 
 struct rpc_reply {
 	Zxd__Reply *rep;

@@ -15,7 +15,10 @@
 static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
 static int ctl_fd = -1;
 static atomic_ulong next_txid = 1;
+/* One receive buffer per thread, freed when the thread exits. */
 static __thread uint8_t *rxbuf;
+static pthread_key_t rxbuf_key;
+static pthread_once_t rxbuf_once = PTHREAD_ONCE_INIT;
 
 void libzx_rpc_atfork_child(void);
 
@@ -66,6 +69,33 @@ rpc_reply_free(struct rpc_reply *r)
 	r->nfds = 0;
 }
 
+static void
+rxbuf_free(void *p)
+{
+	rxbuf = NULL;
+	free(p);
+}
+
+static void
+rxbuf_key_init(void)
+{
+	pthread_key_create(&rxbuf_key, rxbuf_free);
+}
+
+static uint8_t *
+rxbuf_get(void)
+{
+	if (rxbuf != NULL)
+		return rxbuf;
+	pthread_once(&rxbuf_once, rxbuf_key_init);
+	rxbuf = malloc(WIRE_MAX_MSG);
+	if (rxbuf != NULL && pthread_setspecific(rxbuf_key, rxbuf) != 0) {
+		free(rxbuf);
+		rxbuf = NULL;
+	}
+	return rxbuf;
+}
+
 /* Send and wait for the matching reply on `sock`. */
 static zx_status_t
 roundtrip(int sock, Zxd__Request *req, const int *fds, size_t nfds,
@@ -75,11 +105,8 @@ roundtrip(int sock, Zxd__Request *req, const int *fds, size_t nfds,
 	ssize_t n;
 	int r;
 
-	if (rxbuf == NULL) {
-		rxbuf = malloc(WIRE_MAX_MSG);
-		if (rxbuf == NULL)
-			return ZX_ERR_NO_MEMORY;
-	}
+	if (rxbuf_get() == NULL)
+		return ZX_ERR_NO_MEMORY;
 	req->txid = atomic_fetch_add(&next_txid, 1);
 	req->nfds = (uint32_t)nfds;
 	r = wire_send(sock, &req->base, fds, nfds);
@@ -146,6 +173,9 @@ ctl_connect(void)
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return ZX_ERR_UNAVAILABLE;
 	strcpy(sa.sun_path, path);
+	/* A child must not inherit this connection, even if this process
+	 * never held a handle. */
+	zxh_atfork_init();
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return libzx_status_from_errno(-errno);
