@@ -73,8 +73,15 @@ server_client_first(void)
 	return srv.clients;
 }
 
-static void
-client_unref(struct client *cl)
+struct client *
+server_client_ref(struct client *cl)
+{
+	cl->refcount++;
+	return cl;
+}
+
+void
+server_client_unref(struct client *cl)
 {
 	if (cl == NULL || --cl->refcount > 0)
 		return;
@@ -131,12 +138,14 @@ conn_close(struct conn *c)
 		if (cl->next != NULL)
 			cl->next->prev = cl->prev;
 		srv.nclients--;
+		/* The process is gone (or exec'd): so is its address space. */
+		dispatch_client_gone(cl);
 		log_info("client %llu (pid %d uid %u %s) disconnected",
 		    (unsigned long long)cl->id, (int)cl->pid,
 		    (unsigned)cl->uid, cl->comm);
 	}
 	free(c);
-	client_unref(cl);
+	server_client_unref(cl);
 }
 
 void

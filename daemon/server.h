@@ -23,6 +23,7 @@ struct client {
 	unsigned refcount;
 	size_t nhandles;
 	uint64_t vmo_bytes;
+	struct object *root_vmar;	/* made on first use */
 	bool connected;
 	struct client *prev, *next;
 };
@@ -61,6 +62,10 @@ struct handle *server_handle_of_fd(int fd);
 /* Tear down a handle's connection and free the handle: its holders see
  * EOF from now on. */
 void server_close_handle(struct handle *h);
+
+/* Keep a client record alive past its disconnection (VMO accounting). */
+struct client *server_client_ref(struct client *cl);
+void server_client_unref(struct client *cl);
 
 size_t server_client_count(void);
 struct client *server_client_first(void);
