@@ -377,10 +377,18 @@ zx_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offset,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__VmoCreateChild cc = ZXD__VMO_CREATE_CHILD__INIT;
+	uint64_t page = zx_system_get_page_size();
+	uint64_t rounded = (size + page - 1) & ~(page - 1);
 	struct rpc_reply rep;
 	zx_handle_t h;
 	zx_status_t st;
 
+	/* Zircon checks these before it looks at the handle. */
+	if (rounded < size || rounded > VMO_MAX_SIZE(page))
+		return ZX_ERR_OUT_OF_RANGE;
+	if ((options & ZX_VMO_CHILD_NO_WRITE) &&
+	    (options & ZX_VMO_CHILD_RESIZABLE))
+		return ZX_ERR_INVALID_ARGS;
 	cc.options = options;
 	cc.offset = offset;
 	cc.size = size;
