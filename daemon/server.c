@@ -35,6 +35,7 @@ static struct {
 	uint64_t next_client_id;
 	struct timespec start;
 	uint8_t *rxbuf;
+	struct conn *dispatching;	/* the conn whose packet is handled */
 } srv = { .listen_fd = -1 };
 
 static void conn_read_cb(evutil_socket_t fd, short what, void *arg);
@@ -149,6 +150,23 @@ conn_close(struct conn *c)
 }
 
 void
+server_client_reap(struct client *cl)
+{
+	struct conn *c, *next;
+	char b;
+
+	for (c = srv.conns; c != NULL; c = next) {
+		next = c->next;
+		if (c->client != cl || c->handle == NULL ||
+		    c == srv.dispatching)
+			continue;
+		/* EOF, with no request left before it. */
+		if (recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+			conn_close(c);
+	}
+}
+
+void
 server_close_handle(struct handle *h)
 {
 	if (h->conn != NULL)
@@ -183,7 +201,9 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 			conn_close(c);
 			return;
 		}
+		srv.dispatching = c;
 		r = dispatch_packet(c, &m);
+		srv.dispatching = NULL;
 		wire_msg_clear(&m);
 		if (r == DISPATCH_CLOSE) {
 			conn_close(c);
@@ -316,6 +336,9 @@ server_attach_handle(struct client *cl, pid_t pid, struct handle *h,
 	struct conn *c;
 	int sv[2];
 
+	if (cfg->handles_per_client != 0 &&
+	    cl->nhandles >= cfg->handles_per_client)
+		server_client_reap(cl);
 	if (cfg->handles_per_client != 0 &&
 	    cl->nhandles >= cfg->handles_per_client)
 		return ZX_ERR_NO_RESOURCES;

@@ -20,6 +20,11 @@ payer_charge(void *ctx, uint64_t bytes)
 
 	if (limit != 0) {
 		used = cl->vmo_bytes + vmo_unbounded_bytes(cl);
+		if (used > limit || bytes > limit - used) {
+			/* VMOs the client closed just now may free some. */
+			server_client_reap(cl);
+			used = cl->vmo_bytes + vmo_unbounded_bytes(cl);
+		}
 		if (used > limit || bytes > limit - used)
 			return ZX_ERR_NO_MEMORY;
 	}
@@ -246,7 +251,13 @@ call_vmo_set_cache_policy(struct call *c)
 	st = self_vmo(c, ZX_RIGHT_MAP, &v);
 	if (st != ZX_OK)
 		return st;
-	return vmo_set_cache_policy(v, policy);
+	st = vmo_set_cache_policy(v, policy);
+	if (st == ZX_ERR_BAD_STATE) {
+		/* Children the caller closed just now do not count. */
+		server_client_reap(c->client);
+		st = vmo_set_cache_policy(v, policy);
+	}
+	return st;
 }
 
 const struct dispatch_entry sys_vmo_calls[] = {

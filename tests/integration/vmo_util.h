@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <zircon/syscalls.h>
@@ -85,6 +86,28 @@ signaled(zx_handle_t h, zx_signals_t s)
 	zx_signals_t seen = 0;
 
 	return zx_object_wait_one(h, s, 0, &seen) == ZX_OK && (seen & s);
+}
+
+/* Closing a handle is asynchronous in zxd (the daemon sees EOF): wait
+ * for what the close will do. */
+static inline bool
+wait_signaled(zx_handle_t h, zx_signals_t s)
+{
+	return zx_object_wait_one(h, s, zx_deadline_after(5000000000LL),
+	    NULL) == ZX_OK;
+}
+
+static inline zx_koid_t
+wait_parent(zx_handle_t h, zx_koid_t want)
+{
+	for (int i = 0; i < 5000; i++) {
+		zx_koid_t k = vmo_info(h).parent_koid;
+
+		if (k == want)
+			return k;
+		usleep(1000);
+	}
+	return vmo_info(h).parent_koid;
 }
 
 /* Touch one byte; false if the access faults. */
