@@ -660,7 +660,7 @@ vmo_create_child(struct vmo *v, uint32_t options, uint64_t offset,
 {
 	bool resizable = false;
 	uint32_t type;
-	struct vmo *c;
+	struct vmo *c = NULL;
 	zx_status_t st;
 
 	/* VmObjectDispatcher::CreateChildInternal, in its order. */
