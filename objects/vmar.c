@@ -127,6 +127,8 @@ vmar_map_record(struct vmar *vmar, uint64_t addr, uint64_t len,
 	/* A new mapping replaces whatever was recorded there. */
 	if (vmar_unmap_record(vmar, addr, len) != ZX_OK)
 		return ZX_ERR_NO_MEMORY;
+	if (vmar->num_mappings >= VMAR_MAX_MAPPINGS)
+		return ZX_ERR_NO_MEMORY;
 	m = mapping_new(vmar, addr, len, vmo, vmo_offset, max_perms);
 	if (m == NULL)
 		return ZX_ERR_NO_MEMORY;

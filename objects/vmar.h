@@ -36,6 +36,10 @@
 	(ZX_DEFAULT_VMAR_RIGHTS | ZX_RIGHT_READ | ZX_RIGHT_WRITE | \
 	    ZX_RIGHT_EXECUTE)
 
+/* Mapping records a VMAR keeps at most: more than Linux lets a process
+ * have (vm.max_map_count is 65530 by default). */
+#define VMAR_MAX_MAPPINGS	65536
+
 #define VMAR_PERMS \
 	(ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE)
 

@@ -747,6 +747,14 @@ op_commit(struct vmo *v, uint64_t off, uint64_t len)
 		return ZX_ERR_NO_MEMORY;
 	if (len > m->file_limit - start)
 		return ZX_ERR_NO_MEMORY;
+	/* An unbounded VMO is charged by what it holds: committing must
+	 * fit in what its payer may still hold. */
+	if ((m->flags & VMO_MEM_UNBOUNDED) && m->payer.ops != NULL) {
+		st = m->payer.ops->charge(m->payer.ctx, len);
+		if (st != ZX_OK)
+			return st;
+		m->payer.ops->uncharge(m->payer.ctx, len);
+	}
 	return errno_to_status(anon_commit(m->fd, start, len));
 }
 

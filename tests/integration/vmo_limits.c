@@ -149,6 +149,14 @@ Test(vmo_limits, unbounded_pays_for_what_it_holds, .init = start,
 	cr_assert_eq(zx_vmo_create(PAGE, 0, &b), ZX_ERR_NO_MEMORY);
 	cr_assert_eq(zx_vmo_op_range(u, ZX_VMO_OP_DECOMMIT, 1ull << 40,
 	    LIMIT_PAGES * PAGE, NULL, 0), ZX_OK);
+	/* Committing asks the same question first. */
+	cr_assert_eq(zx_vmo_op_range(u, ZX_VMO_OP_COMMIT, 0,
+	    (LIMIT_PAGES + 1) * PAGE, NULL, 0), ZX_ERR_NO_MEMORY);
+	cr_assert_eq(zx_vmo_op_range(u, ZX_VMO_OP_COMMIT, 0,
+	    LIMIT_PAGES * PAGE, NULL, 0), ZX_OK);
+	cr_assert_eq(zx_vmo_create(PAGE, 0, &b), ZX_ERR_NO_MEMORY);
+	cr_assert_eq(zx_vmo_op_range(u, ZX_VMO_OP_DECOMMIT, 0,
+	    LIMIT_PAGES * PAGE, NULL, 0), ZX_OK);
 	b = vmo_new(PAGE, 0);
 	zx_handle_close(b);
 	zx_handle_close(u);

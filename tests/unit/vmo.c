@@ -279,3 +279,21 @@ Test(vmo_unit, map_layout)
 	cr_assert_eq(vmar_map_layout(base, len, pg, ZX_VM_COMPACT, 0, 0, pg, 0,
 	    &p), ZX_ERR_INVALID_ARGS);
 }
+
+Test(vmo_unit, mapping_records_are_capped)
+{
+	struct vmo *v = make(PAGE, 0);
+	struct vmar *a;
+	size_t n = 0;
+
+	cr_assert_eq(vmar_root_new(1, &a), ZX_OK);
+	while (n <= VMAR_MAX_MAPPINGS && vmar_map_record(a, VMAR_ROOT_BASE +
+	    2 * n * PAGE, PAGE, v, 0, 0) == ZX_OK)
+		n++;
+	cr_assert_eq(n, VMAR_MAX_MAPPINGS);
+	/* Replacing one is still fine. */
+	cr_assert_eq(vmar_map_record(a, VMAR_ROOT_BASE, PAGE, v, 0, 0), ZX_OK);
+	object_unref(&a->obj);
+	cr_assert_eq(v->num_mappings, 0);
+	object_unref(&v->obj);
+}
