@@ -186,7 +186,7 @@ copy_run(int src, int dst, uint64_t off, uint64_t len, int64_t delta,
 			return -errno;
 		}
 		if (r == 0)
-			return 0;	/* src shrank: the rest reads as zero */
+			return 0;	/* src shrank: the rest is zero */
 		w = pwrite(dst, buf, (size_t)r, (off_t)((int64_t)off + delta));
 		if (w < 0)
 			return -errno;

@@ -33,7 +33,7 @@ struct vmo_shared {
 };
 
 /* VmoFdReply.flags: what the data path must know. */
-#define VMO_FD_PHYSICAL		(1u << 0)	/* no zx_vmo_read/write */
+#define VMO_FD_PHYSICAL		(1u << 0)	/* no zx_vmo_read, write */
 #define VMO_FD_RESIZABLE	(1u << 1)
 
 /* struct vmo_mem.flags */

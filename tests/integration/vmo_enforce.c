@@ -82,7 +82,8 @@ attack_mappings(void)
 		    sscanf(line, "%lx-%lx", &lo, &hi) != 2)
 			continue;
 		n++;
-		if (mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE) == 0) {
+		if (mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE) ==
+		    0) {
 			n = -1;
 			break;
 		}
