@@ -36,6 +36,7 @@ static struct {
 	struct timespec start;
 	uint8_t *rxbuf;
 	struct conn *dispatching;	/* the conn whose packet is handled */
+	struct wire_msg *dispatching_msg;	/* and the packet */
 } srv = { .listen_fd = -1 };
 
 static void conn_read_cb(evutil_socket_t fd, short what, void *arg);
@@ -149,6 +150,21 @@ conn_close(struct conn *c)
 	server_client_unref(cl);
 }
 
+/* Whether h is one of the handles the packet being served carries: the
+ * handler may hold it. */
+static bool
+in_dispatch(const struct handle *h)
+{
+	const struct wire_msg *m = srv.dispatching_msg;
+	struct stat st;
+
+	for (size_t i = 0; m != NULL && i < m->nfds; i++)
+		if (m->fds[i] >= 0 && fstat(m->fds[i], &st) == 0 &&
+		    (uint64_t)st.st_ino == h->ino)
+			return true;
+	return false;
+}
+
 void
 server_client_reap(struct client *cl)
 {
@@ -158,7 +174,7 @@ server_client_reap(struct client *cl)
 	for (c = srv.conns; c != NULL; c = next) {
 		next = c->next;
 		if (c->client != cl || c->handle == NULL ||
-		    c == srv.dispatching)
+		    c == srv.dispatching || in_dispatch(c->handle))
 			continue;
 		/* EOF, with no request left before it. */
 		if (recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
@@ -202,8 +218,10 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		srv.dispatching = c;
+		srv.dispatching_msg = &m;
 		r = dispatch_packet(c, &m);
 		srv.dispatching = NULL;
+		srv.dispatching_msg = NULL;
 		wire_msg_clear(&m);
 		if (r == DISPATCH_CLOSE) {
 			conn_close(c);

@@ -61,7 +61,8 @@ zx_status_t server_attach_handle(struct client *cl, pid_t pid,
 struct handle *server_handle_of_fd(int fd);
 /* Closing a handle is a close() the daemon sees later, as EOF. Before
  * refusing something over a limit, take the closes of `cl` that are
- * already there (never the connection being served). */
+ * already there (never those of the handles the packet being served
+ * came on or carries). */
 void server_client_reap(struct client *cl);
 /* Tear down a handle's connection and free the handle: its holders see
  * EOF from now on. */
