@@ -19,6 +19,8 @@ static const struct dispatch_entry *const families[] = {
 	sys_event_calls,
 	sys_resource_calls,
 	sys_operator_calls,
+	sys_vmo_calls,
+	sys_vmar_calls,
 };
 
 static const struct dispatch_entry *by_body[MAX_BODY];
@@ -35,6 +37,12 @@ build_index(void)
 		}
 	}
 	indexed = true;
+}
+
+void
+dispatch_client_gone(struct client *cl)
+{
+	sys_vmar_client_gone(cl);
 }
 
 zx_status_t

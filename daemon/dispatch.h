@@ -37,6 +37,10 @@ struct call {
 		Zxd__GetInfoReply get_info;
 		Zxd__PropertyReply property;
 		Zxd__StatsReply stats;
+		Zxd__VmoFdReply vmo_fd;
+		Zxd__VmoLockState vmo_lock_state;
+		Zxd__VmarInfo vmar_info;
+		Zxd__VmarMapReply vmar_map;
 	} body;
 	void *scratch;
 };
@@ -73,10 +77,18 @@ void dispatch_log_refused(const struct call *c, const char *fmt, ...)
 /* Resolve the i-th fd of the request as a handle of this caller. */
 struct handle *dispatch_arg_handle(struct call *c, size_t i);
 
+/* A client's control connection closed: its process is gone. */
+void dispatch_client_gone(struct client *cl);
+
 /* The tables of each family, ended by an entry with fn == NULL. */
 extern const struct dispatch_entry sys_object_calls[];
 extern const struct dispatch_entry sys_event_calls[];
 extern const struct dispatch_entry sys_resource_calls[];
 extern const struct dispatch_entry sys_operator_calls[];
+extern const struct dispatch_entry sys_vmo_calls[];
+extern const struct dispatch_entry sys_vmar_calls[];
+
+/* Per-family hooks for dispatch_client_gone. */
+void sys_vmar_client_gone(struct client *cl);
 
 #endif

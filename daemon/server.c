@@ -35,6 +35,8 @@ static struct {
 	uint64_t next_client_id;
 	struct timespec start;
 	uint8_t *rxbuf;
+	struct conn *dispatching;	/* the conn whose packet is handled */
+	struct wire_msg *dispatching_msg;	/* and the packet */
 } srv = { .listen_fd = -1 };
 
 static void conn_read_cb(evutil_socket_t fd, short what, void *arg);
@@ -73,8 +75,15 @@ server_client_first(void)
 	return srv.clients;
 }
 
-static void
-client_unref(struct client *cl)
+struct client *
+server_client_ref(struct client *cl)
+{
+	cl->refcount++;
+	return cl;
+}
+
+void
+server_client_unref(struct client *cl)
 {
 	if (cl == NULL || --cl->refcount > 0)
 		return;
@@ -131,12 +140,46 @@ conn_close(struct conn *c)
 		if (cl->next != NULL)
 			cl->next->prev = cl->prev;
 		srv.nclients--;
+		/* The process is gone (or exec'd): so is its address space. */
+		dispatch_client_gone(cl);
 		log_ctx_msg(6, LOG_CLIENT(cl), "client %llu (pid %d uid %u "
 		    "%s) disconnected", (unsigned long long)cl->id,
 		    (int)cl->pid, (unsigned)cl->uid, cl->comm);
 	}
 	free(c);
-	client_unref(cl);
+	server_client_unref(cl);
+}
+
+/* Whether h is one of the handles the packet being served carries: the
+ * handler may hold it. */
+static bool
+in_dispatch(const struct handle *h)
+{
+	const struct wire_msg *m = srv.dispatching_msg;
+	struct stat st;
+
+	for (size_t i = 0; m != NULL && i < m->nfds; i++)
+		if (m->fds[i] >= 0 && fstat(m->fds[i], &st) == 0 &&
+		    (uint64_t)st.st_ino == h->ino)
+			return true;
+	return false;
+}
+
+void
+server_client_reap(struct client *cl)
+{
+	struct conn *c, *next;
+	char b;
+
+	for (c = srv.conns; c != NULL; c = next) {
+		next = c->next;
+		if (c->client != cl || c->handle == NULL ||
+		    c == srv.dispatching || in_dispatch(c->handle))
+			continue;
+		/* EOF, with no request left before it. */
+		if (recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+			conn_close(c);
+	}
 }
 
 void
@@ -206,7 +249,11 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 			conn_close(c);
 			return;
 		}
+		srv.dispatching = c;
+		srv.dispatching_msg = &m;
 		r = dispatch_packet(c, &m);
+		srv.dispatching = NULL;
+		srv.dispatching_msg = NULL;
 		wire_msg_clear(&m);
 		if (r == DISPATCH_CLOSE) {
 			conn_close(c);
@@ -342,6 +389,9 @@ server_attach_handle(struct client *cl, pid_t pid, struct handle *h,
 	struct conn *c;
 	int sv[2];
 
+	if (cfg->handles_per_client != 0 &&
+	    cl->nhandles >= cfg->handles_per_client)
+		server_client_reap(cl);
 	if (cfg->handles_per_client != 0 &&
 	    cl->nhandles >= cfg->handles_per_client)
 		return ZX_ERR_NO_RESOURCES;

@@ -24,6 +24,7 @@ struct client {
 	unsigned refcount;
 	size_t nhandles;
 	uint64_t vmo_bytes;
+	struct object *root_vmar;	/* made on first use */
 	bool connected;
 	struct client *prev, *next;
 };
@@ -64,6 +65,11 @@ zx_status_t server_attach_handle(struct client *cl, pid_t pid,
 /* The handle whose client end `fd` is (an fd received from a client),
  * or NULL. */
 struct handle *server_handle_of_fd(int fd);
+/* Closing a handle is a close() the daemon sees later, as EOF. Before
+ * refusing something over a limit, take the closes of `cl` that are
+ * already there (never those of the handles the packet being served
+ * came on or carries). */
+void server_client_reap(struct client *cl);
 /* Tear down a handle's connection and free the handle: its holders see
  * EOF from now on. */
 void server_close_handle(struct handle *h);
@@ -74,6 +80,9 @@ void server_close_handle(struct handle *h);
  * range still held settles them and looks again. Returns how many
  * handles it closed. */
 size_t server_settle_closes(const struct conn *keep);
+/* Keep a client record alive past its disconnection (VMO accounting). */
+struct client *server_client_ref(struct client *cl);
+void server_client_unref(struct client *cl);
 
 size_t server_client_count(void);
 struct client *server_client_first(void);

@@ -96,6 +96,17 @@ get_info(struct call *c)
 		};
 		return info_single(c, &rec, sizeof(rec));
 	}
+	/* Topics of one type answer WRONG_TYPE for the others. */
+	case ZX_INFO_VMO:
+	case ZX_INFO_VMO_V1:
+	case ZX_INFO_VMO_V2:
+		if (o->ops->type != ZX_OBJ_TYPE_VMO)
+			return ZX_ERR_WRONG_TYPE;
+		break;
+	case ZX_INFO_VMAR:
+		if (o->ops->type != ZX_OBJ_TYPE_VMAR)
+			return ZX_ERR_WRONG_TYPE;
+		break;
 	case ZX_INFO_HANDLE_COUNT: {
 		zx_info_handle_count_t rec = { .handle_count = o->handle_count };
 

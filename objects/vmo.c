@@ -1,0 +1,1152 @@
+/* VMOs: memfd-backed memory with Zircon's sizes, children and ops. */
+#include "config-build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backends/anon.h"
+#include "daemon/errno.h"
+#include "objects/vmar.h"
+#include "objects/vmo.h"
+
+#define PAGE		vmo_page_size()
+#define MAX_SIZE	VMO_MAX_SIZE(PAGE)
+
+static const struct object_ops vmo_ops;
+
+uint64_t
+vmo_page_size(void)
+{
+	static uint64_t page;
+
+	if (page == 0) {
+		long p = sysconf(_SC_PAGESIZE);
+
+		page = p > 0 ? (uint64_t)p : 4096;
+	}
+	return page;
+}
+
+bool
+vmo_is(const struct object *o)
+{
+	return o != NULL && o->ops == &vmo_ops;
+}
+
+static bool
+page_aligned(uint64_t x)
+{
+	return (x & (PAGE - 1)) == 0;
+}
+
+static struct vmo_mem *unbounded;
+
+zx_status_t
+vmo_round_size(uint64_t size, uint64_t *ret)
+{
+	uint64_t r = (size + PAGE - 1) & ~(PAGE - 1);
+
+	if (r < size || r > MAX_SIZE)
+		return ZX_ERR_OUT_OF_RANGE;
+	*ret = r;
+	return ZX_OK;
+}
+
+/* [off, off + len) lies inside [0, size) without overflow. */
+static bool
+in_range(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+static uint64_t
+min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* --- memory and content size -------------------------------------- */
+
+static struct vmo_mem *
+mem_new(int fd, uint64_t size, uint64_t file_limit, uint32_t flags)
+{
+	struct vmo_mem *m = calloc(1, sizeof(*m));
+
+	if (m == NULL)
+		return NULL;
+	m->refcount = 1;
+	m->fd = fd;
+	m->size = size;
+	m->file_limit = file_limit;
+	m->flags = flags;
+	return m;
+}
+
+static void
+mem_unref(struct vmo_mem *m)
+{
+	struct vmo_pin *p, *next;
+
+	if (--m->refcount > 0)
+		return;
+	if (m->flags & VMO_MEM_UNBOUNDED) {
+		struct vmo_mem **pp = &unbounded;
+
+		while (*pp != m)
+			pp = &(*pp)->unbounded_next;
+		*pp = m->unbounded_next;
+	}
+	if (m->fd >= 0)
+		close(m->fd);
+	if (m->payer.ops != NULL) {
+		if (m->charged > 0)
+			m->payer.ops->uncharge(m->payer.ctx, m->charged);
+		m->payer.ops->release(m->payer.ctx);
+	}
+	for (p = m->pins; p != NULL; p = next) {
+		next = p->next;
+		free(p);
+	}
+	free(m);
+}
+
+static bool
+mem_pinned(const struct vmo_mem *m, uint64_t off, uint64_t len)
+{
+	for (const struct vmo_pin *p = m->pins; p != NULL; p = p->next)
+		if (off < p->offset + p->len && p->offset < off + len)
+			return true;
+	return false;
+}
+
+static struct vmo_content *
+content_new(uint64_t size)
+{
+	struct vmo_content *c = calloc(1, sizeof(*c));
+
+	if (c != NULL) {
+		c->refcount = 1;
+		c->size = size;
+	}
+	return c;
+}
+
+static void
+content_unref(struct vmo_content *c)
+{
+	if (c != NULL && --c->refcount == 0)
+		free(c);
+}
+
+/* --- the state page ------------------------------------------------- */
+
+static void
+publish(struct vmo *v)
+{
+	struct vmo_shared *s;
+
+	if (v->obj.sigword == NULL)
+		return;
+	s = (struct vmo_shared *)((char *)v->obj.sigword + VMO_SHARED_OFFSET);
+	__atomic_store_n(&s->size, vmo_size(v), __ATOMIC_RELEASE);
+	__atomic_store_n(&s->content_size, v->content->size, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->cache_policy, v->cache_policy, __ATOMIC_RELEASE);
+}
+
+/* Size and content size are shared by every VMO over the memory. */
+static void
+publish_mem(struct vmo_mem *m)
+{
+	for (struct vmo *v = m->users; v != NULL; v = v->mem_next)
+		publish(v);
+}
+
+/* --- construction --------------------------------------------------- */
+
+/* A VMO over `mem` (whose reference it takes) with `content` (same). */
+static struct vmo *
+vmo_new(enum vmo_kind kind, struct vmo_mem *mem, uint64_t offset,
+    struct vmo_content *content)
+{
+	struct vmo *v = calloc(1, sizeof(*v));
+
+	if (v == NULL) {
+		mem_unref(mem);
+		content_unref(content);
+		return NULL;
+	}
+	object_init(&v->obj, &vmo_ops);
+	v->kind = kind;
+	v->mem = mem;
+	v->offset = offset;
+	v->content = content;
+	v->cache_policy = ZX_CACHE_POLICY_CACHED;
+	v->mem_next = mem->users;
+	mem->users = v;
+	object_signal(&v->obj, 0, ZX_VMO_ZERO_CHILDREN);
+	return v;
+}
+
+/* New anonymous memory of `size` charged to `payer`, and its owner. */
+static zx_status_t
+make_root(uint64_t size, uint64_t content_size, uint32_t mflags,
+    const struct vmo_payer *payer, struct vmo **ret)
+{
+	uint64_t limit = min_u64(size, ANON_MAX_SIZE);
+	/* An unbounded VMO is charged for what it holds (see
+	 * vmo_unbounded_bytes), not for its 2^64 bytes. */
+	uint64_t charge = (mflags & VMO_MEM_UNBOUNDED) ? 0 : size;
+	struct vmo_content *content;
+	struct vmo_mem *m;
+	struct vmo *v;
+	zx_status_t st;
+	int fd = -1, r;
+
+	if (payer != NULL && payer->ops != NULL) {
+		st = payer->ops->charge(payer->ctx, charge);
+		if (st != ZX_OK)
+			return st;
+	}
+	r = anon_memfd_new("zxd-vmo", limit, &fd);
+	if (r == 0)
+		r = anon_seal_mode(fd);
+	if (r == 0)
+		r = anon_seal_size(fd, !(mflags & VMO_MEM_RESIZABLE));
+	st = errno_to_status(r);
+	if (st == ZX_OK) {
+		m = mem_new(fd, size, limit, mflags);
+		content = content_new(content_size);
+		if (m == NULL || content == NULL) {
+			free(m);
+			content_unref(content);
+			st = ZX_ERR_NO_MEMORY;
+		}
+	}
+	if (st != ZX_OK) {
+		if (fd >= 0)
+			close(fd);
+		if (payer != NULL && payer->ops != NULL)
+			payer->ops->uncharge(payer->ctx, charge);
+		return st;
+	}
+	if (payer != NULL && payer->ops != NULL) {
+		m->payer = *payer;
+		m->charged = charge;
+		payer->ops->ref(payer->ctx);
+	}
+	if (mflags & VMO_MEM_UNBOUNDED) {
+		m->unbounded_next = unbounded;
+		unbounded = m;
+	}
+	v = vmo_new(VMO_ROOT, m, 0, content);
+	if (v == NULL)
+		return ZX_ERR_NO_MEMORY;	/* mem_unref uncharged */
+	*ret = v;
+	return ZX_OK;
+}
+
+zx_status_t
+vmo_create(uint64_t size, uint32_t options, const struct vmo_payer *payer,
+    struct vmo **ret)
+{
+	uint32_t mflags = 0;
+	uint64_t rounded;
+	zx_status_t st;
+
+	/* VmObjectDispatcher::parse_create_syscall_flags, in its order. */
+	if (options & ZX_VMO_RESIZABLE) {
+		if (options & ZX_VMO_UNBOUNDED)
+			return ZX_ERR_INVALID_ARGS;
+		mflags |= VMO_MEM_RESIZABLE;
+		options &= ~ZX_VMO_RESIZABLE;
+	}
+	if (options & ZX_VMO_DISCARDABLE) {
+		mflags |= VMO_MEM_DISCARDABLE;
+		options &= ~ZX_VMO_DISCARDABLE;
+	}
+	if (options & ZX_VMO_UNBOUNDED) {
+		mflags |= VMO_MEM_UNBOUNDED;
+		options &= ~ZX_VMO_UNBOUNDED;
+		rounded = MAX_SIZE;
+	} else {
+		st = vmo_round_size(size, &rounded);
+		if (st != ZX_OK)
+			return st;
+	}
+	if (options != 0)
+		return ZX_ERR_INVALID_ARGS;
+	/* The content size is the size asked for, unrounded. */
+	return make_root(rounded, size, mflags, payer, ret);
+}
+
+zx_status_t
+vmo_create_on_fd(int fd, uint64_t offset, uint64_t size, uint32_t mem_flags,
+    struct vmo **ret)
+{
+	struct vmo_content *content;
+	struct vmo_mem *m;
+	struct vmo *v;
+
+	if (!page_aligned(offset) || !page_aligned(size) ||
+	    offset > ANON_MAX_SIZE || size > ANON_MAX_SIZE - offset) {
+		close(fd);
+		return ZX_ERR_INVALID_ARGS;
+	}
+	/* The VMO is [offset, offset + size) of the fd. */
+	m = mem_new(fd, size, offset + size, mem_flags & ~VMO_MEM_RESIZABLE);
+	content = content_new(size);
+	if (m == NULL || content == NULL) {
+		close(fd);
+		free(m);
+		content_unref(content);
+		return ZX_ERR_NO_MEMORY;
+	}
+	v = vmo_new(VMO_ROOT, m, offset, content);
+	if (v == NULL)
+		return ZX_ERR_NO_MEMORY;
+	*ret = v;
+	return ZX_OK;
+}
+
+/* --- queries -------------------------------------------------------- */
+
+uint64_t
+vmo_size(const struct vmo *v)
+{
+	return v->kind == VMO_SLICE ? v->slice_size : v->mem->size;
+}
+
+uint64_t
+vmo_content_size(const struct vmo *v)
+{
+	return v->content->size;
+}
+
+bool
+vmo_is_resizable(const struct vmo *v)
+{
+	return v->mem->flags & VMO_MEM_RESIZABLE;
+}
+
+bool
+vmo_is_discardable(const struct vmo *v)
+{
+	return v->mem->flags & VMO_MEM_DISCARDABLE;
+}
+
+bool
+vmo_is_physical(const struct vmo *v)
+{
+	return v->mem->flags & VMO_MEM_PHYSICAL;
+}
+
+static bool
+is_contiguous(const struct vmo *v)
+{
+	return v->mem->flags & VMO_MEM_CONTIGUOUS;
+}
+
+uint64_t
+vmo_committed_bytes(const struct vmo *v)
+{
+	uint64_t bytes;
+
+	/* Zircon attributes shared memory to its owner only. */
+	if (v->kind == VMO_SLICE || v->kind == VMO_REFERENCE ||
+	    vmo_is_physical(v))
+		return 0;
+	if (anon_committed(v->mem->fd, &bytes) < 0)
+		return 0;
+	return min_u64(bytes, v->mem->size);
+}
+
+uint64_t
+vmo_unbounded_bytes(const void *ctx)
+{
+	uint64_t sum = 0, bytes;
+
+	for (struct vmo_mem *m = unbounded; m != NULL; m = m->unbounded_next)
+		if (m->payer.ctx == ctx && anon_committed(m->fd, &bytes) == 0)
+			sum += bytes;
+	return sum;
+}
+
+static size_t
+share_count(const struct vmo *v)
+{
+	const struct vmar_mapping *m, *n;
+	size_t count = 0;
+
+	if (v->num_mappings < 2)
+		return 1;
+	/* Distinct address spaces among the mappings. */
+	for (m = v->mappings; m != NULL; m = m->vmo_next) {
+		for (n = v->mappings; n != m; n = n->vmo_next)
+			if (n->vmar == m->vmar)
+				break;
+		if (n == m)
+			count++;
+	}
+	return count;
+}
+
+void
+vmo_get_info_record(const struct vmo *v, zx_rights_t rights,
+    zx_info_vmo_t *info)
+{
+	uint32_t mflags = v->mem->flags;
+
+	memset(info, 0, sizeof(*info));
+	info->koid = v->obj.koid;
+	memcpy(info->name, v->obj.name, sizeof(info->name));
+	info->size_bytes = vmo_size(v);
+	info->parent_koid = v->parent != NULL ? v->parent->obj.koid : 0;
+	info->num_children = v->num_children;
+	info->num_mappings = v->num_mappings;
+	info->share_count = share_count(v);
+	info->flags = ((mflags & VMO_MEM_PHYSICAL) ? ZX_INFO_VMO_TYPE_PHYSICAL :
+	    ZX_INFO_VMO_TYPE_PAGED) |
+	    ((mflags & VMO_MEM_RESIZABLE) ? ZX_INFO_VMO_RESIZABLE : 0) |
+	    ((mflags & VMO_MEM_DISCARDABLE) ? ZX_INFO_VMO_DISCARDABLE : 0) |
+	    ((mflags & VMO_MEM_CONTIGUOUS) ? ZX_INFO_VMO_CONTIGUOUS : 0) |
+	    (v->kind == VMO_SNAPSHOT ? ZX_INFO_VMO_IS_COW_CLONE : 0) |
+	    (v->immutable ? ZX_INFO_VMO_IMMUTABLE : 0) |
+	    ZX_INFO_VMO_VIA_HANDLE;
+	info->committed_bytes = vmo_committed_bytes(v);
+	info->populated_bytes = info->committed_bytes;
+	info->handle_rights = rights;
+	info->cache_policy = v->cache_policy;
+}
+
+/* --- sizes ---------------------------------------------------------- */
+
+/* Make [off, off + len) of the VMO read as zero. Pinned pages are
+ * zeroed in place, the rest handed back. */
+static zx_status_t
+zero_range(struct vmo *v, uint64_t off, uint64_t len)
+{
+	struct vmo_mem *m = v->mem;
+	uint64_t start = v->offset + off, end;
+	int r;
+
+	if (len == 0 || start >= m->file_limit)
+		return ZX_OK;	/* past the memfd: already zero */
+	end = start + min_u64(len, m->file_limit - start);
+	if (mem_pinned(m, start & ~(PAGE - 1), ((end + PAGE - 1) &
+	    ~(PAGE - 1)) - (start & ~(PAGE - 1))))
+		r = anon_zero(m->fd, start, end - start);
+	else
+		r = anon_punch(m->fd, start, end - start);
+	return errno_to_status(r);
+}
+
+zx_status_t
+vmo_set_size(struct vmo *v, uint64_t size)
+{
+	struct vmo_mem *m = v->mem;
+	uint64_t aligned = (size + PAGE - 1) & ~(PAGE - 1);
+	uint64_t old = m->size, limit;
+	zx_status_t st;
+	int r;
+
+	/* VmObjectDispatcher::SetSize: the rounding first, then Resize. */
+	if (aligned < size)
+		return ZX_ERR_OUT_OF_RANGE;
+	if (!vmo_is_resizable(v))
+		return vmo_is_physical(v) ? ZX_ERR_NOT_SUPPORTED :
+		    ZX_ERR_UNAVAILABLE;
+	if (aligned > MAX_SIZE)
+		return ZX_ERR_OUT_OF_RANGE;
+	if (aligned < old && mem_pinned(m, aligned, old - aligned))
+		return ZX_ERR_BAD_STATE;
+	if (aligned > old && m->payer.ops != NULL) {
+		st = m->payer.ops->charge(m->payer.ctx, aligned - old);
+		if (st != ZX_OK)
+			return st;
+	}
+	limit = min_u64(aligned, ANON_MAX_SIZE);
+	/* Also undoes whatever a writer did with ftruncate on its fd. */
+	r = anon_resize(m->fd, limit);
+	if (r < 0) {
+		if (aligned > old && m->payer.ops != NULL)
+			m->payer.ops->uncharge(m->payer.ctx, aligned - old);
+		return errno_to_status(r);
+	}
+	if (aligned < old && m->payer.ops != NULL)
+		m->payer.ops->uncharge(m->payer.ctx, old - aligned);
+	if (m->payer.ops != NULL)
+		m->charged = m->charged - old + aligned;
+	m->size = aligned;
+	m->file_limit = limit;
+	(void)zero_range(v, size, aligned - size);
+	v->content->size = size;
+	publish_mem(m);
+	return ZX_OK;
+}
+
+zx_status_t
+vmo_set_stream_size(struct vmo *v, uint64_t size)
+{
+	uint64_t vsize = vmo_size(v), old = v->content->size, from;
+	zx_status_t st;
+
+	if (size == old)
+		return ZX_OK;
+	if (size > vsize)
+		return ZX_ERR_OUT_OF_RANGE;
+	/* Whatever lies past the smaller of the two sizes reads as zero. */
+	from = min_u64(size, old);
+	st = zero_range(v, from, vsize - from);
+	if (st != ZX_OK)
+		return st;
+	v->content->size = size;
+	publish_mem(v->mem);
+	return ZX_OK;
+}
+
+void
+vmo_set_content_size(struct vmo *v, uint64_t size)
+{
+	uint64_t vsize = vmo_size(v);
+
+	v->content->size = size;
+	/* Zircon ignores the outcome of this zeroing. */
+	if (size < vsize)
+		(void)zero_range(v, size, vsize - size);
+	publish_mem(v->mem);
+}
+
+/* --- children ------------------------------------------------------- */
+
+static void
+child_link(struct vmo *parent, struct vmo *c)
+{
+	c->parent = parent;
+	c->sib_prev = NULL;
+	c->sib_next = parent->children;
+	if (parent->children != NULL)
+		parent->children->sib_prev = c;
+	parent->children = c;
+	if (parent->num_children++ == 0)
+		object_signal(&parent->obj, ZX_VMO_ZERO_CHILDREN, 0);
+}
+
+/* Unlink without touching the signal; the caller settles it. */
+static void
+child_unlink(struct vmo *c)
+{
+	struct vmo *p = c->parent;
+
+	if (c->sib_prev != NULL)
+		c->sib_prev->sib_next = c->sib_next;
+	else
+		p->children = c->sib_next;
+	if (c->sib_next != NULL)
+		c->sib_next->sib_prev = c->sib_prev;
+	p->num_children--;
+	c->parent = NULL;
+	c->sib_prev = c->sib_next = NULL;
+}
+
+static zx_status_t
+make_slice(struct vmo *v, uint64_t offset, uint64_t size,
+    uint64_t content_size, struct vmo **ret)
+{
+	struct vmo_content *content;
+	struct vmo *c;
+
+	if (!page_aligned(offset) || !page_aligned(size))
+		return ZX_ERR_INVALID_ARGS;
+	if (size > MAX_SIZE)
+		return ZX_ERR_OUT_OF_RANGE;
+	if (!in_range(offset, size, vmo_size(v)))
+		return ZX_ERR_INVALID_ARGS;
+	if (vmo_is_resizable(v))
+		return ZX_ERR_NOT_SUPPORTED;
+	if (v->cache_policy != ZX_CACHE_POLICY_CACHED && !is_contiguous(v) &&
+	    !vmo_is_physical(v))
+		return ZX_ERR_BAD_STATE;
+	content = content_new(content_size);
+	if (content == NULL)
+		return ZX_ERR_NO_MEMORY;
+	v->mem->refcount++;
+	c = vmo_new(VMO_SLICE, v->mem, v->offset + offset, content);
+	if (c == NULL)
+		return ZX_ERR_NO_MEMORY;
+	c->slice_size = size;
+	c->cache_policy = v->cache_policy;
+	*ret = c;
+	return ZX_OK;
+}
+
+static zx_status_t
+make_reference(struct vmo *v, bool resizable, uint64_t offset,
+    uint64_t size, struct vmo **ret)
+{
+	struct vmo *c;
+
+	if (vmo_is_physical(v))
+		return ZX_ERR_NOT_SUPPORTED;
+	/* A reference spans the whole parent. */
+	if (offset != 0 || size != 0)
+		return ZX_ERR_INVALID_ARGS;
+	if (v->kind == VMO_SLICE || is_contiguous(v))
+		return ZX_ERR_NOT_SUPPORTED;
+	if (resizable && !vmo_is_resizable(v))
+		return ZX_ERR_NOT_SUPPORTED;
+	if (v->cache_policy != ZX_CACHE_POLICY_CACHED)
+		return ZX_ERR_BAD_STATE;
+	v->mem->refcount++;
+	v->content->refcount++;
+	c = vmo_new(VMO_REFERENCE, v->mem, v->offset, v->content);
+	if (c == NULL)
+		return ZX_ERR_NO_MEMORY;
+	*ret = c;
+	return ZX_OK;
+}
+
+/* A snapshot of any kind is an eager copy: it sees the parent as it was,
+ * which is what SNAPSHOT promises and more than the other kinds do. */
+static zx_status_t
+make_snapshot(struct vmo *v, uint32_t type, bool resizable, uint64_t offset,
+    uint64_t size, uint64_t content_size, const struct vmo_payer *payer,
+    struct vmo **ret)
+{
+	uint64_t vsize = vmo_size(v), len;
+	struct vmo *c;
+	zx_status_t st;
+	int r;
+
+	if (vmo_is_physical(v))
+		return ZX_ERR_NOT_SUPPORTED;
+	if (is_contiguous(v))
+		return ZX_ERR_INVALID_ARGS;
+	if (!page_aligned(offset) || !page_aligned(size))
+		return ZX_ERR_INVALID_ARGS;
+	if (size > MAX_SIZE)
+		return ZX_ERR_OUT_OF_RANGE;
+	if (offset + size < offset || v->offset + offset < offset)
+		return ZX_ERR_OUT_OF_RANGE;
+	if (v->cache_policy != ZX_CACHE_POLICY_CACHED)
+		return ZX_ERR_BAD_STATE;
+	/* A bidirectional clone through a slice has no defined meaning. */
+	if (type == ZX_VMO_CHILD_SNAPSHOT && v->kind == VMO_SLICE)
+		return ZX_ERR_NOT_SUPPORTED;
+	st = make_root(size, content_size, resizable ? VMO_MEM_RESIZABLE : 0,
+	    payer, &c);
+	if (st != ZX_OK)
+		return st;
+	/* Past the parent's end the child reads zero. */
+	len = offset < vsize ? min_u64(size, vsize - offset) : 0;
+	len = min_u64(len, c->mem->file_limit);
+	r = anon_copy(v->mem->fd, v->offset + offset, c->mem->fd, 0, len);
+	if (r < 0) {
+		object_unref(&c->obj);
+		return errno_to_status(r);
+	}
+	c->kind = VMO_SNAPSHOT;
+	*ret = c;
+	return ZX_OK;
+}
+
+zx_status_t
+vmo_create_child(struct vmo *v, uint32_t options, uint64_t offset,
+    uint64_t size, uint64_t content_size, bool copy_name, bool immutable,
+    const struct vmo_payer *payer, struct vmo **ret)
+{
+	bool resizable = false;
+	uint32_t type;
+	struct vmo *c = NULL;
+	zx_status_t st;
+
+	/* VmObjectDispatcher::CreateChildInternal, in its order. */
+	if (vmo_is_discardable(v))
+		return ZX_ERR_NOT_SUPPORTED;
+	if (options & ZX_VMO_CHILD_SLICE) {
+		if (options & ~ZX_VMO_CHILD_SLICE)
+			return ZX_ERR_INVALID_ARGS;
+		st = make_slice(v, offset, size, content_size, &c);
+	} else if (options & ZX_VMO_CHILD_REFERENCE) {
+		options &= ~ZX_VMO_CHILD_REFERENCE;
+		if (options & ZX_VMO_CHILD_RESIZABLE) {
+			resizable = true;
+			options &= ~ZX_VMO_CHILD_RESIZABLE;
+		}
+		if (options != 0)
+			return ZX_ERR_INVALID_ARGS;
+		st = make_reference(v, resizable, offset, size, &c);
+	} else {
+		if (options & ZX_VMO_CHILD_SNAPSHOT)
+			type = ZX_VMO_CHILD_SNAPSHOT;
+		else if (options & ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE)
+			type = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+		else if (options & ZX_VMO_CHILD_SNAPSHOT_MODIFIED)
+			type = ZX_VMO_CHILD_SNAPSHOT_MODIFIED;
+		else
+			return ZX_ERR_INVALID_ARGS;
+		options &= ~type;
+		if (options & ZX_VMO_CHILD_RESIZABLE) {
+			resizable = true;
+			options &= ~ZX_VMO_CHILD_RESIZABLE;
+		}
+		if (options != 0)
+			return ZX_ERR_INVALID_ARGS;
+		st = make_snapshot(v, type, resizable, offset, size,
+		    content_size, payer, &c);
+	}
+	if (st != ZX_OK)
+		return st;
+	if (copy_name)
+		memcpy(c->obj.name, v->obj.name, sizeof(c->obj.name));
+	c->immutable = immutable;
+	child_link(v, c);
+	*ret = c;
+	return ZX_OK;
+}
+
+/* --- zx_vmo_op_range ------------------------------------------------ */
+
+/* The page-rounded range [*off, *off + *len) for commit and prefetch,
+ * checked against the VMO. */
+static zx_status_t
+round_range(const struct vmo *v, uint64_t *off, uint64_t *len)
+{
+	uint64_t end = *off + *len, end_page, start;
+
+	if (end < *off)
+		return ZX_ERR_OUT_OF_RANGE;
+	end_page = (end + PAGE - 1) & ~(PAGE - 1);
+	if (end_page < end)
+		return ZX_ERR_OUT_OF_RANGE;
+	start = *off & ~(PAGE - 1);
+	if (!in_range(start, end_page - start, vmo_size(v)))
+		return ZX_ERR_OUT_OF_RANGE;
+	*off = start;
+	*len = end_page - start;
+	return ZX_OK;
+}
+
+static zx_status_t
+op_commit(struct vmo *v, uint64_t off, uint64_t len)
+{
+	struct vmo_mem *m = v->mem;
+	uint64_t start;
+	zx_status_t st;
+
+	if (vmo_is_physical(v))
+		return ZX_ERR_NOT_SUPPORTED;
+	st = round_range(v, &off, &len);
+	if (st != ZX_OK || len == 0)
+		return st;
+	start = v->offset + off;
+	if (start >= m->file_limit)
+		return ZX_ERR_NO_MEMORY;
+	if (len > m->file_limit - start)
+		return ZX_ERR_NO_MEMORY;
+	/* An unbounded VMO is charged by what it holds: committing must
+	 * fit in what its payer may still hold. */
+	if ((m->flags & VMO_MEM_UNBOUNDED) && m->payer.ops != NULL) {
+		st = m->payer.ops->charge(m->payer.ctx, len);
+		if (st != ZX_OK)
+			return st;
+		m->payer.ops->uncharge(m->payer.ctx, len);
+	}
+	return errno_to_status(anon_commit(m->fd, start, len));
+}
+
+static zx_status_t
+op_decommit(struct vmo *v, uint64_t off, uint64_t len)
+{
+	uint64_t start = v->offset + off;
+
+	if (vmo_is_physical(v) || is_contiguous(v))
+		return ZX_ERR_NOT_SUPPORTED;
+	if (!in_range(off, len, vmo_size(v)))
+		return ZX_ERR_OUT_OF_RANGE;
+	if (len == 0)
+		return ZX_OK;
+	/* Copy-on-write children cannot drop pages (VmCowPages). */
+	if (v->kind == VMO_SNAPSHOT)
+		return ZX_ERR_NOT_SUPPORTED;
+	if (!page_aligned(off) || !page_aligned(len))
+		return ZX_ERR_INVALID_ARGS;
+	if (mem_pinned(v->mem, start, len))
+		return ZX_ERR_BAD_STATE;
+	if (start >= v->mem->file_limit)
+		return ZX_OK;
+	len = min_u64(len, v->mem->file_limit - start);
+	return errno_to_status(anon_punch(v->mem->fd, start, len));
+}
+
+static zx_status_t
+op_zero(struct vmo *v, uint64_t off, uint64_t len)
+{
+	if (vmo_is_physical(v))
+		return ZX_ERR_NOT_SUPPORTED;
+	/* Zeroing is an efficient write, and uncached VMOs take none. */
+	if (v->cache_policy != ZX_CACHE_POLICY_CACHED)
+		return ZX_ERR_BAD_STATE;
+	if (!in_range(off, len, vmo_size(v)))
+		return ZX_ERR_OUT_OF_RANGE;
+	return zero_range(v, off, len);
+}
+
+static zx_status_t
+op_cache(struct vmo *v, uint64_t off, uint64_t len)
+{
+	if (len == 0)
+		return ZX_ERR_INVALID_ARGS;
+	if (!in_range(off, len, vmo_size(v)))
+		return ZX_ERR_OUT_OF_RANGE;
+	/* The memory is coherent for every user the daemon serves. */
+	return ZX_OK;
+}
+
+static zx_status_t
+op_prefetch(struct vmo *v, uint64_t off, uint64_t len)
+{
+	if (vmo_is_physical(v))
+		return ZX_ERR_NOT_SUPPORTED;
+	/* Nothing is ever compressed or paged out by zxd. */
+	return round_range(v, &off, &len);
+}
+
+/* Discardable VMOs: zxd never discards, so a lock never finds the
+ * contents gone. The range is the whole VMO. */
+static zx_status_t
+op_lock_check(struct vmo *v, uint64_t off, uint64_t len)
+{
+	if (!vmo_is_discardable(v))
+		return ZX_ERR_NOT_SUPPORTED;
+	if (off + len < off)
+		return ZX_ERR_OUT_OF_RANGE;
+	if (off != 0 || len != vmo_size(v))
+		return ZX_ERR_OUT_OF_RANGE;
+	return ZX_OK;
+}
+
+zx_status_t
+vmo_op_range(struct vmo *v, uint32_t op, uint64_t offset, uint64_t size,
+    zx_rights_t rights, uint64_t buffer_size, zx_vmo_lock_state_t *ls)
+{
+	const zx_rights_t rw = ZX_RIGHT_READ | ZX_RIGHT_WRITE;
+	zx_status_t st;
+
+	switch (op) {
+	case ZX_VMO_OP_COMMIT:
+		if (!(rights & ZX_RIGHT_WRITE))
+			return ZX_ERR_ACCESS_DENIED;
+		return op_commit(v, offset, size);
+	case ZX_VMO_OP_DECOMMIT:
+		if (!(rights & ZX_RIGHT_WRITE))
+			return ZX_ERR_ACCESS_DENIED;
+		return op_decommit(v, offset, size);
+	case ZX_VMO_OP_LOCK:
+		if (!(rights & rw))
+			return ZX_ERR_ACCESS_DENIED;
+		st = op_lock_check(v, offset, size);
+		if (st != ZX_OK)
+			return st;
+		/* Zircon locks, then finds the buffer too small and
+		 * unlocks again: no change. */
+		if (buffer_size < sizeof(*ls))
+			return ZX_ERR_INVALID_ARGS;
+		v->lock_count++;
+		memset(ls, 0, sizeof(*ls));
+		ls->offset = offset;
+		ls->size = size;
+		return ZX_OK;
+	case ZX_VMO_OP_TRY_LOCK:
+		if (!(rights & rw))
+			return ZX_ERR_ACCESS_DENIED;
+		st = op_lock_check(v, offset, size);
+		if (st == ZX_OK)
+			v->lock_count++;
+		return st;
+	case ZX_VMO_OP_UNLOCK:
+		if (!(rights & rw))
+			return ZX_ERR_ACCESS_DENIED;
+		st = op_lock_check(v, offset, size);
+		if (st != ZX_OK)
+			return st;
+		if (v->lock_count == 0)
+			return ZX_ERR_BAD_STATE;
+		v->lock_count--;
+		return ZX_OK;
+	case ZX_VMO_OP_CACHE_SYNC:
+	case ZX_VMO_OP_CACHE_CLEAN:
+	case ZX_VMO_OP_CACHE_CLEAN_INVALIDATE:
+		if (!(rights & ZX_RIGHT_READ))
+			return ZX_ERR_ACCESS_DENIED;
+		return op_cache(v, offset, size);
+	case ZX_VMO_OP_CACHE_INVALIDATE:
+		/* It may drop dirty lines: a write. */
+		if (!(rights & ZX_RIGHT_WRITE))
+			return ZX_ERR_ACCESS_DENIED;
+		return op_cache(v, offset, size);
+	case ZX_VMO_OP_ZERO:
+		if (!(rights & ZX_RIGHT_WRITE))
+			return ZX_ERR_ACCESS_DENIED;
+		return op_zero(v, offset, size);
+	case ZX_VMO_OP_ALWAYS_NEED:
+	case ZX_VMO_OP_DONT_NEED:
+		/* Hints for pager-backed VMOs; ignored for the others. */
+		return ZX_OK;
+	case ZX_VMO_OP_PREFETCH:
+		if (!(rights & ZX_RIGHT_READ))
+			return ZX_ERR_ACCESS_DENIED;
+		return op_prefetch(v, offset, size);
+	default:
+		return ZX_ERR_INVALID_ARGS;
+	}
+}
+
+zx_status_t
+vmo_set_cache_policy(struct vmo *v, uint32_t policy)
+{
+	if (policy & ~ZX_CACHE_POLICY_MASK)
+		return ZX_ERR_INVALID_ARGS;
+	/* VmObjectPaged::SetMappingCachePolicy: no way back from uncached
+	 * for committed pages, and nothing may share or pin the pages. */
+	if (v->cache_policy != ZX_CACHE_POLICY_CACHED &&
+	    vmo_committed_bytes(v) != 0)
+		return ZX_ERR_BAD_STATE;
+	if (v->mem->pins != NULL || v->num_mappings != 0 ||
+	    v->num_children != 0 || v->parent != NULL)
+		return ZX_ERR_BAD_STATE;
+	if (v->kind == VMO_SLICE || v->kind == VMO_REFERENCE ||
+	    v->mem->users != v || v->mem_next != NULL)
+		return ZX_ERR_BAD_STATE;
+	v->cache_policy = policy;
+	publish(v);
+	return ZX_OK;
+}
+
+/* --- descriptors and pins -------------------------------------------- */
+
+zx_status_t
+vmo_get_fds(struct vmo *v, int oflags, int *ret_state_fd, int *ret_data_fd,
+    uint64_t *ret_offset, uint64_t *ret_limit)
+{
+	zx_status_t st;
+	int sfd, dfd = -1;
+
+	st = object_sigpage_fd(&v->obj, &sfd);
+	if (st != ZX_OK)
+		return st;
+	publish(v);
+	if (oflags != -1) {
+		st = vmo_open(v, oflags, &dfd);
+		if (st != ZX_OK) {
+			close(sfd);
+			return st;
+		}
+	}
+	*ret_state_fd = sfd;
+	*ret_data_fd = dfd;
+	*ret_offset = v->offset;
+	*ret_limit = v->mem->file_limit;
+	return ZX_OK;
+}
+
+zx_status_t
+vmo_open(struct vmo *v, int oflags, int *ret_fd)
+{
+	return errno_to_status(anon_open(v->mem->fd, oflags, ret_fd));
+}
+
+uint64_t
+vmo_fd_offset(const struct vmo *v)
+{
+	return v->offset;
+}
+
+zx_status_t
+vmo_pin(struct vmo *v, uint64_t offset, uint64_t len)
+{
+	struct vmo_pin *p;
+	zx_status_t st;
+
+	if (len == 0 || !page_aligned(offset) || !page_aligned(len))
+		return ZX_ERR_INVALID_ARGS;
+	if (!in_range(offset, len, vmo_size(v)))
+		return ZX_ERR_OUT_OF_RANGE;
+	if (!vmo_is_physical(v)) {
+		st = op_commit(v, offset, len);
+		if (st != ZX_OK)
+			return st;
+	}
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return ZX_ERR_NO_MEMORY;
+	p->offset = v->offset + offset;
+	p->len = len;
+	p->next = v->mem->pins;
+	v->mem->pins = p;
+	return ZX_OK;
+}
+
+void
+vmo_unpin(struct vmo *v, uint64_t offset, uint64_t len)
+{
+	struct vmo_pin **pp, *p;
+
+	for (pp = &v->mem->pins; (p = *pp) != NULL; pp = &p->next) {
+		if (p->offset == v->offset + offset && p->len == len) {
+			*pp = p->next;
+			free(p);
+			return;
+		}
+	}
+}
+
+bool
+vmo_any_pinned(const struct vmo *v, uint64_t offset, uint64_t len)
+{
+	return mem_pinned(v->mem, v->offset + offset, len);
+}
+
+void
+vmo_mapping_added(struct vmo *v, struct vmar_mapping *m)
+{
+	m->vmo_prev = NULL;
+	m->vmo_next = v->mappings;
+	if (v->mappings != NULL)
+		v->mappings->vmo_prev = m;
+	v->mappings = m;
+	v->num_mappings++;
+}
+
+void
+vmo_mapping_removed(struct vmo *v, struct vmar_mapping *m)
+{
+	if (m->vmo_prev != NULL)
+		m->vmo_prev->vmo_next = m->vmo_next;
+	else
+		v->mappings = m->vmo_next;
+	if (m->vmo_next != NULL)
+		m->vmo_next->vmo_prev = m->vmo_prev;
+	m->vmo_prev = m->vmo_next = NULL;
+	v->num_mappings--;
+}
+
+/* --- object ops ------------------------------------------------------ */
+
+static void
+vmo_destroy(struct object *o)
+{
+	struct vmo *v = vmo_of(o), *p = v->parent, **pp;
+	bool was_child = p != NULL;
+
+	/* Zircon re-homes the children of a dying VMO with its parent. */
+	if (p != NULL)
+		child_unlink(v);
+	while (v->children != NULL) {
+		struct vmo *c = v->children;
+
+		child_unlink(c);
+		if (p != NULL) {
+			c->parent = p;
+			c->sib_next = p->children;
+			if (p->children != NULL)
+				p->children->sib_prev = c;
+			p->children = c;
+			p->num_children++;
+		}
+	}
+	if (was_child && p->num_children == 0)
+		object_signal(&p->obj, 0, ZX_VMO_ZERO_CHILDREN);
+	for (pp = &v->mem->users; *pp != NULL; pp = &(*pp)->mem_next) {
+		if (*pp == v) {
+			*pp = v->mem_next;
+			break;
+		}
+	}
+	content_unref(v->content);
+	mem_unref(v->mem);
+	free(v);
+}
+
+static zx_status_t
+vmo_get_info(struct object *o, uint32_t topic, zx_rights_t rights, void *buf,
+    size_t buf_size, size_t *actual, size_t *avail, size_t *record_size)
+{
+	zx_info_vmo_t info;
+	size_t size;
+
+	switch (topic) {
+	case ZX_INFO_VMO:
+		size = sizeof(info);
+		break;
+	case ZX_INFO_VMO_V2:
+		size = offsetof(zx_info_vmo_t, populated_bytes);
+		break;
+	case ZX_INFO_VMO_V1:
+		size = offsetof(zx_info_vmo_t, metadata_bytes);
+		break;
+	default:
+		return ZX_ERR_NOT_SUPPORTED;
+	}
+	*avail = 1;
+	*record_size = size;
+	if (buf_size < size) {
+		*actual = 0;
+		return ZX_ERR_BUFFER_TOO_SMALL;
+	}
+	vmo_get_info_record(vmo_of(o), rights, &info);
+	memcpy(buf, &info, size);
+	*actual = 1;
+	return ZX_OK;
+}
+
+static zx_status_t
+vmo_get_property(struct object *o, uint32_t prop, void *buf, size_t size)
+{
+	uint64_t cs;
+
+	if (prop != ZX_PROP_VMO_CONTENT_SIZE)
+		return ZX_ERR_NOT_SUPPORTED;
+	if (size < sizeof(cs))
+		return ZX_ERR_BUFFER_TOO_SMALL;
+	cs = vmo_content_size(vmo_of(o));
+	memcpy(buf, &cs, sizeof(cs));
+	return ZX_OK;
+}
+
+static zx_status_t
+vmo_set_property(struct object *o, uint32_t prop, const void *buf,
+    size_t size)
+{
+	uint64_t cs;
+
+	if (prop != ZX_PROP_VMO_CONTENT_SIZE)
+		return ZX_ERR_NOT_SUPPORTED;
+	if (size < sizeof(cs))
+		return ZX_ERR_BUFFER_TOO_SMALL;
+	memcpy(&cs, buf, sizeof(cs));
+	vmo_set_content_size(vmo_of(o), cs);
+	return ZX_OK;
+}
+
+static uint64_t
+vmo_memory_bytes(const struct object *o)
+{
+	return vmo_committed_bytes((const struct vmo *)o);
+}
+
+static const struct object_ops vmo_ops = {
+	.type = ZX_OBJ_TYPE_VMO,
+	.name = "vmo",
+	.default_rights = ZX_DEFAULT_VMO_RIGHTS,
+	.waitable = true,
+	.has_name = true,
+	.destroy = vmo_destroy,
+	.get_info = vmo_get_info,
+	.get_property = vmo_get_property,
+	.set_property = vmo_set_property,
+	.memory_bytes = vmo_memory_bytes,
+};

@@ -1,0 +1,212 @@
+/* Virtual memory objects, Zircon's VmObjectDispatcher in miniature.
+ *
+ * A VMO is a window [offset, offset + size) on a piece of memory (struct
+ * vmo_mem): a memfd today, physical memory later. A VMO made by
+ * zx_vmo_create owns its memory; slices and references share their
+ * parent's; snapshot children get a copy of their own. Clients reach the
+ * bytes through descriptors of the memfd (vmo_get_fds); the daemon never
+ * copies data for them. */
+#ifndef ZXD_OBJECTS_VMO_H
+#define ZXD_OBJECTS_VMO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <zircon/syscalls/object.h>
+#include <zircon/types.h>
+
+#include "objects/object.h"
+
+/* Zircon's largest VMO: ROUNDDOWN(UINT64_MAX, 2 * 16 pages), 2^64 - 128
+ * KiB with 4 KiB pages. */
+#define VMO_MAX_SIZE(page)	(UINT64_MAX & ~(UINT64_C(32) * (page) - 1))
+
+/* What a client reads from a VMO's state page (the object's signal page,
+ * read-only for clients) at VMO_SHARED_OFFSET: the daemon keeps it
+ * current, so size checks and zx_vmo_get_size cost no round trip. */
+#define VMO_SHARED_OFFSET	64
+struct vmo_shared {
+	uint64_t size;			/* zx_vmo_get_size */
+	uint64_t content_size;		/* zx_vmo_get_stream_size */
+	uint32_t cache_policy;
+	uint32_t reserved;
+};
+
+/* VmoFdReply.flags: what the data path must know. */
+#define VMO_FD_PHYSICAL		(1u << 0)	/* no zx_vmo_read, write */
+#define VMO_FD_RESIZABLE	(1u << 1)
+
+/* struct vmo_mem.flags */
+#define VMO_MEM_RESIZABLE	(1u << 0)
+#define VMO_MEM_DISCARDABLE	(1u << 1)
+#define VMO_MEM_UNBOUNDED	(1u << 2)
+#define VMO_MEM_PHYSICAL	(1u << 3)	/* not paged: no clones, ... */
+#define VMO_MEM_CONTIGUOUS	(1u << 4)
+
+/* struct vmo.kind */
+enum vmo_kind {
+	VMO_ROOT,		/* owns its memory (zx_vmo_create, physical) */
+	VMO_SLICE,
+	VMO_REFERENCE,
+	VMO_SNAPSHOT,		/* a copy-on-write clone (an eager copy) */
+};
+
+/* Who pays for a VMO's memory: the daemon's client record. objects/
+ * only calls these. */
+struct vmo_payer_ops {
+	/* Take `bytes` more; ZX_ERR_NO_MEMORY over the payer's limit. */
+	zx_status_t (*charge)(void *ctx, uint64_t bytes);
+	void (*uncharge)(void *ctx, uint64_t bytes);
+	/* Memory keeps a reference to its payer while it lives. */
+	void (*ref)(void *ctx);
+	void (*release)(void *ctx);
+};
+
+struct vmo_payer {
+	const struct vmo_payer_ops *ops;	/* NULL: nobody pays */
+	void *ctx;
+};
+
+/* A pinned range of a vmo_mem, in memory offsets. */
+struct vmo_pin {
+	uint64_t offset, len;
+	struct vmo_pin *next;
+};
+
+/* Memory shared by a VMO, its slices and its references. */
+struct vmo_mem {
+	unsigned refcount;
+	int fd;			/* the daemon's read-write memfd */
+	uint64_t size;		/* size of the owner and its references */
+	uint64_t file_limit;	/* the memfd's length: bytes past it read
+				 * as zero and cannot be written */
+	uint32_t flags;		/* VMO_MEM_* */
+	uint64_t charged;	/* bytes charged to payer */
+	struct vmo_payer payer;
+	struct vmo_pin *pins;
+	struct vmo *users;	/* VMOs over this memory (state pages) */
+	struct vmo_mem *unbounded_next;	/* all unbounded memory */
+};
+
+/* Content size, shared by a VMO and its references. */
+struct vmo_content {
+	unsigned refcount;
+	uint64_t size;
+};
+
+struct vmar_mapping;
+
+struct vmo {
+	struct object obj;
+	struct vmo_mem *mem;	/* a reference */
+	enum vmo_kind kind;
+	uint64_t offset;	/* where this VMO starts in mem */
+	uint64_t slice_size;	/* VMO_SLICE: its fixed size */
+	struct vmo_content *content;
+	uint32_t cache_policy;
+	bool immutable;		/* SNAPSHOT | NO_WRITE */
+	unsigned lock_count;	/* discardable: ZX_VMO_OP_LOCK count */
+	/* Zircon's VMO tree: a child does not keep its parent alive; when
+	 * a VMO dies its children move to its parent. */
+	struct vmo *parent;
+	struct vmo *children;
+	struct vmo *sib_prev, *sib_next;
+	size_t num_children;
+	/* Mapping records (objects/vmar.c), linked through vmo_next. */
+	struct vmar_mapping *mappings;
+	size_t num_mappings;
+	struct vmo *mem_next;	/* next user of mem */
+};
+
+static inline struct vmo *
+vmo_of(struct object *o)
+{
+	return (struct vmo *)o;
+}
+
+bool vmo_is(const struct object *o);
+
+/* The system page size (what zx_system_get_page_size returns). */
+uint64_t vmo_page_size(void);
+
+/* VmObject::RoundSize: up to a page; ZX_ERR_OUT_OF_RANGE on overflow or
+ * past VMO_MAX_SIZE. */
+zx_status_t vmo_round_size(uint64_t size, uint64_t *ret);
+
+/* zx_vmo_create: parse `options` and `size` as Zircon does and make a
+ * VMO charged to `payer` (NULL: nobody). */
+zx_status_t vmo_create(uint64_t size, uint32_t options,
+    const struct vmo_payer *payer, struct vmo **ret);
+
+/* A VMO over [offset, offset + size) of an existing fd (taken, also on
+ * failure), for memory the daemon does not allocate (physical memory):
+ * mem_flags are VMO_MEM_*; nobody is charged. */
+zx_status_t vmo_create_on_fd(int fd, uint64_t offset, uint64_t size,
+    uint32_t mem_flags, struct vmo **ret);
+
+uint64_t vmo_size(const struct vmo *v);
+uint64_t vmo_content_size(const struct vmo *v);
+bool vmo_is_resizable(const struct vmo *v);
+bool vmo_is_discardable(const struct vmo *v);
+bool vmo_is_physical(const struct vmo *v);
+
+/* zx_vmo_set_size after the rights checks. */
+zx_status_t vmo_set_size(struct vmo *v, uint64_t size);
+/* zx_vmo_set_stream_size after the rights check. */
+zx_status_t vmo_set_stream_size(struct vmo *v, uint64_t size);
+/* Setting ZX_PROP_VMO_CONTENT_SIZE: any value; zeroes the tail. */
+void vmo_set_content_size(struct vmo *v, uint64_t size);
+
+/* zx_vmo_create_child after the size rounding, the NO_WRITE/RESIZABLE
+ * check and the handle lookup: `options` without ZX_VMO_CHILD_NO_WRITE,
+ * `size` rounded, `content_size` the caller's size. A snapshot's copy
+ * is charged to `payer`. */
+zx_status_t vmo_create_child(struct vmo *v, uint32_t options,
+    uint64_t offset, uint64_t size, uint64_t content_size, bool copy_name,
+    bool immutable, const struct vmo_payer *payer, struct vmo **ret);
+
+/* zx_vmo_op_range: checks the rights each op needs itself. *lock_state
+ * is filled for ZX_VMO_OP_LOCK. */
+zx_status_t vmo_op_range(struct vmo *v, uint32_t op, uint64_t offset,
+    uint64_t size, zx_rights_t rights, uint64_t buffer_size,
+    zx_vmo_lock_state_t *lock_state);
+
+/* zx_vmo_set_cache_policy after the mask and rights checks. */
+zx_status_t vmo_set_cache_policy(struct vmo *v, uint32_t policy);
+
+/* The descriptors for a client's data path: the read-only state page,
+ * and, when `oflags` is not -1, the memory opened O_RDONLY, O_WRONLY or
+ * O_RDWR. *ret_offset is where the VMO starts in the memory fd and
+ * *ret_limit how far the fd reaches. */
+zx_status_t vmo_get_fds(struct vmo *v, int oflags, int *ret_state_fd,
+    int *ret_data_fd, uint64_t *ret_offset, uint64_t *ret_limit);
+
+/* A new descriptor of the VMO's memory opened with `oflags` (O_RDONLY,
+ * O_WRONLY or O_RDWR), for a mapping at vmo_fd_offset(v). */
+zx_status_t vmo_open(struct vmo *v, int oflags, int *ret_fd);
+uint64_t vmo_fd_offset(const struct vmo *v);
+
+/* Pin [offset, offset + len) (page aligned, inside the VMO): its pages
+ * are committed and stay; set_size, decommit and cache-policy changes
+ * refuse to touch them. */
+zx_status_t vmo_pin(struct vmo *v, uint64_t offset, uint64_t len);
+/* Undo one vmo_pin of exactly that range. */
+void vmo_unpin(struct vmo *v, uint64_t offset, uint64_t len);
+bool vmo_any_pinned(const struct vmo *v, uint64_t offset, uint64_t len);
+
+/* Bytes of memory the VMO holds itself (0 for slices and references). */
+uint64_t vmo_committed_bytes(const struct vmo *v);
+
+/* Memory held by `ctx`'s live unbounded VMOs, which are charged by what
+ * they hold rather than by their size. */
+uint64_t vmo_unbounded_bytes(const void *ctx);
+
+/* ZX_INFO_VMO. */
+void vmo_get_info_record(const struct vmo *v, zx_rights_t rights,
+    zx_info_vmo_t *info);
+
+/* Mapping bookkeeping (objects/vmar.c). */
+void vmo_mapping_added(struct vmo *v, struct vmar_mapping *m);
+void vmo_mapping_removed(struct vmo *v, struct vmar_mapping *m);
+
+#endif
