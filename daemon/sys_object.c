@@ -311,6 +311,7 @@ stats(struct call *c)
 	r->uptime_ns = server_uptime_ns();
 	r->clients = server_client_count();
 	r->handles = handle_count();
+	r->handles_in_flight = handle_in_flight_count();
 	r->objects = object_count();
 	for (size_t i = 0; i < N_STAT_TYPES; i++) {
 		zxd__type_count__init(&s->tc[i]);
