@@ -368,15 +368,16 @@ chan_call(struct call *c)
 		return st;
 	}
 	if (k->deadline != ZX_TIME_INFINITE) {
-		zx_time_t left = k->deadline - now_ns();
+		zx_time_t now = now_ns(), left;
 		struct timeval tv;
 
 		/* A deadline already past still sends the request, and the
 		 * reply cannot have come yet: Zircon's wait times out. */
-		if (left <= 0) {
+		if (k->deadline <= now) {
 			channel_call_abort(&cw->w, ZX_ERR_TIMED_OUT);
 			return ZX_OK;
 		}
+		left = k->deadline - now;
 		tv.tv_sec = (time_t)(left / 1000000000);
 		tv.tv_usec = (suseconds_t)(left % 1000000000 / 1000);
 		cw->timer = evtimer_new(server_base(), call_timeout, cw);
