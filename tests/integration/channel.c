@@ -631,3 +631,22 @@ Test(channel, user_signals)
 	    ZX_ERR_PEER_CLOSED);
 	zx_handle_close(a);
 }
+
+Test(channel, queue_limit)
+{
+	zx_handle_t a, b, e;
+	char c;
+
+	mkchan(&a, &b);
+	/* Zircon's 3500 pending messages per endpoint. */
+	for (int i = 0; i < 3500; i++)
+		cr_assert_eq(zx_channel_write(a, 0, "q", 1, NULL, 0), ZX_OK);
+	e = mkevent();
+	cr_assert_eq(zx_channel_write(a, 0, "q", 1, &e, 1),
+	    ZX_ERR_NO_RESOURCES);
+	cr_assert_eq(zx_handle_close(e), ZX_ERR_BAD_HANDLE);
+	cr_assert_eq(zx_channel_read(b, 0, &c, NULL, 1, 0, NULL, NULL), ZX_OK);
+	cr_assert_eq(zx_channel_write(a, 0, "q", 1, NULL, 0), ZX_OK);
+	zx_handle_close(a);
+	zx_handle_close(b);
+}
