@@ -7,9 +7,10 @@
  * Reading attaches them to the reader as new socket pairs. */
 #include "config-build.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -332,13 +333,17 @@ chan_call(struct call *c)
 	const Zxd__ChannelCall *k = c->req->channel_call;
 	struct channel_msg *m;
 	struct call_waiter *cw;
-	struct stat st_fd;
+	int type = 0;
+	socklen_t len = sizeof(type);
 	zx_status_t st;
 	int fd;
 
+	/* The outcome socket must never block the daemon: it is made
+	 * non-blocking (the caller keeps only the other end). */
 	if (k->write == NULL || k->reply_fd >= c->msg->nfds ||
-	    fstat(c->msg->fds[k->reply_fd], &st_fd) < 0 ||
-	    !S_ISSOCK(st_fd.st_mode)) {
+	    getsockopt(c->msg->fds[k->reply_fd], SOL_SOCKET, SO_TYPE, &type,
+	    &len) < 0 || type != SOCK_SEQPACKET ||
+	    fcntl(c->msg->fds[k->reply_fd], F_SETFL, O_NONBLOCK) < 0) {
 		log_warn("client %llu (pid %d): malformed channel call",
 		    (unsigned long long)c->client->id, (int)c->pid);
 		return ZX_ERR_INVALID_ARGS;
