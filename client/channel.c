@@ -102,8 +102,10 @@ zx_channel_write(zx_handle_t handle, uint32_t options, const void *bytes,
 	struct wr x;
 	zx_status_t st;
 
-	/* Zircon checks the options before the channel handle. */
-	if (options != 0) {
+	/* Zircon checks the options before the channel handle. When the
+	 * channel handle is valid the daemon does that check, and closes
+	 * the handles itself, as for every other failure. */
+	if (options != 0 && zxh_get(handle, NULL) == NULL) {
 		consume(handles, num_handles);
 		return ZX_ERR_INVALID_ARGS;
 	}
@@ -225,7 +227,7 @@ zx_channel_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 
 	if (args == NULL)
 		return ZX_ERR_INVALID_ARGS;
-	if (options != 0) {
+	if (options != 0 && zxh_get(handle, NULL) == NULL) {
 		consume(args->wr_handles, args->wr_num_handles);
 		return ZX_ERR_INVALID_ARGS;
 	}

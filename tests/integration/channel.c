@@ -493,11 +493,14 @@ Test(channel, failed_write_closes_handles)
 	close(k1);
 	expect_empty(b);
 
-	/* Options: INVALID_ARGS, handles closed. */
+	/* Options: INVALID_ARGS, handles closed (every copy). */
 	e1 = mkevent();
+	k1 = dup_of(e1);
 	cr_assert_eq(zx_channel_write(a, 1, "x", 1, &e1, 1),
 	    ZX_ERR_INVALID_ARGS);
 	cr_assert_eq(zx_handle_close(e1), ZX_ERR_BAD_HANDLE);
+	cr_assert(socket_dead(k1));
+	close(k1);
 
 	/* NULL bytes with a size. */
 	e1 = mkevent();
