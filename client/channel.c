@@ -35,6 +35,22 @@ consume(const zx_handle_t *handles, uint32_t n)
 			zxh_close(handles[i]);
 }
 
+/* After the request: drop the entries of the handles that were sent
+ * (the daemon has closed its end of each). Values that were not handles
+ * when the request was made are left alone: another thread may have been
+ * given that value since. */
+static void
+consume_sent(const struct wr *x, const zx_handle_t *handles, uint32_t n)
+{
+	if (x->w.handle_fds == NULL) {
+		consume(handles, n);
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		if (x->slots[i] >= 0)
+			zxh_close(handles[i]);
+}
+
 /* Describe a write for the daemon, which does every check in Zircon's
  * order. The fds are this process's handle fds, not taken. */
 static void
@@ -117,7 +133,7 @@ zx_channel_write(zx_handle_t handle, uint32_t options, const void *bytes,
 		st = rep.rep->status;
 		rpc_reply_free(&rep);
 	}
-	consume(handles, num_handles);
+	consume_sent(&x, handles, num_handles);
 	return st;
 }
 
@@ -254,7 +270,7 @@ zx_channel_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 		st = rep.rep->status;
 		rpc_reply_free(&rep);
 	}
-	consume(args->wr_handles, args->wr_num_handles);
+	consume_sent(&x, args->wr_handles, args->wr_num_handles);
 	if (st == ZX_OK)
 		st = call_outcome(sv[0], &rep);
 	close(sv[0]);
