@@ -280,7 +280,27 @@ bench_call(long rounds)
 
 #define MAX_TRIALS	64
 
-enum { SOCK, SOCK_FD, CHAN, CHAN_H, CALL, N_KINDS };
+enum { SOCK, SOCK_FD, CHAN, CHAN_H, CALL, RPC, N_KINDS };
+
+/* One request/reply with the daemon (zx_object_signal), for scale: a
+ * channel round trip between two processes makes four of them. */
+static double
+bench_rpc(long rounds)
+{
+	zx_handle_t e;
+	double t0;
+	zx_status_t st = zx_event_create(0, &e);
+
+	if (st != ZX_OK)
+		die("zx_event_create", st);
+	t0 = now_s();
+	for (long i = 0; i < rounds; i++)
+		if ((st = zx_object_signal(e, 0, ZX_USER_SIGNAL_0)) != ZX_OK)
+			die("zx_object_signal", st);
+	t0 = now_s() - t0;
+	zx_handle_close(e);
+	return t0 / (double)rounds;
+}
 
 static int
 cmp_double(const void *a, const void *b)
@@ -332,6 +352,7 @@ main(int argc, char **argv)
 		v[SOCK_FD][i] = bench_socket(rounds, true);
 		v[CHAN_H][i] = bench_channel(rounds, true);
 		v[CALL][i] = bench_call(rounds);
+		v[RPC][i] = bench_rpc(rounds);
 	}
 	if (zxdtest_stop(&d) != 0)
 		die("zxd did not stop cleanly", -1);
@@ -343,5 +364,7 @@ main(int argc, char **argv)
 	report("  carrying one handle", v[CHAN_H], "socketpair + one fd",
 	    v[SOCK_FD], trials);
 	report("zx_channel_call", v[CALL], "socketpair", v[SOCK], trials);
+	report("(one daemon request/reply)", v[RPC], "socketpair", v[SOCK],
+	    trials);
 	return 0;
 }
