@@ -19,7 +19,8 @@
 struct wr {
 	Zxd__ChannelWrite w;
 	int32_t slots[ZX_CHANNEL_MAX_MSG_HANDLES];
-	int fds[ZX_CHANNEL_MAX_MSG_HANDLES + 1];	/* + a call's reply fd */
+	/* The handles' fds, and a call's reply socket. */
+	int fds[ZX_CHANNEL_MAX_MSG_HANDLES + 1];
 	size_t nfds;
 };
 

@@ -177,7 +177,8 @@ channel_read(struct object *o, uint32_t *nbytes, uint32_t *nhandles,
 	zx_status_t st = ZX_OK;
 
 	if (m == NULL)
-		return o->peer == NULL ? ZX_ERR_PEER_CLOSED : ZX_ERR_SHOULD_WAIT;
+		return o->peer == NULL ? ZX_ERR_PEER_CLOSED :
+		    ZX_ERR_SHOULD_WAIT;
 	if (m->nbytes > *nbytes || m->nhandles > *nhandles) {
 		st = ZX_ERR_BUFFER_TOO_SMALL;
 		if (!may_discard) {

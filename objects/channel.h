@@ -22,7 +22,7 @@ struct channel_msg {
 	struct channel_msg *next;
 	uint32_t nbytes;
 	uint32_t nhandles;
-	uint8_t *data;			/* nbytes, inside this allocation */
+	uint8_t *data;			/* nbytes, in this allocation */
 	struct handle *handles[];	/* nhandles; owned */
 };
 
