@@ -138,6 +138,7 @@ conn_close(struct conn *c)
 	conn_unlink(c);
 	if (c->token) {
 		HASH_DEL(srv.tokens, c);
+		cl->nhandles--;
 		handle_free(c->handle);
 	} else if (c->handle != NULL) {
 		cl->nhandles--;
@@ -411,6 +412,9 @@ server_token_new(struct client *cl, struct handle *h, int *ret_fd)
 	c->token = true;
 	c->token_ino = st.st_ino;
 	c->handle = h;
+	/* A token counts as a handle of its exporter until it is used or
+	 * closed, so tokens cannot pile up past handles_per_client. */
+	cl->nhandles++;
 	HASH_ADD(hh, srv.tokens, token_ino, sizeof(c->token_ino), c);
 	*ret_fd = sv[1];
 	return ZX_OK;

@@ -73,7 +73,8 @@ void server_detach_handle(struct handle *h);
 
 /* Park the in-flight handle h behind a new token socket pair and return
  * the token's client end (the caller sends or closes it). The token owns
- * h: closing every copy of that end frees h. */
+ * h: closing every copy of that end frees h. Until then it counts as one
+ * of cl's handles. */
 zx_status_t server_token_new(struct client *cl, struct handle *h,
     int *ret_fd);
 /* The token whose client end `fd` is (an fd received from a client), or

@@ -39,9 +39,13 @@ handle_import(struct call *c)
 
 	if (tok == NULL || tok->handle == NULL)
 		return ZX_ERR_BAD_HANDLE;
-	/* On failure (out of descriptors, over the handle limit) the token
-	 * keeps the handle. */
+	/* The token's place in its exporter's handle count passes to the
+	 * new handle: a process importing its own token needs no room. On
+	 * failure (out of descriptors, over the limit) the token keeps the
+	 * handle. */
+	tok->client->nhandles--;
 	st = dispatch_give_handle(c, tok->handle);
+	tok->client->nhandles++;
 	if (st != ZX_OK)
 		return st;
 	tok->handle = NULL;

@@ -299,22 +299,56 @@ Test(channel_leaks, long_chain_freed_iteratively)
 	stop();
 }
 
-Test(channel_leaks, read_over_handle_limit_keeps_message)
+/* A zxd whose clients may hold n handles each. */
+static void
+start_with_handle_limit(unsigned n)
 {
 	char conf[] = "/tmp/zxd-chan-conf.XXXXXX";
 	const char *args[] = { "--config", conf, NULL };
-	zx_handle_t a, b, e[2], x[2], got[2];
-	char buf[4];
 	FILE *f;
 	int fd;
 
 	fd = mkstemp(conf);
 	cr_assert_geq(fd, 0);
 	f = fdopen(fd, "w");
-	fprintf(f, "[limits]\nhandles_per_client = 4\n");
+	fprintf(f, "[limits]\nhandles_per_client = %u\n", n);
 	fclose(f);
 	cr_assert_eq(zxdtest_start(&d, args), 0);
 	unlink(conf);
+}
+
+Test(channel_leaks, tokens_count_against_the_handle_limit)
+{
+	zx_handle_t e[4], more;
+	int tokens[4];
+
+	start_with_handle_limit(4);
+	for (int i = 0; i < 4; i++) {
+		cr_assert_eq(zx_event_create(0, &e[i]), ZX_OK);
+		cr_assert_eq(zxd_handle_export(e[i], &tokens[i]), ZX_OK);
+	}
+	/* Four tokens held: no room for a fifth handle. */
+	cr_assert_eq(zx_event_create(0, &more), ZX_ERR_NO_RESOURCES);
+	close(tokens[0]);
+	expect_counts(1, 3, 3, 3);
+	cr_assert_eq(zx_event_create(0, &more), ZX_OK);
+	/* An import turns a token back into a handle: still four. */
+	cr_assert_eq(zxd_handle_import(tokens[1], &e[1]), ZX_OK);
+	cr_assert_eq(zx_event_create(0, &e[0]), ZX_ERR_NO_RESOURCES);
+	zx_handle_close(more);
+	zx_handle_close(e[1]);
+	close(tokens[2]);
+	close(tokens[3]);
+	expect_counts(1, 0, 0, 0);
+	stop();
+}
+
+Test(channel_leaks, read_over_handle_limit_keeps_message)
+{
+	zx_handle_t a, b, e[2], x[2], got[2];
+	char buf[4];
+
+	start_with_handle_limit(4);
 	cr_assert_eq(zx_channel_create(0, &a, &b), ZX_OK);
 	cr_assert_eq(zx_event_create(0, &e[0]), ZX_OK);
 	cr_assert_eq(zx_event_create(0, &e[1]), ZX_OK);
