@@ -230,11 +230,9 @@ Test(signal_peer, closed_peer)
 }
 
 /* Zircon's order: once zx_handle_close(b) has returned, a's peer is
- * closed. zxd learns of a close by EOF, later: today signal_peer right
- * after the close mostly returns ZX_OK and an immediate wait times out
- * (see the report of the Foundation tests). Disabled until the close of
- * a peered handle is ordered before the caller's next call. */
-Test(signal_peer, closed_peer_at_once, .disabled = true)
+ * closed. zxd learns of a close by EOF, so libzx closes such handles
+ * synchronously (shut down, wait for the daemon's end to go). */
+Test(signal_peer, closed_peer_at_once)
 {
 	for (int i = 0; i < 200; i++) {
 		zx_handle_t a, b;
