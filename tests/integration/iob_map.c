@@ -59,6 +59,19 @@ Test(iob_map, statuses_in_order)
 	    PAGE, &a), ZX_ERR_INVALID_ARGS);
 	/* A NULL address: the mapping is made, then destroyed. */
 	cr_assert_eq(map_iob(RW, ep0, 0, 0, PAGE, NULL), ZX_ERR_INVALID_ARGS);
+	/* The length rounded up to a page overflows. */
+	cr_assert_eq(map_iob(RW, ep0, 0, 0, SIZE_MAX, &a),
+	    ZX_ERR_OUT_OF_RANGE);
+	/* SPECIFIC over a mapping. */
+	a = map_iob_ok(RW, ep0, 0, 0, PAGE);
+	{
+		zx_vaddr_t b;
+
+		cr_assert_eq(zx_vmar_map_iob(vmar, RW | ZX_VM_SPECIFIC,
+		    a - 0x1000000, ep0, 0, 0, PAGE, &b),
+		    ZX_ERR_ALREADY_EXISTS);
+	}
+	unmap_ok(a, PAGE);
 	zx_handle_close(vmo);
 	zx_handle_close(ep0);
 	zx_handle_close(ep1);
