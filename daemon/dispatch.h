@@ -43,7 +43,7 @@ struct call {
 		Zxd__VmarInfo vmar_info;
 		Zxd__VmarMapReply vmar_map;
 		Zxd__ChannelReadReply channel_read;
-		Zxd__IobAllocateIdReply iob_allocate_id;
+		Zxd__IobAllocateIdReply iob_alloc;
 	} body;
 	void *scratch;
 };

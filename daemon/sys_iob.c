@@ -87,7 +87,7 @@ static zx_status_t
 call_iob_allocate_id(struct call *c)
 {
 	const Zxd__IobAllocateId *r = c->req->iob_allocate_id;
-	Zxd__IobAllocateIdReply *rep = &c->body.iob_allocate_id;
+	Zxd__IobAllocateIdReply *rep = &c->body.iob_alloc;
 	struct iob_blob blob;
 	uint32_t id;
 	zx_status_t st;

@@ -474,7 +474,8 @@ blob_allocate(uint8_t *base, uint32_t len, const struct iob_blob *b,
 		if (index_end > hdr.blob_head || hdr.blob_head > len)
 			return ZX_ERR_IO_DATA_INTEGRITY;
 		remaining = hdr.blob_head - index_end;
-		if (remaining < sizeof(idx) || remaining - sizeof(idx) < b->size)
+		if (remaining < sizeof(idx) ||
+		    remaining - sizeof(idx) < b->size)
 			return ZX_ERR_NO_MEMORY;
 		upd.next_id = hdr.next_id + 1;
 		upd.blob_head = hdr.blob_head - (uint32_t)b->size;

@@ -28,7 +28,7 @@ struct iob_region {
 	zx_iob_region_t desc;		/* as given, the size page-rounded */
 	struct vmo *vmo;		/* the region's memory: a reference */
 	bool resizable;			/* asked for; the memory never is */
-	uint8_t *mediated;		/* the daemon's mapping (ID allocator) */
+	uint8_t *mediated;		/* zxd's own mapping (ID allocator) */
 	uint64_t nmaps[2];		/* live mapping records per endpoint */
 };
 

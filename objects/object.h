@@ -53,8 +53,8 @@ struct object {
 	unsigned handle_count;
 	zx_signals_t signals;
 	struct object *peer;		/* peered objects; not a reference */
-	zx_koid_t peer_koid;		/* the peer's, kept after it closes
-					 * (ZX_INFO_HANDLE_BASIC related_koid) */
+	/* The peer's koid, kept after it closes (related_koid). */
+	zx_koid_t peer_koid;
 	char name[ZX_MAX_NAME_LEN];
 	int sigpage_fd;			/* -1 until a waiter asks */
 	_Atomic uint32_t *sigword;	/* mapped sigpage, or NULL */

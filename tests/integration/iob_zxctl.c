@@ -161,7 +161,8 @@ Test(iob_zxctl, regions_access_and_mappings)
 	cr_assert_eq(u64(rg, "mappings"), 1);
 	cr_assert_eq(u64(rg, "peer_mappings"), 1);
 	rg = at(get(j, "regions"), 1);
-	cr_assert_eq(u64(rg, "discipline"), ZX_IOB_DISCIPLINE_TYPE_ID_ALLOCATOR);
+	cr_assert_eq(u64(rg, "discipline"),
+	    ZX_IOB_DISCIPLINE_TYPE_ID_ALLOCATOR);
 	cr_assert_eq(u64(rg, "size"), PAGE);
 	cr_assert(flag(get(rg, "peer_access"), "mediated_write"));
 	cr_assert(!flag(get(rg, "access"), "mediated_write"));
