@@ -19,7 +19,8 @@
  * round, so load from elsewhere hits both; each figure is the median of
  * the rounds. Ratios: figure / floor for costs (lower is better); for
  * throughput, the median over the rounds of floor time / figure time of
- * the round's back-to-back pair (1.00 = as fast as the floor).
+ * the round's back-to-back pair (1.00 = as fast as the floor), and the
+ * best round of each, for a loaded machine.
  *
  * Usage: bench_iob [ROUNDS]
  */
@@ -474,6 +475,10 @@ bench_transfer(enum notify how)
 	    "%7.2f GiB/s   ratio %.3f of floor speed\n", name,
 	    gib / median(ti, rounds), gib / median(tr, rounds),
 	    median(q, rounds));
+	/* Sorted by median(): the fastest round of each, what an idle
+	 * machine gives. */
+	printf("  (best rounds: %.2f GiB/s vs %.2f GiB/s, ratio %.3f)\n",
+	    gib / ti[0], gib / tr[0], tr[0] / ti[0]);
 	free(ti);
 	free(tr);
 	free(q);
