@@ -23,6 +23,7 @@ static const struct dispatch_entry *const families[] = {
 	sys_vmar_calls,
 	sys_channel_calls,
 	sys_transfer_calls,
+	sys_iob_calls,
 };
 
 static const struct dispatch_entry *by_body[MAX_BODY];

@@ -43,6 +43,7 @@ struct call {
 		Zxd__VmarInfo vmar_info;
 		Zxd__VmarMapReply vmar_map;
 		Zxd__ChannelReadReply channel_read;
+		Zxd__IobAllocateIdReply iob_alloc;
 	} body;
 	void *scratch;
 };
@@ -96,9 +97,15 @@ extern const struct dispatch_entry sys_operator_calls[];
 extern const struct dispatch_entry sys_vmo_calls[];
 extern const struct dispatch_entry sys_vmar_calls[];
 
-/* Per-family hooks for dispatch_client_gone. */
-void sys_vmar_client_gone(struct client *cl);
 extern const struct dispatch_entry sys_channel_calls[];
 extern const struct dispatch_entry sys_transfer_calls[];
+extern const struct dispatch_entry sys_iob_calls[];
+
+/* Per-family hooks for dispatch_client_gone. */
+void sys_vmar_client_gone(struct client *cl);
+
+struct vmo_payer;
+/* Memory charged to client `cl` (its VMO limit): VMOs, IOB regions. */
+void sys_vmo_payer(struct client *cl, struct vmo_payer *ret);
 
 #endif
