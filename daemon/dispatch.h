@@ -91,4 +91,11 @@ extern const struct dispatch_entry sys_vmar_calls[];
 /* Per-family hooks for dispatch_client_gone. */
 void sys_vmar_client_gone(struct client *cl);
 
+/* A descriptor of VMO v's memory for the caller of c to map, opened
+ * O_RDONLY or O_RDWR (`oflags`): vmo_open's, or for a physical VMO one
+ * the physical-memory backend makes for that peer. */
+struct vmo;
+zx_status_t sys_vmo_open(struct call *c, struct vmo *v, int oflags,
+    int *ret_fd);
+
 #endif
