@@ -2,11 +2,10 @@
  * Physical VMOs across processes and privilege, on daemons of our own
  * with a map of small regions (sim backend):
  *
- *	ram	[0, 16 MiB)			RAM
- *	dev0	[0xF000_0000, +2 pages)		MMIO
- *	dev1	right after dev0, 1 page	MMIO (adjacent: a VMO may not
- *						span the two)
- *	big	[0xF010_0000, +1 MiB)		MMIO
+ *	ram	RAM	[0, 16 MiB)
+ *	dev0	MMIO	[0xF000_0000, +2 pages)
+ *	dev1	MMIO	right after dev0, 1 page (a VMO may not span both)
+ *	big	MMIO	[0xF010_0000, +1 MiB)
  *
  * - two processes see the same bytes: one hands its VMO to the other
  *   with zxd_handle_export/import, or each makes its own over the same
