@@ -95,8 +95,6 @@ extern const struct dispatch_entry sys_resource_calls[];
 extern const struct dispatch_entry sys_operator_calls[];
 extern const struct dispatch_entry sys_vmo_calls[];
 extern const struct dispatch_entry sys_vmar_calls[];
-extern const struct dispatch_entry sys_channel_calls[];
-extern const struct dispatch_entry sys_transfer_calls[];
 
 /* Per-family hooks for dispatch_client_gone. */
 void sys_vmar_client_gone(struct client *cl);
@@ -107,5 +105,7 @@ void sys_vmar_client_gone(struct client *cl);
 struct vmo;
 zx_status_t sys_vmo_open(struct call *c, struct vmo *v, int oflags,
     int *ret_fd);
+extern const struct dispatch_entry sys_channel_calls[];
+extern const struct dispatch_entry sys_transfer_calls[];
 
 #endif

@@ -92,7 +92,7 @@ get_info(struct call *c)
 			.koid = o->koid,
 			.rights = h->rights,
 			.type = o->ops->type,
-			.related_koid = o->peer ? o->peer->koid : 0,
+			.related_koid = o->peer_koid,
 		};
 		return info_single(c, &rec, sizeof(rec));
 	}
