@@ -309,6 +309,8 @@ call_vmo_create_physical(struct call *c)
 	 * first), but the map has the last word. */
 	if (range.region->kind == PHYS_RAM)
 		return ZX_ERR_ACCESS_DENIED;
+	/* Known but not served (no backend makes such an MMIO region
+	 * today; devmem's unserved regions are RAM). */
 	if (range.region->fd < 0)
 		return ZX_ERR_NOT_SUPPORTED;
 	fd = fcntl(range.region->fd, F_DUPFD_CLOEXEC, 0);

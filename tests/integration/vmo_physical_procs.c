@@ -210,6 +210,32 @@ Test(phys_map_edges, regions)
 	stop_(false);
 }
 
+/* The handle limit applies: the last status before the out pointer. */
+Test(phys_map_edges, handle_limit)
+{
+	zx_handle_t root, h[2], x = ZX_HANDLE_INVALID;
+
+	start("[limits]\nhandles_per_client = 3\n\n");
+	root = root_resource();
+	h[0] = phys_new(root, DEV0, PAGE);
+	h[1] = phys_new(root, DEV0, PAGE);
+	cr_assert_eq(zx_vmo_create_physical(root, DEV0, PAGE, &x),
+	    ZX_ERR_NO_RESOURCES);
+	cr_assert_eq(x, ZX_HANDLE_INVALID);
+	/* The checks before it still come first. */
+	cr_assert_eq(zx_vmo_create_physical(root, 0, PAGE, &x),
+	    ZX_ERR_ACCESS_DENIED);
+	cr_assert_eq(zx_vmo_create_physical(root, DEV0, 0, &x),
+	    ZX_ERR_INVALID_ARGS);
+	/* A handle closed just now makes room. */
+	zx_handle_close(h[1]);
+	h[1] = phys_new(root, DEV0, PAGE);
+	zx_handle_close(h[0]);
+	zx_handle_close(h[1]);
+	zx_handle_close(root);
+	stop_(false);
+}
+
 /* Regions are separate memory: writing one never shows in another. */
 Test(phys_map_edges, regions_are_separate)
 {
