@@ -312,6 +312,29 @@ vmo_create_on_fd(int fd, uint64_t offset, uint64_t size, uint32_t mem_flags,
 	return ZX_OK;
 }
 
+zx_status_t
+vmo_create_physical(int fd, uint64_t fd_offset, uint64_t paddr,
+    uint64_t size, struct vmo **ret)
+{
+	struct vmo *v;
+	zx_status_t st;
+
+	if (!page_aligned(paddr) || size == 0 || paddr + (size - 1) < paddr) {
+		close(fd);
+		return ZX_ERR_INVALID_ARGS;
+	}
+	st = vmo_create_on_fd(fd, fd_offset, size,
+	    VMO_MEM_PHYSICAL | VMO_MEM_CONTIGUOUS, &v);
+	if (st != ZX_OK)
+		return st;
+	v->mem->paddr = paddr;
+	v->mem->paddr_fd_offset = fd_offset;
+	/* VmObjectPhysical::Create: device memory is mapped uncached. */
+	v->cache_policy = ZX_CACHE_POLICY_UNCACHED;
+	*ret = v;
+	return ZX_OK;
+}
+
 /* --- queries -------------------------------------------------------- */
 
 uint64_t
@@ -348,6 +371,16 @@ static bool
 is_contiguous(const struct vmo *v)
 {
 	return v->mem->flags & VMO_MEM_CONTIGUOUS;
+}
+
+bool
+vmo_paddr(const struct vmo *v, uint64_t offset, uint64_t *paddr)
+{
+	if (!vmo_is_physical(v) || (offset >= vmo_size(v) && offset != 0))
+		return false;
+	*paddr = v->mem->paddr + (v->offset - v->mem->paddr_fd_offset) +
+	    offset;
+	return true;
 }
 
 uint64_t
@@ -433,6 +466,10 @@ zero_range(struct vmo *v, uint64_t off, uint64_t len)
 	uint64_t start = v->offset + off, end;
 	int r;
 
+	/* VmObjectPhysical has no ZeroRange: device memory is the
+	 * device's to change. */
+	if (vmo_is_physical(v))
+		return ZX_ERR_NOT_SUPPORTED;
 	if (len == 0 || start >= m->file_limit)
 		return ZX_OK;	/* past the memfd: already zero */
 	end = start + min_u64(len, m->file_limit - start);
@@ -809,8 +846,11 @@ op_cache(struct vmo *v, uint64_t off, uint64_t len)
 static zx_status_t
 op_prefetch(struct vmo *v, uint64_t off, uint64_t len)
 {
+	/* VmObjectPhysical::PrefetchRange: always present; the range is
+	 * checked as given. */
 	if (vmo_is_physical(v))
-		return ZX_ERR_NOT_SUPPORTED;
+		return in_range(off, len, vmo_size(v)) ? ZX_OK :
+		    ZX_ERR_OUT_OF_RANGE;
 	/* Nothing is ever compressed or paged out by zxd. */
 	return round_range(v, &off, &len);
 }
@@ -910,6 +950,19 @@ vmo_set_cache_policy(struct vmo *v, uint32_t policy)
 {
 	if (policy & ~ZX_CACHE_POLICY_MASK)
 		return ZX_ERR_INVALID_ARGS;
+	/* VmObjectPhysical::SetMappingCachePolicy: the same policy again
+	 * is fine whatever the state; a slice always has its parent (the
+	 * kernel's slice keeps the parent object alive). */
+	if (vmo_is_physical(v)) {
+		if (policy == v->cache_policy)
+			return ZX_OK;
+		if (v->num_mappings != 0 || v->num_children != 0 ||
+		    v->parent != NULL || v->kind == VMO_SLICE)
+			return ZX_ERR_BAD_STATE;
+		v->cache_policy = policy;
+		publish(v);
+		return ZX_OK;
+	}
 	/* VmObjectPaged::SetMappingCachePolicy: no way back from uncached
 	 * for committed pages, and nothing may share or pin the pages. */
 	if (v->cache_policy != ZX_CACHE_POLICY_CACHED &&
@@ -956,6 +1009,8 @@ vmo_get_fds(struct vmo *v, int oflags, int *ret_state_fd, int *ret_data_fd,
 zx_status_t
 vmo_open(struct vmo *v, int oflags, int *ret_fd)
 {
+	if (vmo_is_physical(v))
+		return ZX_ERR_NOT_SUPPORTED;
 	return errno_to_status(anon_open(v->mem->fd, oflags, ret_fd));
 }
 

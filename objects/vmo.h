@@ -86,6 +86,10 @@ struct vmo_mem {
 	struct vmo_pin *pins;
 	struct vmo *users;	/* VMOs over this memory (state pages) */
 	struct vmo_mem *unbounded_next;	/* all unbounded memory */
+	/* VMO_MEM_PHYSICAL: the memory is [paddr, paddr + size) of the
+	 * physical address space, starting at fd offset paddr_fd_offset. */
+	uint64_t paddr;
+	uint64_t paddr_fd_offset;
 };
 
 /* Content size, shared by a VMO and its references. */
@@ -144,6 +148,23 @@ zx_status_t vmo_create(uint64_t size, uint32_t options,
 zx_status_t vmo_create_on_fd(int fd, uint64_t offset, uint64_t size,
     uint32_t mem_flags, struct vmo **ret);
 
+/*
+ * zx_vmo_create_physical after the resource, size and address checks: a
+ * VMO over physical [paddr, paddr + size) (page aligned, not empty, not
+ * wrapping), whose bytes are [fd_offset, fd_offset + size) of `fd`, the
+ * daemon's own descriptor of the region holding them (taken, also on
+ * failure). Physical and contiguous, uncached, content size = size.
+ * Nobody is charged: the memory is the device's. Clients never get a
+ * descriptor of it from here (vmo_open refuses): the backend makes theirs.
+ */
+zx_status_t vmo_create_physical(int fd, uint64_t fd_offset, uint64_t paddr,
+    uint64_t size, struct vmo **ret);
+
+/* The physical address of byte `offset` of physical VMO v (a slice's
+ * offsets count from the slice). false when v is not physical, or offset
+ * lies past its end (offset 0 always answers: the VMO's base). */
+bool vmo_paddr(const struct vmo *v, uint64_t offset, uint64_t *paddr);
+
 uint64_t vmo_size(const struct vmo *v);
 uint64_t vmo_content_size(const struct vmo *v);
 bool vmo_is_resizable(const struct vmo *v);
@@ -182,7 +203,9 @@ zx_status_t vmo_get_fds(struct vmo *v, int oflags, int *ret_state_fd,
     int *ret_data_fd, uint64_t *ret_offset, uint64_t *ret_limit);
 
 /* A new descriptor of the VMO's memory opened with `oflags` (O_RDONLY,
- * O_WRONLY or O_RDWR), for a mapping at vmo_fd_offset(v). */
+ * O_WRONLY or O_RDWR), for a mapping at vmo_fd_offset(v). Physical VMOs:
+ * ZX_ERR_NOT_SUPPORTED (their clients' descriptors come from the
+ * physical-memory backend, which knows who may hold what). */
 zx_status_t vmo_open(struct vmo *v, int oflags, int *ret_fd);
 uint64_t vmo_fd_offset(const struct vmo *v);
 
