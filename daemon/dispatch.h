@@ -41,6 +41,8 @@ struct call {
 		Zxd__VmoLockState vmo_lock_state;
 		Zxd__VmarInfo vmar_info;
 		Zxd__VmarMapReply vmar_map;
+		Zxd__BtiPinReply bti_pin;
+		Zxd__SimDmaReply sim_dma;
 	} body;
 	void *scratch;
 };
@@ -87,8 +89,17 @@ extern const struct dispatch_entry sys_resource_calls[];
 extern const struct dispatch_entry sys_operator_calls[];
 extern const struct dispatch_entry sys_vmo_calls[];
 extern const struct dispatch_entry sys_vmar_calls[];
+extern const struct dispatch_entry sys_ddk_calls[];
 
 /* Per-family hooks for dispatch_client_gone. */
 void sys_vmar_client_gone(struct client *cl);
+
+struct vmo_payer;
+/* VMO memory is charged to the client that made it (sys_vmo.c). */
+void sys_vmo_payer(struct client *cl, struct vmo_payer *ret);
+/* Take the closes of BTI `bti`'s PMT handles that are already there
+ * (sys_ddk.c), before an answer they change. Returns how many; each
+ * may have destroyed objects, `bti` among them. */
+size_t sys_ddk_settle(struct call *c, struct object *bti);
 
 #endif

@@ -59,6 +59,13 @@ static const struct vmo_payer_ops payer_ops = {
 	.release = payer_release,
 };
 
+void
+sys_vmo_payer(struct client *cl, struct vmo_payer *ret)
+{
+	ret->ops = &payer_ops;
+	ret->ctx = cl;
+}
+
 static zx_rights_t
 vmo_rights(const struct vmo *v)
 {

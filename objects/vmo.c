@@ -102,6 +102,8 @@ mem_unref(struct vmo_mem *m)
 	}
 	if (m->fd >= 0)
 		close(m->fd);
+	if (m->has_paddr && m->paddr_release != NULL)
+		m->paddr_release(m->release_addr, m->release_size);
 	if (m->payer.ops != NULL) {
 		if (m->charged > 0)
 			m->payer.ops->uncharge(m->payer.ctx, m->charged);
@@ -284,6 +286,33 @@ vmo_create(uint64_t size, uint32_t options, const struct vmo_payer *payer,
 }
 
 zx_status_t
+vmo_create_contiguous(uint64_t size, const struct vmo_payer *payer,
+    struct vmo **ret)
+{
+	uint64_t rounded;
+	struct vmo *v;
+	zx_status_t st;
+	int r;
+
+	st = vmo_round_size(size, &rounded);
+	if (st != ZX_OK)
+		return st;
+	/* Physically contiguous memory has to exist all at once. */
+	if (rounded > ANON_MAX_SIZE)
+		return ZX_ERR_NO_MEMORY;
+	st = make_root(rounded, size, VMO_MEM_CONTIGUOUS, payer, &v);
+	if (st != ZX_OK)
+		return st;
+	r = anon_commit(v->mem->fd, 0, rounded);
+	if (r < 0) {
+		object_unref(&v->obj);
+		return errno_to_status(r);
+	}
+	*ret = v;
+	return ZX_OK;
+}
+
+zx_status_t
 vmo_create_on_fd(int fd, uint64_t offset, uint64_t size, uint32_t mem_flags,
     struct vmo **ret)
 {
@@ -348,6 +377,32 @@ static bool
 is_contiguous(const struct vmo *v)
 {
 	return v->mem->flags & VMO_MEM_CONTIGUOUS;
+}
+
+bool
+vmo_is_contiguous(const struct vmo *v)
+{
+	return v->mem->flags & (VMO_MEM_CONTIGUOUS | VMO_MEM_PHYSICAL);
+}
+
+void
+vmo_set_paddr(struct vmo *v, uint64_t paddr,
+    void (*release)(uint64_t paddr, uint64_t size))
+{
+	v->mem->has_paddr = true;
+	v->mem->paddr = paddr - v->offset;
+	v->mem->paddr_release = release;
+	v->mem->release_addr = paddr;
+	v->mem->release_size = vmo_size(v);
+}
+
+bool
+vmo_paddr(const struct vmo *v, uint64_t offset, uint64_t *ret)
+{
+	if (!v->mem->has_paddr)
+		return false;
+	*ret = v->mem->paddr + v->offset + offset;
+	return true;
 }
 
 uint64_t

@@ -84,6 +84,13 @@ struct vmo_mem {
 	uint64_t charged;	/* bytes charged to payer */
 	struct vmo_payer payer;
 	struct vmo_pin *pins;
+	/* Memory at fixed physical addresses (contiguous and physical
+	 * VMOs): memory offset X is at paddr + X (mod 2^64). paddr_release,
+	 * when set, gives the addresses back as the memory dies. */
+	bool has_paddr;
+	uint64_t paddr;
+	void (*paddr_release)(uint64_t paddr, uint64_t size);
+	uint64_t release_addr, release_size;
 	struct vmo *users;	/* VMOs over this memory (state pages) */
 	struct vmo_mem *unbounded_next;	/* all unbounded memory */
 };
@@ -149,6 +156,23 @@ uint64_t vmo_content_size(const struct vmo *v);
 bool vmo_is_resizable(const struct vmo *v);
 bool vmo_is_discardable(const struct vmo *v);
 bool vmo_is_physical(const struct vmo *v);
+/* Zircon's is_contiguous(): contiguous or physical memory. */
+bool vmo_is_contiguous(const struct vmo *v);
+
+/* zx_vmo_create_contiguous after its checks: `size` (not 0) is rounded
+ * up, the memory committed at once; charged to `payer`. */
+zx_status_t vmo_create_contiguous(uint64_t size,
+    const struct vmo_payer *payer, struct vmo **ret);
+
+/* The physical-address hook: offset 0 of v is at `paddr` (and so is
+ * every VMO over the same memory, at its own offset). `release` (may be
+ * NULL) gets (paddr, v's size) back when the memory dies. For contiguous
+ * VMOs (objects/iommu.c gives the addresses) and physical ones (their
+ * own address). */
+void vmo_set_paddr(struct vmo *v, uint64_t paddr,
+    void (*release)(uint64_t paddr, uint64_t size));
+/* The physical address of `offset` in v, if its memory has one. */
+bool vmo_paddr(const struct vmo *v, uint64_t offset, uint64_t *ret);
 
 /* zx_vmo_set_size after the rights checks. */
 zx_status_t vmo_set_size(struct vmo *v, uint64_t size);
