@@ -312,8 +312,8 @@ call_vmo_create_contiguous(struct call *c)
 	unsigned shift = (unsigned)__builtin_ctzll(PAGE);
 	uint32_t align = r->alignment_log2;
 	struct vmo_payer payer;
+	uint64_t base, rounded;
 	struct vmo *v;
-	uint64_t base;
 	zx_status_t st;
 
 	if (r->size == 0)
@@ -325,15 +325,18 @@ call_vmo_create_contiguous(struct call *c)
 	st = handle_check(c->self, ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP);
 	if (st != ZX_OK)
 		return st;
-	sys_vmo_payer(c->client, &payer);
-	st = vmo_create_contiguous(r->size, &payer, &v);
+	st = vmo_round_size(r->size, &rounded);
 	if (st != ZX_OK)
 		return st;
 	/* Physically contiguous, aligned: a run of the window, for the
-	 * VMO's whole life. */
-	st = iommu_contiguous_alloc(vmo_size(v), align, &base);
+	 * VMO's whole life; then the memory, all committed. */
+	st = iommu_contiguous_alloc(rounded, align, &base);
+	if (st != ZX_OK)
+		return st;
+	sys_vmo_payer(c->client, &payer);
+	st = vmo_create_contiguous(r->size, &payer, &v);
 	if (st != ZX_OK) {
-		object_unref(&v->obj);
+		iommu_contiguous_free(base, rounded);
 		return st;
 	}
 	vmo_set_paddr(v, base, iommu_contiguous_free);

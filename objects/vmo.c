@@ -297,8 +297,10 @@ vmo_create_contiguous(uint64_t size, const struct vmo_payer *payer,
 	st = vmo_round_size(size, &rounded);
 	if (st != ZX_OK)
 		return st;
-	/* Physically contiguous memory has to exist all at once. */
-	if (rounded > ANON_MAX_SIZE)
+	/* Physically contiguous memory has to exist all at once: never
+	 * more than the machine has. */
+	if (rounded > ANON_MAX_SIZE || rounded / PAGE >
+	    (uint64_t)sysconf(_SC_PHYS_PAGES))
 		return ZX_ERR_NO_MEMORY;
 	st = make_root(rounded, size, VMO_MEM_CONTIGUOUS, payer, &v);
 	if (st != ZX_OK)
