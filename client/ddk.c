@@ -4,16 +4,17 @@
  *
  * Bytes that do not fit a packet (a DMA transfer over INLINE_DMA, more
  * than INLINE_ADDRS pinned addresses) travel through a memfd of the
- * calling thread's that rides along with the request: libzx writes it
- * and the daemon copies from it, or the daemon copies into it and libzx
- * reads it, so the daemon never maps client memory and a transfer is
- * one round trip whatever its size.
+ * calling thread's, kept mapped, that rides along with the request:
+ * libzx copies into it and the daemon copies from it (copy_file_range),
+ * or the other way round, so the daemon never maps client memory and a
+ * transfer is one round trip whatever its size.
  */
 #include "config-build.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -23,25 +24,43 @@
 
 #include "client/libzx.h"
 
-/* What the daemon takes in a packet (daemon/sys_ddk.c). */
-#define INLINE_DMA	(64 * 1024)
+/*
+ * Transfers up to INLINE_DMA travel in the packet (the daemon takes up to
+ * 64 KiB there, daemon/sys_ddk.c); past it the memfd is as fast (measured
+ * with tests/bench/bench_bti: equal from 8 KiB, the packet twice as fast
+ * at 4 KiB and below). Addresses: up to INLINE_ADDRS in the reply.
+ */
+#define INLINE_DMA	(8 * 1024)
 #define INLINE_ADDRS	4096
+/* The smallest memfd a thread keeps. */
+#define STAGE_MIN	(64 * 1024)
 /* A thread keeps a memfd this big between calls; larger transfers get
  * one of their own, so that a big one does not hold memory after. */
 #define STAGE_KEEP	(4u << 20)
 
-static __thread int stage_fd = -1;
-static __thread uint64_t stage_size;
+/* A thread's memfd for long transfers, mapped so that libzx copies into
+ * and out of it with memcpy. */
+struct stage {
+	int fd;
+	uint64_t size;
+	void *map;
+};
+
+static __thread struct stage *stage;
 static pthread_key_t stage_key;
 static pthread_once_t stage_once = PTHREAD_ONCE_INIT;
 
-/* A thread's memfd goes with it. */
 static void
 stage_free(void *arg)
 {
-	close((int)(intptr_t)arg - 1);
-	stage_fd = -1;
-	stage_size = 0;
+	struct stage *s = arg;
+
+	if (s->map != NULL)
+		munmap(s->map, s->size);
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s);
+	stage = NULL;
 }
 
 /* A forked child must not share its parent's memfd: the daemon would
@@ -49,12 +68,10 @@ stage_free(void *arg)
 static void
 stage_atfork_child(void)
 {
-	if (stage_fd >= 0) {
-		close(stage_fd);
+	if (stage != NULL) {
 		pthread_setspecific(stage_key, NULL);
+		stage_free(stage);
 	}
-	stage_fd = -1;
-	stage_size = 0;
 }
 
 static void
@@ -64,56 +81,54 @@ stage_init(void)
 	pthread_atfork(NULL, NULL, stage_atfork_child);
 }
 
-/*
- * A memfd of at least len bytes: the thread's own (*ret_own false) or,
- * past STAGE_KEEP, a new one the caller closes (*ret_own true).
- */
-static zx_status_t
-stage_get(uint64_t len, int *ret_fd, bool *ret_own)
+/* The calling thread's memfd, at least len bytes long and mapped; NULL
+ * when it cannot be had. */
+static struct stage *
+stage_get(uint64_t len)
 {
-	uint64_t want = len < INLINE_DMA ? INLINE_DMA : len;
-	int fd;
+	uint64_t want = len < STAGE_MIN ? STAGE_MIN : len;
+	struct stage *s = stage;
+	void *map;
 
 	pthread_once(&stage_once, stage_init);
-	if (len > STAGE_KEEP) {
-		fd = memfd_create("zxd-dma", MFD_CLOEXEC);
-		if (fd < 0)
-			return libzx_status_from_errno(-errno);
-		if (ftruncate(fd, (off_t)len) < 0) {
-			close(fd);
-			return ZX_ERR_NO_MEMORY;
+	if (s == NULL) {
+		s = calloc(1, sizeof(*s));
+		if (s == NULL)
+			return NULL;
+		s->fd = memfd_create("zxd-dma", MFD_CLOEXEC);
+		if (s->fd < 0 || pthread_setspecific(stage_key, s) != 0) {
+			if (s->fd >= 0)
+				close(s->fd);
+			free(s);
+			return NULL;
 		}
-		*ret_fd = fd;
-		*ret_own = true;
-		return ZX_OK;
+		stage = s;
 	}
-	if (stage_fd < 0) {
-		fd = memfd_create("zxd-dma", MFD_CLOEXEC);
-		if (fd < 0)
-			return libzx_status_from_errno(-errno);
-		if (pthread_setspecific(stage_key,
-		    (void *)(intptr_t)(fd + 1)) != 0) {
-			close(fd);
-			return ZX_ERR_NO_MEMORY;
-		}
-		stage_fd = fd;
-		stage_size = 0;
-	}
-	if (stage_size < want) {
-		if (ftruncate(stage_fd, (off_t)want) < 0)
-			return ZX_ERR_NO_MEMORY;
-		stage_size = want;
-	}
-	*ret_fd = stage_fd;
-	*ret_own = false;
-	return ZX_OK;
+	if (s->size >= want)
+		return s;
+	if (ftruncate(s->fd, (off_t)want) < 0)
+		return NULL;
+	map = mmap(NULL, want, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
+	if (map == MAP_FAILED)
+		return NULL;
+	if (s->map != NULL)
+		munmap(s->map, s->size);
+	s->map = map;
+	s->size = want;
+	return s;
 }
 
-static void
-stage_put(int fd, bool own)
+/* A memfd of its own for a transfer longer than a thread keeps. */
+static int
+stage_once_fd(uint64_t len)
 {
-	if (own)
+	int fd = memfd_create("zxd-dma", MFD_CLOEXEC);
+
+	if (fd >= 0 && ftruncate(fd, (off_t)len) < 0) {
 		close(fd);
+		fd = -1;
+	}
+	return fd;
 }
 
 static int
@@ -245,10 +260,10 @@ zx_bti_pin(zx_handle_t handle, uint32_t options, zx_handle_t vmo,
 	uint64_t max = (uint64_t)zx_system_get_page_size() * 64 / 8;
 	struct rpc_reply rep;
 	zx_handle_t nh;
+	struct stage *s = NULL;
 	zx_status_t st;
-	int fds[2], vfd, sfd = -1;
+	int fds[2], vfd;
 	size_t n = 0;
-	bool own = false;
 
 	bp.options = options;
 	bp.offset = offset;
@@ -261,11 +276,11 @@ zx_bti_pin(zx_handle_t handle, uint32_t options, zx_handle_t vmo,
 		fds[n++] = vfd;
 	}
 	if (num_addrs > INLINE_ADDRS && num_addrs <= max) {
-		st = stage_get(num_addrs * sizeof(*addrs), &sfd, &own);
-		if (st != ZX_OK)
-			return st;
+		s = stage_get(num_addrs * sizeof(*addrs));
+		if (s == NULL)
+			return ZX_ERR_NO_MEMORY;
 		bp.addrs_staged = true;
-		fds[n++] = sfd;
+		fds[n++] = s->fd;
 	}
 	req.body_case = ZXD__REQUEST__BODY_BTI_PIN;
 	req.bti_pin = &bp;
@@ -284,9 +299,8 @@ zx_bti_pin(zx_handle_t handle, uint32_t options, zx_handle_t vmo,
 			if (addrs == NULL && num_addrs > 0)
 				st = ZX_ERR_INVALID_ARGS;
 			else if (bp.addrs_staged)
-				st = full_pread(sfd, addrs, num_addrs *
-				    sizeof(*addrs)) < 0 ? ZX_ERR_INTERNAL :
-				    ZX_OK;
+				memcpy(addrs, s->map, num_addrs *
+				    sizeof(*addrs));
 			else if (num_addrs > 0)
 				memcpy(addrs, rep.rep->bti_pin->addrs,
 				    num_addrs * sizeof(*addrs));
@@ -299,8 +313,6 @@ zx_bti_pin(zx_handle_t handle, uint32_t options, zx_handle_t vmo,
 		}
 		rpc_reply_free(&rep);
 	}
-	if (sfd >= 0)
-		stage_put(sfd, own);
 	return st;
 }
 
@@ -366,10 +378,10 @@ sim_dma(zx_handle_t bti, bool write, zx_paddr_t addr, void *buf, size_t len)
 	Zxd__SimDma sd = ZXD__SIM_DMA__INIT;
 	zx_rights_t need = write ? ZX_RIGHT_WRITE : ZX_RIGHT_READ;
 	struct zxh *e = zxh_get(bti, NULL);
+	struct stage *s = NULL;
 	struct rpc_reply rep;
 	zx_status_t st;
 	int sfd = -1;
-	bool own = false;
 
 	/* The daemon checks the same; this saves a round trip. */
 	if (e == NULL)
@@ -383,14 +395,21 @@ sim_dma(zx_handle_t bti, bool write, zx_paddr_t addr, void *buf, size_t len)
 	sd.write = write;
 	sd.addr = addr;
 	sd.len = len;
-	if (len > INLINE_DMA) {
-		st = stage_get(len, &sfd, &own);
-		if (st != ZX_OK)
-			return st;
-		if (write && full_pwrite(sfd, buf, len) < 0) {
-			stage_put(sfd, own);
+	if (len > STAGE_KEEP) {
+		sfd = stage_once_fd(len);
+		if (sfd < 0 || (write && full_pwrite(sfd, buf, len) < 0)) {
+			if (sfd >= 0)
+				close(sfd);
 			return ZX_ERR_NO_MEMORY;
 		}
+		sd.staged = true;
+	} else if (len > INLINE_DMA) {
+		s = stage_get(len);
+		if (s == NULL)
+			return ZX_ERR_NO_MEMORY;
+		sfd = s->fd;
+		if (write)
+			memcpy(s->map, buf, len);
 		sd.staged = true;
 	} else if (write) {
 		sd.data.data = buf;
@@ -401,7 +420,9 @@ sim_dma(zx_handle_t bti, bool write, zx_paddr_t addr, void *buf, size_t len)
 	st = rpc_handle(bti, &req, &sfd, sfd >= 0 ? 1 : 0, &rep);
 	if (st == ZX_OK) {
 		st = rep.rep->status;
-		if (st == ZX_OK && !write && sd.staged) {
+		if (st == ZX_OK && !write && s != NULL) {
+			memcpy(buf, s->map, len);
+		} else if (st == ZX_OK && !write && sd.staged) {
 			if (full_pread(sfd, buf, len) < 0)
 				st = ZX_ERR_INTERNAL;
 		} else if (st == ZX_OK && !write) {
@@ -413,8 +434,8 @@ sim_dma(zx_handle_t bti, bool write, zx_paddr_t addr, void *buf, size_t len)
 		}
 		rpc_reply_free(&rep);
 	}
-	if (sfd >= 0)
-		stage_put(sfd, own);
+	if (sfd >= 0 && s == NULL)
+		close(sfd);
 	return st;
 }
 

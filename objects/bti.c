@@ -1,6 +1,9 @@
 /* BTIs: pins, quarantine, ZX_INFO_BTI and the simulated DMA engine. */
 #include "config-build.h"
 
+/* The page and frame tables' hash (objects/iommu.h). */
+#define HASH_FUNCTION(k, n, h)	((h) = iommu_hash((k), (n)))
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,36 @@
 #define BOUNCE	(64 * 1024)
 
 static const struct object_ops bti_ops;
+
+/* Entries come and go by the hundred with every pin: keep some. */
+#define POOL_MAX	4096
+static struct bti_page *pool;
+static size_t pool_n;
+
+static struct bti_page *
+page_new(void)
+{
+	struct bti_page *e = pool;
+
+	if (e == NULL)
+		return calloc(1, sizeof(*e));
+	pool = e->pool_next;
+	pool_n--;
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+static void
+page_free(struct bti_page *e)
+{
+	if (pool_n >= POOL_MAX) {
+		free(e);
+		return;
+	}
+	e->pool_next = pool;
+	pool = e;
+	pool_n++;
+}
 
 struct bti *
 bti_of(struct object *o)
@@ -57,7 +90,7 @@ unmap_pages(struct bti *b, struct pmt *p, size_t n)
 			e->nwrite--;
 		if (--e->refs == 0) {
 			HASH_DELETE(hh, b->pages, e);
-			free(e);
+			page_free(e);
 		}
 	}
 }
@@ -72,7 +105,7 @@ bti_map(struct bti *b, struct pmt *p)
 
 			HASH_FIND(hh, b->pages, &addr, sizeof(addr), e);
 			if (e == NULL) {
-				e = calloc(1, sizeof(*e));
+				e = page_new();
 				if (e == NULL) {
 					unmap_pages(b, p, i);
 					return ZX_ERR_NO_MEMORY;

@@ -38,6 +38,7 @@ struct bti_page {
 	struct iommu_frame *frame;
 	unsigned refs, nread, nwrite;
 	UT_hash_handle hh;
+	struct bti_page *pool_next;	/* free entries kept for reuse */
 };
 
 struct bti {

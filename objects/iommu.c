@@ -2,6 +2,9 @@
  * (see objects/iommu.h). */
 #include "config-build.h"
 
+/* The page and frame tables' hash (objects/iommu.h). */
+#define HASH_FUNCTION(k, n, h)	((h) = iommu_hash((k), (n)))
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,7 +222,12 @@ iommu_contiguous_free(uint64_t addr, uint64_t size)
 static struct iommu_frame *by_key;
 static struct iommu_frame *by_addr;
 static uint64_t cursor;
+static bool wrapped;		/* the cursor went round: check for use */
 static size_t n_frames;
+/* Frames come and go by the hundred with every pin: keep some. */
+#define POOL_MAX	4096
+static struct iommu_frame *pool;
+static size_t pool_n;
 
 static uint64_t
 frames_base(void)
@@ -253,7 +261,9 @@ frame_addr_new(uint64_t *ret)
 	for (;;) {
 		addr = frames_base() + ((cursor * SCATTER) & (n - 1)) * PAGE;
 		cursor = (cursor + 1) & (n - 1);
-		if (iommu_frame_at(addr) == NULL)
+		if (cursor == 0)
+			wrapped = true;
+		if (!wrapped || iommu_frame_at(addr) == NULL)
 			break;
 	}
 	*ret = addr;
@@ -276,9 +286,14 @@ iommu_frame_get(const struct vmo_mem *mem, uint64_t offset,
 		*ret = f;
 		return ZX_OK;
 	}
-	f = calloc(1, sizeof(*f));
-	if (f == NULL)
+	if (pool != NULL) {
+		f = pool;
+		pool = f->pool_next;
+		pool_n--;
+		memset(f, 0, sizeof(*f));
+	} else if ((f = calloc(1, sizeof(*f))) == NULL) {
 		return ZX_ERR_NO_MEMORY;
+	}
 	st = frame_addr_new(&f->addr);
 	if (st != ZX_OK) {
 		free(f);
@@ -302,7 +317,13 @@ iommu_frame_put(struct iommu_frame *f)
 	HASH_DELETE(hh_key, by_key, f);
 	HASH_DELETE(hh_addr, by_addr, f);
 	n_frames--;
-	free(f);
+	if (pool_n < POOL_MAX) {
+		f->pool_next = pool;
+		pool = f;
+		pool_n++;
+	} else {
+		free(f);
+	}
 }
 
 size_t

@@ -125,6 +125,18 @@ mem_pinned(const struct vmo_mem *m, uint64_t off, uint64_t len)
 	return false;
 }
 
+/* Whether every page of [off, off + len) of the memfd is allocated. */
+static bool
+mem_committed(const struct vmo_mem *m, uint64_t off, uint64_t len)
+{
+	off_t hole;
+
+	if (off >= m->file_limit || len > m->file_limit - off)
+		return false;
+	hole = lseek(m->fd, (off_t)off, SEEK_HOLE);
+	return hole >= 0 && (uint64_t)hole >= off + len;
+}
+
 static struct vmo_content *
 content_new(uint64_t size)
 {
@@ -493,8 +505,10 @@ zero_range(struct vmo *v, uint64_t off, uint64_t len)
 	if (len == 0 || start >= m->file_limit)
 		return ZX_OK;	/* past the memfd: already zero */
 	end = start + min_u64(len, m->file_limit - start);
-	if (mem_pinned(m, start & ~(PAGE - 1), ((end + PAGE - 1) &
-	    ~(PAGE - 1)) - (start & ~(PAGE - 1))))
+	/* Contiguous memory keeps its pages, as pinned memory does. */
+	if ((m->flags & VMO_MEM_CONTIGUOUS) || mem_pinned(m, start &
+	    ~(PAGE - 1), ((end + PAGE - 1) & ~(PAGE - 1)) - (start &
+	    ~(PAGE - 1))))
 		r = anon_zero(m->fd, start, end - start);
 	else
 		r = anon_punch(m->fd, start, end - start);
@@ -1032,7 +1046,11 @@ vmo_pin(struct vmo *v, uint64_t offset, uint64_t len)
 		return ZX_ERR_INVALID_ARGS;
 	if (!in_range(offset, len, vmo_size(v)))
 		return ZX_ERR_OUT_OF_RANGE;
-	if (!vmo_is_physical(v)) {
+	/* Contiguous memory is all committed from the start; other memory
+	 * is committed unless it already is (a driver pins its buffers
+	 * over and over). */
+	if (!vmo_is_physical(v) && !is_contiguous(v) &&
+	    !mem_committed(v->mem, v->offset + offset, len)) {
 		st = op_commit(v, offset, len);
 		if (st != ZX_OK)
 			return st;

@@ -142,8 +142,8 @@ Test(dma, partial_and_spanning)
  * threshold, and 1 MiB. */
 Test(dma, large)
 {
-	const size_t sizes[] = { 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1,
-		1 << 20, (4 << 20) + 4096 };
+	const size_t sizes[] = { 8 * 1024 - 1, 8 * 1024, 8 * 1024 + 1,
+		64 * 1024, 64 * 1024 + 1, 1 << 20, 4 << 20, (4 << 20) + 4096 };
 	const size_t max = (4 << 20) + 4096;
 	zx_handle_t bti = bti_new(), c = contig_new(bti, max), pmt;
 	uint8_t *buf = malloc(max), *got = malloc(max);
