@@ -66,6 +66,17 @@ Test(contiguous, result)
 	cr_assert_eq(zx_vmo_set_size(h, PAGE), ZX_ERR_UNAVAILABLE);
 	cr_assert_eq(zx_vmo_op_range(h, ZX_VMO_OP_DECOMMIT, 0, PAGE, NULL, 0),
 	    ZX_ERR_NOT_SUPPORTED);
+	/* Zeroing keeps the pages. */
+	cr_assert_eq(zx_vmo_write(h, "x", 0, 1), ZX_OK);
+	cr_assert_eq(zx_vmo_op_range(h, ZX_VMO_OP_ZERO, 0, 2 * PAGE, NULL, 0),
+	    ZX_OK);
+	cr_assert_eq(vmo_info(h).committed_bytes, 4 * PAGE);
+	{
+		char c = 1;
+
+		cr_assert_eq(zx_vmo_read(h, &c, 0, 1), ZX_OK);
+		cr_assert_eq(c, 0);
+	}
 	/* Ordinary memory otherwise. */
 	cr_assert_eq(zx_vmo_write(h, "abc", PAGE - 1, 3), ZX_OK);
 	{
