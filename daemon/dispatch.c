@@ -22,6 +22,8 @@ static const struct dispatch_entry *const families[] = {
 	sys_vmo_calls,
 	sys_vmar_calls,
 	sys_ddk_calls,
+	sys_channel_calls,
+	sys_transfer_calls,
 };
 
 static const struct dispatch_entry *by_body[MAX_BODY];
@@ -67,6 +69,34 @@ dispatch_add_handle(struct call *c, struct object *o, zx_rights_t rights)
 	c->out_handle_fds[c->n_out_handles] = fd;
 	c->n_out_handles++;
 	return ZX_OK;
+}
+
+zx_status_t
+dispatch_give_handle(struct call *c, struct handle *h)
+{
+	zx_status_t st;
+	int fd;
+
+	if (c->n_out_handles >= DISPATCH_MAX_OUT)
+		return ZX_ERR_INTERNAL;
+	st = server_attach_handle(c->client, c->pid, h, &fd);
+	if (st != ZX_OK)
+		return st;
+	c->out_handles[c->n_out_handles] = h;
+	c->out_handle_fds[c->n_out_handles] = fd;
+	c->n_out_handles++;
+	return ZX_OK;
+}
+
+void
+dispatch_take_back(struct call *c, size_t from)
+{
+	for (size_t i = from; i < c->n_out_handles; i++) {
+		close(c->out_handle_fds[i]);
+		server_detach_handle(c->out_handles[i]);
+	}
+	if (from < c->n_out_handles)
+		c->n_out_handles = from;
 }
 
 zx_status_t

@@ -6,7 +6,8 @@
 #include "daemon/server.h"
 #include "daemon/wire.h"
 
-#define DISPATCH_MAX_OUT 8
+/* A channel read returns up to 64 handles. */
+#define DISPATCH_MAX_OUT WIRE_MAX_FDS
 
 /* Return values of dispatch_packet besides 0. */
 #define DISPATCH_CLOSE	1	/* reply sent; now close this connection */
@@ -43,6 +44,7 @@ struct call {
 		Zxd__VmarMapReply vmar_map;
 		Zxd__BtiPinReply bti_pin;
 		Zxd__SimDmaReply sim_dma;
+		Zxd__ChannelReadReply channel_read;
 	} body;
 	void *scratch;
 };
@@ -70,6 +72,12 @@ int dispatch_packet(struct conn *conn, struct wire_msg *m);
 /* Give the caller a new handle to `o` with `rights` in the reply. */
 zx_status_t dispatch_add_handle(struct call *c, struct object *o,
     zx_rights_t rights);
+/* Give the caller the in-flight handle h in the reply (attaching it to
+ * the calling process). On failure h stays in flight. */
+zx_status_t dispatch_give_handle(struct call *c, struct handle *h);
+/* Take back the reply's handles from index `from` on: they are in flight
+ * again, as before dispatch_give_handle. */
+void dispatch_take_back(struct call *c, size_t from);
 /* Attach a non-handle fd to the reply; takes the fd. */
 zx_status_t dispatch_add_fd(struct call *c, int fd);
 /* Log, at notice level with the client's journal fields, that the
@@ -101,5 +109,7 @@ void sys_vmo_payer(struct client *cl, struct vmo_payer *ret);
  * (sys_ddk.c), before an answer they change. Returns how many; each
  * may have destroyed objects, `bti` among them. */
 size_t sys_ddk_settle(struct call *c, struct object *bti);
+extern const struct dispatch_entry sys_channel_calls[];
+extern const struct dispatch_entry sys_transfer_calls[];
 
 #endif

@@ -17,6 +17,7 @@
 #include "daemon/log.h"
 #include "daemon/server.h"
 #include "daemon/wire.h"
+#include "objects/channel.h"
 
 /* Packets handled per wakeup of one connection, so a busy client cannot
  * starve the others. */
@@ -30,6 +31,7 @@ static struct {
 	struct event *backoff_ev;
 	char *bound_path;
 	struct conn *conns;
+	struct conn *tokens;		/* by token_ino */
 	struct client *clients;
 	size_t nclients;
 	uint64_t next_client_id;
@@ -115,11 +117,11 @@ conn_new(int fd, struct client *cl, pid_t pid)
 	return c;
 }
 
+/* Close the socket and take c out of the list; c is freed by the
+ * caller. */
 static void
-conn_close(struct conn *c)
+conn_unlink(struct conn *c)
 {
-	struct client *cl = c->client;
-
 	event_free(c->ev);
 	close(c->fd);
 	if (c->prev != NULL)
@@ -128,7 +130,19 @@ conn_close(struct conn *c)
 		srv.conns = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
-	if (c->handle != NULL) {
+}
+
+static void
+conn_close(struct conn *c)
+{
+	struct client *cl = c->client;
+
+	conn_unlink(c);
+	if (c->token) {
+		HASH_DEL(srv.tokens, c);
+		cl->nhandles--;
+		handle_free(c->handle);
+	} else if (c->handle != NULL) {
 		cl->nhandles--;
 		handle_free(c->handle);
 	} else {
@@ -219,6 +233,42 @@ again:
 	return n;
 }
 
+void
+server_detach_handle(struct handle *h)
+{
+	struct conn *c = h->conn;
+
+	if (c != NULL) {
+		conn_unlink(c);
+		c->client->nhandles--;
+		server_client_unref(c->client);
+		free(c);
+	}
+	handle_table_remove(h);
+	h->conn = NULL;
+	h->owner = NULL;
+	h->owner_pid = 0;
+	handle_set_in_flight(h, true);
+}
+
+/* A packet on a token: nothing may be sent there. EOF (every copy of
+ * the client's end closed) frees the handle behind it. */
+static void
+token_read(struct conn *c)
+{
+	struct wire_msg m = { .buf = srv.rxbuf };
+	ssize_t n = wire_recv(c->fd, &m);
+
+	if (n == -EAGAIN)
+		return;
+	wire_msg_clear(&m);
+	if (n != 0)
+		log_warn("client %llu (pid %d): packet on an export token, "
+		    "token destroyed", (unsigned long long)c->client->id,
+		    (int)c->client->pid);
+	conn_close(c);
+}
+
 static void
 conn_read_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -226,6 +276,10 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 	struct wire_msg m = { .buf = srv.rxbuf };
 
 	(void)what;
+	if (c->token) {
+		token_read(c);
+		return;
+	}
 	for (int i = 0; i < CONN_BURST; i++) {
 		ssize_t n = wire_recv(fd, &m);
 		int r;
@@ -409,6 +463,7 @@ server_attach_handle(struct client *cl, pid_t pid, struct handle *h,
 	h->conn = c;
 	h->owner = cl;
 	h->owner_pid = pid;
+	handle_set_in_flight(h, false);
 	cl->nhandles++;
 	*ret_fd = sv[1];
 	return ZX_OK;
@@ -416,6 +471,55 @@ fail:
 	close(sv[0]);
 	close(sv[1]);
 	return ZX_ERR_NO_RESOURCES;
+}
+
+zx_status_t
+server_token_new(struct client *cl, struct handle *h, int *ret_fd)
+{
+	struct stat st;
+	struct conn *c;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return ZX_ERR_NO_RESOURCES;
+	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) < 0 || fstat(sv[1], &st) < 0)
+		goto fail;
+	c = conn_new(sv[0], cl, 0);
+	if (c == NULL)
+		goto fail;
+	c->token = true;
+	c->token_ino = st.st_ino;
+	c->handle = h;
+	/* A token counts as a handle of its exporter until it is used or
+	 * closed, so tokens cannot pile up past handles_per_client. */
+	cl->nhandles++;
+	HASH_ADD(hh, srv.tokens, token_ino, sizeof(c->token_ino), c);
+	*ret_fd = sv[1];
+	return ZX_OK;
+fail:
+	close(sv[0]);
+	close(sv[1]);
+	return ZX_ERR_NO_RESOURCES;
+}
+
+struct conn *
+server_token_find(int fd)
+{
+	struct stat st;
+	uint64_t ino;
+	struct conn *c;
+
+	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return NULL;
+	ino = st.st_ino;
+	HASH_FIND(hh, srv.tokens, &ino, sizeof(ino), c);
+	return c;
+}
+
+void
+server_token_close(struct conn *tok)
+{
+	conn_close(tok);
 }
 
 struct handle *
@@ -531,6 +635,9 @@ server_shutdown(void)
 	}
 	while (srv.conns != NULL)
 		conn_close(srv.conns);
+	/* Handles that only channel messages hold (a channel's own handle
+	 * in its queue, and longer cycles). */
+	channel_release_all();
 	if (srv.listen_ev != NULL)
 		event_free(srv.listen_ev);
 	if (srv.backoff_ev != NULL)

@@ -34,8 +34,9 @@ struct client {
 #define LOG_CLIENT(cl, ...) (&(struct log_ctx){ .client_id = (cl)->id, \
 	.pid = (cl)->pid, .uid = (cl)->uid, .comm = (cl)->comm, __VA_ARGS__ })
 
-/* A socket the daemon holds: a control connection (handle == NULL) or
- * the daemon's end of one handle. */
+/* A socket the daemon holds: a control connection (handle == NULL), the
+ * daemon's end of one handle, or an export token (token; handle is the
+ * handle parked behind it, in flight). */
 struct conn {
 	int fd;
 	struct event *ev;
@@ -43,6 +44,9 @@ struct conn {
 	struct handle *handle;	/* owned; NULL for a control connection */
 	pid_t pid;		/* the process allowed to send on it */
 	bool hello;		/* control: HELLO done */
+	bool token;		/* an export token */
+	uint64_t token_ino;	/* token: inode of the client's end */
+	UT_hash_handle hh;	/* token: in the token table */
 	struct conn *prev, *next;
 };
 
@@ -71,8 +75,31 @@ struct handle *server_handle_of_fd(int fd);
  * came on or carries). */
 void server_client_reap(struct client *cl);
 /* Tear down a handle's connection and free the handle: its holders see
- * EOF from now on. */
+ * EOF from now on. Also frees a handle in flight. */
 void server_close_handle(struct handle *h);
+/* Take h off its process without freeing it: the daemon closes its end
+ * of h's socket, so every copy of the client's end (dup(2)s included)
+ * sees EOF, and h is in flight until server_attach_handle gives it to a
+ * process again or server_close_handle frees it. */
+void server_detach_handle(struct handle *h);
+
+/* Park the in-flight handle h behind a new token socket pair and return
+ * the token's client end (the caller sends or closes it). The token owns
+ * h: closing every copy of that end frees h. Until then it counts as one
+ * of cl's handles. */
+zx_status_t server_token_new(struct client *cl, struct handle *h,
+    int *ret_fd);
+/* The token whose client end `fd` is (an fd received from a client), or
+ * NULL. */
+struct conn *server_token_find(int fd);
+/* Destroy a token; the handle behind it, if still there, is freed. Set
+ * tok->handle to NULL first to keep it. */
+void server_token_close(struct conn *tok);
+
+/* Client records are shared by their connections and by anything else
+ * that must reach the process later (a call waiting for its reply). */
+struct client *server_client_ref(struct client *cl);
+void server_client_unref(struct client *cl);
 
 /* Apply the closes clients made that the event loop has not seen yet
  * (handle sockets at EOF), leaving `keep` alone: zx_handle_close is a
@@ -80,9 +107,6 @@ void server_close_handle(struct handle *h);
  * range still held settles them and looks again. Returns how many
  * handles it closed. */
 size_t server_settle_closes(const struct conn *keep);
-/* Keep a client record alive past its disconnection (VMO accounting). */
-struct client *server_client_ref(struct client *cl);
-void server_client_unref(struct client *cl);
 
 size_t server_client_count(void);
 struct client *server_client_first(void);

@@ -464,6 +464,7 @@ stats(struct call *c)
 	r->uptime_ns = server_uptime_ns();
 	r->clients = server_client_count();
 	r->handles = handle_count();
+	r->handles_in_flight = handle_in_flight_count();
 	r->objects = object_count();
 	r->backend = server_config()->backend;
 	r->all_visible = c->client->root_admitted;

@@ -7,6 +7,7 @@
 
 static struct handle *by_ino;
 static size_t n_handles;
+static size_t n_in_flight;
 
 zx_status_t
 handle_new(struct object *o, zx_rights_t rights, struct handle **ret)
@@ -31,6 +32,7 @@ handle_free(struct handle *h)
 	if (h == NULL)
 		return;
 	handle_table_remove(h);
+	handle_set_in_flight(h, false);
 	o = h->obj;
 	n_handles--;
 	free(h);
@@ -85,6 +87,24 @@ struct handle *
 handle_next(const struct handle *h)
 {
 	return h->hh.next;
+}
+
+void
+handle_set_in_flight(struct handle *h, bool in_flight)
+{
+	if (h->in_flight == in_flight)
+		return;
+	h->in_flight = in_flight;
+	if (in_flight)
+		n_in_flight++;
+	else
+		n_in_flight--;
+}
+
+size_t
+handle_in_flight_count(void)
+{
+	return n_in_flight;
 }
 
 zx_status_t

@@ -4,6 +4,7 @@
 #ifndef ZXD_OBJECTS_HANDLE_H
 #define ZXD_OBJECTS_HANDLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -17,6 +18,8 @@ struct handle {
 	void *owner;		/* daemon's client record (opaque here) */
 	void *conn;		/* daemon's connection record (opaque here) */
 	uint64_t ino;		/* inode of the client's socket end; 0 = none */
+	bool in_flight;		/* owned by no process: queued in a channel
+				 * message or parked behind an export token */
 	UT_hash_handle hh;
 };
 
@@ -35,6 +38,10 @@ size_t handle_count(void);
 /* Walk the handles in the table, in no particular order. */
 struct handle *handle_first(void);
 struct handle *handle_next(const struct handle *h);
+
+/* Mark h as in flight or not; handle_in_flight_count() counts them. */
+void handle_set_in_flight(struct handle *h, bool in_flight);
+size_t handle_in_flight_count(void);
 
 /* Lookup with Zircon's order: the type, then the rights. */
 zx_status_t handle_check(const struct handle *h, zx_obj_type_t type,

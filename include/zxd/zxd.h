@@ -23,7 +23,10 @@ ZXD_EXPORT zx_status_t zxd_get_root_resource(zx_handle_t *out);
  * (fork/exec inheritance, SCM_RIGHTS on a socket of your own).
  * export consumes the handle (it needs ZX_RIGHT_TRANSFER) and returns a
  * file descriptor good for exactly one import; import consumes the fd
- * and returns a handle to the same object with the same rights. */
+ * and returns a handle to the same object with the same rights.
+ * The fd is close-on-exec; a token closed unused frees its handle. An fd
+ * that is not an unused token gives ZX_ERR_BAD_HANDLE (and is consumed).
+ * See zxd_handle_export(3). */
 ZXD_EXPORT zx_status_t zxd_handle_export(zx_handle_t handle, int *fd_out);
 ZXD_EXPORT zx_status_t zxd_handle_import(int fd, zx_handle_t *out);
 

@@ -140,6 +140,7 @@ zxdtest_stats(const char *path, struct zxdtest_stats *s)
 		s->clients = rep->stats->clients - 1;
 		s->handles = rep->stats->handles;
 		s->objects = rep->stats->objects;
+		s->in_flight = rep->stats->handles_in_flight;
 		r = 0;
 	}
 	if (rep != NULL)

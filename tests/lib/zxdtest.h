@@ -24,6 +24,7 @@ int zxdtest_stop(struct zxdtest_daemon *d);
 /* The daemon's live counts, through a raw Stats request. */
 struct zxdtest_stats {
 	uint64_t clients, handles, objects;
+	uint64_t in_flight;	/* handles in channel messages or tokens */
 };
 int zxdtest_stats(const char *socket, struct zxdtest_stats *s);
 

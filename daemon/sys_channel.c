@@ -1,0 +1,407 @@
+/* zx_channel_create, zx_channel_write, zx_channel_read, zx_channel_call.
+ *
+ * The handles of a message ride as fds of the write packet. Writing takes
+ * each one from the sender as Zircon does: the daemon closes its end of
+ * the handle's socket (server_detach_handle), so every copy of the fd the
+ * sender kept sees EOF, and the handle waits in the message, in flight.
+ * Reading attaches them to the reader as new socket pairs. */
+#include "config-build.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "daemon/dispatch.h"
+#include "daemon/log.h"
+#include "daemon/server.h"
+#include "objects/channel.h"
+
+/* A zx_channel_call waiting for its reply. */
+struct call_waiter {
+	struct channel_waiter w;	/* first */
+	struct client *client;		/* a reference: the caller */
+	pid_t pid;
+	int fd;				/* where the outcome goes */
+	uint64_t req_txid;		/* echoed in the outcome */
+	uint32_t rd_bytes, rd_handles;
+	struct event *timer;		/* deadline, or NULL */
+};
+
+static zx_status_t
+chan_create(struct call *c)
+{
+	struct object *a, *b;
+	zx_status_t st = channel_create(c->req->channel_create->options,
+	    &a, &b);
+
+	if (st != ZX_OK)
+		return st;
+	st = dispatch_add_handle(c, a, ZX_DEFAULT_CHANNEL_RIGHTS);
+	if (st == ZX_OK)
+		st = dispatch_add_handle(c, b, ZX_DEFAULT_CHANNEL_RIGHTS);
+	object_unref(a);
+	object_unref(b);
+	return st;
+}
+
+/*
+ * Resolve the handles named by a write, in slot order, as Zircon's
+ * msg_put_handles does: each distinct handle of this process found goes
+ * to hs[] whether it passes or not (all of them leave the process), and
+ * the first failure is returned: BAD_HANDLE for a value that is not a
+ * handle of the caller or is named twice, ACCESS_DENIED without
+ * ZX_RIGHT_TRANSFER, NOT_SUPPORTED for the channel written to.
+ */
+static zx_status_t
+collect(struct call *c, const Zxd__ChannelWrite *w, struct handle **hs,
+    uint32_t *nh)
+{
+	zx_status_t first = ZX_OK;
+	size_t n = w->n_handle_fds;
+
+	*nh = 0;
+	if (n > ZX_CHANNEL_MAX_MSG_HANDLES)
+		n = ZX_CHANNEL_MAX_MSG_HANDLES;
+	for (size_t i = 0; i < n; i++) {
+		int32_t idx = w->handle_fds[i];
+		struct handle *h = idx >= 0 ?
+		    dispatch_arg_handle(c, (size_t)idx) : NULL;
+		zx_status_t st = ZX_OK;
+
+		for (uint32_t j = 0; h != NULL && j < *nh; j++)
+			if (hs[j] == h)
+				h = NULL;
+		if (h == NULL) {
+			st = ZX_ERR_BAD_HANDLE;
+		} else {
+			hs[(*nh)++] = h;
+			if (!(h->rights & ZX_RIGHT_TRANSFER))
+				st = ZX_ERR_ACCESS_DENIED;
+			else if (h->obj == c->self->obj)
+				st = ZX_ERR_NOT_SUPPORTED;
+		}
+		if (first == ZX_OK)
+			first = st;
+	}
+	return first;
+}
+
+/* A failed write closes every handle it was given. */
+static void
+discard(struct call *c, struct handle **hs, uint32_t nh)
+{
+	for (uint32_t i = 0; i < nh; i++) {
+		if (hs[i] == c->self)
+			c->close_self = true;
+		else
+			server_close_handle(hs[i]);
+	}
+}
+
+/* Zircon's checks before the handles, in its order. */
+static zx_status_t
+check_write(struct call *c, const Zxd__ChannelWrite *w, zx_rights_t rights,
+    uint32_t min_bytes)
+{
+	zx_status_t st;
+
+	if (w->options != 0)
+		return ZX_ERR_INVALID_ARGS;
+	st = handle_check(c->self, ZX_OBJ_TYPE_CHANNEL, rights);
+	if (st != ZX_OK)
+		return st;
+	if (w->num_bytes > ZX_CHANNEL_MAX_MSG_BYTES ||
+	    w->num_handles > ZX_CHANNEL_MAX_MSG_HANDLES)
+		return ZX_ERR_OUT_OF_RANGE;
+	if (w->bytes_null ? w->num_bytes > 0 : w->data.len != w->num_bytes)
+		return ZX_ERR_INVALID_ARGS;
+	if (w->num_bytes < min_bytes)
+		return ZX_ERR_INVALID_ARGS;
+	if (w->handles_null ? w->num_handles > 0 :
+	    w->n_handle_fds != w->num_handles)
+		return ZX_ERR_INVALID_ARGS;
+	return ZX_OK;
+}
+
+/* Check a write, take its handles and build the message; on failure
+ * every handle named is closed. */
+static zx_status_t
+build_msg(struct call *c, const Zxd__ChannelWrite *w, zx_rights_t rights,
+    uint32_t min_bytes, struct channel_msg **ret)
+{
+	struct handle *hs[ZX_CHANNEL_MAX_MSG_HANDLES];
+	struct channel_msg *m = NULL;
+	uint32_t nh;
+	zx_status_t hst, st;
+
+	hst = collect(c, w, hs, &nh);
+	st = check_write(c, w, rights, min_bytes);
+	if (st == ZX_OK)
+		st = hst;
+	if (st == ZX_OK)
+		st = channel_msg_new(w->num_bytes, nh, &m);
+	if (st != ZX_OK) {
+		discard(c, hs, nh);
+		return st;
+	}
+	if (w->num_bytes > 0)
+		memcpy(m->data, w->data.data, w->num_bytes);
+	for (uint32_t i = 0; i < nh; i++) {
+		server_detach_handle(hs[i]);
+		m->handles[i] = hs[i];
+	}
+	*ret = m;
+	return ZX_OK;
+}
+
+static zx_status_t
+chan_write(struct call *c)
+{
+	struct channel_msg *m;
+	zx_status_t st;
+
+	st = build_msg(c, c->req->channel_write, ZX_RIGHT_WRITE, 0, &m);
+	if (st != ZX_OK)
+		return st;
+	st = channel_write(c->self->obj, m);
+	if (st != ZX_OK)
+		channel_msg_free(m);
+	return st;
+}
+
+static zx_status_t
+chan_read(struct call *c)
+{
+	const Zxd__ChannelRead *r = c->req->channel_read;
+	Zxd__ChannelReadReply *body = &c->body.channel_read;
+	struct object *o;
+	struct channel_msg *m;
+	uint32_t nbytes = r->num_bytes, nhandles = r->num_handles;
+	zx_status_t st;
+
+	st = handle_check(c->self, ZX_OBJ_TYPE_CHANNEL, ZX_RIGHT_READ);
+	if (st != ZX_OK)
+		return st;
+	if (r->options & ~ZX_CHANNEL_READ_MAY_DISCARD)
+		return ZX_ERR_NOT_SUPPORTED;
+	o = c->self->obj;
+	st = channel_read(o, &nbytes, &nhandles,
+	    r->options & ZX_CHANNEL_READ_MAY_DISCARD, &m);
+	if (st != ZX_OK && st != ZX_ERR_BUFFER_TOO_SMALL)
+		return st;
+	zxd__channel_read_reply__init(body);
+	body->actual_bytes = nbytes;
+	body->actual_handles = nhandles;
+	c->rep->body_case = ZXD__REPLY__BODY_CHANNEL_READ;
+	c->rep->channel_read = body;
+	if (st != ZX_OK)
+		return st;
+	for (uint32_t i = 0; i < m->nhandles; i++) {
+		st = dispatch_give_handle(c, m->handles[i]);
+		if (st != ZX_OK) {
+			/* Out of descriptors or over the handle limit: the
+			 * message stays queued, whole. */
+			dispatch_take_back(c, 0);
+			channel_unread(o, m);
+			return st;
+		}
+	}
+	m->nhandles = 0;
+	body->data.data = m->data;
+	body->data.len = m->nbytes;
+	c->scratch = m;
+	return ZX_OK;
+}
+
+static void
+waiter_free(struct call_waiter *cw)
+{
+	if (cw->timer != NULL)
+		event_free(cw->timer);
+	close(cw->fd);
+	server_client_unref(cw->client);
+	free(cw);
+}
+
+static void
+send_outcome(struct call_waiter *cw, zx_status_t st)
+{
+	Zxd__Reply rep = ZXD__REPLY__INIT;
+
+	rep.txid = cw->req_txid;
+	rep.status = st;
+	/* A caller that is gone cannot be told. */
+	(void)wire_send(cw->fd, &rep.base, NULL, 0);
+}
+
+/* Hand the reply to the caller: its handles are attached to the calling
+ * process and sent with it. Takes m. */
+static zx_status_t
+deliver(struct call_waiter *cw, struct channel_msg *m)
+{
+	Zxd__Reply rep = ZXD__REPLY__INIT;
+	Zxd__ChannelReadReply body = ZXD__CHANNEL_READ_REPLY__INIT;
+	Zxd__HandleDesc desc[ZX_CHANNEL_MAX_MSG_HANDLES];
+	Zxd__HandleDesc *descp[ZX_CHANNEL_MAX_MSG_HANDLES];
+	int fds[ZX_CHANNEL_MAX_MSG_HANDLES];
+	uint32_t n = m->nhandles;
+	zx_status_t st = ZX_OK;
+
+	if (m->nbytes > cw->rd_bytes || m->nhandles > cw->rd_handles)
+		st = ZX_ERR_BUFFER_TOO_SMALL;
+	else if (!cw->client->connected)
+		st = ZX_ERR_CANCELED;
+	for (uint32_t i = 0; st == ZX_OK && i < n; i++) {
+		struct handle *h = m->handles[i];
+
+		st = server_attach_handle(cw->client, cw->pid, h, &fds[i]);
+		if (st != ZX_OK) {
+			while (i-- > 0) {
+				close(fds[i]);
+				server_detach_handle(m->handles[i]);
+			}
+			break;
+		}
+		zxd__handle_desc__init(&desc[i]);
+		desc[i].koid = h->obj->koid;
+		desc[i].type = h->obj->ops->type;
+		desc[i].rights = h->rights;
+		descp[i] = &desc[i];
+	}
+	if (st != ZX_OK) {
+		channel_msg_free(m);
+		return st;
+	}
+	rep.txid = cw->req_txid;
+	rep.status = ZX_OK;
+	rep.nfds = n;
+	rep.n_handles = n;
+	rep.handles = descp;
+	body.data.data = m->data;
+	body.data.len = m->nbytes;
+	body.actual_bytes = m->nbytes;
+	body.actual_handles = n;
+	rep.body_case = ZXD__REPLY__BODY_CHANNEL_READ;
+	rep.channel_read = &body;
+	/* The handles now belong to the caller; if it is gone, closing
+	 * our copies of their fds lets EOF free them. */
+	(void)wire_send_take(cw->fd, &rep.base, fds, n);
+	m->nhandles = 0;
+	free(m);
+	return ZX_OK;
+}
+
+static void
+call_finish(struct channel_waiter *w, zx_status_t st, struct channel_msg *m)
+{
+	struct call_waiter *cw = (struct call_waiter *)w;
+
+	if (st == ZX_OK)
+		st = deliver(cw, m);
+	if (st != ZX_OK)
+		send_outcome(cw, st);
+	waiter_free(cw);
+}
+
+static void
+call_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct call_waiter *cw = arg;
+
+	(void)fd;
+	(void)what;
+	channel_call_abort(&cw->w, ZX_ERR_TIMED_OUT);
+}
+
+static zx_time_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (zx_time_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static zx_status_t
+chan_call(struct call *c)
+{
+	const Zxd__ChannelCall *k = c->req->channel_call;
+	struct channel_msg *m;
+	struct call_waiter *cw;
+	int type = 0;
+	socklen_t len = sizeof(type);
+	zx_status_t st;
+	int fd;
+
+	/* The outcome socket must never block the daemon: it is made
+	 * non-blocking (the caller keeps only the other end). */
+	if (k->write == NULL || k->reply_fd >= c->msg->nfds ||
+	    getsockopt(c->msg->fds[k->reply_fd], SOL_SOCKET, SO_TYPE, &type,
+	    &len) < 0 || type != SOCK_SEQPACKET ||
+	    fcntl(c->msg->fds[k->reply_fd], F_SETFL, O_NONBLOCK) < 0) {
+		log_warn("client %llu (pid %d): malformed channel call",
+		    (unsigned long long)c->client->id, (int)c->pid);
+		return ZX_ERR_INVALID_ARGS;
+	}
+	st = build_msg(c, k->write, ZX_RIGHT_READ | ZX_RIGHT_WRITE,
+	    sizeof(zx_txid_t), &m);
+	if (st != ZX_OK)
+		return st;
+	cw = calloc(1, sizeof(*cw));
+	if (cw == NULL) {
+		channel_msg_free(m);
+		return ZX_ERR_NO_MEMORY;
+	}
+	fd = c->msg->fds[k->reply_fd];
+	c->msg->fds[k->reply_fd] = -1;
+	cw->w.finish = call_finish;
+	cw->client = server_client_ref(c->client);
+	cw->pid = c->pid;
+	cw->fd = fd;
+	cw->req_txid = c->req->txid;
+	cw->rd_bytes = k->rd_num_bytes;
+	cw->rd_handles = k->rd_num_handles;
+	st = channel_call_begin(c->self->obj, m, &cw->w);
+	if (st != ZX_OK) {
+		channel_msg_free(m);
+		waiter_free(cw);
+		return st;
+	}
+	if (k->deadline != ZX_TIME_INFINITE) {
+		zx_time_t now = now_ns(), left;
+		struct timeval tv;
+
+		/* A deadline already past still sends the request, and the
+		 * reply cannot have come yet: Zircon's wait times out. */
+		if (k->deadline <= now) {
+			channel_call_abort(&cw->w, ZX_ERR_TIMED_OUT);
+			return ZX_OK;
+		}
+		left = k->deadline - now;
+		tv.tv_sec = (time_t)(left / 1000000000);
+		tv.tv_usec = (suseconds_t)(left % 1000000000 / 1000);
+		cw->timer = evtimer_new(server_base(), call_timeout, cw);
+		if (cw->timer == NULL || evtimer_add(cw->timer, &tv) < 0) {
+			channel_call_abort(&cw->w, ZX_ERR_NO_MEMORY);
+			return ZX_OK;
+		}
+	}
+	return ZX_OK;
+}
+
+const struct dispatch_entry sys_channel_calls[] = {
+	{ ZXD__REQUEST__BODY_CHANNEL_CREATE, "channel_create", chan_create,
+	    ON_CONTROL, 0 },
+	{ ZXD__REQUEST__BODY_CHANNEL_WRITE, "channel_write", chan_write,
+	    ON_HANDLE, -1 },
+	{ ZXD__REQUEST__BODY_CHANNEL_READ, "channel_read", chan_read,
+	    ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_CHANNEL_CALL, "channel_call", chan_call,
+	    ON_HANDLE, -1 },
+	{ 0 },
+};

@@ -1,0 +1,87 @@
+/* Channels: two peered endpoints; each endpoint queues the messages its
+ * peer writes. A queued message owns its handles, which belong to no
+ * process while they wait there ("in flight"). */
+#ifndef ZXD_OBJECTS_CHANNEL_H
+#define ZXD_OBJECTS_CHANNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "objects/handle.h"
+#include "objects/object.h"
+
+/* Zircon's kMaxPendingMessageCount: a write that would queue more than
+ * this many messages on one endpoint fails (Zircon raises a policy
+ * exception; zxd answers ZX_ERR_NO_RESOURCES). */
+#define CHANNEL_MAX_PENDING	3500
+
+/* Txids from here up are generated for zx_channel_call. */
+#define CHANNEL_CALL_TXID_MIN	0x80000000u
+
+struct channel_msg {
+	struct channel_msg *next;
+	uint32_t nbytes;
+	uint32_t nhandles;
+	uint8_t *data;			/* nbytes, in this allocation */
+	struct handle *handles[];	/* nhandles; owned */
+};
+
+/* A zx_channel_call waiting on one endpoint for the reply whose txid
+ * matches. */
+struct channel_waiter {
+	zx_txid_t txid;
+	/* Called once when the wait ends: with the reply (st == ZX_OK; the
+	 * callee takes it) or with NULL and the status that ended it
+	 * (ZX_ERR_PEER_CLOSED, ZX_ERR_CANCELED, or what channel_call_abort
+	 * was given). The waiter is off the endpoint by then. */
+	void (*finish)(struct channel_waiter *w, zx_status_t st,
+	    struct channel_msg *reply);
+	struct object *endpoint;	/* while registered; not a reference */
+	struct channel_waiter *prev, *next;
+};
+
+/* Two endpoints with one reference each, ZX_CHANNEL_WRITABLE asserted.
+ * options must be 0 (ZX_ERR_INVALID_ARGS). */
+zx_status_t channel_create(uint32_t options, struct object **ret0,
+    struct object **ret1);
+
+/* A message with room for nbytes of data (uninitialised) and nhandles
+ * handle slots (NULL). The message is one allocation: free() frees it
+ * once its handles are taken out (nhandles = 0). */
+zx_status_t channel_msg_new(uint32_t nbytes, uint32_t nhandles,
+    struct channel_msg **ret);
+/* Free m and every handle it still holds. */
+void channel_msg_free(struct channel_msg *m);
+
+/* Queue m on o's peer (or hand it straight to a waiting call there whose
+ * txid matches). Takes m on ZX_OK; on ZX_ERR_PEER_CLOSED or
+ * ZX_ERR_NO_RESOURCES m is left to the caller. */
+zx_status_t channel_write(struct object *o, struct channel_msg *m);
+
+/* Zircon's read: *nbytes and *nhandles give the room and come back as
+ * the size of the first message. ZX_ERR_SHOULD_WAIT (empty),
+ * ZX_ERR_PEER_CLOSED (empty and the peer is gone), ZX_ERR_BUFFER_TOO_SMALL
+ * (the message stays queued unless may_discard, in which case it is
+ * freed), or ZX_OK with the message in *ret. */
+zx_status_t channel_read(struct object *o, uint32_t *nbytes,
+    uint32_t *nhandles, bool may_discard, struct channel_msg **ret);
+/* Put a message just read back at the head of o's queue. */
+void channel_unread(struct object *o, struct channel_msg *m);
+
+/* Write m (at least 4 bytes) with a fresh txid in its first 4 bytes and
+ * register w for the reply. Takes m on ZX_OK; ZX_ERR_PEER_CLOSED
+ * leaves m to the caller and w unregistered. */
+zx_status_t channel_call_begin(struct object *o, struct channel_msg *m,
+    struct channel_waiter *w);
+/* End w's wait with st if it is still registered (finish is called);
+ * false if it had already ended. */
+bool channel_call_abort(struct channel_waiter *w, zx_status_t st);
+/* End every call waiting on o with st. */
+void channel_abort_calls(struct object *o, zx_status_t st);
+
+/* Free every queued message of every channel, for shutdown: messages
+ * that hold handles to their own channel (or longer cycles) keep each
+ * other alive until then, as they do in Zircon. */
+void channel_release_all(void);
+
+#endif
