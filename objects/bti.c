@@ -95,33 +95,41 @@ unmap_pages(struct bti *b, struct pmt *p, size_t n)
 	}
 }
 
+/* Let the device reach frame f with perms. */
+static zx_status_t
+map_page(struct bti *b, struct iommu_frame *f, uint32_t perms)
+{
+	struct bti_page *e;
+
+	HASH_FIND(hh, b->pages, &f->addr, sizeof(f->addr), e);
+	if (e == NULL) {
+		e = page_new();
+		if (e == NULL)
+			return ZX_ERR_NO_MEMORY;
+		e->addr = f->addr;
+		e->frame = f;
+		HASH_ADD(hh, b->pages, addr, sizeof(e->addr), e);
+	}
+	e->refs++;
+	if (perms & ZX_BTI_PERM_READ)
+		e->nread++;
+	if (perms & ZX_BTI_PERM_WRITE)
+		e->nwrite++;
+	return ZX_OK;
+}
+
 zx_status_t
 bti_map(struct bti *b, struct pmt *p)
 {
-	if (!p->fixed) {
-		for (size_t i = 0; i < p->npages; i++) {
-			uint64_t addr = p->frames[i]->addr;
-			struct bti_page *e;
-
-			HASH_FIND(hh, b->pages, &addr, sizeof(addr), e);
-			if (e == NULL) {
-				e = page_new();
-				if (e == NULL) {
-					unmap_pages(b, p, i);
-					return ZX_ERR_NO_MEMORY;
-				}
-				e->addr = addr;
-				e->frame = p->frames[i];
-				HASH_ADD(hh, b->pages, addr, sizeof(e->addr), e);
-			}
-			e->refs++;
-			if (p->perms & ZX_BTI_PERM_READ)
-				e->nread++;
-			if (p->perms & ZX_BTI_PERM_WRITE)
-				e->nwrite++;
-		}
-	} else {
+	if (p->fixed) {
 		b->mapped_fixed++;
+	} else {
+		for (size_t i = 0; i < p->npages; i++) {
+			if (map_page(b, p->frames[i], p->perms) != ZX_OK) {
+				unmap_pages(b, p, i);
+				return ZX_ERR_NO_MEMORY;
+			}
+		}
 	}
 	b->mapped++;
 	return ZX_OK;
