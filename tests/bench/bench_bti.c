@@ -6,9 +6,10 @@
  *           process (the two calls' messages, no work); for reference a
  *           ZX_BTI_CONTIGUOUS pin of a 1 MiB contiguous VMO (one address)
  *  dma      zxd_sim_dma_write / zxd_sim_dma_read of 1 MiB (through the
- *           caller's memfd) vs memcpy of 1 MiB; for reference 4 KiB and
- *           8 KiB (in the packet, the largest that is) and 12 KiB
- *           (through the memfd)
+ *           caller's memfd) vs memcpy of 1 MiB; and of 4 KiB, 8 KiB (in
+ *           the packet, the largest that is) and 12 KiB (through the
+ *           memfd) vs a socket round trip that carries the bytes (sent
+ *           and echoed)
  *
  * Everything (this program, zxd, the floor's server) runs on one CPU, so
  * that a round trip costs the work done and not how soon another CPU
@@ -17,6 +18,7 @@
 #include "config-build.h"
 
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,10 +85,15 @@ make_bti(void)
 /* --- pin + unpin --------------------------------------------------------- */
 
 /* The floor's server: echo each packet. */
+#define ECHO_MAX	(16 * 1024)
+
+static int echo_sock = -1;
+static pid_t echo_pid;
+
 static void
 echo_server(int sock)
 {
-	char buf[256];
+	static char buf[ECHO_MAX];
 	ssize_t n;
 
 	while ((n = recv(sock, buf, sizeof(buf), 0)) > 0)
@@ -96,28 +103,52 @@ echo_server(int sock)
 }
 
 static void
+echo_start(void)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		die("socketpair");
+	echo_pid = fork();
+	if (echo_pid == 0) {
+		close(sv[0]);
+		echo_server(sv[1]);
+	}
+	close(sv[1]);
+	echo_sock = sv[0];
+}
+
+static void
+echo_stop(void)
+{
+	int st;
+
+	close(echo_sock);
+	waitpid(echo_pid, &st, 0);
+}
+
+/* One round trip carrying len bytes each way. */
+static void
+echo(char *buf, size_t len)
+{
+	if (send(echo_sock, buf, len, 0) != (ssize_t)len ||
+	    recv(echo_sock, buf, len, 0) != (ssize_t)len)
+		die("echo");
+}
+
+static void
 bench_pin(zx_handle_t bti, int n)
 {
 	double t_floor[ROUNDS], t_pin[ROUNDS], t_contig[ROUNDS];
 	uint64_t page = zx_system_get_page_size();
 	zx_paddr_t *addrs = calloc(MIB / page, sizeof(*addrs)), one;
 	zx_handle_t vmo, contig, pmt;
-	int sv[2], st;
 	char buf[64] = { 0 };
-	pid_t pid;
 
 	if (page != 4096)
 		fprintf(stderr, "bench_bti: %lu-byte pages: 1 MiB is %lu "
 		    "pages\n", (unsigned long)page,
 		    (unsigned long)(MIB / page));
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		die("socketpair");
-	pid = fork();
-	if (pid == 0) {
-		close(sv[0]);
-		echo_server(sv[1]);
-	}
-	close(sv[1]);
 	if (zx_vmo_create(MIB, 0, &vmo) != ZX_OK ||
 	    zx_vmo_create_contiguous(bti, MIB, 0, &contig) != ZX_OK)
 		die("zx_vmo_create");
@@ -128,11 +159,8 @@ bench_pin(zx_handle_t bti, int n)
 	for (int r = 0; r < ROUNDS; r++) {
 		double t0 = now();
 
-		for (int i = 0; i < 2 * n; i++) {
-			if (send(sv[0], buf, sizeof(buf), 0) != sizeof(buf) ||
-			    recv(sv[0], buf, sizeof(buf), 0) != sizeof(buf))
-				die("echo");
-		}
+		for (int i = 0; i < 2 * n; i++)
+			echo(buf, sizeof(buf));
 		t_floor[r] = (now() - t0) / n;
 		t0 = now();
 		for (int i = 0; i < n; i++) {
@@ -155,8 +183,6 @@ bench_pin(zx_handle_t bti, int n)
 		}
 		t_contig[r] = (now() - t0) / n;
 	}
-	close(sv[0]);
-	waitpid(pid, &st, 0);
 	printf("pin+unpin 1 MiB (%lu addresses) %8.2f us   floor (2 socket "
 	    "round trips) %6.2f us   ratio %.2fx\n",
 	    (unsigned long)(MIB / page), median(t_pin, ROUNDS) * 1e6,
@@ -174,7 +200,7 @@ bench_pin(zx_handle_t bti, int n)
 
 static void
 bench_dma(zx_handle_t bti, zx_paddr_t base, size_t len, int n,
-    const char *how)
+    const char *how, bool by_socket)
 {
 	double t_floor[ROUNDS], t_w[ROUNDS], t_r[ROUNDS];
 	char *src = malloc(len), *dst = malloc(len);
@@ -187,7 +213,12 @@ bench_dma(zx_handle_t bti, zx_paddr_t base, size_t len, int n,
 
 		for (int i = 0; i < n; i++) {
 			src[i % len] = (char)i;
-			memcpy(dst, src, len);
+			if (by_socket) {
+				memcpy(dst, src, len);
+				echo(dst, len);
+			} else {
+				memcpy(dst, src, len);
+			}
 			sink = dst[(size_t)i % len];
 		}
 		t_floor[r] = (now() - t0) / n;
@@ -206,8 +237,9 @@ bench_dma(zx_handle_t bti, zx_paddr_t base, size_t len, int n,
 	if (memcmp(src, dst, len) != 0)
 		die("the bytes read back");
 	printf("dma %-9s %7zu KiB  write %8.2f us  read %8.2f us   floor "
-	    "(memcpy) %7.2f us   ratio %.2fx / %.2fx\n", how, len >> 10,
+	    "(%s) %7.2f us   ratio %.2fx / %.2fx\n", how, len >> 10,
 	    median(t_w, ROUNDS) * 1e6, median(t_r, ROUNDS) * 1e6,
+	    by_socket ? "socket round trip" : "memcpy",
 	    median(t_floor, ROUNDS) * 1e6,
 	    median(t_w, ROUNDS) / median(t_floor, ROUNDS),
 	    median(t_r, ROUNDS) / median(t_floor, ROUNDS));
@@ -231,15 +263,17 @@ main(void)
 	if (zxdtest_start(&d, NULL) < 0)
 		die("starting zxd");
 	bti = make_bti();
+	echo_start();
 	bench_pin(bti, 300);
 	if (zx_vmo_create_contiguous(bti, 2 * MIB, 0, &contig) != ZX_OK ||
 	    zx_bti_pin(bti, ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE |
 	    ZX_BTI_CONTIGUOUS, contig, 0, 2 * MIB, &base, 1, &pmt) != ZX_OK)
 		die("pinning a DMA buffer");
-	bench_dma(bti, base, 4 * 1024, 5000, "(packet)");
-	bench_dma(bti, base, 8 * 1024, 5000, "(packet)");
-	bench_dma(bti, base, 12 * 1024, 5000, "(memfd)");
-	bench_dma(bti, base, MIB, 300, "(memfd)");
+	bench_dma(bti, base, 4 * 1024, 3000, "(packet)", true);
+	bench_dma(bti, base, 8 * 1024, 3000, "(packet)", true);
+	bench_dma(bti, base, 12 * 1024, 3000, "(memfd)", true);
+	bench_dma(bti, base, MIB, 300, "(memfd)", false);
+	echo_stop();
 	zx_pmt_unpin(pmt);
 	zx_handle_close(contig);
 	zx_handle_close(bti);
