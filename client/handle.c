@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <linux/futex.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -131,7 +133,7 @@ zxh_install(int fd, const Zxd__HandleDesc *d)
 /* Take the entry out of service: wake and wait out any waiter, wait for
  * the call in flight, drop per-handle state. */
 static bool
-retire(zx_handle_t h, int *ret_fd)
+retire(zx_handle_t h, int *ret_fd, uint32_t *ret_type)
 {
 	struct zxh *e = zxh_get(h, ret_fd);
 	int one = 1;
@@ -139,6 +141,8 @@ retire(zx_handle_t h, int *ret_fd)
 
 	if (e == NULL || !atomic_compare_exchange_strong(&e->live, &one, 0))
 		return false;
+	if (ret_type != NULL)
+		*ret_type = e->type;
 	atomic_fetch_add(&e->gen, 1);
 	w = atomic_load(&e->sigword);
 	while (atomic_load(&e->waiters) > 0) {
@@ -160,21 +164,67 @@ retire(zx_handle_t h, int *ret_fd)
 	return true;
 }
 
+/* Zircon's close takes effect before the call returns: a peer sees
+ * PEER_CLOSED, a parent its ZERO_CHILDREN, a range is free again. The
+ * daemon learns of a close by EOF, so for every type whose close another
+ * handle can observe, shut our end and wait until the daemon has closed
+ * its own. Only events, whose close nothing else observes but their
+ * handle count, close with no round trip. */
+static bool
+close_is_observable(uint32_t type)
+{
+	return type != ZX_OBJ_TYPE_EVENT;
+}
+
+/* Half of a synchronous close: no more requests, the daemon sees EOF. */
+static void
+close_begin(int fd, bool sync)
+{
+	if (sync)
+		shutdown(fd, SHUT_WR);
+}
+
+/* The other half: wait (bounded) until the daemon has dropped its end. */
+static void
+close_finish(int fd, bool sync)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char buf[64];
+
+	while (sync) {
+		int r = poll(&p, 1, 5000);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		/* A stray packet (with fds) cannot be pending here: calls on
+		 * this socket are over. recv returns 0 at the daemon's
+		 * close. */
+		r = (int)recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (r <= 0 && !(r < 0 && errno == EINTR))
+			break;
+	}
+	close(fd);
+}
+
 bool
 zxh_close(zx_handle_t h)
 {
+	uint32_t type;
 	int fd;
 
-	if (!retire(h, &fd))
+	if (!retire(h, &fd, &type))
 		return false;
-	close(fd);
+	close_begin(fd, close_is_observable(type));
+	close_finish(fd, close_is_observable(type));
 	return true;
 }
 
 bool
 zxh_forget(zx_handle_t h, int *ret_fd)
 {
-	return retire(h, ret_fd);
+	return retire(h, ret_fd, NULL);
 }
 
 EXPORT zx_status_t
@@ -189,14 +239,31 @@ EXPORT zx_status_t
 zx_handle_close_many(const zx_handle_t *handles, size_t n)
 {
 	zx_status_t st = ZX_OK;
+	size_t i, j, batch;
 
 	if (handles == NULL && n > 0)
 		return ZX_ERR_INVALID_ARGS;
-	for (size_t i = 0; i < n; i++) {
-		if (handles[i] == ZX_HANDLE_INVALID)
-			continue;
-		if (!zxh_close(handles[i]))
-			st = ZX_ERR_BAD_HANDLE;
+	/* In batches, so the daemon handles a batch's EOFs together. */
+	for (i = 0; i < n; i += batch) {
+		int fds[64];
+		bool sync[64];
+		size_t k = 0;
+		uint32_t type;
+
+		batch = n - i < 64 ? n - i : 64;
+		for (j = i; j < i + batch; j++) {
+			if (handles[j] == ZX_HANDLE_INVALID)
+				continue;
+			if (!retire(handles[j], &fds[k], &type)) {
+				st = ZX_ERR_BAD_HANDLE;
+				continue;
+			}
+			sync[k] = close_is_observable(type);
+			close_begin(fds[k], sync[k]);
+			k++;
+		}
+		for (j = 0; j < k; j++)
+			close_finish(fds[j], sync[j]);
 	}
 	return st;
 }

@@ -107,6 +107,9 @@ void server_client_unref(struct client *cl);
  * range still held settles them and looks again. Returns how many
  * handles it closed. */
 size_t server_settle_closes(const struct conn *keep);
+/* Keep a client record alive past its disconnection (VMO accounting). */
+struct client *server_client_ref(struct client *cl);
+void server_client_unref(struct client *cl);
 
 size_t server_client_count(void);
 struct client *server_client_first(void);

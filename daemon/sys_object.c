@@ -92,7 +92,7 @@ get_info(struct call *c)
 			.koid = o->koid,
 			.rights = h->rights,
 			.type = o->ops->type,
-			.related_koid = o->peer ? o->peer->koid : 0,
+			.related_koid = o->peer_koid,
 		};
 		return info_single(c, &rec, sizeof(rec));
 	}
@@ -219,8 +219,10 @@ set_property(struct call *c)
 		if (!o->ops->has_name)
 			return ZX_ERR_NOT_SUPPORTED;
 		memset(name, 0, sizeof(name));
-		memcpy(name, v.data, v.len < ZX_MAX_NAME_LEN - 1 ?
-		    v.len : ZX_MAX_NAME_LEN - 1);
+		/* An empty value arrives as (NULL, 0). */
+		if (v.len > 0)
+			memcpy(name, v.data, v.len < ZX_MAX_NAME_LEN - 1 ?
+			    v.len : ZX_MAX_NAME_LEN - 1);
 		if (o->ops->set_name != NULL)
 			o->ops->set_name(o, name);
 		else

@@ -542,7 +542,7 @@ list_objects(struct call *c)
 		ov[i]->size_bytes = o->ops->memory_bytes != NULL ?
 		    o->ops->memory_bytes(o) : 0;
 		ov[i]->handle_count = o->handle_count;
-		ov[i]->related_koid = o->peer != NULL ? o->peer->koid : 0;
+		ov[i]->related_koid = o->peer_koid;
 		ov[i]->signals = o->signals;
 		ov[i]->n_holders = fill_holders(&v, o, &a, &ov[i]->holders,
 		    &ov[i]->holders_omitted);

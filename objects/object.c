@@ -35,6 +35,7 @@ object_init(struct object *o, const struct object_ops *ops)
 	o->handle_count = 0;
 	o->signals = 0;
 	o->peer = NULL;
+	o->peer_koid = ZX_KOID_INVALID;
 	memset(o->name, 0, sizeof(o->name));
 	o->sigpage_fd = -1;
 	o->sigword = NULL;
@@ -99,6 +100,8 @@ object_pair(struct object *a, struct object *b)
 {
 	a->peer = b;
 	b->peer = a;
+	a->peer_koid = b->koid;
+	b->peer_koid = a->koid;
 }
 
 void

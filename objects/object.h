@@ -53,6 +53,7 @@ struct object {
 	unsigned handle_count;
 	zx_signals_t signals;
 	struct object *peer;		/* peered objects; not a reference */
+	zx_koid_t peer_koid;		/* kept after the peer goes, as Zircon */
 	char name[ZX_MAX_NAME_LEN];
 	int sigpage_fd;			/* -1 until a waiter asks */
 	_Atomic uint32_t *sigword;	/* mapped sigpage, or NULL */

@@ -1,0 +1,107 @@
+/* Helpers for the benchmarks: a clock, a repeated measurement, and the
+ * "figure next to its floor" report line. Header-only; each benchmark is
+ * one program. */
+#ifndef ZXD_TESTS_BENCH_H
+#define ZXD_TESTS_BENCH_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static inline int64_t
+bench_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* One measurement: run `iters` operations, return ns per operation.
+ * Returns a negative value if an operation failed. */
+typedef double (*bench_fn)(void *arg, long iters);
+
+static inline int
+bench_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define BENCH_ROUNDS 9
+
+/* The median of BENCH_ROUNDS measurements after one warm-up round. */
+static inline double
+bench_median(bench_fn fn, void *arg, long iters)
+{
+	double r[BENCH_ROUNDS];
+
+	if (fn(arg, iters / 4 + 1) < 0)
+		return -1;
+	for (int i = 0; i < BENCH_ROUNDS; i++) {
+		r[i] = fn(arg, iters);
+		if (r[i] < 0)
+			return -1;
+	}
+	qsort(r, BENCH_ROUNDS, sizeof(r[0]), bench_cmp_double);
+	return r[BENCH_ROUNDS / 2];
+}
+
+/* A figure and its floor measured in alternating rounds, so that load
+ * from elsewhere hits both alike. Medians of each, and of the per-round
+ * ratios. */
+struct bench_pair {
+	double ns, floor_ns, ratio;
+};
+
+static inline int
+bench_paired(bench_fn fn, void *arg, bench_fn floor_fn, void *floor_arg,
+    long iters, struct bench_pair *ret)
+{
+	double a[BENCH_ROUNDS], f[BENCH_ROUNDS], q[BENCH_ROUNDS];
+
+	if (fn(arg, iters / 4 + 1) < 0 ||
+	    floor_fn(floor_arg, iters / 4 + 1) < 0)
+		return -1;
+	for (int i = 0; i < BENCH_ROUNDS; i++) {
+		f[i] = floor_fn(floor_arg, iters);
+		a[i] = fn(arg, iters);
+		if (a[i] < 0 || f[i] < 0)
+			return -1;
+		q[i] = a[i] / f[i];
+	}
+	qsort(a, BENCH_ROUNDS, sizeof(a[0]), bench_cmp_double);
+	qsort(f, BENCH_ROUNDS, sizeof(f[0]), bench_cmp_double);
+	qsort(q, BENCH_ROUNDS, sizeof(q[0]), bench_cmp_double);
+	ret->ns = a[BENCH_ROUNDS / 2];
+	ret->floor_ns = f[BENCH_ROUNDS / 2];
+	ret->ratio = q[BENCH_ROUNDS / 2];
+	return 0;
+}
+
+/* "name  X ns/op  floor Y ns/op (floor name)  ratio Z". */
+static inline void
+bench_report(const char *name, double ns, const char *floor_name,
+    double floor_ns)
+{
+	printf("%-34s %8.0f ns/op   floor %7.0f ns/op (%s)   ratio %.2fx\n",
+	    name, ns, floor_ns, floor_name, ns / floor_ns);
+}
+
+static inline void
+bench_report_pair(const char *name, const struct bench_pair *p,
+    const char *floor_name)
+{
+	printf("%-34s %8.0f ns/op   floor %7.0f ns/op (%s)   ratio %.2fx\n",
+	    name, p->ns, p->floor_ns, floor_name, p->ratio);
+}
+
+static inline void
+bench_report_alone(const char *name, double ns, const char *note)
+{
+	printf("%-34s %8.0f ns/op   (%s)\n", name, ns, note);
+}
+
+#endif

@@ -107,6 +107,31 @@ expect_empty(zx_handle_t h)
 	    ZX_ERR_SHOULD_WAIT);
 }
 
+/* Zircon keeps a peered object's related_koid after the peer is gone. */
+Test(channel, related_koid_outlives_peer)
+{
+	zx_handle_t a, b, e0, e1;
+	zx_info_handle_basic_t ia, ib;
+	zx_signals_t seen;
+
+	mkchan(&a, &b);
+	ib = basic_of(b);
+	zx_handle_close(b);
+	cr_assert_eq(zx_object_wait_one(a, ZX_CHANNEL_PEER_CLOSED,
+	    ZX_TIME_INFINITE, &seen), ZX_OK);
+	ia = basic_of(a);
+	cr_assert_eq(ia.related_koid, ib.koid);
+	zx_handle_close(a);
+
+	cr_assert_eq(zx_eventpair_create(0, &e0, &e1), ZX_OK);
+	ib = basic_of(e1);
+	zx_handle_close(e1);
+	cr_assert_eq(zx_object_wait_one(e0, ZX_EVENTPAIR_PEER_CLOSED,
+	    ZX_TIME_INFINITE, &seen), ZX_OK);
+	cr_assert_eq(basic_of(e0).related_koid, ib.koid);
+	zx_handle_close(e0);
+}
+
 Test(channel, create)
 {
 	zx_handle_t a, b, dummy;
