@@ -5,9 +5,11 @@
  * need, and libzx maps it over the reservation. libzx keeps a record of
  * its mappings (address, length, the permissions they may get) for
  * zx_vmar_protect and zx_vmar_unmap, and tells the daemon about each
- * unmap of a recorded mapping. Memory the process mapped by other means
- * is not the VMAR's: zx_vmar_unmap leaves it alone, zx_vmar_protect
- * answers NOT_FOUND for it and SPECIFIC mappings never replace it. */
+ * unmap of a recorded mapping (IOB mappings included: they keep their
+ * endpoint's peer from seeing ZX_IOB_PEER_CLOSED until then). Memory
+ * the process mapped by other means is not the VMAR's: zx_vmar_unmap
+ * leaves it alone, zx_vmar_protect answers NOT_FOUND for it and
+ * SPECIFIC mappings never replace it. */
 #include "config-build.h"
 
 #include <errno.h>
@@ -372,11 +374,18 @@ map_status(int e)
 	}
 }
 
+/* What is mapped: a VMO, or a region of an IOB through an endpoint. */
+struct map_source {
+	int fd;			/* the VMO's or the endpoint's handle */
+	bool iob;
+	uint32_t region_index;
+};
+
 /* Send the map request; on success mmap over the reservation. */
 static zx_status_t
 map_locked(zx_handle_t vmar, zx_vm_option_t options, uint64_t vmar_offset,
-    int vmo_fd, uint64_t vmo_offset, uint64_t len, uint64_t *ret_addr,
-    uint64_t *ret_size)
+    const struct map_source *src, uint64_t vmo_offset, uint64_t len,
+    uint64_t *ret_addr, uint64_t *ret_size)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__VmarMap mr = ZXD__VMAR_MAP__INIT;
@@ -409,9 +418,11 @@ map_locked(zx_handle_t vmar, zx_vm_option_t options, uint64_t vmar_offset,
 	mr.vmar_offset = vmar_offset;
 	mr.vmo_offset = vmo_offset;
 	mr.len = len;
+	mr.iob = src->iob;
+	mr.region_index = src->region_index;
 	req.body_case = ZXD__REQUEST__BODY_VMAR_MAP;
 	req.vmar_map = &mr;
-	st = rpc_handle(vmar, &req, &vmo_fd, 1, &rep);
+	st = rpc_handle(vmar, &req, &src->fd, 1, &rep);
 	if (st == ZX_OK) {
 		st = rep.rep->status;
 		if (st == ZX_OK &&
@@ -452,25 +463,26 @@ map_locked(zx_handle_t vmar, zx_vm_option_t options, uint64_t vmar_offset,
 	return ZX_OK;
 }
 
-EXPORT zx_status_t
-zx_vmar_map(zx_handle_t handle, zx_vm_option_t options, size_t vmar_offset,
-    zx_handle_t vmo, uint64_t vmo_offset, size_t len, zx_vaddr_t *mapped_addr)
+static zx_status_t
+map_common(zx_handle_t handle, zx_vm_option_t options, size_t vmar_offset,
+    zx_handle_t obj, bool iob, uint32_t region_index, uint64_t vmo_offset,
+    size_t len, zx_vaddr_t *mapped_addr)
 {
+	struct map_source src = { .iob = iob, .region_index = region_index };
 	struct zxh *ev, *em;
 	uint64_t addr, size;
 	zx_status_t st;
-	int vmo_fd;
 
 	ev = zxh_get(handle, NULL);
 	if (ev == NULL)
 		return ZX_ERR_BAD_HANDLE;
 	if (ev->type != ZX_OBJ_TYPE_VMAR)
 		return ZX_ERR_WRONG_TYPE;
-	em = zxh_get(vmo, &vmo_fd);
+	em = zxh_get(obj, &src.fd);
 	if (em == NULL)
 		return ZX_ERR_BAD_HANDLE;
 	pthread_mutex_lock(&maps.lock);
-	st = map_locked(handle, options, vmar_offset, vmo_fd, vmo_offset,
+	st = map_locked(handle, options, vmar_offset, &src, vmo_offset,
 	    len, &addr, &size);
 	if (st == ZX_OK && mapped_addr == NULL) {
 		/* Zircon destroys a mapping it cannot report. */
@@ -483,6 +495,27 @@ zx_vmar_map(zx_handle_t handle, zx_vm_option_t options, size_t vmar_offset,
 	if (st == ZX_OK)
 		*mapped_addr = (zx_vaddr_t)addr;
 	return st;
+}
+
+EXPORT zx_status_t
+zx_vmar_map(zx_handle_t handle, zx_vm_option_t options, size_t vmar_offset,
+    zx_handle_t vmo, uint64_t vmo_offset, size_t len, zx_vaddr_t *mapped_addr)
+{
+	return map_common(handle, options, vmar_offset, vmo, false, 0,
+	    vmo_offset, len, mapped_addr);
+}
+
+/* The region's memory comes with the access this endpoint has to it
+ * (a read-only descriptor where it may only read, none where it may not
+ * map), and the daemon counts the mapping against the endpoint for
+ * ZX_IOB_PEER_CLOSED until zx_vmar_unmap reports it gone. */
+EXPORT zx_status_t
+zx_vmar_map_iob(zx_handle_t handle, zx_vm_option_t options,
+    size_t vmar_offset, zx_handle_t ep, uint32_t region_index,
+    uint64_t region_offset, size_t region_len, zx_vaddr_t *mapped_addr)
+{
+	return map_common(handle, options, vmar_offset, ep, true,
+	    region_index, region_offset, region_len, mapped_addr);
 }
 
 /* The page-rounded [addr, addr + *size) inside the root VMAR. */

@@ -1034,6 +1034,22 @@ cmd_iob(struct ctl *ctl, char **argv, int argc)
 			json_object_array_add(a, e);
 		}
 		jset(j, "regions", a);
+		a = jarray();
+		for (size_t i = 0; i < iob->n_maps; i++) {
+			Zxd__IobMappingView *m = iob->maps[i];
+			json_object *e = jnew();
+
+			ju64(e, "region", m->region);
+			jbool(e, "peer", m->peer);
+			ju64(e, "pid", m->pid);
+			ju64(e, "addr", m->addr);
+			ju64(e, "len", m->len);
+			ju64(e, "offset", m->offset);
+			ju64(e, "perms", m->perms);
+			json_object_array_add(a, e);
+		}
+		jset(j, "mappings", a);
+		ju64(j, "mappings_omitted", iob->maps_omitted);
 		jprint(j);
 	} else {
 		static const char *const heads[] = { "REGION", "KOID", "TYPE",
@@ -1072,6 +1088,32 @@ cmd_iob(struct ctl *ctl, char **argv, int argc)
 			    xasprintf("%" PRIu64, rg->peer_mappings));
 		}
 		table_print(&t);
+		if (iob->n_maps > 0) {
+			static const char *const mheads[] = { "REGION",
+				"THROUGH", "PID", "ADDRESS", "SIZE", "OFFSET",
+				"PERMS" };
+
+			printf("\nmappings:\n");
+			table_init(&t, mheads, "rlrlrrl");
+			for (size_t i = 0; i < iob->n_maps; i++) {
+				Zxd__IobMappingView *m = iob->maps[i];
+
+				table_row(&t, xasprintf("%u", m->region),
+				    xstrdup(m->peer ? "peer" : "this"),
+				    xasprintf("%u", m->pid),
+				    xasprintf("0x%" PRIx64, m->addr),
+				    human_size(m->len),
+				    xasprintf("0x%" PRIx64, m->offset),
+				    xasprintf("%c%c%c",
+				    m->perms & ZX_VM_PERM_READ ? 'r' : '-',
+				    m->perms & ZX_VM_PERM_WRITE ? 'w' : '-',
+				    m->perms & ZX_VM_PERM_EXECUTE ? 'x' : '-'));
+			}
+			table_print(&t);
+		}
+		if (iob->maps_omitted > 0)
+			printf("(%u more mappings not shown)\n",
+			    iob->maps_omitted);
 	}
 	return EXIT_OK;
 }

@@ -24,6 +24,7 @@ static const struct dispatch_entry *const families[] = {
 	sys_ddk_calls,
 	sys_channel_calls,
 	sys_transfer_calls,
+	sys_iob_calls,
 };
 
 static const struct dispatch_entry *by_body[MAX_BODY];

@@ -45,6 +45,7 @@ struct call {
 		Zxd__BtiPinReply bti_pin;
 		Zxd__SimDmaReply sim_dma;
 		Zxd__ChannelReadReply channel_read;
+		Zxd__IobAllocateIdReply iob_alloc;
 	} body;
 	void *scratch;
 };
@@ -99,17 +100,19 @@ extern const struct dispatch_entry sys_vmo_calls[];
 extern const struct dispatch_entry sys_vmar_calls[];
 extern const struct dispatch_entry sys_ddk_calls[];
 
+extern const struct dispatch_entry sys_channel_calls[];
+extern const struct dispatch_entry sys_transfer_calls[];
+extern const struct dispatch_entry sys_iob_calls[];
+
 /* Per-family hooks for dispatch_client_gone. */
 void sys_vmar_client_gone(struct client *cl);
 
 struct vmo_payer;
-/* VMO memory is charged to the client that made it (sys_vmo.c). */
+/* Memory charged to client `cl` (its VMO limit): VMOs, IOB regions. */
 void sys_vmo_payer(struct client *cl, struct vmo_payer *ret);
 /* Take the closes of BTI `bti`'s PMT handles that are already there
  * (sys_ddk.c), before an answer they change. Returns how many; each
  * may have destroyed objects, `bti` among them. */
 size_t sys_ddk_settle(struct call *c, struct object *bti);
-extern const struct dispatch_entry sys_channel_calls[];
-extern const struct dispatch_entry sys_transfer_calls[];
 
 #endif

@@ -97,7 +97,8 @@ struct conn *server_token_find(int fd);
 void server_token_close(struct conn *tok);
 
 /* Client records are shared by their connections and by anything else
- * that must reach the process later (a call waiting for its reply). */
+ * that must reach the process later (a call waiting for its reply, VMO
+ * accounting). */
 struct client *server_client_ref(struct client *cl);
 void server_client_unref(struct client *cl);
 
@@ -107,10 +108,6 @@ void server_client_unref(struct client *cl);
  * range still held settles them and looks again. Returns how many
  * handles it closed. */
 size_t server_settle_closes(const struct conn *keep);
-/* Keep a client record alive past its disconnection (VMO accounting). */
-struct client *server_client_ref(struct client *cl);
-void server_client_unref(struct client *cl);
-
 size_t server_client_count(void);
 struct client *server_client_first(void);
 uint64_t server_uptime_ns(void);

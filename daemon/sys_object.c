@@ -97,6 +97,11 @@ get_info(struct call *c)
 		return info_single(c, &rec, sizeof(rec));
 	}
 	/* Topics of one type answer WRONG_TYPE for the others. */
+	case ZX_INFO_IOB:
+	case ZX_INFO_IOB_REGIONS:
+		if (o->ops->type != ZX_OBJ_TYPE_IOB)
+			return ZX_ERR_WRONG_TYPE;
+		break;
 	case ZX_INFO_VMO:
 	case ZX_INFO_VMO_V1:
 	case ZX_INFO_VMO_V2:

@@ -29,6 +29,8 @@
 #include "daemon/server.h"
 #include "objects/bti.h"
 #include "objects/pmt.h"
+#include "objects/iob.h"
+#include "objects/vmar.h"
 
 /* Per page: at most this many entries, and packed bytes (WIRE_MAX_MSG
  * less room for the envelope). */
@@ -37,6 +39,8 @@
 /* Holders listed per object, BTI pins per BTI; the rest are counted. */
 #define HOLDERS_MAX	16
 #define PINS_MAX	64
+/* IOB mappings listed per `zxctl iob`. */
+#define IOB_MAPS_MAX	256
 
 /* Every right: the operator reads info as the kernel would. */
 #define OPERATOR_RIGHTS	((zx_rights_t)~ZX_RIGHT_SAME_RIGHTS)
@@ -56,15 +60,12 @@ struct detail_pin {
 
 /*
  * How many live mappings IOB endpoint `ep` holds of region `index` (the
- * count ZX_IOB_PEER_CLOSED waits on). IOBs are not built yet: when
- * objects/iob.c lands, return its per-endpoint, per-region count here.
+ * count ZX_IOB_PEER_CLOSED waits on), whichever process made them.
  */
 static uint64_t
 detail_iob_mappings(struct object *ep, uint32_t index)
 {
-	(void)ep;
-	(void)index;
-	return 0;
+	return iob_is(ep) ? iob_mappings(iob_of(ep), index) : 0;
 }
 
 /*
@@ -659,10 +660,68 @@ out:
 
 /* ---- iob ---------------------------------------------------------------- */
 
+/* Whether the asker may see a mapping made by process `pid`: its own
+ * uid's processes, or everything when admitted. */
+static bool
+view_sees_pid(const struct view *v, pid_t pid)
+{
+	if (v->all)
+		return true;
+	for (struct client *cl = server_client_first(); cl != NULL;
+	    cl = cl->next)
+		if (cl->pid == pid)
+			return cl->uid == v->uid;
+	return false;
+}
+
+/*
+ * The mappings of the IOB's regions made through `ep` or its peer, by
+ * region: at most IOB_MAPS_MAX into out (arena room for as many), the
+ * visible rest counted in *omitted.
+ */
+static size_t
+fill_iob_maps(const struct view *v, struct iob_ep *ep, struct arena *a,
+    Zxd__IobMappingView ***ret, uint32_t *omitted)
+{
+	struct iob_ep *peer = iob_peer(ep);
+	Zxd__IobMappingView **mv;
+	size_t k = 0, total = 0;
+
+	mv = ARENA_ARRAY(a, IOB_MAPS_MAX, Zxd__IobMappingView,
+	    ZXD__IOB_MAPPING_VIEW__INIT);
+	for (uint32_t i = 0; i < iob_region_count(ep); i++) {
+		struct vmo *vmo = iob_region_vmo(ep, i);
+
+		for (struct vmar_mapping *m = vmo->mappings; m != NULL;
+		    m = m->vmo_next) {
+			if (m->via == NULL || (m->via != &ep->obj &&
+			    (peer == NULL || m->via != &peer->obj)) ||
+			    !view_sees_pid(v, m->vmar->pid))
+				continue;
+			total++;
+			if (k == IOB_MAPS_MAX)
+				continue;
+			mv[k]->region = i;
+			mv[k]->peer = m->via != &ep->obj;
+			mv[k]->pid = (uint32_t)m->vmar->pid;
+			mv[k]->addr = m->addr;
+			mv[k]->len = m->len;
+			mv[k]->offset = m->vmo_offset;
+			mv[k]->perms = m->max_perms;
+			k++;
+		}
+	}
+	*ret = mv;
+	*omitted = (uint32_t)(total - k);
+	return k;
+}
+
 /*
  * One IOB endpoint and its peer, from ZX_INFO_IOB_REGIONS as the asked
- * endpoint sees it (itself as EP0). An object that is not a visible IOB
- * is "not found", whatever it is.
+ * endpoint sees it (itself as EP0), with the mappings made through
+ * either. The peer is shown while it lives, handles or not (its
+ * mappings hold it). An object that is not a visible IOB is "not
+ * found", whatever it is.
  */
 static zx_status_t
 iob_query(struct call *c)
@@ -671,7 +730,7 @@ iob_query(struct call *c)
 	zx_info_iob_t iob;
 	Zxd__IobRegionView **rv;
 	Zxd__IobReply *r;
-	struct object *o;
+	struct object *o, *peer;
 	size_t actual = 0, avail = 0, recsize = 0, n, room;
 	struct view v;
 	struct arena a;
@@ -681,11 +740,12 @@ iob_query(struct call *c)
 	if (st != ZX_OK)
 		return st;
 	o = view_find(&v, c->req->iob_query->koid);
-	if (o == NULL || o->ops->type != ZX_OBJ_TYPE_IOB ||
+	if (o == NULL || !iob_is(o) ||
 	    !object_info(o, ZX_INFO_IOB, &iob, sizeof(iob))) {
 		st = ZX_ERR_NOT_FOUND;
 		goto out;
 	}
+	peer = iob_peer(iob_of(o)) != NULL ? &iob_peer(iob_of(o))->obj : NULL;
 	n = iob.region_count;
 	info = calloc(n ? n : 1, sizeof(*info));
 	if (info == NULL) {
@@ -699,9 +759,10 @@ iob_query(struct call *c)
 	n = actual < n ? actual : n;
 
 	room = ARENA_ALIGN(sizeof(*r)) + arena_size(n, sizeof(**rv)) +
-	    holders_room(&v, o);
-	if (o->peer != NULL)
-		room += holders_room(&v, o->peer);
+	    holders_room(&v, o) +
+	    arena_size(IOB_MAPS_MAX, sizeof(Zxd__IobMappingView));
+	if (peer != NULL)
+		room += holders_room(&v, peer);
 	st = arena_new(c, &a, room);
 	if (st != ZX_OK)
 		goto out;
@@ -717,19 +778,21 @@ iob_query(struct call *c)
 		rv[i]->size = info[i].region.size;
 		rv[i]->access = info[i].region.access;
 		rv[i]->mappings = detail_iob_mappings(o, (uint32_t)i);
-		if (o->peer != NULL)
-			rv[i]->peer_mappings = detail_iob_mappings(o->peer,
+		if (peer != NULL)
+			rv[i]->peer_mappings = detail_iob_mappings(peer,
 			    (uint32_t)i);
 	}
 	r->koid = o->koid;
-	r->peer_koid = o->peer != NULL ? o->peer->koid : 0;
+	r->peer_koid = peer != NULL ? peer->koid : 0;
 	r->signals = o->signals;
 	r->n_regions = n;
 	r->regions = rv;
 	r->n_holders = fill_holders(&v, o, &a, &r->holders, NULL);
-	if (o->peer != NULL)
-		r->n_peer_holders = fill_holders(&v, o->peer, &a,
+	if (peer != NULL)
+		r->n_peer_holders = fill_holders(&v, peer, &a,
 		    &r->peer_holders, NULL);
+	r->n_maps = fill_iob_maps(&v, iob_of(o), &a, &r->maps,
+	    &r->maps_omitted);
 	c->rep->body_case = ZXD__REPLY__BODY_IOB;
 	c->rep->iob = r;
 out:

@@ -1,6 +1,6 @@
-/* zx_vmar_root_self, zx_vmar_map and the unmap reports. The daemon
- * checks rights and options and hands out the memory; libzx does the
- * mmap, in the caller's own address space. */
+/* zx_vmar_root_self, zx_vmar_map, zx_vmar_map_iob and the unmap
+ * reports. The daemon checks rights and options and hands out the
+ * memory; libzx does the mmap, in the caller's own address space. */
 #include "config-build.h"
 
 #include <fcntl.h>
@@ -9,6 +9,7 @@
 
 #include "daemon/dispatch.h"
 #include "daemon/server.h"
+#include "objects/iob.h"
 #include "objects/vmar.h"
 #include "objects/vmo.h"
 
@@ -86,27 +87,47 @@ call_vmar_map(struct call *c)
 	Zxd__VmarMapReply *rep = &c->body.vmar_map;
 	zx_vm_option_t options = r->options;
 	struct handle *hv = c->self, *hm;
+	struct object *via = NULL;
 	struct vmar_place place;
 	zx_rights_t vr, mr;
 	uint64_t align, foff;
 	uint32_t max_perms = 0;
 	struct vmar *vmar;
 	struct vmo *vmo;
+	bool resizable;
 	zx_status_t st;
 	int fd = -1;
 
-	/* The VMAR, then the VMO, with no rights required yet. */
+	/* The VMAR, then the VMO or IOB, with no rights required yet. */
 	st = handle_check(hv, ZX_OBJ_TYPE_VMAR, 0);
 	if (st != ZX_OK)
 		return st;
 	hm = dispatch_arg_handle(c, 0);
-	st = handle_check(hm, ZX_OBJ_TYPE_VMO, 0);
-	if (st != ZX_OK)
-		return st;
 	vmar = vmar_of(hv->obj);
-	vmo = vmo_of(hm->obj);
 	vr = hv->rights;
-	mr = hm->rights;
+	if (r->iob) {
+		/* sys_vmar_map_iob: the region's memory, with the rights
+		 * this endpoint has on it as the VMO's rights. */
+		struct iob_ep *ep;
+
+		st = handle_check(hm, ZX_OBJ_TYPE_IOB, 0);
+		if (st != ZX_OK)
+			return st;
+		ep = iob_of(hm->obj);
+		if (r->region_index >= iob_region_count(ep))
+			return ZX_ERR_OUT_OF_RANGE;
+		via = &ep->obj;
+		vmo = iob_region_vmo(ep, r->region_index);
+		mr = iob_map_rights(ep, r->region_index, hm->rights);
+		resizable = iob_region_resizable(ep, r->region_index);
+	} else {
+		st = handle_check(hm, ZX_OBJ_TYPE_VMO, 0);
+		if (st != ZX_OK)
+			return st;
+		vmo = vmo_of(hm->obj);
+		mr = hm->rights;
+		resizable = vmo_is_resizable(vmo);
+	}
 
 	/* vmar_map_common. */
 	if (!(mr & ZX_RIGHT_MAP))
@@ -136,7 +157,7 @@ call_vmar_map(struct call *c)
 	st = vmar_map_flags(options, &align);
 	if (st != ZX_OK)
 		return st;
-	if ((options & ZX_VM_REQUIRE_NON_RESIZABLE) && vmo_is_resizable(vmo))
+	if ((options & ZX_VM_REQUIRE_NON_RESIZABLE) && resizable)
 		return ZX_ERR_NOT_SUPPORTED;
 	if (!(options & ZX_VM_ALLOW_FAULTS) && vmo_is_discardable(vmo))
 		return ZX_ERR_NOT_SUPPORTED;
@@ -169,8 +190,8 @@ call_vmar_map(struct call *c)
 		if (st != ZX_OK)
 			return st;
 	}
-	st = vmar_map_record(vmar, r->addr, place.size, vmo, r->vmo_offset,
-	    max_perms);
+	st = vmar_map_record_iob(vmar, r->addr, place.size, vmo,
+	    r->vmo_offset, max_perms, via, r->region_index);
 	if (st != ZX_OK) {
 		if (fd >= 0)
 			close(fd);

@@ -6,6 +6,7 @@
 
 #include <zircon/syscalls/object.h>
 
+#include "objects/iob.h"
 #include "objects/vmar.h"
 #include "objects/vmo.h"
 
@@ -14,6 +15,10 @@ mapping_free(struct vmar *vmar, struct vmar_mapping *m)
 {
 	vmo_mapping_removed(m->vmo, m);
 	object_unref(&m->vmo->obj);
+	if (m->via != NULL) {
+		iob_mapping_removed(m->via, m->via_region);
+		object_unref(m->via);
+	}
 	vmar->num_mappings--;
 	free(m);
 }
@@ -86,7 +91,8 @@ vmar_root_new(pid_t pid, struct vmar **ret)
 
 static struct vmar_mapping *
 mapping_new(struct vmar *vmar, uint64_t addr, uint64_t len, struct vmo *vmo,
-    uint64_t vmo_offset, uint32_t max_perms)
+    uint64_t vmo_offset, uint32_t max_perms, struct object *via,
+    uint32_t via_region)
 {
 	struct vmar_mapping *m = calloc(1, sizeof(*m));
 
@@ -98,6 +104,11 @@ mapping_new(struct vmar *vmar, uint64_t addr, uint64_t len, struct vmo *vmo,
 	m->vmo = vmo_of(object_ref(&vmo->obj));
 	m->vmo_offset = vmo_offset;
 	m->max_perms = max_perms;
+	if (via != NULL) {
+		m->via = object_ref(via);
+		m->via_region = via_region;
+		iob_mapping_added(via, via_region);
+	}
 	vmo_mapping_added(vmo, m);
 	vmar->num_mappings++;
 	return m;
@@ -119,6 +130,15 @@ zx_status_t
 vmar_map_record(struct vmar *vmar, uint64_t addr, uint64_t len,
     struct vmo *vmo, uint64_t vmo_offset, uint32_t max_perms)
 {
+	return vmar_map_record_iob(vmar, addr, len, vmo, vmo_offset,
+	    max_perms, NULL, 0);
+}
+
+zx_status_t
+vmar_map_record_iob(struct vmar *vmar, uint64_t addr, uint64_t len,
+    struct vmo *vmo, uint64_t vmo_offset, uint32_t max_perms,
+    struct object *via, uint32_t region)
+{
 	struct vmar_mapping *m;
 
 	if (len == 0 || addr < vmar->base || addr - vmar->base > vmar->len ||
@@ -129,7 +149,8 @@ vmar_map_record(struct vmar *vmar, uint64_t addr, uint64_t len,
 		return ZX_ERR_NO_MEMORY;
 	if (vmar->num_mappings >= VMAR_MAX_MAPPINGS)
 		return ZX_ERR_NO_MEMORY;
-	m = mapping_new(vmar, addr, len, vmo, vmo_offset, max_perms);
+	m = mapping_new(vmar, addr, len, vmo, vmo_offset, max_perms, via,
+	    region);
 	if (m == NULL)
 		return ZX_ERR_NO_MEMORY;
 	mapping_insert(vmar, m);
@@ -155,7 +176,7 @@ vmar_unmap_record(struct vmar *vmar, uint64_t addr, uint64_t len)
 			/* The hole is in the middle: split in two. */
 			struct vmar_mapping *tail = mapping_new(vmar, end,
 			    mend - end, m->vmo, m->vmo_offset + (end - m->addr),
-			    m->max_perms);
+			    m->max_perms, m->via, m->via_region);
 
 			if (tail == NULL)
 				return ZX_ERR_NO_MEMORY;

@@ -53,6 +53,10 @@ struct vmar_mapping {
 	struct vmo *vmo;		/* a reference */
 	uint64_t vmo_offset;
 	uint32_t max_perms;		/* ZX_VM_PERM_* */
+	/* zx_vmar_map_iob: the endpoint it was made through (a reference)
+	 * and the region; NULL for a plain VMO mapping. */
+	struct object *via;
+	uint32_t via_region;
 	struct vmar_mapping *next;	/* in the VMAR, by address */
 	struct vmar_mapping *vmo_prev, *vmo_next;	/* in the VMO */
 };
@@ -77,6 +81,12 @@ zx_status_t vmar_root_new(pid_t pid, struct vmar **ret);
 /* Record a mapping of [addr, addr + len) (takes a reference on vmo). */
 zx_status_t vmar_map_record(struct vmar *vmar, uint64_t addr, uint64_t len,
     struct vmo *vmo, uint64_t vmo_offset, uint32_t max_perms);
+/* The same for region `region` of an IOB made through endpoint `via`
+ * (takes a reference on it too; objects/iob.c counts the mapping for
+ * ZX_IOB_PEER_CLOSED until the record, or the last piece of it, goes). */
+zx_status_t vmar_map_record_iob(struct vmar *vmar, uint64_t addr,
+    uint64_t len, struct vmo *vmo, uint64_t vmo_offset, uint32_t max_perms,
+    struct object *via, uint32_t region);
 /* Forget the part of every record inside [addr, addr + len): records
  * are trimmed or split as munmap would. */
 zx_status_t vmar_unmap_record(struct vmar *vmar, uint64_t addr,

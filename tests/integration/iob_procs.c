@@ -1,0 +1,503 @@
+/* IOBuffers across processes, enforced by Linux: endpoint 1 goes to a
+ * forked child through a channel and through export/import, and the two
+ * exchange data through their mappings; a child's death counts as
+ * unmapping what it mapped; and an unprivileged process holding an
+ * endpoint that may only read a region cannot change its bytes by any
+ * route. */
+#include "config-build.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "daemon/wire.h"
+#include "objects/vmar.h"
+#include "tests/integration/iob_util.h"
+#include "tests/lib/zxdtest.h"
+
+#define RW	(ZX_VM_PERM_READ | ZX_VM_PERM_WRITE)
+#define CHECK(e, code)	do { if (!(e)) return (code); } while (0)
+#define SECOND	1000000000LL
+
+/* The layout both sides agree on in region 0. */
+struct mailbox {
+	_Atomic uint32_t turn;		/* 1: parent wrote, 2: child wrote */
+	char text[256];
+};
+
+static int
+wait_child(pid_t pid)
+{
+	int st;
+
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st), "child died of signal %d", WTERMSIG(st));
+	return WEXITSTATUS(st);
+}
+
+/* Wait until mb->turn is `want` (10 s at most). */
+static bool
+turn_is(struct mailbox *mb, uint32_t want)
+{
+	for (int i = 0; i < 10000; i++) {
+		if (atomic_load(&mb->turn) == want)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+/* The child's side of a conversation over endpoint 1: map, read what
+ * the parent wrote, answer, and signal the peer. */
+static int
+child_talk(zx_handle_t ep1)
+{
+	struct mailbox *mb;
+	zx_vaddr_t a;
+	zx_info_handle_basic_t b;
+
+	CHECK(zx_object_get_info(ep1, ZX_INFO_HANDLE_BASIC, &b, sizeof(b),
+	    NULL, NULL) == ZX_OK, 10);
+	CHECK(b.type == ZX_OBJ_TYPE_IOB && b.rights == IOB_RIGHTS, 11);
+	CHECK(zx_vmar_map_iob(zx_vmar_root_self(), RW, 0, ep1, 0, 0, PAGE,
+	    &a) == ZX_OK, 12);
+	mb = (struct mailbox *)a;
+	CHECK(turn_is(mb, 1), 13);
+	CHECK(strcmp(mb->text, "ping from the parent") == 0, 14);
+	strcpy(mb->text, "pong from the child");
+	atomic_store(&mb->turn, 2);
+	/* Peering works across processes too. */
+	CHECK(zx_object_signal_peer(ep1, 0, ZX_USER_SIGNAL_0) == ZX_OK, 15);
+	CHECK(zx_vmar_unmap(zx_vmar_root_self(), a, PAGE) == ZX_OK, 16);
+	CHECK(zx_handle_close(ep1) == ZX_OK, 17);
+	return 0;
+}
+
+static void
+parent_talk(zx_handle_t ep0, pid_t child)
+{
+	struct mailbox *mb;
+
+	mb = (struct mailbox *)map_iob_ok(RW, ep0, 0, 0, PAGE);
+	strcpy(mb->text, "ping from the parent");
+	atomic_store(&mb->turn, 1);
+	cr_assert(turn_is(mb, 2), "no answer");
+	cr_assert_str_eq(mb->text, "pong from the child");
+	cr_assert_eq(zx_object_wait_one(ep0, ZX_USER_SIGNAL_0,
+	    zx_deadline_after(10 * SECOND), NULL), ZX_OK);
+	cr_assert_eq(wait_child(child), 0);
+	cr_assert(peer_closed_soon(ep0));
+	unmap_ok((zx_vaddr_t)mb, PAGE);
+}
+
+static int
+child_via_channel(int token)
+{
+	zx_handle_t ch, ep1;
+	uint32_t nb, nh;
+	char msg[8];
+
+	CHECK(zxd_handle_import(token, &ch) == ZX_OK, 2);
+	CHECK(zx_object_wait_one(ch, ZX_CHANNEL_READABLE,
+	    zx_deadline_after(10 * SECOND), NULL) == ZX_OK, 3);
+	CHECK(zx_channel_read(ch, 0, msg, &ep1, sizeof(msg), 1, &nb, &nh) ==
+	    ZX_OK, 4);
+	CHECK(nh == 1 && nb == 4 && memcmp(msg, "iob", 4) == 0, 5);
+	zx_handle_close(ch);
+	return child_talk(ep1);
+}
+
+Test(iob_procs, endpoint_through_a_channel)
+{
+	zx_handle_t ep0, ep1, c0, c1;
+	int token;
+	pid_t pid;
+
+	iob_new(RW_BOTH, PAGE, ZX_IOB_DISCIPLINE_TYPE_NONE, &ep0, &ep1);
+	cr_assert_eq(zx_channel_create(0, &c0, &c1), ZX_OK);
+	cr_assert_eq(zxd_handle_export(c1, &token), ZX_OK);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0)
+		_exit(child_via_channel(token));
+	close(token);
+	cr_assert_eq(zx_channel_write(c0, 0, "iob", 4, &ep1, 1), ZX_OK);
+	parent_talk(ep0, pid);
+	zx_handle_close(c0);
+	zx_handle_close(ep0);
+}
+
+Test(iob_procs, endpoint_through_export)
+{
+	zx_handle_t ep0, ep1;
+	int token;
+	pid_t pid;
+
+	iob_new(RW_BOTH, PAGE, ZX_IOB_DISCIPLINE_TYPE_NONE, &ep0, &ep1);
+	cr_assert_eq(zxd_handle_export(ep1, &token), ZX_OK);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		zx_handle_t h;
+
+		if (zxd_handle_import(token, &h) != ZX_OK)
+			_exit(2);
+		_exit(child_talk(h));
+	}
+	close(token);
+	parent_talk(ep0, pid);
+	zx_handle_close(ep0);
+}
+
+/* --- a process's death unmaps what it mapped ------------------------ */
+
+/* Map through the endpoint, close every handle, say so, then wait to
+ * be killed. */
+static int
+child_maps_then_waits(zx_handle_t ep, bool keep_handle, int go)
+{
+	struct mailbox *mb;
+	zx_vaddr_t a;
+	char c;
+
+	CHECK(zx_vmar_map_iob(zx_vmar_root_self(), RW, 0, ep, 0, 0, PAGE,
+	    &a) == ZX_OK, 3);
+	if (!keep_handle)
+		CHECK(zx_handle_close(ep) == ZX_OK, 4);
+	mb = (struct mailbox *)a;
+	strcpy(mb->text, "mapped");
+	atomic_store(&mb->turn, 2);
+	(void)!read(go, &c, 1);	/* until killed */
+	return 0;
+}
+
+static void
+death_unmaps(bool keep_handle)
+{
+	zx_handle_t ep0, ep1;
+	struct mailbox *mb;
+	int token, go[2], st;
+	pid_t pid;
+
+	iob_new(RW_BOTH, PAGE, ZX_IOB_DISCIPLINE_TYPE_NONE, &ep0, &ep1);
+	cr_assert_eq(pipe(go), 0);
+	cr_assert_eq(zxd_handle_export(ep0, &token), ZX_OK);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		zx_handle_t h;
+
+		close(go[1]);
+		if (zxd_handle_import(token, &h) != ZX_OK)
+			_exit(2);
+		_exit(child_maps_then_waits(h, keep_handle, go[0]));
+	}
+	close(token);
+	close(go[0]);
+	mb = (struct mailbox *)map_iob_ok(ZX_VM_PERM_READ, ep1, 0, 0, PAGE);
+	cr_assert(turn_is(mb, 2));
+	cr_assert_str_eq(mb->text, "mapped");
+	/* Its handle is gone (or not), its mapping is not. */
+	cr_assert(!peer_closed_after_a_while(ep1));
+	kill(pid, SIGKILL);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(peer_closed_soon(ep1));
+	close(go[1]);
+	unmap_ok((zx_vaddr_t)mb, PAGE);
+	zx_handle_close(ep1);
+}
+
+Test(iob_procs, death_unmaps_after_close)
+{
+	death_unmaps(false);
+}
+
+Test(iob_procs, death_closes_and_unmaps)
+{
+	death_unmaps(true);
+}
+
+/* --- Linux enforces read-only access -------------------------------- */
+
+/* Exit codes of the unprivileged child: which attack got through. */
+enum {
+	E_SETUP = 20, E_IMPORT, E_MAP, E_NOMAP_FD, E_NOMAP_STATUS, E_RAW,
+	E_RAW_FDS, E_PWRITE, E_TRUNC, E_FCHMOD, E_REOPEN, E_MMAP_W,
+	E_MMAP_R, E_MPROTECT, E_SEAL, E_PUNCH, E_MAPPING, E_MAP_FILES,
+	E_ZX_PROTECT, E_ZX_MAP_RW, E_CONTROL, E_FOUND,
+};
+
+static const char secret[] = "bytes only endpoint 0 may change";
+
+/* The descriptors of zxd memory (memfds) this process holds. */
+static int
+zxd_fds(int *fds, int max)
+{
+	char path[300], link[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL && n < max) {
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
+		len = readlink(path, link, sizeof(link) - 1);
+		if (len < 0)
+			continue;
+		link[len] = '\0';
+		if (strncmp(link, "/memfd:zxd-", 11) == 0)
+			fds[n++] = atoi(de->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Every way to write through fd, or to make it writable, must fail. */
+static int
+attack_fd(int fd)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char path[64];
+	void *p;
+	int nfd;
+
+	if (pwrite(fd, "X", 1, 0) >= 0)
+		return E_PWRITE;
+	if (ftruncate(fd, 0) == 0 || ftruncate(fd, 100 * page) == 0)
+		return E_TRUNC;
+	if (fchmod(fd, 0666) == 0)
+		return E_FCHMOD;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	nfd = open(path, O_RDWR);
+	if (nfd >= 0 || (nfd = open(path, O_WRONLY)) >= 0)
+		return E_REOPEN;
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p != MAP_FAILED)
+		return E_MMAP_W;
+	p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return E_MMAP_R;
+	if (mprotect(p, page, PROT_READ | PROT_WRITE) == 0)
+		return E_MPROTECT;
+	munmap(p, page);
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == 0)
+		return E_SEAL;
+	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+	    page) == 0)
+		return E_PUNCH;
+	return 0;
+}
+
+/*
+ * Ask the daemon for region `index`'s memory on the wire, as libzx does,
+ * but keep the descriptor it hands out: *fds gets what the reply
+ * carried. The address is a reservation of our own.
+ */
+static zx_status_t
+raw_map(zx_handle_t ep, uint32_t index, uint32_t perms, int *fds,
+    size_t *nfds)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__VmarMap mr = ZXD__VMAR_MAP__INIT;
+	long page = sysconf(_SC_PAGESIZE);
+	int vmar_fd = (int)(zx_vmar_root_self() >> 2), ep_fd = (int)(ep >> 2);
+	struct wire_msg m = { 0 };
+	Zxd__Reply *rep;
+	zx_status_t st;
+	void *res;
+
+	res = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (res == MAP_FAILED)
+		return ZX_ERR_NO_MEMORY;
+	mr.options = perms;
+	mr.len = page;
+	mr.addr = (uint64_t)(uintptr_t)res;
+	mr.iob = true;
+	mr.region_index = index;
+	req.txid = 1;
+	req.nfds = 1;
+	req.body_case = ZXD__REQUEST__BODY_VMAR_MAP;
+	req.vmar_map = &mr;
+	if (wire_send(vmar_fd, &req.base, &ep_fd, 1) < 0)
+		return ZX_ERR_IO;
+	m.buf = malloc(WIRE_MAX_MSG);
+	if (m.buf == NULL || wire_recv(vmar_fd, &m) <= 0) {
+		free(m.buf);
+		return ZX_ERR_IO;
+	}
+	rep = zxd__reply__unpack(NULL, m.len, m.buf);
+	st = rep != NULL ? rep->status : ZX_ERR_IO;
+	for (size_t i = 0; i < m.nfds; i++)
+		fds[i] = m.fds[i];
+	*nfds = m.nfds;
+	if (rep != NULL)
+		zxd__reply__free_unpacked(rep, NULL);
+	free(m.buf);
+	return st;
+}
+
+/* Every mapping of zxd memory outside [skip_lo, skip_hi) (the one it
+ * may write) must refuse to become writable. Returns how many there
+ * are, or -1 (mprotect got through), -2 (reopening got through). */
+static int
+attack_mappings(uint64_t skip_lo, uint64_t skip_hi)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[512], path[96];
+	int n = 0, fd;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		unsigned long lo, hi;
+
+		if (strstr(line, "/memfd:zxd-") == NULL ||
+		    sscanf(line, "%lx-%lx", &lo, &hi) != 2 ||
+		    (lo >= skip_lo && hi <= skip_hi))
+			continue;
+		n++;
+		if (mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE) ==
+		    0) {
+			n = -1;
+			break;
+		}
+		/* The mapping's file, reopened through /proc. */
+		snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
+		    lo, hi);
+		fd = open(path, O_RDWR);
+		if (fd >= 0) {
+			close(fd);
+			n = -2;
+			break;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+/* Runs as nobody, holding endpoint 1: region 0 read-only for it, region
+ * 1 not mappable by it, region 2 writable by it (the control). */
+static int
+nobody_attacks(void *arg)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int fds[WIRE_MAX_FDS], lib_fds[16], before, n, r;
+	zx_handle_t ep1;
+	zx_vaddr_t ro, rw;
+	size_t nfds;
+	uint64_t lo, hi;
+
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	CHECK(zxd_handle_import(*(int *)arg, &ep1) == ZX_OK, E_IMPORT);
+	/* libzx's own way: a read-only mapping, and the signal page a
+	 * wait fetches. */
+	CHECK(zx_vmar_map_iob(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, ep1,
+	    0, 0, page, &ro) == ZX_OK, E_MAP);
+	CHECK(memcmp((void *)ro, secret, sizeof(secret)) == 0, E_MAP);
+	zx_object_wait_one(ep1, ZX_USER_SIGNAL_0, 0, NULL);
+	CHECK(zx_vmar_map_iob(zx_vmar_root_self(), RW, 0, ep1, 0, 0, page,
+	    &rw) == ZX_ERR_ACCESS_DENIED, E_ZX_MAP_RW);
+	/* A region it may not map gives it nothing. */
+	before = zxd_fds(lib_fds, 16);
+	CHECK(zx_vmar_map_iob(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, ep1,
+	    1, 0, page, &rw) == ZX_ERR_ACCESS_DENIED, E_NOMAP_STATUS);
+	CHECK(zxd_fds(lib_fds, 16) == before, E_NOMAP_FD);
+	/* The control: region 2 it may write. */
+	CHECK(zx_vmar_map_iob(zx_vmar_root_self(), RW, 0, ep1, 2, 0, page,
+	    &rw) == ZX_OK, E_CONTROL);
+	strcpy((char *)rw, "written by nobody");
+
+	/* Every descriptor of zxd memory libzx holds (it keeps none once
+	 * mapped, but whatever is there). */
+	n = zxd_fds(lib_fds, 16);
+	for (int i = 0; i < n; i++)
+		if ((r = attack_fd(lib_fds[i])) != 0)
+			return r;
+	/* Every descriptor the daemon hands out for region 0: exactly one
+	 * for a readable mapping, read-only. */
+	CHECK(raw_map(ep1, 0, RW, fds, &nfds) == ZX_ERR_ACCESS_DENIED &&
+	    nfds == 0, E_RAW);
+	CHECK(raw_map(ep1, 0, ZX_VM_PERM_READ, fds, &nfds) == ZX_OK, E_RAW);
+	CHECK(nfds == 1, E_RAW_FDS);
+	CHECK((fcntl(fds[0], F_GETFL) & O_ACCMODE) == O_RDONLY, E_RAW_FDS);
+	if ((r = attack_fd(fds[0])) != 0)
+		return r;
+	close(fds[0]);
+	/* None at all for region 1: not even a mapping without
+	 * permissions, since the region gives this endpoint no MAP. */
+	CHECK(raw_map(ep1, 1, ZX_VM_PERM_READ, fds, &nfds) ==
+	    ZX_ERR_ACCESS_DENIED && nfds == 0, E_RAW_FDS);
+	CHECK(raw_map(ep1, 1, 0, fds, &nfds) == ZX_ERR_ACCESS_DENIED &&
+	    nfds == 0, E_RAW_FDS);
+	/* Every mapping of zxd memory but region 2's: region 0's and the
+	 * signal page's at least. */
+	lo = rw;
+	hi = rw + page;
+	r = attack_mappings(lo, hi);
+	if (r == -2)
+		return E_MAP_FILES;
+	if (r < 0)
+		return E_MAPPING;
+	if (r < 2)
+		return E_FOUND;
+	CHECK(zx_vmar_protect(zx_vmar_root_self(), RW, ro, page) ==
+	    ZX_ERR_ACCESS_DENIED, E_ZX_PROTECT);
+	CHECK(memcmp((void *)ro, secret, sizeof(secret)) == 0, E_SETUP);
+	return 0;
+}
+
+Test(iob_procs, read_only_region_as_nobody)
+{
+	zx_iob_region_t r[3] = {
+		region(EP0_R | EP0_W | EP1_R, PAGE,
+		    ZX_IOB_DISCIPLINE_TYPE_NONE),
+		region(EP0_R | EP0_W, PAGE, ZX_IOB_DISCIPLINE_TYPE_NONE),
+		region(RW_BOTH, PAGE, ZX_IOB_DISCIPLINE_TYPE_NONE),
+	};
+	zx_handle_t ep0, ep1;
+	char *m0, *m1, *m2;
+	int token, st;
+
+	cr_assert_eq(zx_iob_create(0, r, 3, &ep0, &ep1), ZX_OK);
+	m0 = (char *)map_iob_ok(RW, ep0, 0, 0, PAGE);
+	m1 = (char *)map_iob_ok(RW, ep0, 1, 0, PAGE);
+	memcpy(m0, secret, sizeof(secret));
+	memcpy(m1, secret, sizeof(secret));
+	/* A forked child would inherit our writable mappings: none while
+	 * it runs. */
+	unmap_ok((zx_vaddr_t)m0, PAGE);
+	unmap_ok((zx_vaddr_t)m1, PAGE);
+	cr_assert_eq(zxd_handle_export(ep1, &token), ZX_OK);
+	st = zxdtest_run_as_nobody(nobody_attacks, &token);
+	close(token);
+	if (st == 126)
+		cr_skip_test("cannot drop to uid 65534 (not root)");
+	cr_assert_eq(st, 0, "attack %d got through", st);
+	m0 = (char *)map_iob_ok(ZX_VM_PERM_READ, ep0, 0, 0, PAGE);
+	m1 = (char *)map_iob_ok(ZX_VM_PERM_READ, ep0, 1, 0, PAGE);
+	m2 = (char *)map_iob_ok(ZX_VM_PERM_READ, ep0, 2, 0, PAGE);
+	cr_assert_arr_eq(m0, secret, sizeof(secret));
+	cr_assert_arr_eq(m1, secret, sizeof(secret));
+	for (size_t i = sizeof(secret); i < PAGE; i++)
+		cr_assert_eq(m0[i], 0);
+	cr_assert_str_eq(m2, "written by nobody");
+	/* Its death took its mappings (and its handle) with it. */
+	cr_assert(peer_closed_soon(ep0));
+	unmap_ok((zx_vaddr_t)m0, PAGE);
+	unmap_ok((zx_vaddr_t)m1, PAGE);
+	unmap_ok((zx_vaddr_t)m2, PAGE);
+	zx_handle_close(ep0);
+}
