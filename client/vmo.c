@@ -464,3 +464,38 @@ zx_vmo_set_cache_policy(zx_handle_t handle, uint32_t cache_policy)
 	req.vmo_set_cache_policy = &cp;
 	return call_status(handle, &req);
 }
+
+EXPORT zx_status_t
+zx_vmo_create_physical(zx_handle_t resource, zx_paddr_t paddr, size_t size,
+    zx_handle_t *out)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__VmoCreatePhysical cp = ZXD__VMO_CREATE_PHYSICAL__INIT;
+	struct rpc_reply rep;
+	zx_handle_t h;
+	zx_status_t st;
+
+	/* Asked on the resource's handle: the daemon checks the resource,
+	 * the range and the map, in Zircon's order. */
+	cp.paddr = paddr;
+	cp.size = size;
+	req.body_case = ZXD__REQUEST__BODY_VMO_CREATE_PHYSICAL;
+	req.vmo_create_physical = &cp;
+	st = rpc_handle(resource, &req, NULL, 0, &rep);
+	if (st != ZX_OK)
+		return st;
+	st = rep.rep->status;
+	if (st == ZX_OK)
+		st = rpc_take_handles(&rep, &h, 1);
+	rpc_reply_free(&rep);
+	if (st != ZX_OK)
+		return st;
+	/* The kernel writes the handle out last; a bad pointer there
+	 * loses the new VMO. */
+	if (out == NULL) {
+		zx_handle_close(h);
+		return ZX_ERR_INVALID_ARGS;
+	}
+	*out = h;
+	return ZX_OK;
+}

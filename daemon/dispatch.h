@@ -100,6 +100,12 @@ extern const struct dispatch_entry sys_vmo_calls[];
 extern const struct dispatch_entry sys_vmar_calls[];
 extern const struct dispatch_entry sys_ddk_calls[];
 
+/* A descriptor of VMO v's memory for the caller of c to map, opened
+ * O_RDONLY or O_RDWR (`oflags`): vmo_open's, or for a physical VMO one
+ * the physical-memory backend makes for that peer. */
+struct vmo;
+zx_status_t sys_vmo_open(struct call *c, struct vmo *v, int oflags,
+    int *ret_fd);
 extern const struct dispatch_entry sys_channel_calls[];
 extern const struct dispatch_entry sys_transfer_calls[];
 extern const struct dispatch_entry sys_iob_calls[];

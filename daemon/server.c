@@ -19,9 +19,12 @@
 #include "daemon/wire.h"
 #include "objects/channel.h"
 
-/* Packets handled per wakeup of one connection, so a busy client cannot
- * starve the others. */
-#define CONN_BURST 32
+/* Packets handled per wakeup of one connection. libzx has at most one
+ * call in flight per socket, so after one packet the next read would
+ * almost always be a wasted EAGAIN; epoll is level-triggered, so a
+ * client that pipelines is simply served again on the next turn, after
+ * everyone else. */
+#define CONN_BURST 1
 
 static struct {
 	struct event_base *base;

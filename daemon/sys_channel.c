@@ -382,10 +382,14 @@ chan_call(struct call *c)
 			channel_call_abort(&cw->w, ZX_ERR_TIMED_OUT);
 			return ZX_OK;
 		}
-		left = k->deadline - now;
+		/* Round up: never fire before the deadline. */
+		left = k->deadline - now + 999;
 		tv.tv_sec = (time_t)(left / 1000000000);
 		tv.tv_usec = (suseconds_t)(left % 1000000000 / 1000);
 		cw->timer = evtimer_new(server_base(), call_timeout, cw);
+		/* libevent counts from its cached loop time, which may be
+		 * older than `now`: refresh it, or the timer fires early. */
+		event_base_update_cache_time(server_base());
 		if (cw->timer == NULL || evtimer_add(cw->timer, &tv) < 0) {
 			channel_call_abort(&cw->w, ZX_ERR_NO_MEMORY);
 			return ZX_OK;

@@ -31,6 +31,7 @@
 #include "objects/pmt.h"
 #include "objects/iob.h"
 #include "objects/vmar.h"
+#include "objects/vmo.h"
 
 /* Per page: at most this many entries, and packed bytes (WIRE_MAX_MSG
  * less room for the envelope). */
@@ -68,17 +69,11 @@ detail_iob_mappings(struct object *ep, uint32_t index)
 	return iob_is(ep) ? iob_mappings(iob_of(ep), index) : 0;
 }
 
-/*
- * A physical VMO's base physical address; false if `vmo` is not one.
- * Physical VMOs are not built yet: when zx_vmo_create_physical lands,
- * return the address it was created at.
- */
+/* A physical VMO's base physical address; false if `vmo` is not one. */
 static bool
 detail_vmo_paddr(struct object *vmo, uint64_t *paddr)
 {
-	(void)vmo;
-	(void)paddr;
-	return false;
+	return vmo_is(vmo) && vmo_paddr(vmo_of(vmo), 0, paddr);
 }
 
 /*
@@ -880,8 +875,9 @@ list_phys(struct call *c)
 			pv[i]->region = (char *)region_of(cfg, paddr);
 		} else
 			pv[i]->region = "";
-		pv[i]->size = o->ops->memory_bytes != NULL ?
-		    o->ops->memory_bytes(o) : 0;
+		/* The span of physical memory it covers: it holds none
+		 * of its own (memory_bytes is 0). */
+		pv[i]->size = vmo_size(vmo_of(o));
 		pv[i]->name = o->ops->has_name ? o->name : "";
 		pv[i]->handle_count = o->handle_count;
 		pv[i]->n_holders = fill_holders(&v, o, &a, &pv[i]->holders,

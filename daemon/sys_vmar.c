@@ -185,8 +185,8 @@ call_vmar_map(struct call *c)
 	    place.size > INT64_MAX - foff)
 		return ZX_ERR_NO_MEMORY;	/* past what mmap can reach */
 	if (max_perms & ZX_VM_PERM_READ) {
-		st = vmo_open(vmo, (max_perms & ZX_VM_PERM_WRITE) ? O_RDWR :
-		    O_RDONLY, &fd);
+		st = sys_vmo_open(c, vmo, (max_perms & ZX_VM_PERM_WRITE) ?
+		    O_RDWR : O_RDONLY, &fd);
 		if (st != ZX_OK)
 			return st;
 	}

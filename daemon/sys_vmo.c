@@ -3,11 +3,16 @@
  * the descriptor vmo_get_fd hands out. */
 #include "config-build.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <unistd.h>
 
+#include "backends/phys.h"
 #include "daemon/dispatch.h"
+#include "daemon/errno.h"
 #include "daemon/server.h"
+#include "objects/resource.h"
 #include "objects/vmo.h"
 
 /* --- accounting: VMO memory is charged to the client that made it ---- */
@@ -113,8 +118,12 @@ call_vmo_get_fd(struct call *c)
 	st = self_vmo(c, 0, &v);
 	if (st != ZX_OK)
 		return st;
-	/* Exactly the access the handle's rights allow. */
-	if ((rights & ZX_RIGHT_READ) && (rights & ZX_RIGHT_WRITE))
+	/* Exactly the access the handle's rights allow. A physical VMO
+	 * has no zx_vmo_read/write: its bytes are reached by mapping it,
+	 * which needs MAP, so no descriptor of them goes out here. */
+	if (vmo_is_physical(v))
+		oflags = -1;
+	else if ((rights & ZX_RIGHT_READ) && (rights & ZX_RIGHT_WRITE))
 		oflags = O_RDWR;
 	else if (rights & ZX_RIGHT_READ)
 		oflags = O_RDONLY;
@@ -267,6 +276,83 @@ call_vmo_set_cache_policy(struct call *c)
 	return st;
 }
 
+/* --- physical VMOs --------------------------------------------------- */
+
+/*
+ * sys_vmo_create_physical, in its order: validate_resource_mmio (no
+ * right needed on the resource), RoundSize, VmObjectPhysical::Create's
+ * argument checks; then what only zxd has to check, that the range is
+ * memory it can serve: one region of the backend's map, MMIO.
+ */
+static zx_status_t
+call_vmo_create_physical(struct call *c)
+{
+	const Zxd__VmoCreatePhysical *r = c->req->vmo_create_physical;
+	uint64_t paddr = r->paddr, size;
+	struct phys_range range;
+	struct vmo *v;
+	zx_status_t st;
+	int fd;
+
+	st = handle_check(c->self, ZX_OBJ_TYPE_RESOURCE, 0);
+	if (st != ZX_OK)
+		return st;
+	st = resource_validate_ranged(resource_of(c->self->obj),
+	    ZX_RSRC_KIND_MMIO, paddr, r->size);
+	if (st != ZX_OK)
+		return st;
+	st = vmo_round_size(r->size, &size);
+	if (st != ZX_OK)
+		return st;
+	if ((paddr & (vmo_page_size() - 1)) || size == 0 ||
+	    paddr + (size - 1) < paddr)
+		return ZX_ERR_INVALID_ARGS;
+	/* Zircon maps whatever the bus answers there; zxd has bytes only
+	 * where a region is, and one VMO is one region's descriptor. */
+	st = phys_lookup(paddr, size, &range);
+	if (st != ZX_OK)
+		return ZX_ERR_OUT_OF_RANGE;
+	/* A resource never covers RAM (the root's filter refused it
+	 * first), but the map has the last word. */
+	if (range.region->kind == PHYS_RAM)
+		return ZX_ERR_ACCESS_DENIED;
+	/* Known but not served (no backend makes such an MMIO region
+	 * today; devmem's unserved regions are RAM). */
+	if (range.region->fd < 0)
+		return ZX_ERR_NOT_SUPPORTED;
+	fd = fcntl(range.region->fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return errno_to_status(-errno);
+	st = vmo_create_physical(fd, range.fd_offset, paddr, size, &v);
+	if (st != ZX_OK)
+		return st;
+	log_debug("pid %d created physical VMO koid %" PRIu64 " [%#" PRIx64
+	    ", +%#" PRIx64 ") in region %s", (int)c->pid, v->obj.koid, paddr,
+	    size, range.region->name);
+	/* Zircon's default VMO rights: no EXECUTE, no RESIZE. */
+	st = dispatch_add_handle(c, &v->obj, ZX_DEFAULT_VMO_RIGHTS);
+	object_unref(&v->obj);
+	return st;
+}
+
+zx_status_t
+sys_vmo_open(struct call *c, struct vmo *v, int oflags, int *ret_fd)
+{
+	struct phys_peer peer = { c->pid, c->msg->creds.uid };
+	struct phys_range range;
+	zx_status_t st;
+
+	if (!vmo_is_physical(v))
+		return vmo_open(v, oflags, ret_fd);
+	/* The region holding the memory the VMO (or its parent) was made
+	 * over: the map does not change while the daemon runs. */
+	st = phys_lookup(v->mem->paddr, v->mem->size, &range);
+	if (st != ZX_OK)
+		return ZX_ERR_INTERNAL;
+	return phys_client_fd(&range, (oflags & O_ACCMODE) != O_RDONLY,
+	    &peer, ret_fd);
+}
+
 const struct dispatch_entry sys_vmo_calls[] = {
 	{ ZXD__REQUEST__BODY_VMO_CREATE, "vmo_create", call_vmo_create,
 	    ON_CONTROL, 0 },
@@ -282,5 +368,7 @@ const struct dispatch_entry sys_vmo_calls[] = {
 	    ON_HANDLE, 0 },
 	{ ZXD__REQUEST__BODY_VMO_SET_CACHE_POLICY, "vmo_set_cache_policy",
 	    call_vmo_set_cache_policy, ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_VMO_CREATE_PHYSICAL, "vmo_create_physical",
+	    call_vmo_create_physical, ON_HANDLE, 0 },
 	{ 0 },
 };

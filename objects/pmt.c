@@ -45,28 +45,12 @@ pmt_create(struct bti *bti, struct vmo *v, uint64_t offset, uint64_t size,
 	p->npages = size / PAGE;
 	/*
 	 * The dummy IOMMU hands out physical addresses. Memory that has
-	 * them (contiguous VMOs, physical VMOs) is used as it is. Contiguous
-	 * memory without one (a physical VMO whose maker did not set it)
-	 * gets a run of the window for the rest of its life, so that its
-	 * pins stay contiguous and stable.
+	 * them (contiguous VMOs, physical VMOs) is used as it is; paged
+	 * memory gets a frame per page (objects/iommu.h).
 	 */
-	if (!vmo_paddr(v, 0, &p->base) && vmo_is_contiguous(v)) {
-		uint64_t run, mem_size = v->mem->size;
-
-		st = iommu_contiguous_alloc(mem_size, 0, &run);
-		if (st == ZX_OK) {
-			/* Offset 0 of the memory gets the run's start (not
-			 * vmo_set_paddr: v may be a slice). */
-			v->mem->has_paddr = true;
-			v->mem->paddr = run;
-			v->mem->paddr_release = iommu_contiguous_free;
-			v->mem->release_addr = run;
-			v->mem->release_size = mem_size;
-		}
-	}
-	if (st == ZX_OK && vmo_paddr(v, offset, &p->base)) {
+	if (vmo_paddr(v, offset, &p->base)) {
 		p->fixed = true;
-	} else if (st == ZX_OK) {
+	} else {
 		p->frames = calloc(p->npages, sizeof(*p->frames));
 		if (p->frames == NULL)
 			st = ZX_ERR_NO_MEMORY;

@@ -355,6 +355,29 @@ vmo_create_on_fd(int fd, uint64_t offset, uint64_t size, uint32_t mem_flags,
 	return ZX_OK;
 }
 
+zx_status_t
+vmo_create_physical(int fd, uint64_t fd_offset, uint64_t paddr,
+    uint64_t size, struct vmo **ret)
+{
+	struct vmo *v;
+	zx_status_t st;
+
+	if (!page_aligned(paddr) || size == 0 || paddr + (size - 1) < paddr) {
+		close(fd);
+		return ZX_ERR_INVALID_ARGS;
+	}
+	st = vmo_create_on_fd(fd, fd_offset, size,
+	    VMO_MEM_PHYSICAL | VMO_MEM_CONTIGUOUS, &v);
+	if (st != ZX_OK)
+		return st;
+	v->mem->paddr = paddr;
+	v->mem->paddr_fd_offset = fd_offset;
+	/* VmObjectPhysical::Create: device memory is mapped uncached. */
+	v->cache_policy = ZX_CACHE_POLICY_UNCACHED;
+	*ret = v;
+	return ZX_OK;
+}
+
 /* --- queries -------------------------------------------------------- */
 
 uint64_t
@@ -404,18 +427,21 @@ vmo_set_paddr(struct vmo *v, uint64_t paddr,
     void (*release)(uint64_t paddr, uint64_t size))
 {
 	v->mem->has_paddr = true;
-	v->mem->paddr = paddr - v->offset;
+	v->mem->paddr = paddr;
+	v->mem->paddr_fd_offset = v->offset;
 	v->mem->paddr_release = release;
 	v->mem->release_addr = paddr;
 	v->mem->release_size = vmo_size(v);
 }
 
 bool
-vmo_paddr(const struct vmo *v, uint64_t offset, uint64_t *ret)
+vmo_paddr(const struct vmo *v, uint64_t offset, uint64_t *paddr)
 {
-	if (!v->mem->has_paddr)
+	if ((!vmo_is_physical(v) && !v->mem->has_paddr) ||
+	    (offset >= vmo_size(v) && offset != 0))
 		return false;
-	*ret = v->mem->paddr + v->offset + offset;
+	*paddr = v->mem->paddr + (v->offset - v->mem->paddr_fd_offset) +
+	    offset;
 	return true;
 }
 
@@ -502,6 +528,10 @@ zero_range(struct vmo *v, uint64_t off, uint64_t len)
 	uint64_t start = v->offset + off, end;
 	int r;
 
+	/* VmObjectPhysical has no ZeroRange: device memory is the
+	 * device's to change. */
+	if (vmo_is_physical(v))
+		return ZX_ERR_NOT_SUPPORTED;
 	if (len == 0 || start >= m->file_limit)
 		return ZX_OK;	/* past the memfd: already zero */
 	end = start + min_u64(len, m->file_limit - start);
@@ -880,8 +910,11 @@ op_cache(struct vmo *v, uint64_t off, uint64_t len)
 static zx_status_t
 op_prefetch(struct vmo *v, uint64_t off, uint64_t len)
 {
+	/* VmObjectPhysical::PrefetchRange: always present; the range is
+	 * checked as given. */
 	if (vmo_is_physical(v))
-		return ZX_ERR_NOT_SUPPORTED;
+		return in_range(off, len, vmo_size(v)) ? ZX_OK :
+		    ZX_ERR_OUT_OF_RANGE;
 	/* Nothing is ever compressed or paged out by zxd. */
 	return round_range(v, &off, &len);
 }
@@ -981,6 +1014,19 @@ vmo_set_cache_policy(struct vmo *v, uint32_t policy)
 {
 	if (policy & ~ZX_CACHE_POLICY_MASK)
 		return ZX_ERR_INVALID_ARGS;
+	/* VmObjectPhysical::SetMappingCachePolicy: the same policy again
+	 * is fine whatever the state; a slice always has its parent (the
+	 * kernel's slice keeps the parent object alive). */
+	if (vmo_is_physical(v)) {
+		if (policy == v->cache_policy)
+			return ZX_OK;
+		if (v->num_mappings != 0 || v->num_children != 0 ||
+		    v->parent != NULL || v->kind == VMO_SLICE)
+			return ZX_ERR_BAD_STATE;
+		v->cache_policy = policy;
+		publish(v);
+		return ZX_OK;
+	}
 	/* VmObjectPaged::SetMappingCachePolicy: no way back from uncached
 	 * for committed pages, and nothing may share or pin the pages. */
 	if (v->cache_policy != ZX_CACHE_POLICY_CACHED &&
@@ -1027,6 +1073,8 @@ vmo_get_fds(struct vmo *v, int oflags, int *ret_state_fd, int *ret_data_fd,
 zx_status_t
 vmo_open(struct vmo *v, int oflags, int *ret_fd)
 {
+	if (vmo_is_physical(v))
+		return ZX_ERR_NOT_SUPPORTED;
 	return errno_to_status(anon_open(v->mem->fd, oflags, ret_fd));
 }
 

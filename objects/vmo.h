@@ -84,15 +84,18 @@ struct vmo_mem {
 	uint64_t charged;	/* bytes charged to payer */
 	struct vmo_payer payer;
 	struct vmo_pin *pins;
-	/* Memory at fixed physical addresses (contiguous and physical
-	 * VMOs): memory offset X is at paddr + X (mod 2^64). paddr_release,
-	 * when set, gives the addresses back as the memory dies. */
-	bool has_paddr;
-	uint64_t paddr;
-	void (*paddr_release)(uint64_t paddr, uint64_t size);
-	uint64_t release_addr, release_size;
 	struct vmo *users;	/* VMOs over this memory (state pages) */
 	struct vmo_mem *unbounded_next;	/* all unbounded memory */
+	/* VMO_MEM_PHYSICAL: the memory is [paddr, paddr + size) of the
+	 * physical address space, starting at fd offset paddr_fd_offset.
+	 * Contiguous memory has such addresses too (has_paddr, from
+	 * vmo_set_paddr); paddr_release, when set, gives them back as the
+	 * memory dies. */
+	uint64_t paddr;
+	uint64_t paddr_fd_offset;
+	bool has_paddr;
+	void (*paddr_release)(uint64_t paddr, uint64_t size);
+	uint64_t release_addr, release_size;
 };
 
 /* Content size, shared by a VMO and its references. */
@@ -151,6 +154,24 @@ zx_status_t vmo_create(uint64_t size, uint32_t options,
 zx_status_t vmo_create_on_fd(int fd, uint64_t offset, uint64_t size,
     uint32_t mem_flags, struct vmo **ret);
 
+/*
+ * zx_vmo_create_physical after the resource, size and address checks: a
+ * VMO over physical [paddr, paddr + size) (page aligned, not empty, not
+ * wrapping), whose bytes are [fd_offset, fd_offset + size) of `fd`, the
+ * daemon's own descriptor of the region holding them (taken, also on
+ * failure). Physical and contiguous, uncached, content size = size.
+ * Nobody is charged: the memory is the device's. Clients never get a
+ * descriptor of it from here (vmo_open refuses): the backend makes theirs.
+ */
+zx_status_t vmo_create_physical(int fd, uint64_t fd_offset, uint64_t paddr,
+    uint64_t size, struct vmo **ret);
+
+/* The physical address of byte `offset` of physical VMO v (a slice's
+ * offsets count from the slice), or of a VMO given one by
+ * vmo_set_paddr. false when v has none, or offset lies past its end
+ * (offset 0 always answers: the VMO's base). */
+bool vmo_paddr(const struct vmo *v, uint64_t offset, uint64_t *paddr);
+
 uint64_t vmo_size(const struct vmo *v);
 uint64_t vmo_content_size(const struct vmo *v);
 bool vmo_is_resizable(const struct vmo *v);
@@ -164,15 +185,13 @@ bool vmo_is_contiguous(const struct vmo *v);
 zx_status_t vmo_create_contiguous(uint64_t size,
     const struct vmo_payer *payer, struct vmo **ret);
 
-/* The physical-address hook: offset 0 of v is at `paddr` (and so is
- * every VMO over the same memory, at its own offset). `release` (may be
- * NULL) gets (paddr, v's size) back when the memory dies. For contiguous
- * VMOs (objects/iommu.c gives the addresses) and physical ones (their
- * own address). */
+/* Give memory that has no physical address of its own one (contiguous
+ * VMOs, from objects/iommu.c): offset 0 of v is at `paddr`, and so is
+ * every VMO over the same memory at its own offset; vmo_paddr answers
+ * for them as for physical VMOs. `release` (may be NULL) gets (paddr,
+ * v's size) back when the memory dies. */
 void vmo_set_paddr(struct vmo *v, uint64_t paddr,
     void (*release)(uint64_t paddr, uint64_t size));
-/* The physical address of `offset` in v, if its memory has one. */
-bool vmo_paddr(const struct vmo *v, uint64_t offset, uint64_t *ret);
 
 /* zx_vmo_set_size after the rights checks. */
 zx_status_t vmo_set_size(struct vmo *v, uint64_t size);
@@ -206,7 +225,9 @@ zx_status_t vmo_get_fds(struct vmo *v, int oflags, int *ret_state_fd,
     int *ret_data_fd, uint64_t *ret_offset, uint64_t *ret_limit);
 
 /* A new descriptor of the VMO's memory opened with `oflags` (O_RDONLY,
- * O_WRONLY or O_RDWR), for a mapping at vmo_fd_offset(v). */
+ * O_WRONLY or O_RDWR), for a mapping at vmo_fd_offset(v). Physical VMOs:
+ * ZX_ERR_NOT_SUPPORTED (their clients' descriptors come from the
+ * physical-memory backend, which knows who may hold what). */
 zx_status_t vmo_open(struct vmo *v, int oflags, int *ret_fd);
 uint64_t vmo_fd_offset(const struct vmo *v);
 

@@ -247,10 +247,10 @@ Test(frames, not_reused_at_once)
 
 /* --- memory with addresses of its own ---------------------------------- */
 
-/* What zx_vmo_create_physical does (over a region's fd, at the region's
- * offset) and then the hook: the pin reports the VMO's own addresses,
- * and the device reaches the region's bytes there. */
-Test(physical, hook)
+/* A physical VMO (as zx_vmo_create_physical makes it, over a region's
+ * fd) pins to its own addresses, and the device reaches the region's
+ * bytes there. */
+Test(physical, own_addresses)
 {
 	const uint64_t paddr = UINT64_C(0xF0002000);
 	struct bti *b = new_bti();
@@ -262,9 +262,8 @@ Test(physical, hook)
 
 	cr_assert_eq(anon_memfd_new("region", 16 * PAGE, &fd), 0);
 	dup_fd = dup(fd);
-	cr_assert_eq(vmo_create_on_fd(dup_fd, 2 * PAGE, 4 * PAGE,
-	    VMO_MEM_PHYSICAL | VMO_MEM_CONTIGUOUS, &v), ZX_OK);
-	vmo_set_paddr(v, paddr, NULL);
+	cr_assert_eq(vmo_create_physical(dup_fd, 2 * PAGE, paddr, 4 * PAGE,
+	    &v), ZX_OK);
 	cr_assert(vmo_is_contiguous(v));
 	p = do_pin(b, v, 0, 4 * PAGE, R | W);
 	cr_assert(p->fixed);
@@ -300,28 +299,31 @@ Test(physical, hook)
 	drop_bti(b);
 }
 
-/* Contiguous memory that does not know its address (a physical VMO
- * whose maker did not call vmo_set_paddr) still pins to one stable run. */
-Test(physical, no_hook)
+/* Contiguous memory given an address by vmo_set_paddr answers like a
+ * physical VMO, slices included, and gives the run back as it dies. */
+Test(physical, set_paddr)
 {
-	struct bti *b = new_bti();
-	struct vmo *v;
-	struct pmt *p;
-	uint64_t first;
-	int fd;
+	struct vmo *v, *slice;
+	uint64_t a, run;
 
-	cr_assert_eq(anon_memfd_new("region", 4 * PAGE, &fd), 0);
-	cr_assert_eq(vmo_create_on_fd(fd, 0, 4 * PAGE, VMO_MEM_PHYSICAL |
-	    VMO_MEM_CONTIGUOUS, &v), ZX_OK);
-	p = do_pin(b, v, PAGE, 2 * PAGE, R);
-	first = pmt_addr(p, 0);
-	cr_assert_eq(pmt_addr(p, 1), first + PAGE);
-	unpin(p);
-	p = do_pin(b, v, 0, PAGE, R);
-	cr_assert_eq(pmt_addr(p, 0), first - PAGE);
-	unpin(p);
+	cr_assert_eq(vmo_create_contiguous(4 * PAGE, NULL, &v), ZX_OK);
+	cr_assert(!vmo_paddr(v, 0, &a));
+	cr_assert_eq(iommu_contiguous_alloc(4 * PAGE, 0, &run), ZX_OK);
+	vmo_set_paddr(v, run, iommu_contiguous_free);
+	cr_assert(vmo_paddr(v, 0, &a));
+	cr_assert_eq(a, run);
+	cr_assert(vmo_paddr(v, 3 * PAGE, &a));
+	cr_assert_eq(a, run + 3 * PAGE);
+	cr_assert(!vmo_paddr(v, 4 * PAGE, &a));
+	cr_assert_eq(vmo_create_child(v, ZX_VMO_CHILD_SLICE, PAGE, 2 * PAGE,
+	    2 * PAGE, false, false, NULL, &slice), ZX_OK);
+	cr_assert(vmo_paddr(slice, PAGE, &a));
+	cr_assert_eq(a, run + 2 * PAGE);
+	object_unref(&slice->obj);
 	object_unref(&v->obj);
-	drop_bti(b);
+	/* The run is free again: the same one comes back. */
+	cr_assert_eq(iommu_contiguous_alloc(4 * PAGE, 0, &a), ZX_OK);
+	cr_assert_eq(a, run);
 }
 
 /* --- quarantine by handle counts ----------------------------------------- */

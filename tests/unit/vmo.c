@@ -181,11 +181,15 @@ Test(vmo_unit, on_fd)
 	/* A physical VMO may be sliced whatever its cache policy. */
 	cr_assert_eq(vmo_create_child(v, ZX_VMO_CHILD_SLICE, PAGE, PAGE, PAGE,
 	    false, false, NULL, &s), ZX_OK);
-	cr_assert_eq(vmo_get_fds(s, O_RDONLY, &sfd, &dfd, &off, &lim), ZX_OK);
-	cr_assert_eq(pread(dfd, back, 6, off), 6);
+	/* Clients' descriptors of physical memory come from the backend
+	 * (sys_vmo_open), never from vmo_open. */
+	cr_assert_eq(vmo_get_fds(s, O_RDONLY, &sfd, &dfd, &off, &lim),
+	    ZX_ERR_NOT_SUPPORTED);
+	cr_assert_eq(vmo_get_fds(s, -1, &sfd, &dfd, &off, &lim), ZX_OK);
+	cr_assert_eq(dfd, -1);
+	cr_assert_eq(pread(s->mem->fd, back, 6, off), 6);
 	cr_assert_arr_eq(back, "window", 6);
 	close(sfd);
-	close(dfd);
 	object_unref(&s->obj);
 	object_unref(&v->obj);
 	cr_assert_eq(vmo_create_on_fd(-1, 1, PAGE, 0, &v),
