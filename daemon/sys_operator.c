@@ -535,8 +535,13 @@ list_objects(struct call *c)
 		ov[i]->koid = o->koid;
 		ov[i]->type = o->ops->type;
 		ov[i]->name = o->ops->has_name ? o->name : "";
-		ov[i]->size_bytes = o->ops->memory_bytes != NULL ?
-		    o->ops->memory_bytes(o) : 0;
+		/* A VMO's size is its size; anything else shows the
+		 * memory it holds. */
+		if (o->ops->type == ZX_OBJ_TYPE_VMO)
+			ov[i]->size_bytes = vmo_size(vmo_of(o));
+		else
+			ov[i]->size_bytes = o->ops->memory_bytes != NULL ?
+			    o->ops->memory_bytes(o) : 0;
 		ov[i]->handle_count = o->handle_count;
 		ov[i]->related_koid = o->peer_koid;
 		ov[i]->signals = o->signals;
