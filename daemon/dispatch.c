@@ -21,6 +21,7 @@ static const struct dispatch_entry *const families[] = {
 	sys_operator_calls,
 	sys_vmo_calls,
 	sys_vmar_calls,
+	sys_ddk_calls,
 	sys_channel_calls,
 	sys_transfer_calls,
 	sys_iob_calls,

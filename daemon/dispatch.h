@@ -42,6 +42,8 @@ struct call {
 		Zxd__VmoLockState vmo_lock_state;
 		Zxd__VmarInfo vmar_info;
 		Zxd__VmarMapReply vmar_map;
+		Zxd__BtiPinReply bti_pin;
+		Zxd__SimDmaReply sim_dma;
 		Zxd__ChannelReadReply channel_read;
 		Zxd__IobAllocateIdReply iob_alloc;
 	} body;
@@ -96,6 +98,7 @@ extern const struct dispatch_entry sys_resource_calls[];
 extern const struct dispatch_entry sys_operator_calls[];
 extern const struct dispatch_entry sys_vmo_calls[];
 extern const struct dispatch_entry sys_vmar_calls[];
+extern const struct dispatch_entry sys_ddk_calls[];
 
 /* A descriptor of VMO v's memory for the caller of c to map, opened
  * O_RDONLY or O_RDWR (`oflags`): vmo_open's, or for a physical VMO one
@@ -113,5 +116,9 @@ void sys_vmar_client_gone(struct client *cl);
 struct vmo_payer;
 /* Memory charged to client `cl` (its VMO limit): VMOs, IOB regions. */
 void sys_vmo_payer(struct client *cl, struct vmo_payer *ret);
+/* Take the closes of BTI `bti`'s PMT handles that are already there
+ * (sys_ddk.c), before an answer they change. Returns how many; each
+ * may have destroyed objects, `bti` among them. */
+size_t sys_ddk_settle(struct call *c, struct object *bti);
 
 #endif

@@ -119,6 +119,12 @@ get_info(struct call *c)
 			return ZX_ERR_ACCESS_DENIED;
 		return info_single(c, &rec, sizeof(rec));
 	}
+	case ZX_INFO_BTI:
+		if (o->ops->type != ZX_OBJ_TYPE_BTI)
+			return ZX_ERR_WRONG_TYPE;
+		/* PMTs closed just now are quarantined already. */
+		sys_ddk_settle(c, o);
+		break;
 	case ZX_INFO_RESOURCE:
 		/* Zircon looks the handle up as a resource: another type is
 		 * WRONG_TYPE, before any rights check. */

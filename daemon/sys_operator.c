@@ -27,6 +27,8 @@
 
 #include "daemon/dispatch.h"
 #include "daemon/server.h"
+#include "objects/bti.h"
+#include "objects/pmt.h"
 #include "objects/iob.h"
 #include "objects/vmar.h"
 #include "objects/vmo.h"
@@ -76,18 +78,35 @@ detail_vmo_paddr(struct object *vmo, uint64_t *paddr)
 
 /*
  * Up to `n` of the pins of BTI `bti`, from the `skip`-th, into out[];
- * returns how many pins the BTI has in all (quarantined ones included).
- * BTIs are not built yet: when objects/bti.c lands, walk its PMTs here.
+ * returns how many pins the BTI has in all (quarantined ones included),
+ * newest first.
  */
 static size_t
 detail_bti_pins(struct object *bti, size_t skip, struct detail_pin *out,
     size_t n)
 {
-	(void)bti;
-	(void)skip;
-	(void)out;
-	(void)n;
-	return 0;
+	struct bti *b = bti_of(bti);
+	size_t total = 0;
+
+	if (b == NULL)
+		return 0;
+	for (struct pmt *p = b->pmts; p != NULL; p = p->next) {
+		if (p->state == PMT_UNPINNED)
+			continue;
+		if (total >= skip && total - skip < n) {
+			struct detail_pin *d = &out[total - skip];
+
+			d->pmt_koid = p->obj.koid;
+			d->vmo_koid = p->vmo->obj.koid;
+			d->vmo_offset = p->offset;
+			d->size = p->size;
+			d->device_addr = pmt_addr(p, 0);
+			d->perms = p->perms;
+			d->quarantined = p->state == PMT_QUARANTINED;
+		}
+		total++;
+	}
+	return total;
 }
 
 /* ---- what the asker may see --------------------------------------------- */
@@ -908,6 +927,14 @@ list_bti(struct call *c)
 	struct arena a;
 	zx_status_t st;
 
+	/* PMTs closed just now show as quarantined. Closing may destroy
+	 * objects: before the view is taken, and over again after each. */
+again:
+	for (struct object *o = object_first(); o != NULL;
+	    o = object_next(o)) {
+		if (is_bti(o) && sys_ddk_settle(c, o) > 0)
+			goto again;
+	}
 	st = view_init(&v, c);
 	if (st != ZX_OK)
 		return st;

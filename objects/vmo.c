@@ -102,6 +102,8 @@ mem_unref(struct vmo_mem *m)
 	}
 	if (m->fd >= 0)
 		close(m->fd);
+	if (m->has_paddr && m->paddr_release != NULL)
+		m->paddr_release(m->release_addr, m->release_size);
 	if (m->payer.ops != NULL) {
 		if (m->charged > 0)
 			m->payer.ops->uncharge(m->payer.ctx, m->charged);
@@ -121,6 +123,18 @@ mem_pinned(const struct vmo_mem *m, uint64_t off, uint64_t len)
 		if (off < p->offset + p->len && p->offset < off + len)
 			return true;
 	return false;
+}
+
+/* Whether every page of [off, off + len) of the memfd is allocated. */
+static bool
+mem_committed(const struct vmo_mem *m, uint64_t off, uint64_t len)
+{
+	off_t hole;
+
+	if (off >= m->file_limit || len > m->file_limit - off)
+		return false;
+	hole = lseek(m->fd, (off_t)off, SEEK_HOLE);
+	return hole >= 0 && (uint64_t)hole >= off + len;
 }
 
 static struct vmo_content *
@@ -284,6 +298,35 @@ vmo_create(uint64_t size, uint32_t options, const struct vmo_payer *payer,
 }
 
 zx_status_t
+vmo_create_contiguous(uint64_t size, const struct vmo_payer *payer,
+    struct vmo **ret)
+{
+	uint64_t rounded;
+	struct vmo *v;
+	zx_status_t st;
+	int r;
+
+	st = vmo_round_size(size, &rounded);
+	if (st != ZX_OK)
+		return st;
+	/* Physically contiguous memory has to exist all at once: never
+	 * more than the machine has. */
+	if (rounded > ANON_MAX_SIZE || rounded / PAGE >
+	    (uint64_t)sysconf(_SC_PHYS_PAGES))
+		return ZX_ERR_NO_MEMORY;
+	st = make_root(rounded, size, VMO_MEM_CONTIGUOUS, payer, &v);
+	if (st != ZX_OK)
+		return st;
+	r = anon_commit(v->mem->fd, 0, rounded);
+	if (r < 0) {
+		object_unref(&v->obj);
+		return errno_to_status(r);
+	}
+	*ret = v;
+	return ZX_OK;
+}
+
+zx_status_t
 vmo_create_on_fd(int fd, uint64_t offset, uint64_t size, uint32_t mem_flags,
     struct vmo **ret)
 {
@@ -374,9 +417,28 @@ is_contiguous(const struct vmo *v)
 }
 
 bool
+vmo_is_contiguous(const struct vmo *v)
+{
+	return v->mem->flags & (VMO_MEM_CONTIGUOUS | VMO_MEM_PHYSICAL);
+}
+
+void
+vmo_set_paddr(struct vmo *v, uint64_t paddr,
+    void (*release)(uint64_t paddr, uint64_t size))
+{
+	v->mem->has_paddr = true;
+	v->mem->paddr = paddr;
+	v->mem->paddr_fd_offset = v->offset;
+	v->mem->paddr_release = release;
+	v->mem->release_addr = paddr;
+	v->mem->release_size = vmo_size(v);
+}
+
+bool
 vmo_paddr(const struct vmo *v, uint64_t offset, uint64_t *paddr)
 {
-	if (!vmo_is_physical(v) || (offset >= vmo_size(v) && offset != 0))
+	if ((!vmo_is_physical(v) && !v->mem->has_paddr) ||
+	    (offset >= vmo_size(v) && offset != 0))
 		return false;
 	*paddr = v->mem->paddr + (v->offset - v->mem->paddr_fd_offset) +
 	    offset;
@@ -473,8 +535,10 @@ zero_range(struct vmo *v, uint64_t off, uint64_t len)
 	if (len == 0 || start >= m->file_limit)
 		return ZX_OK;	/* past the memfd: already zero */
 	end = start + min_u64(len, m->file_limit - start);
-	if (mem_pinned(m, start & ~(PAGE - 1), ((end + PAGE - 1) &
-	    ~(PAGE - 1)) - (start & ~(PAGE - 1))))
+	/* Contiguous memory keeps its pages, as pinned memory does. */
+	if ((m->flags & VMO_MEM_CONTIGUOUS) || mem_pinned(m, start &
+	    ~(PAGE - 1), ((end + PAGE - 1) & ~(PAGE - 1)) - (start &
+	    ~(PAGE - 1))))
 		r = anon_zero(m->fd, start, end - start);
 	else
 		r = anon_punch(m->fd, start, end - start);
@@ -1030,7 +1094,11 @@ vmo_pin(struct vmo *v, uint64_t offset, uint64_t len)
 		return ZX_ERR_INVALID_ARGS;
 	if (!in_range(offset, len, vmo_size(v)))
 		return ZX_ERR_OUT_OF_RANGE;
-	if (!vmo_is_physical(v)) {
+	/* Contiguous memory is all committed from the start; other memory
+	 * is committed unless it already is (a driver pins its buffers
+	 * over and over). */
+	if (!vmo_is_physical(v) && !is_contiguous(v) &&
+	    !mem_committed(v->mem, v->offset + offset, len)) {
 		st = op_commit(v, offset, len);
 		if (st != ZX_OK)
 			return st;

@@ -87,9 +87,15 @@ struct vmo_mem {
 	struct vmo *users;	/* VMOs over this memory (state pages) */
 	struct vmo_mem *unbounded_next;	/* all unbounded memory */
 	/* VMO_MEM_PHYSICAL: the memory is [paddr, paddr + size) of the
-	 * physical address space, starting at fd offset paddr_fd_offset. */
+	 * physical address space, starting at fd offset paddr_fd_offset.
+	 * Contiguous memory has such addresses too (has_paddr, from
+	 * vmo_set_paddr); paddr_release, when set, gives them back as the
+	 * memory dies. */
 	uint64_t paddr;
 	uint64_t paddr_fd_offset;
+	bool has_paddr;
+	void (*paddr_release)(uint64_t paddr, uint64_t size);
+	uint64_t release_addr, release_size;
 };
 
 /* Content size, shared by a VMO and its references. */
@@ -161,8 +167,9 @@ zx_status_t vmo_create_physical(int fd, uint64_t fd_offset, uint64_t paddr,
     uint64_t size, struct vmo **ret);
 
 /* The physical address of byte `offset` of physical VMO v (a slice's
- * offsets count from the slice). false when v is not physical, or offset
- * lies past its end (offset 0 always answers: the VMO's base). */
+ * offsets count from the slice), or of a VMO given one by
+ * vmo_set_paddr. false when v has none, or offset lies past its end
+ * (offset 0 always answers: the VMO's base). */
 bool vmo_paddr(const struct vmo *v, uint64_t offset, uint64_t *paddr);
 
 uint64_t vmo_size(const struct vmo *v);
@@ -170,6 +177,21 @@ uint64_t vmo_content_size(const struct vmo *v);
 bool vmo_is_resizable(const struct vmo *v);
 bool vmo_is_discardable(const struct vmo *v);
 bool vmo_is_physical(const struct vmo *v);
+/* Zircon's is_contiguous(): contiguous or physical memory. */
+bool vmo_is_contiguous(const struct vmo *v);
+
+/* zx_vmo_create_contiguous after its checks: `size` (not 0) is rounded
+ * up, the memory committed at once; charged to `payer`. */
+zx_status_t vmo_create_contiguous(uint64_t size,
+    const struct vmo_payer *payer, struct vmo **ret);
+
+/* Give memory that has no physical address of its own one (contiguous
+ * VMOs, from objects/iommu.c): offset 0 of v is at `paddr`, and so is
+ * every VMO over the same memory at its own offset; vmo_paddr answers
+ * for them as for physical VMOs. `release` (may be NULL) gets (paddr,
+ * v's size) back when the memory dies. */
+void vmo_set_paddr(struct vmo *v, uint64_t paddr,
+    void (*release)(uint64_t paddr, uint64_t size));
 
 /* zx_vmo_set_size after the rights checks. */
 zx_status_t vmo_set_size(struct vmo *v, uint64_t size);

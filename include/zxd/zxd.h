@@ -34,7 +34,9 @@ ZXD_EXPORT zx_status_t zxd_handle_import(int fd, zx_handle_t *out);
  * reads or writes device addresses that zx_bti_pin handed out.
  * ZX_ERR_NOT_FOUND where an address is not pinned through this BTI,
  * ZX_ERR_ACCESS_DENIED for a write to a page pinned without
- * ZX_BTI_PERM_WRITE (or a read without ZX_BTI_PERM_READ). */
+ * ZX_BTI_PERM_WRITE (or a read without ZX_BTI_PERM_READ). The whole
+ * range is checked before any byte moves. Reading needs ZX_RIGHT_READ
+ * on bti, writing ZX_RIGHT_WRITE. */
 ZXD_EXPORT zx_status_t zxd_sim_dma_read(zx_handle_t bti, zx_paddr_t addr,
     void *buf, size_t len);
 ZXD_EXPORT zx_status_t zxd_sim_dma_write(zx_handle_t bti, zx_paddr_t addr,

@@ -2,14 +2,18 @@
  * A zxd client for the ops tests: creates objects, prints their koids,
  * then holds them until its stdin reaches EOF (or a line is read).
  *
- *	holder [-n N] [-p] [-c COMM]
+ *	holder [-n N] [-p] [-b] [-c COMM]
  *	  -n N     create N events (default 1)
  *	  -p       also create an eventpair
+ *	  -b       also create a BTI named "holder-bti" (root only) with
+ *	           two pins: a live one of a 2-page VMO (read-write), and
+ *	           a quarantined one (its PMT closed without unpin)
  *	  -c COMM  set the process's command name (what zxd reads from
  *	           /proc/PID/comm) first
  *
- * Prints "event KOID" per event and "eventpair KOID KOID", then "ready",
- * one per line, flushed.
+ * Prints "event KOID" per event, "eventpair KOID KOID", for -b "bti KOID",
+ * "pin PMT_KOID VMO_KOID DEVICE_ADDR" and "quarantined PMT_KOID", then
+ * "ready", one per line, flushed.
  */
 #include "config-build.h"
 
@@ -20,7 +24,9 @@
 #include <unistd.h>
 
 #include <zircon/syscalls.h>
+#include <zircon/syscalls/iommu.h>
 #include <zircon/syscalls/object.h>
+#include <zxd/zxd.h>
 
 static zx_koid_t
 koid_of(zx_handle_t h)
@@ -33,21 +39,57 @@ koid_of(zx_handle_t h)
 	return info.koid;
 }
 
+/* A BTI with a live pin and a quarantined one; its handles are held
+ * until exit. */
+static int
+make_bti(void)
+{
+	zx_iommu_desc_dummy_t desc = { 0 };
+	zx_handle_t root, iommu, bti, vmo, vmo2, pmt, pmt2;
+	uint64_t page = zx_system_get_page_size();
+	zx_paddr_t a[2], b;
+
+	if (zxd_get_root_resource(&root) != ZX_OK ||
+	    zx_iommu_create(root, ZX_IOMMU_TYPE_DUMMY, &desc, sizeof(desc),
+	    &iommu) != ZX_OK ||
+	    zx_bti_create(iommu, 0, 1, &bti) != ZX_OK ||
+	    zx_object_set_property(bti, ZX_PROP_NAME, "holder-bti", 10) !=
+	    ZX_OK ||
+	    zx_vmo_create(2 * page, 0, &vmo) != ZX_OK ||
+	    zx_vmo_create(page, 0, &vmo2) != ZX_OK ||
+	    zx_bti_pin(bti, ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE, vmo, 0,
+	    2 * page, a, 2, &pmt) != ZX_OK ||
+	    zx_bti_pin(bti, ZX_BTI_PERM_READ, vmo2, 0, page, &b, 1, &pmt2) !=
+	    ZX_OK) {
+		fprintf(stderr, "holder: cannot make a BTI\n");
+		return -1;
+	}
+	printf("bti %llu\n", (unsigned long long)koid_of(bti));
+	printf("pin %llu %llu %llu\n", (unsigned long long)koid_of(pmt),
+	    (unsigned long long)koid_of(vmo), (unsigned long long)a[0]);
+	printf("quarantined %llu\n", (unsigned long long)koid_of(pmt2));
+	zx_handle_close(pmt2);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	long n = 1;
-	int pair = 0, opt;
+	int pair = 0, bti = 0, opt;
 	zx_handle_t h, p0, p1;
 	char buf[16];
 
-	while ((opt = getopt(argc, argv, "n:pc:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:pbc:")) != -1) {
 		switch (opt) {
 		case 'n':
 			n = strtol(optarg, NULL, 10);
 			break;
 		case 'p':
 			pair = 1;
+			break;
+		case 'b':
+			bti = 1;
 			break;
 		case 'c':
 			prctl(PR_SET_NAME, optarg, 0, 0, 0);
@@ -74,6 +116,8 @@ main(int argc, char **argv)
 		    (unsigned long long)koid_of(p0),
 		    (unsigned long long)koid_of(p1));
 	}
+	if (bti && make_bti() < 0)
+		return 1;
 	printf("ready\n");
 	fflush(stdout);
 	/* Hold everything until told to go. */

@@ -177,6 +177,8 @@ struct holder {
 	int in;				/* its stdin: close to let it go */
 	uint64_t koids[4096];
 	size_t n;
+	/* holder -b */
+	uint64_t bti, pin_pmt, pin_vmo, pin_addr, quarantined;
 };
 
 /* Start tests/ops/holder ARGS as uid; wait for "ready". */
@@ -217,7 +219,17 @@ holder_start(struct holder *h, uid_t uid, const char *const *args)
 
 		if (strcmp(line, "ready\n") == 0)
 			break;
-		if (sscanf(line, "eventpair %llu %llu", &a, &b) == 2) {
+		unsigned long long c;
+
+		if (sscanf(line, "bti %llu", &a) == 1)
+			h->bti = a;
+		else if (sscanf(line, "pin %llu %llu %llu", &a, &b, &c) == 3) {
+			h->pin_pmt = a;
+			h->pin_vmo = b;
+			h->pin_addr = c;
+		} else if (sscanf(line, "quarantined %llu", &a) == 1)
+			h->quarantined = a;
+		else if (sscanf(line, "eventpair %llu %llu", &a, &b) == 2) {
 			h->koids[h->n++] = a;
 			h->koids[h->n++] = b;
 		} else if (sscanf(line, "event %llu", &a) == 1 &&
@@ -589,7 +601,7 @@ Test(zxctl, iob_not_found)
 	stop();
 }
 
-/* BTIs are not built yet: an empty list, and "no such BTI". */
+/* No BTI: an empty list, and "no such BTI". */
 Test(zxctl, bti)
 {
 	json_object *j;
@@ -605,6 +617,79 @@ Test(zxctl, bti)
 	j = JSON(0, 1, "bti", "1024");
 	cr_assert_str_eq(get_str(get(j, "error"), "status_name"),
 	    "ZX_ERR_NOT_FOUND");
+	json_object_put(j);
+	stop();
+}
+
+/* A BTI's pins: the live one and the quarantined one, by JSON and by
+ * text; they go with their holder. */
+Test(zxctl, bti_pins)
+{
+	struct holder h;
+	json_object *j, *b, *pins, *live = NULL, *q = NULL;
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	char *out, koid[32];
+
+	start(NULL);
+	HOLDER(&h, 0, "-n", "0", "-b");
+	cr_assert_neq(h.bti, 0);
+	j = JSON(0, 0, "bti");
+	cr_assert_eq(json_object_array_length(get(j, "btis")), 1);
+	b = json_object_array_get_idx(get(j, "btis"), 0);
+	cr_assert_eq(get_u64(b, "koid"), h.bti);
+	cr_assert_str_eq(get_str(b, "name"), "holder-bti");
+	cr_assert_eq(get_u64(b, "pmo_count"), 2);
+	cr_assert_eq(get_u64(b, "quarantine_count"), 1);
+	cr_assert_eq(get_u64(b, "pins_omitted"), 0);
+	pins = get(b, "pins");
+	cr_assert_eq(json_object_array_length(pins), 2);
+	for (size_t i = 0; i < 2; i++) {
+		json_object *p = json_object_array_get_idx(pins, i);
+
+		if (get_u64(p, "pmt_koid") == h.pin_pmt)
+			live = p;
+		else if (get_u64(p, "pmt_koid") == h.quarantined)
+			q = p;
+	}
+	cr_assert_not_null(live);
+	cr_assert_not_null(q);
+	cr_assert_eq(get_u64(live, "vmo_koid"), h.pin_vmo);
+	cr_assert_eq(get_u64(live, "vmo_offset"), 0);
+	cr_assert_eq(get_u64(live, "size"), 2 * page);
+	cr_assert_eq(get_u64(live, "device_addr"), h.pin_addr);
+	cr_assert_eq(get_u64(live, "perms"), 3);
+	cr_assert(!json_object_get_boolean(get(live, "quarantined")));
+	cr_assert_eq(get_u64(q, "size"), page);
+	cr_assert_eq(get_u64(q, "perms"), 1);
+	cr_assert(json_object_get_boolean(get(q, "quarantined")));
+	cr_assert_eq(json_object_array_length(get(b, "holders")), 1);
+	json_object_put(j);
+	/* One BTI by koid; the table. */
+	snprintf(koid, sizeof(koid), "%llu", (unsigned long long)h.bti);
+	cr_assert_eq(ZXCTL(&out, NULL, "bti", koid), 0);
+	cr_assert_not_null(strstr(out, "\"holder-bti\": 2 pinned, 1 "
+	    "quarantined"), "%s", out);
+	cr_assert_not_null(strstr(out, "quarantined\n"), "%s", out);
+	cr_assert_not_null(strstr(out, "rw-"), "%s", out);
+	{
+		char addr[32];
+
+		snprintf(addr, sizeof(addr), "%#llx",
+		    (unsigned long long)h.pin_addr);
+		cr_assert_not_null(strstr(out, addr), "%s", out);
+	}
+	free(out);
+	/* The holder goes: so do the BTI, its pins and its quarantine. */
+	holder_stop(&h);
+	for (int i = 0; i < 500; i++) {
+		j = JSON(0, 0, "bti");
+		if (json_object_array_length(get(j, "btis")) == 0)
+			break;
+		json_object_put(j);
+		j = NULL;
+		usleep(10000);
+	}
+	cr_assert_not_null(j, "the BTI outlived its holder");
 	json_object_put(j);
 	stop();
 }

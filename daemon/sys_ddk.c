@@ -1,0 +1,417 @@
+/*
+ * The driver calls of Zircon's ddk.cc: zx_iommu_create, zx_bti_create,
+ * zx_bti_pin, zx_pmt_unpin, zx_bti_release_quarantine,
+ * zx_vmo_create_contiguous, and zxd's simulated DMA engine
+ * (zxd_sim_dma_read/write). Handles are looked up and rights checked in
+ * Zircon's order here; objects/iommu.c, bti.c and pmt.c do the rest.
+ */
+#include "config-build.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zircon/syscalls/iommu.h>
+#include <zircon/syscalls/resource.h>
+
+#include "daemon/dispatch.h"
+#include "daemon/log.h"
+#include "daemon/server.h"
+#include "objects/bti.h"
+#include "objects/iommu.h"
+#include "objects/pmt.h"
+#include "objects/resource.h"
+#include "objects/vmo.h"
+
+#define PAGE		vmo_page_size()
+/* sys_bti_pin's kMaxAddrs: what 64 pages of addresses hold. */
+#define MAX_ADDRS	(PAGE * 64 / sizeof(uint64_t))
+
+/*
+ * Closing a handle is a close() the daemon sees later; Zircon's is
+ * synchronous. Before an answer that a PMT's close changes (what the
+ * device reaches, the quarantine), take the closes of this BTI's PMT
+ * handles that are already there. Only a BTI with mapped PMTs has any.
+ */
+static size_t
+settle_pmts(struct call *c, struct bti *b)
+{
+	struct handle *h;
+	struct pmt *p;
+	size_t n = 0;
+	char byte;
+
+again:
+	/* With no BTI handle left a close frees the PMT (and perhaps b):
+	 * nothing to settle for anyone's answer. */
+	if (b->mapped == 0 || b->zero_handles)
+		return n;
+	for (h = handle_first(); h != NULL; h = handle_next(h)) {
+		struct conn *conn = h->conn;
+
+		p = pmt_of(h->obj);
+		if (p == NULL || p->bti != b || p->state != PMT_PINNED ||
+		    conn == NULL || conn == c->conn)
+			continue;
+		if (recv(conn->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+			server_close_handle(h);
+			n++;
+			goto again;
+		}
+	}
+	return n;
+}
+
+size_t
+sys_ddk_settle(struct call *c, struct object *bti)
+{
+	struct bti *b = bti_of(bti);
+
+	return b != NULL ? settle_pmts(c, b) : 0;
+}
+
+/*
+ * A memfd a client sent to carry bytes: the daemon reads `need` bytes
+ * from its offset 0 (reading) or writes them there. Only a memfd will
+ * do, so that no copy can block the daemon (a FIFO, a FUSE file) and no
+ * file offset or append mode gets in the way.
+ */
+static zx_status_t
+stage_check(int fd, bool daemon_writes, uint64_t need)
+{
+	int fl = fcntl(fd, F_GETFL), seals = fcntl(fd, F_GET_SEALS);
+	struct stat st;
+
+	if (fl < 0 || seals < 0 || fstat(fd, &st) < 0 ||
+	    !S_ISREG(st.st_mode) || (fl & O_APPEND))
+		return ZX_ERR_INVALID_ARGS;
+	if (daemon_writes) {
+		if ((fl & O_ACCMODE) == O_RDONLY ||
+		    (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) ||
+		    ((uint64_t)st.st_size < need && (seals & F_SEAL_GROW)))
+			return ZX_ERR_INVALID_ARGS;
+	} else {
+		if ((fl & O_ACCMODE) == O_WRONLY ||
+		    (uint64_t)st.st_size < need)
+			return ZX_ERR_INVALID_ARGS;
+	}
+	return ZX_OK;
+}
+
+/* --- zx_iommu_create ------------------------------------------------- */
+
+static zx_status_t
+call_iommu_create(struct call *c)
+{
+	const Zxd__IommuCreate *r = c->req->iommu_create;
+	struct resource *rsrc;
+	struct iommu *m;
+	zx_status_t st;
+
+	/* validate_resource_kind_base: new trees want SYSTEM at
+	 * IOMMU_BASE, old ones ROOT; both pass, others are WRONG_TYPE. */
+	st = handle_check(c->self, ZX_OBJ_TYPE_RESOURCE, 0);
+	if (st != ZX_OK)
+		return st;
+	rsrc = resource_of(c->self->obj);
+	st = resource_validate_kind_base(rsrc, ZX_RSRC_KIND_SYSTEM,
+	    ZX_RSRC_SYSTEM_IOMMU_BASE);
+	if (st != ZX_OK)
+		return st;
+	if (r->desc_size > ZX_IOMMU_MAX_DESC_LEN)
+		return ZX_ERR_INVALID_ARGS;
+	/* The copy: a NULL descriptor faults. */
+	if (r->desc_fault || r->desc.len != r->desc_size)
+		return ZX_ERR_INVALID_ARGS;
+	st = iommu_create(r->type, r->desc.data, r->desc.len, &m);
+	if (st != ZX_OK)
+		return st;
+	log_debug("pid %d created IOMMU koid %" PRIu64 " (type %u)",
+	    (int)c->pid, m->obj.koid, r->type);
+	st = dispatch_add_handle(c, &m->obj, ZX_DEFAULT_IOMMU_RIGHTS);
+	object_unref(&m->obj);
+	return st;
+}
+
+/* --- zx_bti_create ---------------------------------------------------- */
+
+static zx_status_t
+call_bti_create(struct call *c)
+{
+	const Zxd__BtiCreate *r = c->req->bti_create;
+	struct bti *b;
+	zx_status_t st;
+
+	if (r->options != 0)
+		return ZX_ERR_INVALID_ARGS;
+	/* No right needed on the IOMMU (Zircon's TODO says so). */
+	st = handle_check(c->self, ZX_OBJ_TYPE_IOMMU, 0);
+	if (st != ZX_OK)
+		return st;
+	st = bti_create(iommu_of(c->self->obj), r->bti_id, &b);
+	if (st != ZX_OK)
+		return st;
+	st = dispatch_add_handle(c, &b->obj, ZX_DEFAULT_BTI_RIGHTS);
+	object_unref(&b->obj);
+	return st;
+}
+
+/* --- zx_bti_pin ------------------------------------------------------- */
+
+/* Addresses that travel in the reply; more need the client's memfd. */
+#define INLINE_ADDRS	4096
+
+static zx_status_t
+call_bti_pin(struct call *c)
+{
+	const Zxd__BtiPinRequest *r = c->req->bti_pin;
+	Zxd__BtiPinReply *rep = &c->body.bti_pin;
+	uint32_t options = r->options, perms = 0;
+	bool compress = false, contiguous = false;
+	size_t nfds = (r->vmo_sent ? 1 : 0) + (r->addrs_staged ? 1 : 0);
+	struct handle *vh;
+	struct vmo *v;
+	struct bti *b;
+	struct pmt *p;
+	uint64_t *addrs;
+	zx_rights_t vr;
+	zx_status_t st;
+
+	if (c->msg->nfds != nfds)
+		return ZX_ERR_INVALID_ARGS;
+	st = handle_check(c->self, ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP);
+	if (st != ZX_OK)
+		return st;
+	b = bti_of(c->self->obj);
+	if ((r->offset & (PAGE - 1)) || (r->size & (PAGE - 1)) ||
+	    r->num_addrs > MAX_ADDRS)
+		return ZX_ERR_INVALID_ARGS;
+	vh = r->vmo_sent ? dispatch_arg_handle(c, 0) : NULL;
+	if (vh == NULL)
+		return ZX_ERR_BAD_HANDLE;
+	if (vh->obj->ops->type != ZX_OBJ_TYPE_VMO)
+		return ZX_ERR_WRONG_TYPE;
+	vr = vh->rights;
+	v = vmo_of(vh->obj);
+	if (!(vr & ZX_RIGHT_MAP))
+		return ZX_ERR_ACCESS_DENIED;
+	/* A device executing from memory reads it: EXECUTE wants READ. */
+	if (options & ZX_BTI_PERM_READ) {
+		if (!(vr & ZX_RIGHT_READ))
+			return ZX_ERR_ACCESS_DENIED;
+		perms |= ZX_BTI_PERM_READ;
+		options &= ~ZX_BTI_PERM_READ;
+	}
+	if (options & ZX_BTI_PERM_WRITE) {
+		if (!(vr & ZX_RIGHT_WRITE))
+			return ZX_ERR_ACCESS_DENIED;
+		perms |= ZX_BTI_PERM_WRITE;
+		options &= ~ZX_BTI_PERM_WRITE;
+	}
+	if (options & ZX_BTI_PERM_EXECUTE) {
+		if (!(vr & ZX_RIGHT_READ))
+			return ZX_ERR_ACCESS_DENIED;
+		perms |= ZX_BTI_PERM_EXECUTE;
+		options &= ~ZX_BTI_PERM_EXECUTE;
+	}
+	/* Each is taken only without the other; CONTIGUOUS only for
+	 * contiguous memory. What is left over is refused. */
+	if (!((options & ZX_BTI_COMPRESS) && (options & ZX_BTI_CONTIGUOUS))) {
+		if (options & ZX_BTI_COMPRESS) {
+			compress = true;
+			options &= ~ZX_BTI_COMPRESS;
+		}
+		if ((options & ZX_BTI_CONTIGUOUS) && vmo_is_contiguous(v)) {
+			contiguous = true;
+			options &= ~ZX_BTI_CONTIGUOUS;
+		}
+	}
+	if (options != 0)
+		return ZX_ERR_INVALID_ARGS;
+
+	addrs = calloc(r->num_addrs ? r->num_addrs : 1, sizeof(*addrs));
+	if (addrs == NULL)
+		return ZX_ERR_NO_MEMORY;
+	c->scratch = addrs;
+	settle_pmts(c, b);
+	st = bti_pin(b, v, r->offset, r->size, perms, &p);
+	if (st != ZX_OK)
+		return st;
+	st = pmt_encode(p, compress, contiguous, addrs, r->num_addrs);
+	/* The addresses go out; failing that, the pin is undone (never
+	 * quarantined: the caller never held it). */
+	if (st == ZX_OK && r->addrs_staged) {
+		int fd = c->msg->fds[1];
+		size_t len = r->num_addrs * sizeof(*addrs);
+
+		st = stage_check(fd, true, len);
+		if (st == ZX_OK && pwrite(fd, addrs, len, 0) != (ssize_t)len)
+			st = ZX_ERR_INVALID_ARGS;
+	} else if (st == ZX_OK && r->num_addrs > INLINE_ADDRS) {
+		st = ZX_ERR_INVALID_ARGS;	/* would not fit a packet */
+	}
+	if (st == ZX_OK)
+		st = dispatch_add_handle(c, &p->obj, ZX_DEFAULT_PMT_RIGHTS);
+	if (st != ZX_OK) {
+		pmt_unpin(p);
+		object_unref(&p->obj);
+		return st;
+	}
+	object_unref(&p->obj);
+	zxd__bti_pin_reply__init(rep);
+	if (!r->addrs_staged) {
+		rep->addrs = addrs;
+		rep->n_addrs = r->num_addrs;
+	}
+	c->rep->body_case = ZXD__REPLY__BODY_BTI_PIN;
+	c->rep->bti_pin = rep;
+	return ZX_OK;
+}
+
+/* --- zx_pmt_unpin ----------------------------------------------------- */
+
+static zx_status_t
+call_pmt_unpin(struct call *c)
+{
+	struct pmt *p = pmt_of(c->self->obj);
+
+	/* The handle is removed first, whatever follows. */
+	c->close_self = true;
+	if (p == NULL)
+		return ZX_ERR_WRONG_TYPE;
+	pmt_unpin(p);
+	return ZX_OK;
+}
+
+/* --- zx_bti_release_quarantine --------------------------------------- */
+
+static zx_status_t
+call_bti_release_quarantine(struct call *c)
+{
+	struct bti *b;
+	zx_status_t st;
+
+	st = handle_check(c->self, ZX_OBJ_TYPE_BTI, ZX_RIGHT_WRITE);
+	if (st != ZX_OK)
+		return st;
+	b = bti_of(c->self->obj);
+	settle_pmts(c, b);
+	bti_release_quarantine(b);
+	return ZX_OK;
+}
+
+/* --- zx_vmo_create_contiguous ---------------------------------------- */
+
+static zx_status_t
+call_vmo_create_contiguous(struct call *c)
+{
+	const Zxd__VmoCreateContiguous *r = c->req->vmo_create_contiguous;
+	unsigned shift = (unsigned)__builtin_ctzll(PAGE);
+	uint32_t align = r->alignment_log2;
+	struct vmo_payer payer;
+	uint64_t base, rounded;
+	struct vmo *v;
+	zx_status_t st;
+
+	if (r->size == 0)
+		return ZX_ERR_INVALID_ARGS;
+	if (align == 0)
+		align = shift;
+	if (align < shift || align >= 64)
+		return ZX_ERR_INVALID_ARGS;
+	st = handle_check(c->self, ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP);
+	if (st != ZX_OK)
+		return st;
+	st = vmo_round_size(r->size, &rounded);
+	if (st != ZX_OK)
+		return st;
+	/* Physically contiguous, aligned: a run of the window, for the
+	 * VMO's whole life; then the memory, all committed. */
+	st = iommu_contiguous_alloc(rounded, align, &base);
+	if (st != ZX_OK)
+		return st;
+	sys_vmo_payer(c->client, &payer);
+	st = vmo_create_contiguous(r->size, &payer, &v);
+	if (st != ZX_OK) {
+		iommu_contiguous_free(base, rounded);
+		return st;
+	}
+	vmo_set_paddr(v, base, iommu_contiguous_free);
+	st = dispatch_add_handle(c, &v->obj, ZX_DEFAULT_VMO_RIGHTS);
+	object_unref(&v->obj);
+	return st;
+}
+
+/* --- zxd_sim_dma_read/write ------------------------------------------ */
+
+/* Transfers whose bytes travel in the packet; longer ones need the
+ * client's memfd. */
+#define INLINE_DMA	(64 * 1024)
+
+static zx_status_t
+call_sim_dma(struct call *c)
+{
+	const Zxd__SimDma *r = c->req->sim_dma;
+	Zxd__SimDmaReply *rep = &c->body.sim_dma;
+	struct bti_dma_io io = { .fd = -1 };
+	struct bti *b;
+	zx_status_t st;
+
+	if (c->msg->nfds != (r->staged ? 1u : 0u))
+		return ZX_ERR_INVALID_ARGS;
+	/* Reading memory takes READ on the BTI, writing it WRITE. */
+	st = handle_check(c->self, ZX_OBJ_TYPE_BTI, r->write ?
+	    ZX_RIGHT_WRITE : ZX_RIGHT_READ);
+	if (st != ZX_OK)
+		return st;
+	b = bti_of(c->self->obj);
+	if (r->staged) {
+		io.fd = c->msg->fds[0];
+		st = stage_check(io.fd, !r->write, r->len);
+		if (st != ZX_OK)
+			return st;
+	} else if (r->write) {
+		if (r->data.len != r->len)
+			return ZX_ERR_INVALID_ARGS;
+		io.buf = r->data.data;
+	} else {
+		if (r->len > INLINE_DMA)
+			return ZX_ERR_INVALID_ARGS;
+		c->scratch = malloc(r->len ? r->len : 1);
+		if (c->scratch == NULL)
+			return ZX_ERR_NO_MEMORY;
+		io.buf = c->scratch;
+	}
+	settle_pmts(c, b);
+	st = bti_dma(b, r->write, r->addr, r->len, &io);
+	if (st != ZX_OK || r->write || r->staged)
+		return st;
+	zxd__sim_dma_reply__init(rep);
+	rep->data.data = c->scratch;
+	rep->data.len = r->len;
+	c->rep->body_case = ZXD__REPLY__BODY_SIM_DMA;
+	c->rep->sim_dma = rep;
+	return ZX_OK;
+}
+
+const struct dispatch_entry sys_ddk_calls[] = {
+	{ ZXD__REQUEST__BODY_IOMMU_CREATE, "iommu_create", call_iommu_create,
+	    ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_BTI_CREATE, "bti_create", call_bti_create,
+	    ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_BTI_PIN, "bti_pin", call_bti_pin, ON_HANDLE,
+	    -1 },
+	{ ZXD__REQUEST__BODY_PMT_UNPIN, "pmt_unpin", call_pmt_unpin,
+	    ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_BTI_RELEASE_QUARANTINE,
+	    "bti_release_quarantine", call_bti_release_quarantine, ON_HANDLE,
+	    0 },
+	{ ZXD__REQUEST__BODY_VMO_CREATE_CONTIGUOUS, "vmo_create_contiguous",
+	    call_vmo_create_contiguous, ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_SIM_DMA, "sim_dma", call_sim_dma, ON_HANDLE,
+	    -1 },
+	{ 0 },
+};

@@ -1,0 +1,484 @@
+/* BTIs: pins, quarantine, ZX_INFO_BTI and the simulated DMA engine. */
+#include "config-build.h"
+
+/* The page and frame tables' hash (objects/iommu.h). */
+#define HASH_FUNCTION(k, n, h)	((h) = iommu_hash((k), (n)))
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon/errno.h"
+#include "objects/bti.h"
+
+#define PAGE	vmo_page_size()
+/* Bounce buffer for copies copy_file_range cannot make. */
+#define BOUNCE	(64 * 1024)
+
+static const struct object_ops bti_ops;
+
+/* Entries come and go by the hundred with every pin: keep some. */
+#define POOL_MAX	4096
+static struct bti_page *pool;
+static size_t pool_n;
+
+static struct bti_page *
+page_new(void)
+{
+	struct bti_page *e = pool;
+
+	if (e == NULL)
+		return calloc(1, sizeof(*e));
+	pool = e->pool_next;
+	pool_n--;
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+static void
+page_free(struct bti_page *e)
+{
+	if (pool_n >= POOL_MAX) {
+		free(e);
+		return;
+	}
+	e->pool_next = pool;
+	pool = e;
+	pool_n++;
+}
+
+struct bti *
+bti_of(struct object *o)
+{
+	return o != NULL && o->ops == &bti_ops ? (struct bti *)o : NULL;
+}
+
+zx_status_t
+bti_create(struct iommu *iommu, uint64_t bti_id, struct bti **ret)
+{
+	struct bti *b;
+
+	if (!iommu_valid_bti_id(iommu, bti_id))
+		return ZX_ERR_INVALID_ARGS;
+	b = calloc(1, sizeof(*b));
+	if (b == NULL)
+		return ZX_ERR_NO_MEMORY;
+	object_init(&b->obj, &bti_ops);
+	b->iommu = iommu;
+	object_ref(&iommu->obj);
+	b->bti_id = bti_id;
+	*ret = b;
+	return ZX_OK;
+}
+
+/* --- the device's view ---------------------------------------------- */
+
+static void
+unmap_pages(struct bti *b, struct pmt *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t addr = p->frames[i]->addr;
+		struct bti_page *e;
+
+		HASH_FIND(hh, b->pages, &addr, sizeof(addr), e);
+		if (e == NULL)
+			continue;
+		if (p->perms & ZX_BTI_PERM_READ)
+			e->nread--;
+		if (p->perms & ZX_BTI_PERM_WRITE)
+			e->nwrite--;
+		if (--e->refs == 0) {
+			HASH_DELETE(hh, b->pages, e);
+			page_free(e);
+		}
+	}
+}
+
+/* Let the device reach frame f with perms. */
+static zx_status_t
+map_page(struct bti *b, struct iommu_frame *f, uint32_t perms)
+{
+	struct bti_page *e;
+
+	HASH_FIND(hh, b->pages, &f->addr, sizeof(f->addr), e);
+	if (e == NULL) {
+		e = page_new();
+		if (e == NULL)
+			return ZX_ERR_NO_MEMORY;
+		e->addr = f->addr;
+		e->frame = f;
+		HASH_ADD(hh, b->pages, addr, sizeof(e->addr), e);
+	}
+	e->refs++;
+	if (perms & ZX_BTI_PERM_READ)
+		e->nread++;
+	if (perms & ZX_BTI_PERM_WRITE)
+		e->nwrite++;
+	return ZX_OK;
+}
+
+zx_status_t
+bti_map(struct bti *b, struct pmt *p)
+{
+	if (p->fixed) {
+		b->mapped_fixed++;
+	} else {
+		for (size_t i = 0; i < p->npages; i++) {
+			if (map_page(b, p->frames[i], p->perms) != ZX_OK) {
+				unmap_pages(b, p, i);
+				return ZX_ERR_NO_MEMORY;
+			}
+		}
+	}
+	b->mapped++;
+	return ZX_OK;
+}
+
+void
+bti_unmap(struct bti *b, struct pmt *p)
+{
+	if (!p->fixed)
+		unmap_pages(b, p, p->npages);
+	else
+		b->mapped_fixed--;
+	b->mapped--;
+}
+
+/* --- pins and quarantine -------------------------------------------- */
+
+zx_status_t
+bti_pin(struct bti *b, struct vmo *v, uint64_t offset, uint64_t size,
+    uint32_t perms, struct pmt **ret)
+{
+	struct pmt *p;
+	zx_status_t st;
+
+	if (size == 0)
+		return ZX_ERR_INVALID_ARGS;
+	st = vmo_pin(v, offset, size);
+	if (st != ZX_OK)
+		return st;
+	/* No new pins once the driver lost track of some (quarantine),
+	 * nor through a BTI nobody holds. */
+	if (b->zero_handles || b->quarantine_count > 0) {
+		vmo_unpin(v, offset, size);
+		return ZX_ERR_BAD_STATE;
+	}
+	/* The IOMMU refuses a mapping without permissions. */
+	if (perms == 0) {
+		vmo_unpin(v, offset, size);
+		return ZX_ERR_INVALID_ARGS;
+	}
+	st = pmt_create(b, v, offset, size, perms, &p);
+	if (st != ZX_OK)
+		return st;
+	p->prev = NULL;
+	p->next = b->pmts;
+	if (b->pmts != NULL)
+		b->pmts->prev = p;
+	b->pmts = p;
+	b->pmo_count++;
+	st = bti_map(b, p);
+	if (st != ZX_OK) {
+		/* It never reached the device's view, and nobody ever
+		 * held it: unpin it without unmapping. */
+		p->state = PMT_QUARANTINED;
+		pmt_unpin(p);
+		object_unref(&p->obj);
+		return st;
+	}
+	*ret = p;
+	return ZX_OK;
+}
+
+void
+bti_quarantine(struct bti *b, struct pmt *p)
+{
+	if (b->zero_handles) {
+		/* Nobody could release it (Zircon leaks it here). */
+		pmt_unpin(p);
+		return;
+	}
+	bti_unmap(b, p);
+	p->state = PMT_QUARANTINED;
+	object_ref(&p->obj);
+	b->quarantine_count++;
+}
+
+void
+bti_release_quarantine(struct bti *b)
+{
+	struct pmt *p;
+
+again:
+	for (p = b->pmts; p != NULL; p = p->next) {
+		if (p->state != PMT_QUARANTINED)
+			continue;
+		pmt_unpin(p);
+		b->quarantine_count--;
+		/* Destroys p, which leaves the list: start over. */
+		object_unref(&p->obj);
+		goto again;
+	}
+}
+
+void
+bti_remove(struct bti *b, struct pmt *p)
+{
+	if (p->prev != NULL)
+		p->prev->next = p->next;
+	else if (b->pmts == p)
+		b->pmts = p->next;
+	else
+		return;		/* never linked */
+	if (p->next != NULL)
+		p->next->prev = p->prev;
+	p->prev = p->next = NULL;
+	b->pmo_count--;
+}
+
+void
+bti_info(const struct bti *b, zx_info_bti_t *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->minimum_contiguity = iommu_minimum_contiguity(b->iommu);
+	ret->aspace_size = iommu_aspace_size(b->iommu);
+	ret->pmo_count = b->pmo_count;
+	ret->quarantine_count = b->quarantine_count;
+}
+
+/* --- the DMA engine ------------------------------------------------- */
+
+/* A piece of the transfer: len bytes at off of a memory fd. */
+struct seg {
+	int fd;
+	uint64_t off, len;
+};
+
+/* Where the page holding addr is, if the device may reach it. */
+static zx_status_t
+resolve(struct bti *b, uint64_t addr, bool write, int *ret_fd,
+    uint64_t *ret_off)
+{
+	uint64_t page = addr & ~(PAGE - 1);
+	uint32_t need = write ? ZX_BTI_PERM_WRITE : ZX_BTI_PERM_READ;
+	bool found = false;
+
+	if (iommu_is_frame_addr(page)) {
+		struct bti_page *e;
+
+		HASH_FIND(hh, b->pages, &page, sizeof(page), e);
+		if (e == NULL)
+			return ZX_ERR_NOT_FOUND;
+		if ((write ? e->nwrite : e->nread) == 0)
+			return ZX_ERR_ACCESS_DENIED;
+		*ret_fd = e->frame->key.mem->fd;
+		*ret_off = e->frame->key.offset + (addr - page);
+		return ZX_OK;
+	}
+	if (b->mapped_fixed == 0)
+		return ZX_ERR_NOT_FOUND;
+	/* Contiguous and physical memory: a few extents. Any pin of the
+	 * page that grants the access will do. */
+	for (struct pmt *p = b->pmts; p != NULL; p = p->next) {
+		if (p->state != PMT_PINNED || !p->fixed ||
+		    addr < p->base || addr - p->base >= p->size)
+			continue;
+		found = true;
+		if (!(p->perms & need))
+			continue;
+		*ret_fd = p->vmo->mem->fd;
+		*ret_off = vmo_fd_offset(p->vmo) + p->offset +
+		    (addr - p->base);
+		return ZX_OK;
+	}
+	return found ? ZX_ERR_ACCESS_DENIED : ZX_ERR_NOT_FOUND;
+}
+
+/* Copy len bytes between two files, in the kernel when it can. */
+static int
+copy_fds(int in, uint64_t in_off, int out, uint64_t out_off, uint64_t len)
+{
+	char *bounce = NULL;
+	int r = 0;
+
+	while (len > 0) {
+		loff_t io = (loff_t)in_off, oo = (loff_t)out_off;
+		ssize_t n = copy_file_range(in, &io, out, &oo, len, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0) {
+			in_off += (uint64_t)n;
+			out_off += (uint64_t)n;
+			len -= (uint64_t)n;
+			continue;
+		}
+		if (n == 0) {
+			r = -EINVAL;	/* the source ends early */
+			break;
+		}
+		if (errno != EXDEV && errno != EINVAL &&
+		    errno != EOPNOTSUPP && errno != ENOSYS) {
+			r = -errno;
+			break;
+		}
+		/* Files copy_file_range will not take (the same file,
+		 * special files): through a buffer. */
+		if (bounce == NULL && (bounce = malloc(BOUNCE)) == NULL) {
+			r = -ENOMEM;
+			break;
+		}
+		n = pread(in, bounce, len < BOUNCE ? len : BOUNCE,
+		    (off_t)in_off);
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EINVAL;
+			break;
+		}
+		if (pwrite(out, bounce, (size_t)n, (off_t)out_off) != n) {
+			r = -EIO;
+			break;
+		}
+		in_off += (uint64_t)n;
+		out_off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	free(bounce);
+	return r;
+}
+
+/* Between a memory fd and a buffer. */
+static int
+copy_buf(int fd, uint64_t off, char *buf, uint64_t len, bool to_fd)
+{
+	while (len > 0) {
+		ssize_t n = to_fd ? pwrite(fd, buf, len, (off_t)off) :
+		    pread(fd, buf, len, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		off += (uint64_t)n;
+		buf += n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+zx_status_t
+bti_dma(struct bti *b, bool write, uint64_t addr, uint64_t len,
+    const struct bti_dma_io *io)
+{
+	struct seg *segs = NULL, *s;
+	size_t n = 0, cap = 0;
+	uint64_t pos, io_off;
+	zx_status_t st = ZX_OK;
+	int r = 0;
+
+	if (len == 0)
+		return ZX_OK;
+	if (addr + len < addr)
+		return ZX_ERR_INVALID_ARGS;
+	/* Check every page first: all or nothing. */
+	for (pos = addr; pos - addr < len;) {
+		uint64_t end = (pos | (PAGE - 1)) + 1, step, off;
+		int fd;
+
+		if (end - addr > len || end == 0)
+			end = addr + len;
+		step = end - pos;
+		st = resolve(b, pos, write, &fd, &off);
+		if (st != ZX_OK)
+			goto out;
+		if (n > 0 && segs[n - 1].fd == fd &&
+		    segs[n - 1].off + segs[n - 1].len == off) {
+			segs[n - 1].len += step;
+		} else {
+			if (n == cap) {
+				size_t nc = cap ? 2 * cap : 16;
+				struct seg *ns = realloc(segs,
+				    nc * sizeof(*ns));
+
+				if (ns == NULL) {
+					st = ZX_ERR_NO_MEMORY;
+					goto out;
+				}
+				segs = ns;
+				cap = nc;
+			}
+			segs[n].fd = fd;
+			segs[n].off = off;
+			segs[n].len = step;
+			n++;
+		}
+		pos = end;
+	}
+	io_off = 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		s = &segs[i];
+		if (io->buf != NULL)
+			r = copy_buf(s->fd, s->off, (char *)io->buf + io_off,
+			    s->len, write);
+		else if (write)
+			r = copy_fds(io->fd, io_off, s->fd, s->off, s->len);
+		else
+			r = copy_fds(s->fd, s->off, io->fd, io_off, s->len);
+		io_off += s->len;
+	}
+	st = errno_to_status(r);
+out:
+	free(segs);
+	return st;
+}
+
+/* --- object ops ------------------------------------------------------ */
+
+static void
+bti_zero_handles(struct object *o)
+{
+	struct bti *b = (struct bti *)o;
+
+	b->zero_handles = true;
+	bti_release_quarantine(b);
+}
+
+static void
+bti_destroy(struct object *o)
+{
+	struct bti *b = (struct bti *)o;
+
+	object_unref(&b->iommu->obj);
+	free(b);
+}
+
+static zx_status_t
+bti_get_info(struct object *o, uint32_t topic, zx_rights_t rights,
+    void *buf, size_t buf_size, size_t *actual, size_t *avail,
+    size_t *record_size)
+{
+	if (topic != ZX_INFO_BTI)
+		return ZX_ERR_NOT_SUPPORTED;
+	if (!(rights & ZX_RIGHT_INSPECT))
+		return ZX_ERR_ACCESS_DENIED;
+	*record_size = sizeof(zx_info_bti_t);
+	*avail = 1;
+	if (buf_size < sizeof(zx_info_bti_t)) {
+		*actual = 0;
+		return ZX_ERR_BUFFER_TOO_SMALL;
+	}
+	bti_info((struct bti *)o, buf);
+	*actual = 1;
+	return ZX_OK;
+}
+
+static const struct object_ops bti_ops = {
+	.type = ZX_OBJ_TYPE_BTI,
+	.name = "bti",
+	.default_rights = ZX_DEFAULT_BTI_RIGHTS,
+	.has_name = true,
+	.on_zero_handles = bti_zero_handles,
+	.destroy = bti_destroy,
+	.get_info = bti_get_info,
+};

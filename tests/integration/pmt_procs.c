@@ -1,0 +1,279 @@
+/*
+ * BTIs shared between processes (zxd_handle_export/import): a client
+ * that dies with live pins leaves them quarantined on the BTI, as
+ * closing its PMTs would, and the other holders see it in ZX_INFO_BTI
+ * and release it; nothing else is left behind. And the device's bytes
+ * are the VMO's in every process's mappings. Each test starts its own
+ * daemon to count what is left.
+ */
+#include "config-build.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include <zircon/syscalls.h>
+#include <zircon/syscalls/object.h>
+
+#include "tests/integration/bti_util.h"
+#include "tests/lib/zxdtest.h"
+
+#define R	ZX_BTI_PERM_READ
+#define W	ZX_BTI_PERM_WRITE
+#define CHECK(e, code)	do { if (!(e)) _exit(code); } while (0)
+
+static struct zxdtest_daemon d;
+
+static void
+own_daemon(void)
+{
+	cr_assert_eq(zxdtest_start(&d, NULL), 0);
+}
+
+static void
+stop_daemon(void)
+{
+	cr_assert_eq(zxdtest_stop(&d), 0);
+}
+
+static struct zxdtest_stats
+stats(void)
+{
+	struct zxdtest_stats s;
+
+	cr_assert_eq(zxdtest_stats(d.socket, &s), 0);
+	return s;
+}
+
+/* Wait for the daemon's counts to come back to `want`. */
+static void
+wait_counts(uint64_t clients, uint64_t handles, uint64_t objects)
+{
+	struct zxdtest_stats s;
+
+	for (int i = 0; i < 500; i++) {
+		s = stats();
+		if (s.clients == clients && s.handles == handles &&
+		    s.objects == objects)
+			return;
+		usleep(10000);
+	}
+	cr_assert_fail("clients %lu handles %lu objects %lu, want %lu %lu "
+	    "%lu", (unsigned long)s.clients, (unsigned long)s.handles,
+	    (unsigned long)s.objects, (unsigned long)clients,
+	    (unsigned long)handles, (unsigned long)objects);
+}
+
+static int
+wait_child(pid_t pid)
+{
+	int st;
+
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return WEXITSTATUS(st);
+}
+
+/* A token for a duplicate of h, for a child to import. */
+static int
+export_dup(zx_handle_t h)
+{
+	zx_handle_t d2 = dup_rights(h, ZX_RIGHT_SAME_RIGHTS);
+	int token = -1;
+
+	cr_assert_eq(zxd_handle_export(d2, &token), ZX_OK);
+	return token;
+}
+
+/*
+ * The child: import the BTI, pin two pages of a VMO of its own, and the
+ * second page of the parent's VMO; report the device addresses; unpin nothing;
+ * die by SIGKILL.
+ */
+static void
+child_pins_and_dies(int bti_token, int vmo_token, int out)
+{
+	zx_handle_t bti, vmo, pvmo, p1, p2, p3;
+	zx_paddr_t a[3];
+
+	CHECK(zxd_handle_import(bti_token, &bti) == ZX_OK, 10);
+	CHECK(zxd_handle_import(vmo_token, &pvmo) == ZX_OK, 11);
+	CHECK(zx_vmo_create(2 * PAGE, 0, &vmo) == ZX_OK, 12);
+	CHECK(zx_bti_pin(bti, R | W, vmo, 0, PAGE, &a[0], 1, &p1) == ZX_OK,
+	    13);
+	CHECK(zx_bti_pin(bti, R, vmo, PAGE, PAGE, &a[1], 1, &p2) == ZX_OK,
+	    14);
+	CHECK(zx_bti_pin(bti, W, pvmo, PAGE, PAGE, &a[2], 1, &p3) == ZX_OK,
+	    15);
+	CHECK(write(out, a, sizeof(a)) == sizeof(a), 16);
+	raise(SIGKILL);
+	_exit(17);
+}
+
+Test(client_death, quarantines_pins, .init = own_daemon, .fini = stop_daemon)
+{
+	zx_handle_t bti = bti_new(), vmo = vmo_new(2 * PAGE, 0), pmt;
+	struct zxdtest_stats base;
+	zx_paddr_t a[3], mine;
+	uint8_t b = 0;
+	int bt, vt, p[2];
+	pid_t pid;
+
+	/* Our own pin on the same BTI, live throughout. */
+	pmt = pin(bti, R | W, vmo, 0, PAGE, &mine);
+	base = stats();
+	bt = export_dup(bti);
+	vt = export_dup(vmo);
+	cr_assert_eq(pipe(p), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		close(p[0]);
+		child_pins_and_dies(bt, vt, p[1]);
+	}
+	close(p[1]);
+	close(bt);
+	close(vt);
+	cr_assert_eq(read(p[0], a, sizeof(a)), (ssize_t)sizeof(a));
+	close(p[0]);
+	cr_assert_eq(wait_child(pid), 128 + SIGKILL);
+	/* Its three pins are quarantined, ours is live: every holder of
+	 * the BTI sees it. */
+	assert_counts(bti, 4, 3);
+	/* Unmapped: the device can no longer reach them... */
+	for (int i = 0; i < 3; i++) {
+		cr_assert_neq(a[i], mine);
+		cr_assert_eq(zxd_sim_dma_read(bti, a[i], &b, 1),
+		    ZX_ERR_NOT_FOUND);
+	}
+	cr_assert_eq(zxd_sim_dma_write(bti, a[2], &b, 1), ZX_ERR_NOT_FOUND);
+	/* ...but still pinned: our VMO is, and no new pin is allowed. */
+	cr_assert_eq(zxd_sim_dma_write(bti, mine, "ok", 2), ZX_OK);
+	{
+		zx_handle_t p2;
+		zx_paddr_t x;
+
+		cr_assert_eq(zx_bti_pin(bti, R, vmo, 0, PAGE, &x, 1, &p2),
+		    ZX_ERR_BAD_STATE);
+	}
+	cr_assert_eq(zx_bti_release_quarantine(bti), ZX_OK);
+	assert_counts(bti, 1, 0);
+	cr_assert_eq(zx_pmt_unpin(pmt), ZX_OK);
+	assert_counts(bti, 0, 0);
+	/* Nothing of the child is left: not its client, handles, VMO, PMTs
+	 * (our unpinned PMT is gone too). */
+	wait_counts(base.clients, base.handles - 1, base.objects - 1);
+	zx_handle_close(vmo);
+	zx_handle_close(bti);
+	/* And nothing of ours: the root resource stays, the rest goes. */
+	wait_counts(base.clients, 0, 1);
+}
+
+/*
+ * Everyone goes: a child holding the only BTI handle dies with pins. The
+ * BTI's quarantine goes with it (Zircon would leak it), and so does
+ * every object.
+ */
+Test(client_death, last_holder, .init = own_daemon, .fini = stop_daemon)
+{
+	zx_handle_t root = root_resource();
+	struct zxdtest_stats base;
+	int p[2];
+	pid_t pid;
+	char c;
+
+	base = stats();
+	cr_assert_eq(pipe(p), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		zx_handle_t bti, vmo, pmt, c1;
+		zx_paddr_t a;
+
+		close(p[0]);
+		bti = bti_new();
+		CHECK(zx_vmo_create(4 * PAGE, 0, &vmo) == ZX_OK, 10);
+		CHECK(zx_vmo_create_contiguous(bti, 4 * PAGE, 0, &c1) ==
+		    ZX_OK, 11);
+		CHECK(zx_bti_pin(bti, R, vmo, 0, PAGE, &a, 1, &pmt) == ZX_OK,
+		    12);
+		CHECK(zx_bti_pin(bti, R | ZX_BTI_CONTIGUOUS, c1, 0, 4 * PAGE,
+		    &a, 1, &pmt) == ZX_OK, 13);
+		CHECK(zx_bti_pin(bti, R, vmo, PAGE, PAGE, &a, 1, &pmt) ==
+		    ZX_OK, 14);
+		zx_handle_close(pmt);	/* one already quarantined */
+		CHECK(write(p[1], "r", 1) == 1, 15);
+		raise(SIGKILL);
+		_exit(16);
+	}
+	close(p[1]);
+	cr_assert_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
+	cr_assert_eq(wait_child(pid), 128 + SIGKILL);
+	wait_counts(base.clients, base.handles, base.objects);
+	zx_handle_close(root);
+}
+
+/* Child: map the VMO it was given, wait for the device's bytes, check
+ * them there, then have the device write through its own BTI handle. */
+static void
+child_maps(int bti_token, int vmo_token, int in, int out, zx_paddr_t a)
+{
+	zx_handle_t bti, vmo;
+	zx_vaddr_t map = 0;
+	char c;
+
+	CHECK(zxd_handle_import(bti_token, &bti) == ZX_OK, 10);
+	CHECK(zxd_handle_import(vmo_token, &vmo) == ZX_OK, 11);
+	CHECK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, vmo, 0,
+	    2 * PAGE, &map) == ZX_OK, 12);
+	CHECK(write(out, "m", 1) == 1, 13);
+	CHECK(read(in, &c, 1) == 1, 14);
+	CHECK(memcmp((char *)map + 100, "from the device", 15) == 0, 15);
+	CHECK(zxd_sim_dma_write(bti, a + 200, "child's device", 14) == ZX_OK,
+	    16);
+	CHECK(write(out, "w", 1) == 1, 17);
+	_exit(0);
+}
+
+Test(shared, device_bytes_in_every_mapping, .init = own_daemon,
+    .fini = stop_daemon)
+{
+	zx_handle_t bti = bti_new(), vmo = vmo_new(2 * PAGE, 0), pmt;
+	zx_paddr_t a[2];
+	int bt, vt, to[2], from[2];
+	char c, got[14];
+	pid_t pid;
+
+	pmt = pin(bti, R | W, vmo, 0, 2 * PAGE, a);
+	bt = export_dup(bti);
+	vt = export_dup(vmo);
+	cr_assert(pipe(to) == 0 && pipe(from) == 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		close(to[1]);
+		close(from[0]);
+		child_maps(bt, vt, to[0], from[1], a[1]);
+	}
+	close(to[0]);
+	close(from[1]);
+	close(bt);
+	close(vt);
+	cr_assert_eq(read(from[0], &c, 1), 1);
+	cr_assert_eq(zxd_sim_dma_write(bti, a[0] + 100, "from the device",
+	    15), ZX_OK);
+	cr_assert_eq(write(to[1], "g", 1), 1);
+	cr_assert_eq(read(from[0], &c, 1), 1);
+	cr_assert_eq(wait_child(pid), 0);
+	cr_assert_eq(zx_vmo_read(vmo, got, PAGE + 200, sizeof(got)), ZX_OK);
+	cr_assert_eq(memcmp(got, "child's device", sizeof(got)), 0);
+	cr_assert_eq(zx_pmt_unpin(pmt), ZX_OK);
+	close(to[1]);
+	close(from[0]);
+	zx_handle_close(vmo);
+	zx_handle_close(bti);
+}
