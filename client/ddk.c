@@ -167,48 +167,6 @@ full_pwrite(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* A call on h whose reply carries only a status. */
-static zx_status_t
-call_status(zx_handle_t h, Zxd__Request *req)
-{
-	struct rpc_reply rep;
-	zx_status_t st;
-
-	st = rpc_handle(h, req, NULL, 0, &rep);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
-	rpc_reply_free(&rep);
-	return st;
-}
-
-/* A call on h whose reply carries one new handle, for *out. */
-static zx_status_t
-call_create(zx_handle_t h, Zxd__Request *req, zx_handle_t *out)
-{
-	struct rpc_reply rep;
-	zx_handle_t nh;
-	zx_status_t st;
-
-	st = rpc_handle(h, req, NULL, 0, &rep);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
-	if (st == ZX_OK)
-		st = rpc_take_handles(&rep, &nh, 1);
-	rpc_reply_free(&rep);
-	if (st != ZX_OK)
-		return st;
-	/* The kernel writes the handle out last; a bad pointer there
-	 * loses the new object. */
-	if (out == NULL) {
-		zx_handle_close(nh);
-		return ZX_ERR_INVALID_ARGS;
-	}
-	*out = nh;
-	return ZX_OK;
-}
-
 EXPORT zx_status_t
 zx_iommu_create(zx_handle_t resource, uint32_t type, const void *desc,
     size_t desc_size, zx_handle_t *out)
@@ -230,7 +188,7 @@ zx_iommu_create(zx_handle_t resource, uint32_t type, const void *desc,
 	}
 	req.body_case = ZXD__REQUEST__BODY_IOMMU_CREATE;
 	req.iommu_create = &ic;
-	return call_create(resource, &req, out);
+	return rpc_handle_new(resource, &req, NULL, 0, out);
 }
 
 EXPORT zx_status_t
@@ -247,7 +205,7 @@ zx_bti_create(zx_handle_t iommu, uint32_t options, uint64_t bti_id,
 	bc.bti_id = bti_id;
 	req.body_case = ZXD__REQUEST__BODY_BTI_CREATE;
 	req.bti_create = &bc;
-	return call_create(iommu, &req, out);
+	return rpc_handle_new(iommu, &req, NULL, 0, out);
 }
 
 EXPORT zx_status_t
@@ -333,7 +291,7 @@ zx_pmt_unpin(zx_handle_t handle)
 	}
 	req.body_case = ZXD__REQUEST__BODY_PMT_UNPIN;
 	req.pmt_unpin = &pu;
-	st = call_status(handle, &req);
+	st = rpc_handle_status(handle, &req);
 	zxh_close(handle);
 	return st;
 }
@@ -346,7 +304,7 @@ zx_bti_release_quarantine(zx_handle_t handle)
 
 	req.body_case = ZXD__REQUEST__BODY_BTI_RELEASE_QUARANTINE;
 	req.bti_release_quarantine = &rq;
-	return call_status(handle, &req);
+	return rpc_handle_status(handle, &req);
 }
 
 EXPORT zx_status_t
@@ -367,7 +325,7 @@ zx_vmo_create_contiguous(zx_handle_t bti, size_t size,
 	cc.alignment_log2 = alignment_log2;
 	req.body_case = ZXD__REQUEST__BODY_VMO_CREATE_CONTIGUOUS;
 	req.vmo_create_contiguous = &cc;
-	return call_create(bti, &req, out);
+	return rpc_handle_new(bti, &req, NULL, 0, out);
 }
 
 /* One transfer of the simulated DMA engine. */

@@ -64,6 +64,17 @@ void rpc_reply_free(struct rpc_reply *r);
 /* A control-connection call whose reply carries exactly n new handles,
  * installed into out[0..n) on success. */
 zx_status_t rpc_create(Zxd__Request *req, zx_handle_t *out, size_t n);
+/* Hand a new handle to the caller as the kernel does, last: a NULL
+ * `out` loses it (closed) and gives ZX_ERR_INVALID_ARGS. */
+zx_status_t rpc_out_handle(zx_handle_t h, zx_handle_t *out);
+/* A call on handle h (or, for rpc_control_new, the control connection)
+ * whose reply brings one new handle, delivered by rpc_out_handle. */
+zx_status_t rpc_handle_new(zx_handle_t h, Zxd__Request *req,
+    const int *fds, size_t nfds, zx_handle_t *out);
+zx_status_t rpc_control_new(Zxd__Request *req, const int *fds,
+    size_t nfds, zx_handle_t *out);
+/* A call on handle h whose reply is only a status. */
+zx_status_t rpc_handle_status(zx_handle_t h, Zxd__Request *req);
 
 /* The one errno -> status conversion of libzx. */
 zx_status_t libzx_status_from_errno(int negative_errno);

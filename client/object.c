@@ -134,8 +134,6 @@ zx_object_set_property(zx_handle_t h, uint32_t property, const void *value,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__SetProperty sp = ZXD__SET_PROPERTY__INIT;
-	struct rpc_reply rep;
-	zx_status_t st;
 
 	if (value == NULL)
 		return ZX_ERR_INVALID_ARGS;
@@ -145,12 +143,7 @@ zx_object_set_property(zx_handle_t h, uint32_t property, const void *value,
 	sp.value.data = (uint8_t *)value;
 	req.body_case = ZXD__REQUEST__BODY_SET_PROPERTY;
 	req.set_property = &sp;
-	st = rpc_handle(h, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
-	rpc_reply_free(&rep);
-	return st;
+	return rpc_handle_status(h, &req);
 }
 
 static zx_status_t
@@ -158,8 +151,6 @@ signal_common(zx_handle_t h, uint32_t clear, uint32_t set, bool peer)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__ObjectSignal s = ZXD__OBJECT_SIGNAL__INIT;
-	struct rpc_reply rep;
-	zx_status_t st;
 
 	s.clear_mask = clear;
 	s.set_mask = set;
@@ -170,12 +161,7 @@ signal_common(zx_handle_t h, uint32_t clear, uint32_t set, bool peer)
 		req.body_case = ZXD__REQUEST__BODY_OBJECT_SIGNAL;
 		req.object_signal = &s;
 	}
-	st = rpc_handle(h, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
-	rpc_reply_free(&rep);
-	return st;
+	return rpc_handle_status(h, &req);
 }
 
 EXPORT zx_status_t
@@ -319,12 +305,7 @@ zx_event_create(uint32_t options, zx_handle_t *out)
 	st = rpc_create(&req, &h, 1);
 	if (st != ZX_OK)
 		return st;
-	if (out == NULL) {
-		zx_handle_close(h);
-		return ZX_ERR_INVALID_ARGS;
-	}
-	*out = h;
-	return ZX_OK;
+	return rpc_out_handle(h, out);
 }
 
 EXPORT zx_status_t

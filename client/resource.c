@@ -26,9 +26,6 @@ zx_resource_create(zx_handle_t parent_rsrc, uint32_t options, uint64_t base,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__ResourceCreate rc = ZXD__RESOURCE_CREATE__INIT;
-	struct rpc_reply rep;
-	zx_handle_t h;
-	zx_status_t st;
 
 	rc.options = options;
 	rc.range_base = base;
@@ -44,21 +41,5 @@ zx_resource_create(zx_handle_t parent_rsrc, uint32_t options, uint64_t base,
 	}
 	req.body_case = ZXD__REQUEST__BODY_RESOURCE_CREATE;
 	req.resource_create = &rc;
-	st = rpc_handle(parent_rsrc, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
-	if (st == ZX_OK)
-		st = rpc_take_handles(&rep, &h, 1);
-	rpc_reply_free(&rep);
-	if (st != ZX_OK)
-		return st;
-	/* The kernel writes the handle out last; a bad pointer there
-	 * loses the new resource. */
-	if (resource_out == NULL) {
-		zx_handle_close(h);
-		return ZX_ERR_INVALID_ARGS;
-	}
-	*resource_out = h;
-	return ZX_OK;
+	return rpc_handle_new(parent_rsrc, &req, NULL, 0, resource_out);
 }

@@ -245,3 +245,63 @@ rpc_take_handles(struct rpc_reply *r, zx_handle_t *out, size_t n)
 	}
 	return ZX_OK;
 }
+
+zx_status_t
+rpc_out_handle(zx_handle_t h, zx_handle_t *out)
+{
+	if (out == NULL) {
+		zx_handle_close(h);
+		return ZX_ERR_INVALID_ARGS;
+	}
+	*out = h;
+	return ZX_OK;
+}
+
+/* The reply of a call that brings one new handle. */
+static zx_status_t
+new_handle_of(zx_status_t st, struct rpc_reply *rep, zx_handle_t *out)
+{
+	zx_handle_t h;
+
+	if (st != ZX_OK)
+		return st;
+	st = rep->rep->status;
+	if (st == ZX_OK)
+		st = rpc_take_handles(rep, &h, 1);
+	rpc_reply_free(rep);
+	if (st != ZX_OK)
+		return st;
+	return rpc_out_handle(h, out);
+}
+
+zx_status_t
+rpc_handle_new(zx_handle_t h, Zxd__Request *req, const int *fds, size_t nfds,
+    zx_handle_t *out)
+{
+	struct rpc_reply rep;
+
+	return new_handle_of(rpc_handle(h, req, fds, nfds, &rep), &rep, out);
+}
+
+zx_status_t
+rpc_control_new(Zxd__Request *req, const int *fds, size_t nfds,
+    zx_handle_t *out)
+{
+	struct rpc_reply rep;
+
+	return new_handle_of(rpc_control(req, fds, nfds, &rep), &rep, out);
+}
+
+zx_status_t
+rpc_handle_status(zx_handle_t h, Zxd__Request *req)
+{
+	struct rpc_reply rep;
+	zx_status_t st;
+
+	st = rpc_handle(h, req, NULL, 0, &rep);
+	if (st != ZX_OK)
+		return st;
+	st = rep.rep->status;
+	rpc_reply_free(&rep);
+	return st;
+}

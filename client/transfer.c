@@ -46,8 +46,6 @@ zxd_handle_import(int fd, zx_handle_t *out)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__HandleImport hi = ZXD__HANDLE_IMPORT__INIT;
-	struct rpc_reply rep;
-	zx_handle_t h;
 	zx_status_t st;
 
 	if (fd < 0 || fcntl(fd, F_GETFD) < 0)
@@ -59,20 +57,7 @@ zxd_handle_import(int fd, zx_handle_t *out)
 		return ZX_ERR_BAD_HANDLE;
 	req.body_case = ZXD__REQUEST__BODY_HANDLE_IMPORT;
 	req.handle_import = &hi;
-	st = rpc_control(&req, &fd, 1, &rep);
+	st = rpc_control_new(&req, &fd, 1, out);
 	close(fd);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
-	if (st == ZX_OK)
-		st = rpc_take_handles(&rep, &h, 1);
-	rpc_reply_free(&rep);
-	if (st != ZX_OK)
-		return st;
-	if (out == NULL) {
-		zx_handle_close(h);
-		return ZX_ERR_INVALID_ARGS;
-	}
-	*out = h;
-	return ZX_OK;
+	return st;
 }

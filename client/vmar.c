@@ -211,19 +211,12 @@ report_unmap(zx_handle_t vmar, uint64_t addr, uint64_t len)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__VmarUnmap um = ZXD__VMAR_UNMAP__INIT;
-	struct rpc_reply rep;
-	zx_status_t st;
 
 	um.addr = addr;
 	um.len = len;
 	req.body_case = ZXD__REQUEST__BODY_VMAR_UNMAP;
 	req.vmar_unmap = &um;
-	st = rpc_handle(vmar, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
-	rpc_reply_free(&rep);
-	return st;
+	return rpc_handle_status(vmar, &req);
 }
 
 /* --- reserving address space ----------------------------------------- */

@@ -363,12 +363,7 @@ zx_vmo_create(uint64_t size, uint32_t options, zx_handle_t *out)
 	st = rpc_create(&req, &h, 1);
 	if (st != ZX_OK)
 		return st;
-	if (out == NULL) {
-		zx_handle_close(h);
-		return ZX_ERR_INVALID_ARGS;
-	}
-	*out = h;
-	return ZX_OK;
+	return rpc_out_handle(h, out);
 }
 
 EXPORT zx_status_t
@@ -379,9 +374,6 @@ zx_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offset,
 	Zxd__VmoCreateChild cc = ZXD__VMO_CREATE_CHILD__INIT;
 	uint64_t page = zx_system_get_page_size();
 	uint64_t rounded = (size + page - 1) & ~(page - 1);
-	struct rpc_reply rep;
-	zx_handle_t h;
-	zx_status_t st;
 
 	/* Zircon checks these before it looks at the handle. */
 	if (rounded < size || rounded > VMO_MAX_SIZE(page))
@@ -394,21 +386,7 @@ zx_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offset,
 	cc.size = size;
 	req.body_case = ZXD__REQUEST__BODY_VMO_CREATE_CHILD;
 	req.vmo_create_child = &cc;
-	st = rpc_handle(handle, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
-	if (st == ZX_OK)
-		st = rpc_take_handles(&rep, &h, 1);
-	rpc_reply_free(&rep);
-	if (st != ZX_OK)
-		return st;
-	if (out == NULL) {
-		zx_handle_close(h);
-		return ZX_ERR_INVALID_ARGS;
-	}
-	*out = h;
-	return ZX_OK;
+	return rpc_handle_new(handle, &req, NULL, 0, out);
 }
 
 EXPORT zx_status_t
@@ -471,9 +449,6 @@ zx_vmo_create_physical(zx_handle_t resource, zx_paddr_t paddr, size_t size,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__VmoCreatePhysical cp = ZXD__VMO_CREATE_PHYSICAL__INIT;
-	struct rpc_reply rep;
-	zx_handle_t h;
-	zx_status_t st;
 
 	/* Asked on the resource's handle: the daemon checks the resource,
 	 * the range and the map, in Zircon's order. */
@@ -481,21 +456,5 @@ zx_vmo_create_physical(zx_handle_t resource, zx_paddr_t paddr, size_t size,
 	cp.size = size;
 	req.body_case = ZXD__REQUEST__BODY_VMO_CREATE_PHYSICAL;
 	req.vmo_create_physical = &cp;
-	st = rpc_handle(resource, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
-	if (st == ZX_OK)
-		st = rpc_take_handles(&rep, &h, 1);
-	rpc_reply_free(&rep);
-	if (st != ZX_OK)
-		return st;
-	/* The kernel writes the handle out last; a bad pointer there
-	 * loses the new VMO. */
-	if (out == NULL) {
-		zx_handle_close(h);
-		return ZX_ERR_INVALID_ARGS;
-	}
-	*out = h;
-	return ZX_OK;
+	return rpc_handle_new(resource, &req, NULL, 0, out);
 }
