@@ -4,6 +4,7 @@
 #ifndef ZXD_TESTS_BENCH_H
 #define ZXD_TESTS_BENCH_H
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,20 @@ bench_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+static inline double
+bench_now_s(void)
+{
+	return (double)bench_now_ns() * 1e-9;
+}
+
+/* Report what failed and stop: a benchmark with a broken step has no
+ * figure to give. Uses program_invocation_short_name. */
+#define bench_die(what) do {						\
+	fprintf(stderr, "%s: %s failed\n", program_invocation_short_name,\
+	    (what));							\
+	exit(1);							\
+} while (0)
+
 /* One measurement: run `iters` operations, return ns per operation.
  * Returns a negative value if an operation failed. */
 typedef double (*bench_fn)(void *arg, long iters);
@@ -28,6 +43,14 @@ bench_cmp_double(const void *a, const void *b)
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/* The median of n values (sorts them). */
+static inline double
+bench_median_of(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), bench_cmp_double);
+	return v[n / 2];
 }
 
 #define BENCH_ROUNDS 9

@@ -31,41 +31,11 @@
 #include <zircon/syscalls/iommu.h>
 #include <zxd/zxd.h>
 
+#include "tests/bench/bench.h"
 #include "tests/lib/zxdtest.h"
 
 #define ROUNDS	11
 #define MIB	(1u << 20)
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
-static void
-die(const char *what)
-{
-	fprintf(stderr, "bench_bti: %s failed\n", what);
-	exit(1);
-}
 
 static zx_handle_t
 make_bti(void)
@@ -76,7 +46,7 @@ make_bti(void)
 	if (zxd_get_root_resource(&root) != ZX_OK ||
 	    zx_iommu_create(root, ZX_IOMMU_TYPE_DUMMY, &desc, sizeof(desc),
 	    &iommu) != ZX_OK || zx_bti_create(iommu, 0, 0, &bti) != ZX_OK)
-		die("making a BTI (run as root)");
+		bench_die("making a BTI (run as root)");
 	zx_handle_close(iommu);
 	zx_handle_close(root);
 	return bti;
@@ -108,7 +78,7 @@ echo_start(void)
 	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		die("socketpair");
+		bench_die("socketpair");
 	echo_pid = fork();
 	if (echo_pid == 0) {
 		close(sv[0]);
@@ -133,7 +103,7 @@ echo(char *buf, size_t len)
 {
 	if (send(echo_sock, buf, len, 0) != (ssize_t)len ||
 	    recv(echo_sock, buf, len, 0) != (ssize_t)len)
-		die("echo");
+		bench_die("echo");
 }
 
 static void
@@ -151,46 +121,46 @@ bench_pin(zx_handle_t bti, int n)
 		    (unsigned long)(MIB / page));
 	if (zx_vmo_create(MIB, 0, &vmo) != ZX_OK ||
 	    zx_vmo_create_contiguous(bti, MIB, 0, &contig) != ZX_OK)
-		die("zx_vmo_create");
+		bench_die("zx_vmo_create");
 	/* Commit the pages once, as a driver's buffer would be. */
 	if (zx_bti_pin(bti, ZX_BTI_PERM_READ, vmo, 0, MIB, addrs, MIB / page,
 	    &pmt) != ZX_OK || zx_pmt_unpin(pmt) != ZX_OK)
-		die("warm up");
+		bench_die("warm up");
 	for (int r = 0; r < ROUNDS; r++) {
-		double t0 = now();
+		double t0 = bench_now_s();
 
 		for (int i = 0; i < 2 * n; i++)
 			echo(buf, sizeof(buf));
-		t_floor[r] = (now() - t0) / n;
-		t0 = now();
+		t_floor[r] = (bench_now_s() - t0) / n;
+		t0 = bench_now_s();
 		for (int i = 0; i < n; i++) {
 			if (zx_bti_pin(bti, ZX_BTI_PERM_READ |
 			    ZX_BTI_PERM_WRITE, vmo, 0, MIB, addrs, MIB / page,
 			    &pmt) != ZX_OK)
-				die("zx_bti_pin");
+				bench_die("zx_bti_pin");
 			if (zx_pmt_unpin(pmt) != ZX_OK)
-				die("zx_pmt_unpin");
+				bench_die("zx_pmt_unpin");
 		}
-		t_pin[r] = (now() - t0) / n;
-		t0 = now();
+		t_pin[r] = (bench_now_s() - t0) / n;
+		t0 = bench_now_s();
 		for (int i = 0; i < n; i++) {
 			if (zx_bti_pin(bti, ZX_BTI_PERM_READ |
 			    ZX_BTI_CONTIGUOUS, contig, 0, MIB, &one, 1,
 			    &pmt) != ZX_OK)
-				die("zx_bti_pin contiguous");
+				bench_die("zx_bti_pin contiguous");
 			if (zx_pmt_unpin(pmt) != ZX_OK)
-				die("zx_pmt_unpin");
+				bench_die("zx_pmt_unpin");
 		}
-		t_contig[r] = (now() - t0) / n;
+		t_contig[r] = (bench_now_s() - t0) / n;
 	}
 	printf("pin+unpin 1 MiB (%lu addresses) %8.2f us   floor (2 socket "
 	    "round trips) %6.2f us   ratio %.2fx\n",
-	    (unsigned long)(MIB / page), median(t_pin, ROUNDS) * 1e6,
-	    median(t_floor, ROUNDS) * 1e6,
-	    median(t_pin, ROUNDS) / median(t_floor, ROUNDS));
+	    (unsigned long)(MIB / page), bench_median_of(t_pin, ROUNDS) * 1e6,
+	    bench_median_of(t_floor, ROUNDS) * 1e6,
+	    bench_median_of(t_pin, ROUNDS) / bench_median_of(t_floor, ROUNDS));
 	printf("  (reference: contiguous 1 MiB, 1 address %8.2f us, ratio "
-	    "%.2fx)\n", median(t_contig, ROUNDS) * 1e6,
-	    median(t_contig, ROUNDS) / median(t_floor, ROUNDS));
+	    "%.2fx)\n", bench_median_of(t_contig, ROUNDS) * 1e6,
+	    bench_median_of(t_contig, ROUNDS) / bench_median_of(t_floor, ROUNDS));
 	zx_handle_close(contig);
 	zx_handle_close(vmo);
 	free(addrs);
@@ -209,7 +179,7 @@ bench_dma(zx_handle_t bti, zx_paddr_t base, size_t len, int n,
 	memset(src, 0x5a, len);
 	memset(dst, 0, len);
 	for (int r = 0; r < ROUNDS; r++) {
-		double t0 = now();
+		double t0 = bench_now_s();
 
 		for (int i = 0; i < n; i++) {
 			src[i % len] = (char)i;
@@ -221,28 +191,28 @@ bench_dma(zx_handle_t bti, zx_paddr_t base, size_t len, int n,
 			}
 			sink = dst[(size_t)i % len];
 		}
-		t_floor[r] = (now() - t0) / n;
-		t0 = now();
+		t_floor[r] = (bench_now_s() - t0) / n;
+		t0 = bench_now_s();
 		for (int i = 0; i < n; i++)
 			if (zxd_sim_dma_write(bti, base, src, len) != ZX_OK)
-				die("zxd_sim_dma_write");
-		t_w[r] = (now() - t0) / n;
-		t0 = now();
+				bench_die("zxd_sim_dma_write");
+		t_w[r] = (bench_now_s() - t0) / n;
+		t0 = bench_now_s();
 		for (int i = 0; i < n; i++)
 			if (zxd_sim_dma_read(bti, base, dst, len) != ZX_OK)
-				die("zxd_sim_dma_read");
-		t_r[r] = (now() - t0) / n;
+				bench_die("zxd_sim_dma_read");
+		t_r[r] = (bench_now_s() - t0) / n;
 	}
 	(void)sink;
 	if (memcmp(src, dst, len) != 0)
-		die("the bytes read back");
+		bench_die("the bytes read back");
 	printf("dma %-9s %7zu KiB  write %8.2f us  read %8.2f us   floor "
 	    "(%s) %7.2f us   ratio %.2fx / %.2fx\n", how, len >> 10,
-	    median(t_w, ROUNDS) * 1e6, median(t_r, ROUNDS) * 1e6,
+	    bench_median_of(t_w, ROUNDS) * 1e6, bench_median_of(t_r, ROUNDS) * 1e6,
 	    by_socket ? "socket round trip" : "memcpy",
-	    median(t_floor, ROUNDS) * 1e6,
-	    median(t_w, ROUNDS) / median(t_floor, ROUNDS),
-	    median(t_r, ROUNDS) / median(t_floor, ROUNDS));
+	    bench_median_of(t_floor, ROUNDS) * 1e6,
+	    bench_median_of(t_w, ROUNDS) / bench_median_of(t_floor, ROUNDS),
+	    bench_median_of(t_r, ROUNDS) / bench_median_of(t_floor, ROUNDS));
 	free(src);
 	free(dst);
 }
@@ -261,14 +231,14 @@ main(void)
 	CPU_SET(sched_getcpu() < 0 ? 0 : sched_getcpu(), &one);
 	sched_setaffinity(0, sizeof(one), &one);
 	if (zxdtest_start(&d, NULL) < 0)
-		die("starting zxd");
+		bench_die("starting zxd");
 	bti = make_bti();
 	echo_start();
 	bench_pin(bti, 300);
 	if (zx_vmo_create_contiguous(bti, 2 * MIB, 0, &contig) != ZX_OK ||
 	    zx_bti_pin(bti, ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE |
 	    ZX_BTI_CONTIGUOUS, contig, 0, 2 * MIB, &base, 1, &pmt) != ZX_OK)
-		die("pinning a DMA buffer");
+		bench_die("pinning a DMA buffer");
 	bench_dma(bti, base, 4 * 1024, 3000, "(packet)", true);
 	bench_dma(bti, base, 8 * 1024, 3000, "(packet)", true);
 	bench_dma(bti, base, 12 * 1024, 3000, "(memfd)", true);

@@ -44,6 +44,7 @@
 #include <zircon/syscalls.h>
 #include <zxd/zxd.h>
 
+#include "tests/bench/bench.h"
 #include "tests/lib/zxdtest.h"
 
 #define TOTAL		(UINT64_C(1) << 30)
@@ -54,37 +55,6 @@
 #define CTL_SIZE	4096u
 
 static int rounds = 7;
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
-static void
-die(const char *what)
-{
-	fprintf(stderr, "bench_iob: %s failed\n", what);
-	exit(1);
-}
 
 /* --- create ------------------------------------------------------------ */
 
@@ -157,7 +127,7 @@ bench_create(int n)
 	r.size = 4096;
 	r.discipline.type = ZX_IOB_DISCIPLINE_TYPE_NONE;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		die("socketpair");
+		bench_die("socketpair");
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
@@ -165,52 +135,52 @@ bench_create(int n)
 	}
 	close(sv[1]);
 	for (int k = 0; k < rounds; k++) {
-		double t0 = now();
+		double t0 = bench_now_s();
 
 		for (int i = 0; i < n; i++) {
 			int fd;
 
 			if (send(sv[0], "c", 1, 0) != 1)
-				die("send");
+				bench_die("send");
 			fd = recv_fd(sv[0]);
 			if (fd < 0)
-				die("recv_fd");
+				bench_die("recv_fd");
 			close(fd);
 		}
-		t_floor[k] = (now() - t0) / n;
-		t0 = now();
+		t_floor[k] = (bench_now_s() - t0) / n;
+		t0 = bench_now_s();
 		for (int i = 0; i < n; i++) {
 			zx_handle_t a, b;
 
 			if (zx_iob_create(0, &r, 1, &a, &b) != ZX_OK)
-				die("zx_iob_create");
+				bench_die("zx_iob_create");
 			zx_handle_close(a);
 			zx_handle_close(b);
 		}
-		t_iob[k] = (now() - t0) / n;
+		t_iob[k] = (bench_now_s() - t0) / n;
 		/* Two handles with no memory: what the endpoints alone
 		 * cost. */
-		t0 = now();
+		t0 = bench_now_s();
 		for (int i = 0; i < n; i++) {
 			zx_handle_t a, b;
 
 			if (zx_eventpair_create(0, &a, &b) != ZX_OK)
-				die("zx_eventpair_create");
+				bench_die("zx_eventpair_create");
 			zx_handle_close(a);
 			zx_handle_close(b);
 		}
-		t_ep[k] = (now() - t0) / n;
+		t_ep[k] = (bench_now_s() - t0) / n;
 	}
 	close(sv[0]);
 	waitpid(pid, &st, 0);
 	printf("create+close (1 region)  %8.2f us   floor (memfd+ftruncate+"
 	    "fd round trip) %8.2f us   ratio %.2fx\n",
-	    median(t_iob, rounds) * 1e6, median(t_floor, rounds) * 1e6,
-	    median(t_iob, rounds) / median(t_floor, rounds));
+	    bench_median_of(t_iob, rounds) * 1e6, bench_median_of(t_floor, rounds) * 1e6,
+	    bench_median_of(t_iob, rounds) / bench_median_of(t_floor, rounds));
 	printf("  (reference: zx_eventpair_create+close %8.2f us, ratio "
 	    "%.2fx: two handles and nothing else)\n",
-	    median(t_ep, rounds) * 1e6,
-	    median(t_ep, rounds) / median(t_floor, rounds));
+	    bench_median_of(t_ep, rounds) * 1e6,
+	    bench_median_of(t_ep, rounds) / bench_median_of(t_floor, rounds));
 	free(t_floor);
 	free(t_iob);
 	free(t_ep);
@@ -348,12 +318,12 @@ run_iob(enum notify how)
 	    ZX_IOB_ACCESS_EP1_CAN_MAP_WRITE;
 	r[1].size = CTL_SIZE;
 	if (zx_iob_create(0, r, 2, &ep0, &ep1) != ZX_OK)
-		die("zx_iob_create");
+		bench_die("zx_iob_create");
 	if (zxd_handle_export(ep1, &token) != ZX_OK)
-		die("zxd_handle_export");
+		bench_die("zxd_handle_export");
 	pid = fork();
 	if (pid < 0)
-		die("fork");
+		bench_die("fork");
 	if (pid == 0) {
 		struct side peer = { how, ZX_HANDLE_INVALID };
 
@@ -373,15 +343,15 @@ run_iob(enum notify how)
 	    ZX_VM_PERM_WRITE, 0, ep0, 0, 0, RING, &ring) != ZX_OK ||
 	    zx_vmar_map_iob(zx_vmar_root_self(), ZX_VM_PERM_READ |
 	    ZX_VM_PERM_WRITE, 0, ep0, 1, 0, CTL_SIZE, &ctlp) != ZX_OK)
-		die("zx_vmar_map_iob");
+		bench_die("zx_vmar_map_iob");
 	c = (struct ctl *)ctlp;
 	wait_change(&me, &c->ready, 0);
-	t0 = now();
+	t0 = bench_now_s();
 	produce(&me, c, (uint8_t *)ring);
-	t = now() - t0;
+	t = bench_now_s() - t0;
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
 	    WEXITSTATUS(st) != 0)
-		die("the IOB consumer");
+		bench_die("the IOB consumer");
 	zx_vmar_unmap(zx_vmar_root_self(), ring, RING);
 	zx_vmar_unmap(zx_vmar_root_self(), ctlp, CTL_SIZE);
 	zx_handle_close(ep0);
@@ -404,13 +374,13 @@ run_raw(enum notify how)
 
 	if (dfd < 0 || cfd < 0 || ftruncate(dfd, RING) < 0 ||
 	    ftruncate(cfd, CTL_SIZE) < 0)
-		die("memfd");
+		bench_die("memfd");
 	if (how == SIGNALS && (zx_eventpair_create(0, &e0, &e1) != ZX_OK ||
 	    zxd_handle_export(e1, &token) != ZX_OK))
-		die("eventpair");
+		bench_die("eventpair");
 	pid = fork();
 	if (pid < 0)
-		die("fork");
+		bench_die("fork");
 	if (pid == 0) {
 		struct side peer = { how, ZX_HANDLE_INVALID };
 		void *rp, *cp;
@@ -431,14 +401,14 @@ run_raw(enum notify how)
 	ring = mmap(NULL, RING, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, 0);
 	c = mmap(NULL, CTL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, cfd, 0);
 	if (ring == MAP_FAILED || c == MAP_FAILED)
-		die("mmap");
+		bench_die("mmap");
 	wait_change(&me, &c->ready, 0);
-	t0 = now();
+	t0 = bench_now_s();
 	produce(&me, c, ring);
-	t = now() - t0;
+	t = bench_now_s() - t0;
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
 	    WEXITSTATUS(st) != 0)
-		die("the raw consumer");
+		bench_die("the raw consumer");
 	munmap(ring, RING);
 	munmap(c, CTL_SIZE);
 	close(dfd);
@@ -473,9 +443,9 @@ bench_transfer(enum notify how)
 		q[k] = tr[k] / ti[k];
 	printf("transfer 1 GiB, %s  %7.2f GiB/s   floor (raw memfd) "
 	    "%7.2f GiB/s   ratio %.3f of floor speed\n", name,
-	    gib / median(ti, rounds), gib / median(tr, rounds),
-	    median(q, rounds));
-	/* Sorted by median(): the fastest round of each, what an idle
+	    gib / bench_median_of(ti, rounds), gib / bench_median_of(tr, rounds),
+	    bench_median_of(q, rounds));
+	/* Sorted by bench_median_of(): the fastest round of each, what an idle
 	 * machine gives. */
 	printf("  (best rounds: %.2f GiB/s vs %.2f GiB/s, ratio %.3f)\n",
 	    gib / ti[0], gib / tr[0], tr[0] / ti[0]);
@@ -499,7 +469,7 @@ main(int argc, char **argv)
 	CPU_SET(sched_getcpu() < 0 ? 0 : sched_getcpu(), &one);
 	sched_setaffinity(0, sizeof(one), &one);
 	if (zxdtest_start(&d, NULL) < 0)
-		die("starting zxd");
+		bench_die("starting zxd");
 	bench_create(1000);
 	sched_setaffinity(0, sizeof(all), &all);
 	bench_transfer(FUTEX);

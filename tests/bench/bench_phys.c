@@ -28,42 +28,12 @@
 #include <zircon/syscalls.h>
 #include <zxd/zxd.h>
 
+#include "tests/bench/bench.h"
 #include "tests/lib/zxdtest.h"
 
 #define ROUNDS		11
 #define MMIO0		UINT64_C(0xF0000000)
 #define REGION_SIZE	(16u << 20)
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
-static void
-die(const char *what)
-{
-	fprintf(stderr, "bench_phys: %s failed\n", what);
-	exit(1);
-}
 
 static int
 recv_fd(int sock)
@@ -132,13 +102,13 @@ floor_once(int sock, char how, size_t page)
 	int fd;
 
 	if (send(sock, &how, 1, 0) != 1)
-		die("send");
+		bench_die("send");
 	fd = recv_fd(sock);
 	if (fd < 0)
-		die("recv_fd");
+		bench_die("recv_fd");
 	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
-		die("mmap");
+		bench_die("mmap");
 	p[0] = 1;
 	munmap((void *)p, page);
 	close(fd);
@@ -151,16 +121,16 @@ map_once(zx_handle_t vmo, size_t page)
 
 	if (zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ |
 	    ZX_VM_PERM_WRITE, 0, vmo, 0, page, &a) != ZX_OK)
-		die("zx_vmar_map");
+		bench_die("zx_vmar_map");
 	((volatile char *)a)[0] = 1;
 	if (zx_vmar_unmap(zx_vmar_root_self(), a, page) != ZX_OK)
-		die("zx_vmar_unmap");
+		bench_die("zx_vmar_unmap");
 }
 
 static void
 report(const char *what, double *t, const char *floor_what, double *f)
 {
-	double mt = median(t, ROUNDS), mf = median(f, ROUNDS);
+	double mt = bench_median_of(t, ROUNDS), mf = bench_median_of(f, ROUNDS);
 
 	printf("%-8s %8.2f us   floor (%s) %8.2f us   ratio %.2fx\n", what,
 	    mt * 1e6, floor_what, mf * 1e6, mt / mf);
@@ -177,7 +147,7 @@ bench(zx_handle_t root, int n)
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		die("socketpair");
+		bench_die("socketpair");
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
@@ -185,38 +155,38 @@ bench(zx_handle_t root, int n)
 	}
 	close(sv[1]);
 	if (zx_vmo_create_physical(root, MMIO0 + page, page, &kept) != ZX_OK)
-		die("zx_vmo_create_physical");
+		bench_die("zx_vmo_create_physical");
 	for (int r = 0; r < ROUNDS; r++) {
-		double t0 = now();
+		double t0 = bench_now_s();
 
 		for (int i = 0; i < n; i++)
 			floor_once(sv[0], 'o', page);
-		f_open[r] = (now() - t0) / n;
-		t0 = now();
+		f_open[r] = (bench_now_s() - t0) / n;
+		t0 = bench_now_s();
 		for (int i = 0; i < n; i++)
 			floor_once(sv[0], 'd', page);
-		f_dup[r] = (now() - t0) / n;
-		t0 = now();
+		f_dup[r] = (bench_now_s() - t0) / n;
+		t0 = bench_now_s();
 		for (int i = 0; i < n; i++) {
 			if (zx_vmo_create_physical(root, MMIO0, page, &h) !=
 			    ZX_OK)
-				die("zx_vmo_create_physical");
+				bench_die("zx_vmo_create_physical");
 			map_once(h, page);
 			zx_handle_close(h);
 		}
-		t_cycle[r] = (now() - t0) / n;
-		t0 = now();
+		t_cycle[r] = (bench_now_s() - t0) / n;
+		t0 = bench_now_s();
 		for (int i = 0; i < n; i++) {
 			if (zx_vmo_create_physical(root, MMIO0, page, &h) !=
 			    ZX_OK)
-				die("zx_vmo_create_physical");
+				bench_die("zx_vmo_create_physical");
 			zx_handle_close(h);
 		}
-		t_create[r] = (now() - t0) / n;
-		t0 = now();
+		t_create[r] = (bench_now_s() - t0) / n;
+		t0 = bench_now_s();
 		for (int i = 0; i < n; i++)
 			map_once(kept, page);
-		t_map[r] = (now() - t0) / n;
+		t_map[r] = (bench_now_s() - t0) / n;
 	}
 	close(sv[0]);
 	waitpid(pid, &st, 0);
@@ -240,9 +210,9 @@ main(void)
 	CPU_SET(sched_getcpu() < 0 ? 0 : sched_getcpu(), &one);
 	sched_setaffinity(0, sizeof(one), &one);
 	if (zxdtest_start(&d, NULL) < 0)
-		die("starting zxd");
+		bench_die("starting zxd");
 	if (zxd_get_root_resource(&root) != ZX_OK)
-		die("zxd_get_root_resource (run as root)");
+		bench_die("zxd_get_root_resource (run as root)");
 	printf("physical VMOs, one page of mmio0 (sim backend):\n");
 	bench(root, 2000);
 	zx_handle_close(root);

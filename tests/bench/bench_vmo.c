@@ -27,41 +27,11 @@
 
 #include <zircon/syscalls.h>
 
+#include "tests/bench/bench.h"
 #include "tests/lib/zxdtest.h"
 
 #define ROUNDS		11
 #define TOUCH_SIZE	(64u << 20)
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
-static void
-die(const char *what)
-{
-	fprintf(stderr, "bench_vmo: %s failed\n", what);
-	exit(1);
-}
 
 /* --- create ------------------------------------------------------------ */
 
@@ -126,7 +96,7 @@ bench_create(int n)
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		die("socketpair");
+		bench_die("socketpair");
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
@@ -134,49 +104,49 @@ bench_create(int n)
 	}
 	close(sv[1]);
 	for (int r = 0; r < ROUNDS; r++) {
-		double t0 = now();
+		double t0 = bench_now_s();
 
 		for (int i = 0; i < n; i++) {
 			int fd;
 
 			if (send(sv[0], "c", 1, 0) != 1)
-				die("send");
+				bench_die("send");
 			fd = recv_fd(sv[0]);
 			if (fd < 0)
-				die("recv_fd");
+				bench_die("recv_fd");
 			close(fd);
 		}
-		t_floor[r] = (now() - t0) / n;
-		t0 = now();
+		t_floor[r] = (bench_now_s() - t0) / n;
+		t0 = bench_now_s();
 		for (int i = 0; i < n; i++) {
 			zx_handle_t h;
 
 			if (zx_vmo_create(4096, 0, &h) != ZX_OK)
-				die("zx_vmo_create");
+				bench_die("zx_vmo_create");
 			zx_handle_close(h);
 		}
-		t_zx[r] = (now() - t0) / n;
+		t_zx[r] = (bench_now_s() - t0) / n;
 		/* The same round trip for an object with no memory: what
 		 * any handle costs (socket pair, fd passing, EOF). */
-		t0 = now();
+		t0 = bench_now_s();
 		for (int i = 0; i < n; i++) {
 			zx_handle_t h;
 
 			if (zx_event_create(0, &h) != ZX_OK)
-				die("zx_event_create");
+				bench_die("zx_event_create");
 			zx_handle_close(h);
 		}
-		t_ev[r] = (now() - t0) / n;
+		t_ev[r] = (bench_now_s() - t0) / n;
 	}
 	close(sv[0]);
 	waitpid(pid, &st, 0);
 	printf("create+close  %8.2f us   floor (memfd+ftruncate+fd round "
-	    "trip) %8.2f us   ratio %.2fx\n", median(t_zx, ROUNDS) * 1e6,
-	    median(t_floor, ROUNDS) * 1e6,
-	    median(t_zx, ROUNDS) / median(t_floor, ROUNDS));
+	    "trip) %8.2f us   ratio %.2fx\n", bench_median_of(t_zx, ROUNDS) * 1e6,
+	    bench_median_of(t_floor, ROUNDS) * 1e6,
+	    bench_median_of(t_zx, ROUNDS) / bench_median_of(t_floor, ROUNDS));
 	printf("  (reference: zx_event_create+close %8.2f us, ratio %.2fx: "
-	    "the handle itself)\n", median(t_ev, ROUNDS) * 1e6,
-	    median(t_ev, ROUNDS) / median(t_floor, ROUNDS));
+	    "the handle itself)\n", bench_median_of(t_ev, ROUNDS) * 1e6,
+	    bench_median_of(t_ev, ROUNDS) / bench_median_of(t_floor, ROUNDS));
 }
 
 /* --- read / write ------------------------------------------------------- */
@@ -192,42 +162,42 @@ bench_rw(size_t len, int n)
 	memset(buf, 0x5a, len);
 	fd = memfd_create("floor", MFD_CLOEXEC);
 	if (fd < 0 || ftruncate(fd, (off_t)len) < 0)
-		die("memfd");
+		bench_die("memfd");
 	if (zx_vmo_create(len, 0, &h) != ZX_OK)
-		die("zx_vmo_create");
+		bench_die("zx_vmo_create");
 	/* Commit both and warm the descriptor cache. */
 	if (pwrite(fd, buf, len, 0) != (ssize_t)len ||
 	    zx_vmo_write(h, buf, 0, len) != ZX_OK)
-		die("warm up");
+		bench_die("warm up");
 	for (int r = 0; r < ROUNDS; r++) {
-		double t0 = now();
+		double t0 = bench_now_s();
 
 		for (int i = 0; i < n; i++)
 			if (pwrite(fd, buf, len, 0) != (ssize_t)len)
-				die("pwrite");
-		fw[r] = (now() - t0) / n;
-		t0 = now();
+				bench_die("pwrite");
+		fw[r] = (bench_now_s() - t0) / n;
+		t0 = bench_now_s();
 		for (int i = 0; i < n; i++)
 			if (zx_vmo_write(h, buf, 0, len) != ZX_OK)
-				die("zx_vmo_write");
-		tw[r] = (now() - t0) / n;
-		t0 = now();
+				bench_die("zx_vmo_write");
+		tw[r] = (bench_now_s() - t0) / n;
+		t0 = bench_now_s();
 		for (int i = 0; i < n; i++)
 			if (pread(fd, buf, len, 0) != (ssize_t)len)
-				die("pread");
-		fr[r] = (now() - t0) / n;
-		t0 = now();
+				bench_die("pread");
+		fr[r] = (bench_now_s() - t0) / n;
+		t0 = bench_now_s();
 		for (int i = 0; i < n; i++)
 			if (zx_vmo_read(h, buf, 0, len) != ZX_OK)
-				die("zx_vmo_read");
-		tr[r] = (now() - t0) / n;
+				bench_die("zx_vmo_read");
+		tr[r] = (bench_now_s() - t0) / n;
 	}
 	printf("write %7zu B %8.3f us   floor (pwrite) %8.3f us   "
-	    "ratio %.2f of floor speed\n", len, median(tw, ROUNDS) * 1e6,
-	    median(fw, ROUNDS) * 1e6, median(fw, ROUNDS) / median(tw, ROUNDS));
+	    "ratio %.2f of floor speed\n", len, bench_median_of(tw, ROUNDS) * 1e6,
+	    bench_median_of(fw, ROUNDS) * 1e6, bench_median_of(fw, ROUNDS) / bench_median_of(tw, ROUNDS));
 	printf("read  %7zu B %8.3f us   floor (pread)  %8.3f us   "
-	    "ratio %.2f of floor speed\n", len, median(tr, ROUNDS) * 1e6,
-	    median(fr, ROUNDS) * 1e6, median(fr, ROUNDS) / median(tr, ROUNDS));
+	    "ratio %.2f of floor speed\n", len, bench_median_of(tr, ROUNDS) * 1e6,
+	    bench_median_of(fr, ROUNDS) * 1e6, bench_median_of(fr, ROUNDS) / bench_median_of(tr, ROUNDS));
 	zx_handle_close(h);
 	close(fd);
 	free(buf);
@@ -239,11 +209,11 @@ static double
 touch(volatile char *p, size_t len)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	double t0 = now();
+	double t0 = bench_now_s();
 
 	for (size_t off = 0; off < len; off += (size_t)page)
 		p[off] = 1;
-	return now() - t0;
+	return bench_now_s() - t0;
 }
 
 static void
@@ -258,11 +228,11 @@ bench_touch(void)
 	for (int r = 0; r < ROUNDS; r++) {
 		fd = memfd_create("floor", MFD_CLOEXEC);
 		if (fd < 0 || ftruncate(fd, TOUCH_SIZE) < 0)
-			die("memfd");
+			bench_die("memfd");
 		p = mmap(NULL, TOUCH_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		    fd, 0);
 		if (p == MAP_FAILED)
-			die("mmap");
+			bench_die("mmap");
 		tf[r] = touch(p, TOUCH_SIZE);
 		munmap(p, TOUCH_SIZE);
 		close(fd);
@@ -270,14 +240,14 @@ bench_touch(void)
 		if (zx_vmo_create(TOUCH_SIZE, 0, &h) != ZX_OK ||
 		    zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ |
 		    ZX_VM_PERM_WRITE, 0, h, 0, TOUCH_SIZE, &a) != ZX_OK)
-			die("zx_vmar_map");
+			bench_die("zx_vmar_map");
 		tz[r] = touch((volatile char *)a, TOUCH_SIZE);
 		zx_vmar_unmap(zx_vmar_root_self(), a, TOUCH_SIZE);
 		zx_handle_close(h);
 	}
 	printf("first touch 64 MiB %8.2f ms   floor (memfd mmap) %8.2f ms   "
-	    "ratio %.2f of floor speed\n", median(tz, ROUNDS) * 1e3,
-	    median(tf, ROUNDS) * 1e3, median(tf, ROUNDS) / median(tz, ROUNDS));
+	    "ratio %.2f of floor speed\n", bench_median_of(tz, ROUNDS) * 1e3,
+	    bench_median_of(tf, ROUNDS) * 1e3, bench_median_of(tf, ROUNDS) / bench_median_of(tz, ROUNDS));
 }
 
 int
@@ -292,7 +262,7 @@ main(void)
 	CPU_SET(sched_getcpu() < 0 ? 0 : sched_getcpu(), &one);
 	sched_setaffinity(0, sizeof(one), &one);
 	if (zxdtest_start(&d, NULL) < 0)
-		die("starting zxd");
+		bench_die("starting zxd");
 	bench_create(1000);
 	bench_rw(4096, 20000);
 	bench_rw(1 << 20, 300);
