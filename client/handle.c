@@ -121,6 +121,7 @@ zxh_install(int fd, const Zxd__HandleDesc *d)
 	e->type = d->type;
 	e->rights = d->rights;
 	e->koid = d->koid;
+	e->close_sync = d->close_sync;
 	e->sigword = NULL;
 	e->priv = NULL;
 	e->priv_free = NULL;
@@ -133,7 +134,7 @@ zxh_install(int fd, const Zxd__HandleDesc *d)
 /* Take the entry out of service: wake and wait out any waiter, wait for
  * the call in flight, drop per-handle state. */
 static bool
-retire(zx_handle_t h, int *ret_fd, uint32_t *ret_type)
+retire(zx_handle_t h, int *ret_fd, bool *ret_sync)
 {
 	struct zxh *e = zxh_get(h, ret_fd);
 	int one = 1;
@@ -141,8 +142,8 @@ retire(zx_handle_t h, int *ret_fd, uint32_t *ret_type)
 
 	if (e == NULL || !atomic_compare_exchange_strong(&e->live, &one, 0))
 		return false;
-	if (ret_type != NULL)
-		*ret_type = e->type;
+	if (ret_sync != NULL)
+		*ret_sync = e->close_sync;
 	atomic_fetch_add(&e->gen, 1);
 	w = atomic_load(&e->sigword);
 	while (atomic_load(&e->waiters) > 0) {
@@ -166,15 +167,10 @@ retire(zx_handle_t h, int *ret_fd, uint32_t *ret_type)
 
 /* Zircon's close takes effect before the call returns: a peer sees
  * PEER_CLOSED, a parent its ZERO_CHILDREN, a range is free again. The
- * daemon learns of a close by EOF, so for every type whose close another
- * handle can observe, shut our end and wait until the daemon has closed
- * its own. Only events, whose close nothing else observes but their
- * handle count, close with no round trip. */
-static bool
-close_is_observable(uint32_t type)
-{
-	return type != ZX_OBJ_TYPE_EVENT;
-}
+ * daemon learns of a close by EOF, so for a handle whose close another
+ * handle can observe (the daemon says which, HandleDesc.close_sync), shut
+ * our end and wait until the daemon has closed its own. Others (events,
+ * VMOs with no parent, ...) close with no round trip. */
 
 /* Half of a synchronous close: no more requests, the daemon sees EOF. */
 static void
@@ -211,13 +207,13 @@ close_finish(int fd, bool sync)
 bool
 zxh_close(zx_handle_t h)
 {
-	uint32_t type;
+	bool sync;
 	int fd;
 
-	if (!retire(h, &fd, &type))
+	if (!retire(h, &fd, &sync))
 		return false;
-	close_begin(fd, close_is_observable(type));
-	close_finish(fd, close_is_observable(type));
+	close_begin(fd, sync);
+	close_finish(fd, sync);
 	return true;
 }
 
@@ -248,17 +244,15 @@ zx_handle_close_many(const zx_handle_t *handles, size_t n)
 		int fds[64];
 		bool sync[64];
 		size_t k = 0;
-		uint32_t type;
 
 		batch = n - i < 64 ? n - i : 64;
 		for (j = i; j < i + batch; j++) {
 			if (handles[j] == ZX_HANDLE_INVALID)
 				continue;
-			if (!retire(handles[j], &fds[k], &type)) {
+			if (!retire(handles[j], &fds[k], &sync[k])) {
 				st = ZX_ERR_BAD_HANDLE;
 				continue;
 			}
-			sync[k] = close_is_observable(type);
 			close_begin(fds[k], sync[k]);
 			k++;
 		}

@@ -127,6 +127,16 @@ dispatch_log_refused(const struct call *c, const char *fmt, ...)
 	    (unsigned)cl->uid, cl->comm, c->entry->name, what);
 }
 
+void
+dispatch_describe(const struct handle *h, Zxd__HandleDesc *d)
+{
+	zxd__handle_desc__init(d);
+	d->koid = h->obj->koid;
+	d->type = h->obj->ops->type;
+	d->rights = h->rights;
+	d->close_sync = object_close_observable(h->obj);
+}
+
 struct handle *
 dispatch_arg_handle(struct call *c, size_t i)
 {
@@ -166,10 +176,7 @@ send_reply(struct call *c, zx_status_t st)
 	for (size_t i = 0; i < c->n_out_handles; i++) {
 		struct handle *h = c->out_handles[i];
 
-		zxd__handle_desc__init(&c->out_desc[i]);
-		c->out_desc[i].koid = h->obj->koid;
-		c->out_desc[i].type = h->obj->ops->type;
-		c->out_desc[i].rights = h->rights;
+		dispatch_describe(h, &c->out_desc[i]);
 		c->out_descp[i] = &c->out_desc[i];
 		fds[n++] = c->out_handle_fds[i];
 	}

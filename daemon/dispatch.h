@@ -85,6 +85,8 @@ zx_status_t dispatch_add_fd(struct call *c, int fd);
  * policy refused this request a privilege: "...: <name> refused: what". */
 void dispatch_log_refused(const struct call *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* What libzx is told about a handle it receives. */
+void dispatch_describe(const struct handle *h, Zxd__HandleDesc *d);
 /* Resolve the i-th fd of the request as a handle of this caller. */
 struct handle *dispatch_arg_handle(struct call *c, size_t i);
 

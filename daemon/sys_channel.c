@@ -267,10 +267,7 @@ deliver(struct call_waiter *cw, struct channel_msg *m)
 			}
 			break;
 		}
-		zxd__handle_desc__init(&desc[i]);
-		desc[i].koid = h->obj->koid;
-		desc[i].type = h->obj->ops->type;
-		desc[i].rights = h->rights;
+		dispatch_describe(h, &desc[i]);
 		descp[i] = &desc[i];
 	}
 	if (st != ZX_OK) {

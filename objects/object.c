@@ -156,6 +156,14 @@ object_sigpage_fd(struct object *o, int *ret_fd)
 	return ZX_OK;
 }
 
+bool
+object_close_observable(const struct object *o)
+{
+	if (o->ops->close_observable != NULL)
+		return o->ops->close_observable(o);
+	return o->ops->type != ZX_OBJ_TYPE_EVENT;
+}
+
 struct object *
 object_first(void)
 {

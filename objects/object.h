@@ -42,6 +42,9 @@ struct object_ops {
 	    const void *buf, size_t size);
 	/* Naming hook (IOBs name their regions); NULL = copy to o->name. */
 	void (*set_name)(struct object *o, const char *name);
+	/* Whether closing a handle has effects that other handles can
+	 * observe; NULL = every type but events. */
+	bool (*close_observable)(const struct object *o);
 	/* Memory this object holds, for accounting and zxctl. */
 	uint64_t (*memory_bytes)(const struct object *o);
 };
@@ -80,6 +83,10 @@ void object_signal(struct object *o, zx_signals_t clear, zx_signals_t set);
 /* A read-only fd of the object's signal page (created on first use):
  * its first 32-bit word is the signal state. The caller owns the fd. */
 zx_status_t object_sigpage_fd(struct object *o, int *ret_fd);
+
+/* Whether libzx must close a handle to `o` synchronously (see
+ * object_ops.close_observable). */
+bool object_close_observable(const struct object *o);
 
 /* A new koid (shared with other koid users such as IOB regions). */
 zx_koid_t object_new_koid(void);

@@ -1261,6 +1261,15 @@ vmo_memory_bytes(const struct object *o)
 	return vmo_committed_bytes((const struct vmo *)o);
 }
 
+/* A child's close is seen at once by its parent (ZERO_CHILDREN,
+ * num_children); a VMO with no parent has no such watcher, so its handles
+ * close with no round trip. */
+static bool
+vmo_close_observable(const struct object *o)
+{
+	return ((const struct vmo *)o)->parent != NULL;
+}
+
 static const struct object_ops vmo_ops = {
 	.type = ZX_OBJ_TYPE_VMO,
 	.name = "vmo",
@@ -1272,4 +1281,5 @@ static const struct object_ops vmo_ops = {
 	.get_property = vmo_get_property,
 	.set_property = vmo_set_property,
 	.memory_bytes = vmo_memory_bytes,
+	.close_observable = vmo_close_observable,
 };

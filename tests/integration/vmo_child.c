@@ -408,3 +408,21 @@ Test(vmo_child, grandchildren_move_up)
 	cr_assert_eq(wait_parent(c, 0), 0);
 	zx_handle_close(c);
 }
+
+/* Zircon's close is synchronous: once the child's last handle is closed,
+ * the parent's ZERO_CHILDREN is already asserted (libzx closes a child's
+ * handle with a round trip for this). */
+Test(vmo_child, zero_children_at_once_after_close)
+{
+	for (int i = 0; i < 200; i++) {
+		zx_handle_t p = vmo_new(PAGE, 0), c;
+		zx_signals_t seen = 0;
+
+		cr_assert_eq(zx_vmo_create_child(p, ZX_VMO_CHILD_SLICE, 0, PAGE,
+		    &c), ZX_OK);
+		cr_assert_eq(zx_handle_close(c), ZX_OK);
+		cr_assert_eq(zx_object_wait_one(p, ZX_VMO_ZERO_CHILDREN, 0,
+		    &seen), ZX_OK, "round %d: ZERO_CHILDREN not yet back", i);
+		zx_handle_close(p);
+	}
+}
