@@ -147,7 +147,7 @@ call_bti_create(struct call *c)
 
 	if (r->options != 0)
 		return ZX_ERR_INVALID_ARGS;
-	/* No right needed on the IOMMU (Zircon's TODO says so). */
+	/* Zircon asks for no right on the IOMMU here. */
 	st = handle_check(c->self, ZX_OBJ_TYPE_IOMMU, 0);
 	if (st != ZX_OK)
 		return st;

@@ -5,6 +5,10 @@
 #define ZXD_TESTS_BENCH_H
 
 #include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +129,60 @@ static inline void
 bench_report_alone(const char *name, double ns, const char *note)
 {
 	printf("%-34s %8.0f ns/op   (%s)\n", name, ns, note);
+}
+
+/* fd passing for the floors that hand out a new descriptor. */
+static inline int
+bench_recv_fd(int sock)
+{
+	char byte, ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) <= 0)
+		return -1;
+	c = CMSG_FIRSTHDR(&mh);
+	if (c == NULL)
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	return fd;
+}
+
+static inline void
+bench_send_fd(int sock, int fd)
+{
+	char byte = 0, ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(fd));
+	if (sendmsg(sock, &mh, 0) < 0)
+		_exit(1);
+}
+
+/* The floors' server: one 4 KiB memfd per request byte, passed back. */
+static inline void
+bench_memfd_server(int sock)
+{
+	char req;
+
+	while (recv(sock, &req, 1, 0) == 1) {
+		int fd = memfd_create("floor", MFD_CLOEXEC);
+
+		if (fd < 0 || ftruncate(fd, 4096) < 0)
+			_exit(1);
+		bench_send_fd(sock, fd);
+		close(fd);
+	}
+	_exit(0);
 }
 
 #endif

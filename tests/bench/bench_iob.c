@@ -58,58 +58,6 @@ static int rounds = 7;
 
 /* --- create ------------------------------------------------------------ */
 
-static int
-recv_fd(int sock)
-{
-	char byte, ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &byte, 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-	    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-	struct cmsghdr *c;
-	int fd;
-
-	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) <= 0)
-		return -1;
-	c = CMSG_FIRSTHDR(&mh);
-	if (c == NULL)
-		return -1;
-	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-	return fd;
-}
-
-static void
-send_fd(int sock, int fd)
-{
-	char byte = 0, ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &byte, 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-	    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(fd));
-	if (sendmsg(sock, &mh, 0) < 0)
-		_exit(1);
-}
-
-static void
-memfd_server(int sock)
-{
-	char req;
-
-	while (recv(sock, &req, 1, 0) == 1) {
-		int fd = memfd_create("floor", MFD_CLOEXEC);
-
-		if (fd < 0 || ftruncate(fd, 4096) < 0)
-			_exit(1);
-		send_fd(sock, fd);
-		close(fd);
-	}
-	_exit(0);
-}
-
 static void
 bench_create(int n)
 {
@@ -131,7 +79,7 @@ bench_create(int n)
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
-		memfd_server(sv[1]);
+		bench_memfd_server(sv[1]);
 	}
 	close(sv[1]);
 	for (int k = 0; k < rounds; k++) {
@@ -142,7 +90,7 @@ bench_create(int n)
 
 			if (send(sv[0], "c", 1, 0) != 1)
 				bench_die("send");
-			fd = recv_fd(sv[0]);
+			fd = bench_recv_fd(sv[0]);
 			if (fd < 0)
 				bench_die("recv_fd");
 			close(fd);

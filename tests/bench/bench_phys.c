@@ -35,42 +35,6 @@
 #define MMIO0		UINT64_C(0xF0000000)
 #define REGION_SIZE	(16u << 20)
 
-static int
-recv_fd(int sock)
-{
-	char byte, ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &byte, 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-	    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-	struct cmsghdr *c;
-	int fd;
-
-	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) <= 0)
-		return -1;
-	c = CMSG_FIRSTHDR(&mh);
-	if (c == NULL)
-		return -1;
-	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-	return fd;
-}
-
-static void
-send_fd(int sock, int fd)
-{
-	char byte = 0, ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &byte, 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-	    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(fd));
-	if (sendmsg(sock, &mh, 0) < 0)
-		_exit(1);
-}
-
 /* The floor's server: a region memfd; per request, a new descriptor of
  * it ('o': opened afresh, as zxd does for read-only fds; 'd': a dup, as
  * it does for read-write ones), passed back. */
@@ -89,7 +53,7 @@ region_server(int sock)
 
 		if (fd < 0)
 			_exit(1);
-		send_fd(sock, fd);
+		bench_send_fd(sock, fd);
 		close(fd);
 	}
 	_exit(0);
@@ -103,7 +67,7 @@ floor_once(int sock, char how, size_t page)
 
 	if (send(sock, &how, 1, 0) != 1)
 		bench_die("send");
-	fd = recv_fd(sock);
+	fd = bench_recv_fd(sock);
 	if (fd < 0)
 		bench_die("recv_fd");
 	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
