@@ -68,6 +68,9 @@ zx_status_t rpc_create(Zxd__Request *req, zx_handle_t *out, size_t n);
 /* Hand a new handle to the caller as the kernel does, last: a NULL
  * `out` loses it (closed) and gives ZX_ERR_INVALID_ARGS. */
 zx_status_t rpc_out_handle(zx_handle_t h, zx_handle_t *out);
+/* The same for the two ends of a new pair: both or neither. */
+zx_status_t rpc_out_pair(const zx_handle_t h[2], zx_handle_t *out0,
+    zx_handle_t *out1);
 /* A call on handle h (or, for rpc_control_new, the control connection)
  * whose reply brings one new handle, delivered by rpc_out_handle. */
 zx_status_t rpc_handle_new(zx_handle_t h, Zxd__Request *req,

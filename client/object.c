@@ -322,11 +322,5 @@ zx_eventpair_create(uint32_t options, zx_handle_t *out0, zx_handle_t *out1)
 	st = rpc_create(&req, h, 2);
 	if (st != ZX_OK)
 		return st;
-	if (out0 == NULL || out1 == NULL) {
-		zx_handle_close_many(h, 2);
-		return ZX_ERR_INVALID_ARGS;
-	}
-	*out0 = h[0];
-	*out1 = h[1];
-	return ZX_OK;
+	return rpc_out_pair(h, out0, out1);
 }

@@ -257,6 +257,18 @@ rpc_out_handle(zx_handle_t h, zx_handle_t *out)
 	return ZX_OK;
 }
 
+zx_status_t
+rpc_out_pair(const zx_handle_t h[2], zx_handle_t *out0, zx_handle_t *out1)
+{
+	if (out0 == NULL || out1 == NULL) {
+		zx_handle_close_many(h, 2);
+		return ZX_ERR_INVALID_ARGS;
+	}
+	*out0 = h[0];
+	*out1 = h[1];
+	return ZX_OK;
+}
+
 /* The reply of a call that brings one new handle. */
 static zx_status_t
 new_handle_of(zx_status_t st, struct rpc_reply *rep, zx_handle_t *out)
