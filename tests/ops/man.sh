@@ -3,7 +3,7 @@
 # -W warning` with no message; every page in man/ is installed; every
 # zx_* and zxd_* function the built libzx.so exports has a page of its
 # own name in section 2 or 3 whose NAME section names it. A missing page
-# is listed by name: add man/FUNCTION.2 (a zx_* call) or man/FUNCTION.3
+# is listed by name: add man/FUNCTION.3
 # (zxd_*, or a library function such as zx_status_get_string), and add it
 # to dist_man_MANS in Makefile.am.
 set -u
@@ -83,7 +83,7 @@ if [ -n "$missing" ]; then
 	for fn in $missing; do
 		case $fn in
 		zxd_*) echo "  $fn: add man/$fn.3" >&2 ;;
-		*) echo "  $fn: add man/$fn.2" >&2 ;;
+		*) echo "  $fn: add man/$fn.3" >&2 ;;
 		esac
 	done
 	fail "$(echo $missing | wc -w) exported function(s) without a page"
