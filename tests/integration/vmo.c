@@ -482,6 +482,30 @@ Test(vmo_content_size, property)
 	zx_handle_close(h);
 }
 
+/* Zircon's core test: setting the content size through a handle with
+ * SET_PROPERTY but not WRITE is ACCESS_DENIED and changes nothing;
+ * reading it needs no WRITE. */
+Test(vmo_content_size, set_needs_write)
+{
+	zx_handle_t h = vmo_new(2 * PAGE, 0), d;
+	uint64_t target = 10, cs = 0;
+
+	d = dup_rights(h, ZX_RIGHT_READ | ZX_RIGHT_GET_PROPERTY |
+	    ZX_RIGHT_SET_PROPERTY);
+	cr_assert_eq(zx_object_set_property(d, ZX_PROP_VMO_CONTENT_SIZE,
+	    &target, sizeof(target)), ZX_ERR_ACCESS_DENIED);
+	cr_assert_eq(zx_object_get_property(d, ZX_PROP_VMO_CONTENT_SIZE, &cs,
+	    sizeof(cs)), ZX_OK);
+	cr_assert_eq(cs, 2 * PAGE);
+	/* The size check still comes first. */
+	cr_assert_eq(zx_object_set_property(d, ZX_PROP_VMO_CONTENT_SIZE,
+	    &target, 4), ZX_ERR_BUFFER_TOO_SMALL);
+	/* The name needs no WRITE. */
+	cr_assert_eq(zx_object_set_property(d, ZX_PROP_NAME, "n", 1), ZX_OK);
+	zx_handle_close(d);
+	zx_handle_close(h);
+}
+
 Test(vmo_content_size, name)
 {
 	zx_handle_t h = vmo_new(PAGE, 0);
