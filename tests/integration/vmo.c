@@ -192,13 +192,22 @@ Test(vmo_rw, bad_buffers)
 {
 	zx_handle_t h = vmo_new(PAGE, 0);
 
-	cr_assert_eq(zx_vmo_read(h, NULL, 0, 16), ZX_ERR_INVALID_ARGS);
-	cr_assert_eq(zx_vmo_write(h, NULL, 0, 16), ZX_ERR_INVALID_ARGS);
+	/* Zircon's user copy faults on NULL as on any other bad pointer:
+	 * NOT_FOUND, and the VMO is unchanged. */
+	cr_assert_eq(zx_vmo_write(h, "keep", 0, 4), ZX_OK);
+	cr_assert_eq(zx_vmo_read(h, NULL, 0, 16), ZX_ERR_NOT_FOUND);
+	cr_assert_eq(zx_vmo_write(h, NULL, 0, 16), ZX_ERR_NOT_FOUND);
 	cr_assert_eq(zx_vmo_read(h, NULL, 0, 0), ZX_OK);
 	cr_assert_eq(zx_vmo_write(h, NULL, PAGE, 0), ZX_OK);
 	/* A pointer that faults. */
-	cr_assert_eq(zx_vmo_read(h, (void *)16, 0, 16), ZX_ERR_INVALID_ARGS);
-	cr_assert_eq(zx_vmo_write(h, (void *)16, 0, 16), ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(zx_vmo_read(h, (void *)16, 0, 16), ZX_ERR_NOT_FOUND);
+	cr_assert_eq(zx_vmo_write(h, (void *)16, 0, 16), ZX_ERR_NOT_FOUND);
+	{
+		char back[4];
+
+		cr_assert_eq(zx_vmo_read(h, back, 0, 4), ZX_OK);
+		cr_assert_arr_eq(back, "keep", 4);
+	}
 	/* The range comes first. */
 	cr_assert_eq(zx_vmo_read(h, NULL, PAGE, 1), ZX_ERR_OUT_OF_RANGE);
 	cr_assert_eq(zx_handle_close(h), ZX_OK);
