@@ -46,9 +46,9 @@ int phys_host_path(char *buf, size_t size, const char *path);
 void phys_errf(char *err, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-int phys_sim_init(const struct config *cfg, char *err, size_t err_size);
-int phys_pci_init(const struct config *cfg, char *err, size_t err_size);
-int phys_devmem_init(const struct config *cfg, char *err,
+int phys_sim_init(const struct phys_setup *cfg, char *err, size_t err_size);
+int phys_pci_init(const struct phys_setup *cfg, char *err, size_t err_size);
+int phys_devmem_init(const struct phys_setup *cfg, char *err,
     size_t err_size);
 
 #endif /* ZXD_BACKENDS_PHYS_PRIV_H */

@@ -20,7 +20,7 @@
  * opened before the inode turns 0400 (after which no one gets write
  * access by reopening). */
 static int
-region_memfd(const struct config_region *cr, int *ret_fd, int *ret_share)
+region_memfd(const struct phys_region_def *cr, int *ret_fd, int *ret_share)
 {
 	char name[64], path[64];
 	int fd, share = -1, r = 0;
@@ -46,10 +46,10 @@ region_memfd(const struct config_region *cr, int *ret_fd, int *ret_share)
 }
 
 int
-phys_sim_init(const struct config *cfg, char *err, size_t err_size)
+phys_sim_init(const struct phys_setup *cfg, char *err, size_t err_size)
 {
 	for (size_t i = 0; i < cfg->n_regions; i++) {
-		const struct config_region *cr = &cfg->regions[i];
+		const struct phys_region_def *cr = &cfg->regions[i];
 		struct phys_region_spec s = {
 			.reopen = PHYS_REOPEN_MEMFD,
 			.owns_fd = true,
@@ -66,7 +66,7 @@ phys_sim_init(const struct config *cfg, char *err, size_t err_size)
 		}
 		snprintf(s.region.name, sizeof(s.region.name), "%s",
 		    cr->name);
-		s.region.kind = cr->kind == CONFIG_REGION_RAM ? PHYS_RAM :
+		s.region.kind = cr->kind == PHYS_RAM ? PHYS_RAM :
 		    PHYS_MMIO;
 		s.region.base = cr->base;
 		s.region.size = cr->size;

@@ -16,7 +16,7 @@
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
-#include "daemon/wire.h"
+#include "proto/wire.h"
 #include "objects/channel.h"
 
 /* Packets handled per wakeup of one connection. libzx has at most one

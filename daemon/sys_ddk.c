@@ -103,7 +103,7 @@ stage_check(int fd, bool daemon_writes, uint64_t need)
 
 /* --- zx_iommu_create ------------------------------------------------- */
 
-static zx_status_t
+zx_status_t
 call_iommu_create(struct call *c)
 {
 	const Zxd__IommuCreate *r = c->req->iommu_create;
@@ -138,7 +138,7 @@ call_iommu_create(struct call *c)
 
 /* --- zx_bti_create ---------------------------------------------------- */
 
-static zx_status_t
+zx_status_t
 call_bti_create(struct call *c)
 {
 	const Zxd__BtiCreate *r = c->req->bti_create;
@@ -161,14 +161,11 @@ call_bti_create(struct call *c)
 
 /* --- zx_bti_pin ------------------------------------------------------- */
 
-/* Addresses that travel in the reply; more need the client's memfd. */
-#define INLINE_ADDRS	4096
-
-static zx_status_t
+zx_status_t
 call_bti_pin(struct call *c)
 {
 	const Zxd__BtiPinRequest *r = c->req->bti_pin;
-	Zxd__BtiPinReply *rep = &c->body.bti_pin;
+	Zxd__BtiPinReply *rep = call_body(c, sizeof(*rep));
 	uint32_t options = r->options, perms = 0;
 	bool compress = false, contiguous = false;
 	size_t nfds = (r->vmo_sent ? 1 : 0) + (r->addrs_staged ? 1 : 0);
@@ -232,10 +229,9 @@ call_bti_pin(struct call *c)
 	if (options != 0)
 		return ZX_ERR_INVALID_ARGS;
 
-	addrs = calloc(r->num_addrs ? r->num_addrs : 1, sizeof(*addrs));
+	addrs = call_alloc(c, r->num_addrs * sizeof(*addrs));
 	if (addrs == NULL)
 		return ZX_ERR_NO_MEMORY;
-	c->scratch = addrs;
 	settle_pmts(c, b);
 	st = bti_pin(b, v, r->offset, r->size, perms, &p);
 	if (st != ZX_OK)
@@ -250,7 +246,7 @@ call_bti_pin(struct call *c)
 		st = stage_check(fd, true, len);
 		if (st == ZX_OK && pwrite(fd, addrs, len, 0) != (ssize_t)len)
 			st = ZX_ERR_INVALID_ARGS;
-	} else if (st == ZX_OK && r->num_addrs > INLINE_ADDRS) {
+	} else if (st == ZX_OK && r->num_addrs > WIRE_INLINE_ADDRS) {
 		st = ZX_ERR_INVALID_ARGS;	/* would not fit a packet */
 	}
 	if (st == ZX_OK)
@@ -273,7 +269,7 @@ call_bti_pin(struct call *c)
 
 /* --- zx_pmt_unpin ----------------------------------------------------- */
 
-static zx_status_t
+zx_status_t
 call_pmt_unpin(struct call *c)
 {
 	struct pmt *p = pmt_of(c->self->obj);
@@ -288,7 +284,7 @@ call_pmt_unpin(struct call *c)
 
 /* --- zx_bti_release_quarantine --------------------------------------- */
 
-static zx_status_t
+zx_status_t
 call_bti_release_quarantine(struct call *c)
 {
 	struct bti *b;
@@ -305,7 +301,7 @@ call_bti_release_quarantine(struct call *c)
 
 /* --- zx_vmo_create_contiguous ---------------------------------------- */
 
-static zx_status_t
+zx_status_t
 call_vmo_create_contiguous(struct call *c)
 {
 	const Zxd__VmoCreateContiguous *r = c->req->vmo_create_contiguous;
@@ -347,15 +343,11 @@ call_vmo_create_contiguous(struct call *c)
 
 /* --- zxd_sim_dma_read/write ------------------------------------------ */
 
-/* Transfers whose bytes travel in the packet; longer ones need the
- * client's memfd. */
-#define INLINE_DMA	(64 * 1024)
-
-static zx_status_t
+zx_status_t
 call_sim_dma(struct call *c)
 {
 	const Zxd__SimDma *r = c->req->sim_dma;
-	Zxd__SimDmaReply *rep = &c->body.sim_dma;
+	Zxd__SimDmaReply *rep = call_body(c, sizeof(*rep));
 	struct bti_dma_io io = { .fd = -1 };
 	struct bti *b;
 	zx_status_t st;
@@ -367,6 +359,8 @@ call_sim_dma(struct call *c)
 	    ZX_RIGHT_WRITE : ZX_RIGHT_READ);
 	if (st != ZX_OK)
 		return st;
+	if (r->buf_null && r->len > 0)
+		return ZX_ERR_INVALID_ARGS;
 	b = bti_of(c->self->obj);
 	if (r->staged) {
 		io.fd = c->msg->fds[0];
@@ -378,40 +372,20 @@ call_sim_dma(struct call *c)
 			return ZX_ERR_INVALID_ARGS;
 		io.buf = r->data.data;
 	} else {
-		if (r->len > INLINE_DMA)
+		if (r->len > WIRE_INLINE_DMA_MAX)
 			return ZX_ERR_INVALID_ARGS;
-		c->scratch = malloc(r->len ? r->len : 1);
-		if (c->scratch == NULL)
+		io.buf = call_alloc(c, r->len);
+		if (io.buf == NULL)
 			return ZX_ERR_NO_MEMORY;
-		io.buf = c->scratch;
 	}
 	settle_pmts(c, b);
 	st = bti_dma(b, r->write, r->addr, r->len, &io);
 	if (st != ZX_OK || r->write || r->staged)
 		return st;
 	zxd__sim_dma_reply__init(rep);
-	rep->data.data = c->scratch;
+	rep->data.data = io.buf;
 	rep->data.len = r->len;
 	c->rep->body_case = ZXD__REPLY__BODY_SIM_DMA;
 	c->rep->sim_dma = rep;
 	return ZX_OK;
 }
-
-const struct dispatch_entry sys_ddk_calls[] = {
-	{ ZXD__REQUEST__BODY_IOMMU_CREATE, "iommu_create", call_iommu_create,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_BTI_CREATE, "bti_create", call_bti_create,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_BTI_PIN, "bti_pin", call_bti_pin, ON_HANDLE,
-	    -1 },
-	{ ZXD__REQUEST__BODY_PMT_UNPIN, "pmt_unpin", call_pmt_unpin,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_BTI_RELEASE_QUARANTINE,
-	    "bti_release_quarantine", call_bti_release_quarantine, ON_HANDLE,
-	    0 },
-	{ ZXD__REQUEST__BODY_VMO_CREATE_CONTIGUOUS, "vmo_create_contiguous",
-	    call_vmo_create_contiguous, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_SIM_DMA, "sim_dma", call_sim_dma, ON_HANDLE,
-	    -1 },
-	{ 0 },
-};

@@ -256,7 +256,7 @@ view_holder_count(const struct view *v, const struct object *o)
 /* ---- building replies --------------------------------------------------- */
 
 /*
- * Reply messages are built in one block, freed with c->scratch after
+ * Reply messages are built in one block, freed by call_keep after
  * sending: first sized, then carved up.
  */
 struct arena {
@@ -273,8 +273,7 @@ arena_new(struct call *c, struct arena *a, size_t size)
 	if (a->p == NULL)
 		return ZX_ERR_NO_MEMORY;
 	a->left = size;
-	c->scratch = a->p;
-	return ZX_OK;
+	return call_keep(c, a->p) ? ZX_OK : ZX_ERR_NO_MEMORY;
 }
 
 /* Sized beforehand, so it never runs out. */
@@ -428,10 +427,10 @@ fit_page(void **msgs, size_t n, bool full, size_t fixed,
 
 /* ---- status ------------------------------------------------------------- */
 
-static zx_status_t
-stats(struct call *c)
+zx_status_t
+call_stats(struct call *c)
 {
-	Zxd__StatsReply *r = &c->body.stats;
+	Zxd__StatsReply *r = call_body(c, sizeof(*r));
 	uint64_t handles_by_type[ZX_OBJ_TYPE_UPPER_BOUND] = { 0 };
 	size_t n_obj_types = 0, n_handle_types = 0, k;
 	uint64_t mem = 0;
@@ -496,8 +495,8 @@ stats(struct call *c)
 
 /* ---- objects ------------------------------------------------------------ */
 
-static zx_status_t
-list_objects(struct call *c)
+zx_status_t
+call_list_objects(struct call *c)
 {
 	Zxd__ObjectsReply *r;
 	Zxd__ObjectView **ov;
@@ -571,8 +570,8 @@ seen_ino_cmp(const void *a, const void *b)
 	return x->h->ino < y->h->ino ? -1 : x->h->ino > y->h->ino;
 }
 
-static zx_status_t
-list_handles(struct call *c)
+zx_status_t
+call_list_handles(struct call *c)
 {
 	const Zxd__ListHandles *q = c->req->list_handles;
 	Zxd__HandlesReply *r;
@@ -723,8 +722,8 @@ fill_iob_maps(const struct view *v, struct iob_ep *ep, struct arena *a,
  * mappings hold it). An object that is not a visible IOB is "not
  * found", whatever it is.
  */
-static zx_status_t
-iob_query(struct call *c)
+zx_status_t
+call_iob_query(struct call *c)
 {
 	zx_iob_region_info_t *info = NULL;
 	zx_info_iob_t iob;
@@ -807,7 +806,7 @@ static const char *
 region_of(const struct config *cfg, uint64_t paddr)
 {
 	for (size_t i = 0; i < cfg->n_regions; i++) {
-		const struct config_region *rg = &cfg->regions[i];
+		const struct phys_region_def *rg = &cfg->regions[i];
 
 		if (paddr >= rg->base && paddr - rg->base < rg->size)
 			return rg->name;
@@ -815,8 +814,8 @@ region_of(const struct config *cfg, uint64_t paddr)
 	return "";
 }
 
-static zx_status_t
-list_phys(struct call *c)
+zx_status_t
+call_list_phys(struct call *c)
 {
 	const struct config *cfg = server_config();
 	zx_koid_t after = c->req->list_phys->after;
@@ -914,8 +913,8 @@ is_bti(struct object *o)
 	return o->ops->type == ZX_OBJ_TYPE_BTI;
 }
 
-static zx_status_t
-list_bti(struct call *c)
+zx_status_t
+call_list_bti(struct call *c)
 {
 	const Zxd__ListBti *q = c->req->list_bti;
 	struct detail_pin *pins = NULL;
@@ -1017,17 +1016,3 @@ out:
 	view_free(&v);
 	return st;
 }
-
-const struct dispatch_entry sys_operator_calls[] = {
-	{ ZXD__REQUEST__BODY_STATS, "stats", stats, ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_LIST_OBJECTS, "list_objects", list_objects,
-	    ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_LIST_HANDLES, "list_handles", list_handles,
-	    ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_IOB_QUERY, "iob_query", iob_query, ON_CONTROL,
-	    0 },
-	{ ZXD__REQUEST__BODY_LIST_PHYS, "list_phys", list_phys, ON_CONTROL,
-	    0 },
-	{ ZXD__REQUEST__BODY_LIST_BTI, "list_bti", list_bti, ON_CONTROL, 0 },
-	{ 0 },
-};

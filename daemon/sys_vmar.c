@@ -28,10 +28,10 @@ sys_vmar_client_gone(struct client *cl)
 	cl->root_vmar = NULL;
 }
 
-static zx_status_t
+zx_status_t
 call_vmar_root_self(struct call *c)
 {
-	Zxd__VmarInfo *r = &c->body.vmar_info;
+	Zxd__VmarInfo *r = call_body(c, sizeof(*r));
 	struct client *cl = c->client;
 	struct vmar *vmar;
 	zx_status_t st;
@@ -78,13 +78,13 @@ placement_status(int32_t placement)
 	}
 }
 
-static zx_status_t
+zx_status_t
 call_vmar_map(struct call *c)
 {
 	const Zxd__VmarMap *r = c->req->vmar_map;
 	const zx_vm_option_t can_map = ZX_VM_CAN_MAP_READ |
 	    ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_EXECUTE;
-	Zxd__VmarMapReply *rep = &c->body.vmar_map;
+	Zxd__VmarMapReply *rep = call_body(c, sizeof(*rep));
 	zx_vm_option_t options = r->options;
 	struct handle *hv = c->self, *hm;
 	struct object *via = NULL;
@@ -212,7 +212,7 @@ call_vmar_map(struct call *c)
 	return ZX_OK;
 }
 
-static zx_status_t
+zx_status_t
 call_vmar_unmap(struct call *c)
 {
 	const Zxd__VmarUnmap *r = c->req->vmar_unmap;
@@ -229,13 +229,3 @@ call_vmar_unmap(struct call *c)
 		return ZX_ERR_INVALID_ARGS;
 	return vmar_unmap_record(vmar, r->addr, r->len);
 }
-
-const struct dispatch_entry sys_vmar_calls[] = {
-	{ ZXD__REQUEST__BODY_VMAR_ROOT_SELF, "vmar_root_self",
-	    call_vmar_root_self, ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_VMAR_MAP, "vmar_map", call_vmar_map, ON_HANDLE,
-	    1 },
-	{ ZXD__REQUEST__BODY_VMAR_UNMAP, "vmar_unmap", call_vmar_unmap,
-	    ON_HANDLE, 0 },
-	{ 0 },
-};

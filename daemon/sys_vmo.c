@@ -10,7 +10,7 @@
 
 #include "backends/phys.h"
 #include "daemon/dispatch.h"
-#include "daemon/errno.h"
+#include "proto/status.h"
 #include "daemon/server.h"
 #include "objects/resource.h"
 #include "objects/vmo.h"
@@ -89,7 +89,7 @@ self_vmo(struct call *c, zx_rights_t rights, struct vmo **ret)
 	return st;
 }
 
-static zx_status_t
+zx_status_t
 call_vmo_create(struct call *c)
 {
 	const Zxd__VmoCreate *r = c->req->vmo_create;
@@ -105,10 +105,10 @@ call_vmo_create(struct call *c)
 	return st;
 }
 
-static zx_status_t
+zx_status_t
 call_vmo_get_fd(struct call *c)
 {
-	Zxd__VmoFdReply *r = &c->body.vmo_fd;
+	Zxd__VmoFdReply *r = call_body(c, sizeof(*r));
 	zx_rights_t rights = c->self->rights;
 	uint64_t offset, limit;
 	struct vmo *v;
@@ -151,7 +151,7 @@ call_vmo_get_fd(struct call *c)
 	return ZX_OK;
 }
 
-static zx_status_t
+zx_status_t
 call_vmo_set_size(struct call *c)
 {
 	struct vmo *v;
@@ -167,7 +167,7 @@ call_vmo_set_size(struct call *c)
 	return vmo_set_size(v, c->req->vmo_set_size->size);
 }
 
-static zx_status_t
+zx_status_t
 call_vmo_set_stream_size(struct call *c)
 {
 	struct vmo *v;
@@ -179,7 +179,7 @@ call_vmo_set_stream_size(struct call *c)
 	return vmo_set_stream_size(v, c->req->vmo_set_stream_size->size);
 }
 
-static zx_status_t
+zx_status_t
 call_vmo_create_child(struct call *c)
 {
 	const Zxd__VmoCreateChild *r = c->req->vmo_create_child;
@@ -228,11 +228,11 @@ call_vmo_create_child(struct call *c)
 	return st;
 }
 
-static zx_status_t
+zx_status_t
 call_vmo_op_range(struct call *c)
 {
 	const Zxd__VmoOpRange *r = c->req->vmo_op_range;
-	Zxd__VmoLockState *ls = &c->body.vmo_lock_state;
+	Zxd__VmoLockState *ls = call_body(c, sizeof(*ls));
 	zx_vmo_lock_state_t state;
 	struct vmo *v;
 	zx_status_t st;
@@ -254,7 +254,7 @@ call_vmo_op_range(struct call *c)
 	return ZX_OK;
 }
 
-static zx_status_t
+zx_status_t
 call_vmo_set_cache_policy(struct call *c)
 {
 	uint32_t policy = c->req->vmo_set_cache_policy->cache_policy;
@@ -284,7 +284,7 @@ call_vmo_set_cache_policy(struct call *c)
  * argument checks; then what only zxd has to check, that the range is
  * memory it can serve: one region of the backend's map, MMIO.
  */
-static zx_status_t
+zx_status_t
 call_vmo_create_physical(struct call *c)
 {
 	const Zxd__VmoCreatePhysical *r = c->req->vmo_create_physical;
@@ -322,7 +322,7 @@ call_vmo_create_physical(struct call *c)
 		return ZX_ERR_NOT_SUPPORTED;
 	fd = fcntl(range.region->fd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
-		return errno_to_status(-errno);
+		return status_from_errno(-errno, ZX_ERR_INTERNAL);
 	st = vmo_create_physical(fd, range.fd_offset, paddr, size, &v);
 	if (st != ZX_OK)
 		return st;
@@ -352,23 +352,3 @@ sys_vmo_open(struct call *c, struct vmo *v, int oflags, int *ret_fd)
 	return phys_client_fd(&range, (oflags & O_ACCMODE) != O_RDONLY,
 	    &peer, ret_fd);
 }
-
-const struct dispatch_entry sys_vmo_calls[] = {
-	{ ZXD__REQUEST__BODY_VMO_CREATE, "vmo_create", call_vmo_create,
-	    ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_VMO_GET_FD, "vmo_get_fd", call_vmo_get_fd,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_VMO_SET_SIZE, "vmo_set_size", call_vmo_set_size,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_VMO_SET_STREAM_SIZE, "vmo_set_stream_size",
-	    call_vmo_set_stream_size, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_VMO_CREATE_CHILD, "vmo_create_child",
-	    call_vmo_create_child, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_VMO_OP_RANGE, "vmo_op_range", call_vmo_op_range,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_VMO_SET_CACHE_POLICY, "vmo_set_cache_policy",
-	    call_vmo_set_cache_policy, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_VMO_CREATE_PHYSICAL, "vmo_create_physical",
-	    call_vmo_create_physical, ON_HANDLE, 0 },
-	{ 0 },
-};

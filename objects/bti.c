@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/errno.h"
+#include "proto/status.h"
 #include "objects/bti.h"
 
 #define PAGE	vmo_page_size()
@@ -427,7 +427,7 @@ bti_dma(struct bti *b, bool write, uint64_t addr, uint64_t len,
 			r = copy_fds(s->fd, s->off, io->fd, io_off, s->len);
 		io_off += s->len;
 	}
-	st = errno_to_status(r);
+	st = status_from_errno(r, ZX_ERR_INTERNAL);
 out:
 	free(segs);
 	return st;

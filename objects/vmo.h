@@ -16,25 +16,11 @@
 #include <zircon/types.h>
 
 #include "objects/object.h"
+#include "proto/pages.h"
 
 /* Zircon's largest VMO: ROUNDDOWN(UINT64_MAX, 2 * 16 pages), 2^64 - 128
  * KiB with 4 KiB pages. */
 #define VMO_MAX_SIZE(page)	(UINT64_MAX & ~(UINT64_C(32) * (page) - 1))
-
-/* What a client reads from a VMO's state page (the object's signal page,
- * read-only for clients) at VMO_SHARED_OFFSET: the daemon keeps it
- * current, so size checks and zx_vmo_get_size cost no round trip. */
-#define VMO_SHARED_OFFSET	64
-struct vmo_shared {
-	uint64_t size;			/* zx_vmo_get_size */
-	uint64_t content_size;		/* zx_vmo_get_stream_size */
-	uint32_t cache_policy;
-	uint32_t reserved;
-};
-
-/* VmoFdReply.flags: what the data path must know. */
-#define VMO_FD_PHYSICAL		(1u << 0)	/* no zx_vmo_read, write */
-#define VMO_FD_RESIZABLE	(1u << 1)
 
 /* struct vmo_mem.flags */
 #define VMO_MEM_RESIZABLE	(1u << 0)

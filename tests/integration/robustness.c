@@ -34,7 +34,7 @@
 
 #include <zxd/zxd.h>
 
-#include "daemon/wire.h"
+#include "proto/wire.h"
 #include "tests/lib/zxdtest.h"
 
 static struct zxdtest_daemon D;

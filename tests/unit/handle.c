@@ -4,7 +4,7 @@
  * handle_check's order, signals and the signal page, peers.
  *
  * The last group drives the handlers of daemon/sys_object.c directly
- * (through sys_object_calls[]) with handles whose rights no client can
+ * (through the call table, daemon/calls.def) with handles whose rights no client can
  * get yet: an event carries no GET/SET_PROPERTY right, so the NAME
  * property paths are only reachable here until VMOs exist.
  *
@@ -521,15 +521,12 @@ struct fake_call {
 static zx_status_t
 run(struct fake_call *f, struct handle *self)
 {
-	const struct dispatch_entry *e;
+	const struct dispatch_entry *e = dispatch_lookup(f->req.body_case);
 
-	for (e = sys_object_calls; e->fn != NULL; e++)
-		if (e->body == f->req.body_case)
-			break;
-	cr_assert_not_null(e->fn, "no handler for body %d",
+	cr_assert_not_null(e, "no handler for body %d",
 	    (int)f->req.body_case);
-	cr_assert_eq(e->where, ON_HANDLE);
-	free(f->c.scratch);
+	cr_assert_eq(e->where & ON_HANDLE, ON_HANDLE);
+	dispatch_call_release(&f->c);
 	memset(&f->c, 0, sizeof(f->c));
 	zxd__reply__init(&f->rep);
 	f->c.self = self;
@@ -542,8 +539,7 @@ run(struct fake_call *f, struct handle *self)
 static void
 fake_free(struct fake_call *f)
 {
-	free(f->c.scratch);
-	f->c.scratch = NULL;
+	dispatch_call_release(&f->c);
 	wire_close_fds(f->c.out_fds, f->c.n_out_fds);
 	f->c.n_out_fds = 0;
 }
