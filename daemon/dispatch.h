@@ -140,6 +140,6 @@ void sys_vmo_payer(struct client *cl, struct vmo_payer *ret);
 /* Take the closes of BTI `bti`'s PMT handles that are already there
  * (sys_ddk.c), before an answer they change. Returns how many; each
  * may have destroyed objects, `bti` among them. */
-size_t sys_ddk_settle(struct call *c, struct object *bti);
+size_t sys_ddk_settle(struct object *bti);
 
 #endif

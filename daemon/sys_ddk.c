@@ -30,47 +30,27 @@
 /* sys_bti_pin's kMaxAddrs: what 64 pages of addresses hold. */
 #define MAX_ADDRS	(PAGE * 64 / sizeof(uint64_t))
 
-/*
- * Closing a handle is a close() the daemon sees later; Zircon's is
- * synchronous. Before an answer that a PMT's close changes (what the
- * device reaches, the quarantine), take the closes of this BTI's PMT
- * handles that are already there. Only a BTI with mapped PMTs has any.
- */
-static size_t
-settle_pmts(struct call *c, struct bti *b)
+/* The handles server_settle takes before an answer a PMT's close
+ * changes (what the device reaches, the quarantine): those of BTI b's
+ * pinned PMTs, while b has mapped PMTs and handles. (With no BTI handle
+ * left a close frees the PMT, and perhaps b: nothing to settle for
+ * anyone's answer.) */
+static bool
+pinned_pmt_of(const struct handle *h, void *arg)
 {
-	struct handle *h;
-	struct pmt *p;
-	size_t n = 0;
-	char byte;
+	const struct bti *b = arg;
+	const struct pmt *p = pmt_of(h->obj);
 
-again:
-	/* With no BTI handle left a close frees the PMT (and perhaps b):
-	 * nothing to settle for anyone's answer. */
-	if (b->mapped == 0 || b->zero_handles)
-		return n;
-	for (h = handle_first(); h != NULL; h = handle_next(h)) {
-		struct conn *conn = h->conn;
-
-		p = pmt_of(h->obj);
-		if (p == NULL || p->bti != b || p->state != PMT_PINNED ||
-		    conn == NULL || conn == c->conn)
-			continue;
-		if (recv(conn->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
-			server_close_handle(h);
-			n++;
-			goto again;
-		}
-	}
-	return n;
+	return b->mapped > 0 && !b->zero_handles && p != NULL &&
+	    p->bti == b && p->state == PMT_PINNED;
 }
 
 size_t
-sys_ddk_settle(struct call *c, struct object *bti)
+sys_ddk_settle(struct object *bti)
 {
 	struct bti *b = bti_of(bti);
 
-	return b != NULL ? settle_pmts(c, b) : 0;
+	return b != NULL ? server_settle(pinned_pmt_of, b) : 0;
 }
 
 /*
@@ -232,7 +212,7 @@ call_bti_pin(struct call *c)
 	addrs = call_alloc(c, r->num_addrs * sizeof(*addrs));
 	if (addrs == NULL)
 		return ZX_ERR_NO_MEMORY;
-	settle_pmts(c, b);
+	server_settle(pinned_pmt_of, b);
 	st = bti_pin(b, v, r->offset, r->size, perms, &p);
 	if (st != ZX_OK)
 		return st;
@@ -294,51 +274,9 @@ call_bti_release_quarantine(struct call *c)
 	if (st != ZX_OK)
 		return st;
 	b = bti_of(c->self->obj);
-	settle_pmts(c, b);
+	server_settle(pinned_pmt_of, b);
 	bti_release_quarantine(b);
 	return ZX_OK;
-}
-
-/* --- zx_vmo_create_contiguous ---------------------------------------- */
-
-zx_status_t
-call_vmo_create_contiguous(struct call *c)
-{
-	const Zxd__VmoCreateContiguous *r = c->req->vmo_create_contiguous;
-	unsigned shift = (unsigned)__builtin_ctzll(PAGE);
-	uint32_t align = r->alignment_log2;
-	struct vmo_payer payer;
-	uint64_t base, rounded;
-	struct vmo *v;
-	zx_status_t st;
-
-	if (r->size == 0)
-		return ZX_ERR_INVALID_ARGS;
-	if (align == 0)
-		align = shift;
-	if (align < shift || align >= 64)
-		return ZX_ERR_INVALID_ARGS;
-	st = handle_check(c->self, ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP);
-	if (st != ZX_OK)
-		return st;
-	st = vmo_round_size(r->size, &rounded);
-	if (st != ZX_OK)
-		return st;
-	/* Physically contiguous, aligned: a run of the window, for the
-	 * VMO's whole life; then the memory, all committed. */
-	st = iommu_contiguous_alloc(rounded, align, &base);
-	if (st != ZX_OK)
-		return st;
-	sys_vmo_payer(c->client, &payer);
-	st = vmo_create_contiguous(r->size, &payer, &v);
-	if (st != ZX_OK) {
-		iommu_contiguous_free(base, rounded);
-		return st;
-	}
-	vmo_set_paddr(v, base, iommu_contiguous_free);
-	st = dispatch_add_handle(c, &v->obj, ZX_DEFAULT_VMO_RIGHTS);
-	object_unref(&v->obj);
-	return st;
 }
 
 /* --- zxd_sim_dma_read/write ------------------------------------------ */
@@ -378,7 +316,7 @@ call_sim_dma(struct call *c)
 		if (io.buf == NULL)
 			return ZX_ERR_NO_MEMORY;
 	}
-	settle_pmts(c, b);
+	server_settle(pinned_pmt_of, b);
 	st = bti_dma(b, r->write, r->addr, r->len, &io);
 	if (st != ZX_OK || r->write || r->staged)
 		return st;

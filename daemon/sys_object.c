@@ -122,7 +122,7 @@ call_get_info(struct call *c)
 		if (o->ops->type != ZX_OBJ_TYPE_BTI)
 			return ZX_ERR_WRONG_TYPE;
 		/* PMTs closed just now are quarantined already. */
-		sys_ddk_settle(c, o);
+		sys_ddk_settle(o);
 		break;
 	case ZX_INFO_RESOURCE:
 		/* Zircon looks the handle up as a resource: another type is

@@ -11,8 +11,7 @@
  * (ZX_INFO_VMO, ZX_INFO_IOB_REGIONS, ZX_INFO_BTI), so a new object type
  * shows up in `zxctl objects` and `status` with no change here. What no
  * info topic carries (IOB mappings, a physical VMO's address, a BTI's
- * pins) comes from the three detail_*() functions below, the extension
- * points that objects/iob.c, objects/vmo.c and objects/bti.c fill in.
+ * pins) comes from objects/: iob_mappings(), vmo_paddr(), bti_pins().
  *
  * Lists come in pages that fit one packet (proto/zxd.proto).
  */
@@ -48,17 +47,6 @@
 
 /* ---- extension points --------------------------------------------------- */
 
-/* A pinned range of a BTI, as `zxctl bti` shows it. */
-struct detail_pin {
-	zx_koid_t pmt_koid;
-	zx_koid_t vmo_koid;
-	uint64_t vmo_offset;
-	uint64_t size;
-	uint64_t device_addr;
-	uint32_t perms;
-	bool quarantined;
-};
-
 /*
  * How many live mappings IOB endpoint `ep` holds of region `index` (the
  * count ZX_IOB_PEER_CLOSED waits on), whichever process made them.
@@ -74,39 +62,6 @@ static bool
 detail_vmo_paddr(struct object *vmo, uint64_t *paddr)
 {
 	return vmo_is(vmo) && vmo_paddr(vmo_of(vmo), 0, paddr);
-}
-
-/*
- * Up to `n` of the pins of BTI `bti`, from the `skip`-th, into out[];
- * returns how many pins the BTI has in all (quarantined ones included),
- * newest first.
- */
-static size_t
-detail_bti_pins(struct object *bti, size_t skip, struct detail_pin *out,
-    size_t n)
-{
-	struct bti *b = bti_of(bti);
-	size_t total = 0;
-
-	if (b == NULL)
-		return 0;
-	for (struct pmt *p = b->pmts; p != NULL; p = p->next) {
-		if (p->state == PMT_UNPINNED)
-			continue;
-		if (total >= skip && total - skip < n) {
-			struct detail_pin *d = &out[total - skip];
-
-			d->pmt_koid = p->obj.koid;
-			d->vmo_koid = p->vmo->obj.koid;
-			d->vmo_offset = p->offset;
-			d->size = p->size;
-			d->device_addr = pmt_addr(p, 0);
-			d->perms = p->perms;
-			d->quarantined = p->state == PMT_QUARANTINED;
-		}
-		total++;
-	}
-	return total;
 }
 
 /* ---- what the asker may see --------------------------------------------- */
@@ -917,7 +872,7 @@ zx_status_t
 call_list_bti(struct call *c)
 {
 	const Zxd__ListBti *q = c->req->list_bti;
-	struct detail_pin *pins = NULL;
+	struct bti_pin_view *pins = NULL;
 	Zxd__BtiReply *r;
 	Zxd__BtiView **bv;
 	zx_koid_t *keys;
@@ -931,7 +886,7 @@ call_list_bti(struct call *c)
 again:
 	for (struct object *o = object_first(); o != NULL;
 	    o = object_next(o)) {
-		if (is_bti(o) && sys_ddk_settle(c, o) > 0)
+		if (is_bti(o) && sys_ddk_settle(o) > 0)
 			goto again;
 	}
 	st = view_init(&v, c);
@@ -960,7 +915,7 @@ again:
 	    arena_size(n, sizeof(**bv));
 	for (size_t i = 0; i < n; i++) {
 		struct object *o = v.objs[sel[i]];
-		size_t np = detail_bti_pins(o, 0, NULL, 0);
+		size_t np = bti_pins(bti_of(o), 0, NULL, 0);
 
 		room += holders_room(&v, o) + arena_size(np > PINS_MAX ?
 		    PINS_MAX : np, sizeof(Zxd__BtiPin));
@@ -984,7 +939,7 @@ again:
 			bv[i]->pmo_count = info.pmo_count;
 			bv[i]->quarantine_count = info.quarantine_count;
 		}
-		total = detail_bti_pins(o, 0, pins, PINS_MAX);
+		total = bti_pins(bti_of(o), 0, pins, PINS_MAX);
 		np = total > PINS_MAX ? PINS_MAX : total;
 		bv[i]->pins = ARENA_ARRAY(&a, np, Zxd__BtiPin,
 		    ZXD__BTI_PIN__INIT);

@@ -73,7 +73,7 @@ call_resource_create(struct call *c)
 	    rc->name.len, rc->name_fault, &o);
 	/* A range held by a resource whose last handle the caller (or
 	 * anyone) has closed already is free in Zircon. */
-	if (st == ZX_ERR_NOT_FOUND && server_settle_closes(c->conn) > 0)
+	if (st == ZX_ERR_NOT_FOUND && server_settle(NULL, NULL) > 0)
 		st = resource_create(resource_of(c->self->obj), rc->options,
 		    rc->range_base, rc->range_size,
 		    (const char *)rc->name.data, rc->name.len,

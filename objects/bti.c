@@ -54,6 +54,31 @@ bti_of(struct object *o)
 	return o != NULL && o->ops == &bti_ops ? (struct bti *)o : NULL;
 }
 
+size_t
+bti_pins(const struct bti *b, size_t skip, struct bti_pin_view *out,
+    size_t n)
+{
+	size_t total = 0;
+
+	for (const struct pmt *p = b->pmts; p != NULL; p = p->next) {
+		if (p->state == PMT_UNPINNED)
+			continue;
+		if (total >= skip && total - skip < n) {
+			struct bti_pin_view *d = &out[total - skip];
+
+			d->pmt_koid = p->obj.koid;
+			d->vmo_koid = p->vmo->obj.koid;
+			d->vmo_offset = p->offset;
+			d->size = p->size;
+			d->device_addr = pmt_addr(p, 0);
+			d->perms = p->perms;
+			d->quarantined = p->state == PMT_QUARANTINED;
+		}
+		total++;
+	}
+	return total;
+}
+
 zx_status_t
 bti_create(struct iommu *iommu, uint64_t bti_id, struct bti **ret)
 {

@@ -56,14 +56,49 @@ struct vmar {
 	size_t num_mappings;
 };
 
-static inline struct vmar *
-vmar_of(struct object *o)
-{
-	return (struct vmar *)o;
-}
+/* The VMAR o is, or NULL when it is none. */
+struct vmar *vmar_of(struct object *o);
 
 /* The root VMAR of process `pid`. */
 zx_status_t vmar_root_new(pid_t pid, struct vmar **ret);
+
+/* What zx_vmar_map maps: a VMO, or region `region` of an IOB through
+ * endpoint `via` (NULL for a VMO), with the rights the caller's handle
+ * has on that memory. */
+struct vmar_map_src {
+	struct vmo *vmo;
+	zx_rights_t rights;
+	bool resizable;
+	struct object *via;
+	uint32_t region;
+};
+
+/* A zx_vmar_map request: the call's arguments, the calling process and
+ * where its libzx reserved the range (or what reserving came to). */
+struct vmar_map_args {
+	zx_vm_option_t options;
+	uint64_t vmar_offset, vmo_offset, len;
+	pid_t pid;
+	uint64_t addr;
+	zx_status_t placement;
+};
+
+struct vmar_map_result {
+	uint64_t size;			/* page-rounded */
+	uint32_t max_perms;		/* ZX_VM_PERM_* it may ever get */
+	uint64_t file_offset;		/* of vmo_offset in the VMO's fd */
+};
+
+/*
+ * zx_vmar_map after the handle lookups: vmar_map_common's and
+ * VmAddressRegionDispatcher::Map's checks in Zircon's order (`vmar_rights`
+ * are the VMAR handle's), then the placement libzx made, then the
+ * record of the mapping. Only the VMAR's own process may map
+ * (ZX_ERR_NOT_SUPPORTED otherwise).
+ */
+zx_status_t vmar_map(struct vmar *vmar, zx_rights_t vmar_rights,
+    const struct vmar_map_src *src, const struct vmar_map_args *args,
+    struct vmar_map_result *ret);
 
 /* Record a mapping of [addr, addr + len) (takes a reference on vmo). */
 zx_status_t vmar_map_record(struct vmar *vmar, uint64_t addr, uint64_t len,

@@ -37,6 +37,12 @@ vmo_is(const struct object *o)
 	return o != NULL && o->ops == &vmo_ops;
 }
 
+struct vmo *
+vmo_of(struct object *o)
+{
+	return vmo_is(o) ? (struct vmo *)o : NULL;
+}
+
 static bool
 page_aligned(uint64_t x)
 {

@@ -114,11 +114,8 @@ struct vmo {
 	struct vmo *mem_next;	/* next user of mem */
 };
 
-static inline struct vmo *
-vmo_of(struct object *o)
-{
-	return (struct vmo *)o;
-}
+/* The VMO o is, or NULL when it is none. */
+struct vmo *vmo_of(struct object *o);
 
 bool vmo_is(const struct object *o);
 
@@ -151,6 +148,22 @@ zx_status_t vmo_create_on_fd(int fd, uint64_t offset, uint64_t size,
  */
 zx_status_t vmo_create_physical(int fd, uint64_t fd_offset, uint64_t paddr,
     uint64_t size, struct vmo **ret);
+
+struct phys_peer;
+/* zx_vmo_create_physical after the resource handle was looked up (it
+ * needs no right): objects/vmo_physical.c. *ret_region names the
+ * backend's region that holds it. */
+zx_status_t vmo_physical_create(struct object *rsrc, uint64_t paddr,
+    uint64_t size, struct vmo **ret, const char **ret_region);
+/* zx_vmo_create_contiguous after the BTI handle was checked: `size`
+ * bytes of physically contiguous memory aligned to 2^align_log2, charged
+ * to payer. */
+zx_status_t vmo_contiguous_create(uint64_t size, uint32_t align_log2,
+    const struct vmo_payer *payer, struct vmo **ret);
+/* A descriptor of physical VMO v's memory for `peer`, read-write when
+ * `write`: the backend makes one per peer. */
+zx_status_t vmo_physical_open(struct vmo *v, bool write,
+    const struct phys_peer *peer, int *ret_fd);
 
 /* The physical address of byte `offset` of physical VMO v (a slice's
  * offsets count from the slice), or of a VMO given one by
