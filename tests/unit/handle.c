@@ -509,6 +509,38 @@ Test(event, last_handle_asserts_peer_closed)
 	cr_assert_eq(object_count(), 0);
 }
 
+/* --- the call table (daemon/calls.def) ------------------------------- */
+
+/* Every request of proto/zxd.proto but HELLO has exactly one entry, the
+ * entry named as its field, its handler set. */
+Test(calls, every_request_has_one_entry)
+{
+	const ProtobufCMessageDescriptor *d = &zxd__request__descriptor;
+	size_t n = 0;
+
+	cr_assert_eq(dispatch_init(), 0);
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		const struct dispatch_entry *e;
+
+		if (!(f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+			continue;
+		e = dispatch_lookup((Zxd__Request__BodyCase)f->id);
+		if (f->id == ZXD__REQUEST__BODY_HELLO) {
+			cr_expect_null(e, "hello has a table entry");
+			continue;
+		}
+		cr_assert_not_null(e, "no entry for request %s", f->name);
+		cr_expect_str_eq(e->name, f->name);
+		cr_expect_not_null(e->fn, "%s", f->name);
+		cr_expect(e->where & (ON_CONTROL | ON_HANDLE), "%s", f->name);
+		cr_expect(!(e->where & SELF_LATE) || (e->where & ON_HANDLE),
+		    "%s: SELF_LATE off a handle", f->name);
+		n++;
+	}
+	cr_assert_gt(n, 40);
+}
+
 /* --- the syscall layer (daemon/sys_object.c) -------------------------- */
 
 struct fake_call {
