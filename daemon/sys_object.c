@@ -104,6 +104,7 @@ call_get_info(struct call *c)
 	case ZX_INFO_VMO:
 	case ZX_INFO_VMO_V1:
 	case ZX_INFO_VMO_V2:
+	case ZX_INFO_VMO_V3:
 		if (o->ops->type != ZX_OBJ_TYPE_VMO)
 			return ZX_ERR_WRONG_TYPE;
 		break;
