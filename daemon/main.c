@@ -126,13 +126,15 @@ main(int argc, char **argv)
 			printf("zxd %s\n", PACKAGE_VERSION);
 			return 0;
 		default:
-			usage(stderr);
+			/* getopt said what was wrong. */
+			fputs("Try 'zxd --help' for more information.\n",
+			    stderr);
 			return 2;
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "zxd: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
+		fprintf(stderr, "zxd: unexpected argument '%s'\n"
+		    "Try 'zxd --help' for more information.\n", argv[optind]);
 		return 2;
 	}
 

@@ -13,6 +13,27 @@
 #include "objects/vmo.h"
 #include "proto/status.h"
 
+/* The sim backend serves MMIO outside its configured map on demand: the
+ * whole window of the MMIO resource granting it (so every VMO of that
+ * resource sees the same bytes), or just the VMO's pages under the root
+ * resource. */
+static int
+serve_on_demand(const struct resource *rs, uint64_t paddr, uint64_t size)
+{
+	uint64_t page = vmo_page_size(), base, end;
+
+	if (rs != NULL && rs->kind == ZX_RSRC_KIND_MMIO && rs->size != 0) {
+		base = rs->base & ~(page - 1);
+		end = rs->base + rs->size;
+		if (end < rs->base || end + (page - 1) < end)
+			return -EINVAL;
+		end = (end + page - 1) & ~(page - 1);
+		if (phys_serve_on_demand(base, end - base) == 0)
+			return 0;
+	}
+	return phys_serve_on_demand(paddr, size);
+}
+
 /*
  * sys_vmo_create_physical, in its order: validate_resource_mmio (no
  * right needed on the resource), RoundSize, VmObjectPhysical::Create's
@@ -41,6 +62,9 @@ vmo_physical_create(struct object *rsrc, uint64_t paddr, uint64_t size,
 	/* Zircon maps whatever the bus answers there; zxd has bytes only
 	 * where a region is, and one VMO is one region's descriptor. */
 	st = phys_lookup(paddr, rounded, &range);
+	if (st != ZX_OK && serve_on_demand(resource_of(rsrc), paddr,
+	    rounded) == 0)
+		st = phys_lookup(paddr, rounded, &range);
 	if (st != ZX_OK)
 		return ZX_ERR_OUT_OF_RANGE;
 	/* A resource never covers RAM (the root's filter refused it
@@ -67,7 +91,7 @@ vmo_physical_open(struct vmo *v, bool write, const struct phys_peer *peer,
 	struct phys_range range;
 
 	/* The region holding the memory the VMO (or its parent) was made
-	 * over: the map does not change while the daemon runs. */
+	 * over: regions are never removed while the daemon runs. */
 	if (phys_lookup(v->mem->paddr, v->mem->size, &range) != ZX_OK)
 		return ZX_ERR_INTERNAL;
 	return phys_client_fd(&range, write, peer, ret_fd);
