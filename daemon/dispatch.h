@@ -45,6 +45,7 @@ struct call {
 		Zxd__BtiPinReply bti_pin;
 		Zxd__SimDmaReply sim_dma;
 		Zxd__ChannelReadReply channel_read;
+		Zxd__ChannelWriteReply channel_write;
 		Zxd__IobAllocateIdReply iob_alloc;
 	} body;
 	void *scratch;
