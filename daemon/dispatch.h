@@ -42,6 +42,7 @@ struct call {
 		Zxd__VmoLockState vmo_lock_state;
 		Zxd__VmarInfo vmar_info;
 		Zxd__VmarMapReply vmar_map;
+		Zxd__VmarRangeReply vmar_range;
 		Zxd__BtiPinReply bti_pin;
 		Zxd__SimDmaReply sim_dma;
 		Zxd__ChannelReadReply channel_read;

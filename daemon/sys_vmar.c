@@ -1,5 +1,6 @@
-/* zx_vmar_root_self, zx_vmar_map, zx_vmar_map_iob and the unmap
- * reports. The daemon checks rights and options and hands out the
+/* zx_vmar_root_self, zx_vmar_map, zx_vmar_map_iob, zx_vmar_unmap,
+ * zx_vmar_allocate, zx_vmar_destroy, zx_vmar_protect, zx_vmar_op_range.
+ * The daemon checks rights and options, keeps the tree and hands out the
  * memory; libzx does the mmap, in the caller's own address space. */
 #include "config-build.h"
 
@@ -71,11 +72,53 @@ placement_status(int32_t placement)
 	case ZX_OK:
 	case ZX_ERR_ALREADY_EXISTS:
 	case ZX_ERR_NO_MEMORY:
+	case ZX_ERR_NO_RESOURCES:
 	case ZX_ERR_INVALID_ARGS:
 		return placement;
 	default:
 		return ZX_ERR_INVALID_ARGS;
 	}
+}
+
+static bool
+is_root(const struct vmar *vmar)
+{
+	return vmar->root == vmar;
+}
+
+/* Where a mapping or sub-VMAR goes: in a root, where libzx reserved
+ * the range (its outcome in `placement`); in a sub-VMAR, where the tree
+ * says. */
+static zx_status_t
+place_in(struct vmar *vmar, const struct vmar_place *place,
+    zx_vm_option_t options, bool daemon_places, int32_t placement,
+    uint64_t addr, uint64_t *ret)
+{
+	zx_status_t st;
+
+	if (!is_root(vmar)) {
+		if (!daemon_places)
+			return ZX_ERR_INVALID_ARGS;
+		return vmar_place(vmar, place, options, ret);
+	}
+	/* The tree has the last word on what is there. */
+	if (place->addr != 0) {
+		st = vmar_place(vmar, place, options, ret);
+		if (st != ZX_OK)
+			return st;
+	}
+	st = placement_status(placement);
+	if (st != ZX_OK)
+		return st;
+	if (addr < vmar->base || addr - vmar->base > vmar->len ||
+	    place->size > vmar->len - (addr - vmar->base) ||
+	    (addr & (place->align - 1)) ||
+	    (place->addr != 0 && addr != place->addr) ||
+	    (place->upper != 0 && addr + place->size > place->upper) ||
+	    vmar_meets_child(vmar, addr, place->size))
+		return ZX_ERR_INVALID_ARGS;
+	*ret = addr;
+	return ZX_OK;
 }
 
 static zx_status_t
@@ -90,7 +133,7 @@ call_vmar_map(struct call *c)
 	struct object *via = NULL;
 	struct vmar_place place;
 	zx_rights_t vr, mr;
-	uint64_t align, foff;
+	uint64_t align, foff, addr;
 	uint32_t max_perms = 0;
 	struct vmar *vmar;
 	struct vmo *vmo;
@@ -164,7 +207,8 @@ call_vmar_map(struct call *c)
 	/* A mapping cannot fault past the stream size on Linux. */
 	if (options & ZX_VM_FAULT_BEYOND_STREAM_SIZE)
 		return ZX_ERR_NOT_SUPPORTED;
-	st = vmar_map_layout(vmar->base, vmar->len, vmo_page_size(), options,
+	st = vmar_layout(&(struct vmar_shape){ vmar->base, vmar->len,
+	    vmar->flags, vmar->destroyed }, vmo_page_size(), options,
 	    r->vmar_offset, r->vmo_offset, r->len, align, &place);
 	if (st != ZX_OK)
 		return st;
@@ -172,14 +216,10 @@ call_vmar_map(struct call *c)
 	/* Only the owner's libzx can put a mapping in its address space. */
 	if (vmar->pid != c->pid)
 		return ZX_ERR_NOT_SUPPORTED;
-	st = placement_status(r->placement);
+	st = place_in(vmar, &place, options, r->daemon_places, r->placement,
+	    r->addr, &addr);
 	if (st != ZX_OK)
 		return st;
-	if (r->addr < vmar->base || r->addr - vmar->base > vmar->len ||
-	    place.size > vmar->len - (r->addr - vmar->base) ||
-	    (r->addr & (place.align - 1)) ||
-	    (place.addr != 0 && r->addr != place.addr))
-		return ZX_ERR_INVALID_ARGS;
 	foff = vmo_fd_offset(vmo) + r->vmo_offset;
 	if (foff < r->vmo_offset || foff > INT64_MAX ||
 	    place.size > INT64_MAX - foff)
@@ -190,8 +230,9 @@ call_vmar_map(struct call *c)
 		if (st != ZX_OK)
 			return st;
 	}
-	st = vmar_map_record_iob(vmar, r->addr, place.size, vmo,
-	    r->vmo_offset, max_perms, via, r->region_index);
+	st = vmar_map_record_perms(vmar, addr, place.size, vmo,
+	    r->vmo_offset, max_perms, options & VMAR_PERMS, via,
+	    r->region_index);
 	if (st != ZX_OK) {
 		if (fd >= 0)
 			close(fd);
@@ -200,18 +241,34 @@ call_vmar_map(struct call *c)
 	if (fd >= 0) {
 		st = dispatch_add_fd(c, fd);
 		if (st != ZX_OK) {
-			vmar_unmap_record(vmar, r->addr, place.size);
+			vmar_unmap_record(vmar, addr, place.size);
 			return st;
 		}
 	}
 	zxd__vmar_map_reply__init(rep);
 	rep->file_offset = foff;
 	rep->max_perms = max_perms;
+	rep->addr = addr;
 	c->rep->body_case = ZXD__REPLY__BODY_VMAR_MAP;
 	c->rep->vmar_map = rep;
 	return ZX_OK;
 }
 
+static void
+reply_range(struct call *c, uint64_t addr, uint64_t len, bool reserve)
+{
+	Zxd__VmarRangeReply *rep = &c->body.vmar_range;
+
+	zxd__vmar_range_reply__init(rep);
+	rep->addr = addr;
+	rep->len = len;
+	rep->reserve = reserve;
+	c->rep->body_case = ZXD__REPLY__BODY_VMAR_RANGE;
+	c->rep->vmar_range = rep;
+}
+
+/* libzx rounds the length up to pages and checks the range against the
+ * root itself (memory mapped by other means is not the VMAR's). */
 static zx_status_t
 call_vmar_unmap(struct call *c)
 {
@@ -223,11 +280,168 @@ call_vmar_unmap(struct call *c)
 	if (st != ZX_OK)
 		return st;
 	vmar = vmar_of(c->self->obj);
+	if (r->len == 0 || (r->addr & (vmo_page_size() - 1)) ||
+	    (r->len & (vmo_page_size() - 1)))
+		return ZX_ERR_INVALID_ARGS;
+	if (vmar->destroyed)
+		return ZX_ERR_BAD_STATE;
 	if (vmar->pid != c->pid)
 		return ZX_ERR_NOT_SUPPORTED;
-	if (r->len == 0 || (r->addr & (vmo_page_size() - 1)))
+	st = vmar_unmap(vmar, r->addr, r->len,
+	    c->self->rights & ZX_RIGHT_OP_CHILDREN);
+	if (st == ZX_OK && !is_root(vmar))
+		reply_range(c, r->addr, r->len, true);
+	return st;
+}
+
+static zx_status_t
+call_vmar_allocate(struct call *c)
+{
+	const Zxd__VmarAllocate *r = c->req->vmar_allocate;
+	Zxd__VmarInfo *rep = &c->body.vmar_info;
+	zx_rights_t need = 0;
+	struct vmar_place place;
+	struct vmar *vmar, *child;
+	uint64_t addr;
+	zx_status_t st;
+
+	if (r->options & ZX_VM_CAN_MAP_READ)
+		need |= ZX_RIGHT_READ;
+	if (r->options & ZX_VM_CAN_MAP_WRITE)
+		need |= ZX_RIGHT_WRITE;
+	if (r->options & ZX_VM_CAN_MAP_EXECUTE)
+		need |= ZX_RIGHT_EXECUTE;
+	st = handle_check(c->self, ZX_OBJ_TYPE_VMAR, need);
+	if (st != ZX_OK)
+		return st;
+	vmar = vmar_of(c->self->obj);
+	st = vmar_allocate_layout(&(struct vmar_shape){ vmar->base,
+	    vmar->len, vmar->flags, vmar->destroyed }, vmo_page_size(),
+	    r->options, r->offset, r->size, &place);
+	if (st != ZX_OK)
+		return st;
+	if (vmar->pid != c->pid)
+		return ZX_ERR_NOT_SUPPORTED;
+	st = place_in(vmar, &place, r->options & ZX_VM_SPECIFIC,
+	    r->daemon_places, r->placement, r->addr, &addr);
+	if (st != ZX_OK)
+		return st;
+	st = vmar_allocate(vmar, addr, place.size, r->options, &child);
+	if (st != ZX_OK)
+		return st;
+	st = dispatch_add_handle(c, &child->obj, vmar_rights_for(r->options));
+	if (st != ZX_OK)
+		vmar_destroy(child);
+	object_unref(&child->obj);
+	if (st != ZX_OK)
+		return st;
+	zxd__vmar_info__init(rep);
+	rep->addr = addr;
+	rep->len = place.size;
+	c->rep->body_case = ZXD__REPLY__BODY_VMAR_INFO;
+	c->rep->vmar_info = rep;
+	return ZX_OK;
+}
+
+static zx_status_t
+call_vmar_destroy(struct call *c)
+{
+	struct vmar *vmar;
+	zx_status_t st;
+	bool in_root;
+
+	st = handle_check(c->self, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_OP_CHILDREN);
+	if (st != ZX_OK)
+		return st;
+	vmar = vmar_of(c->self->obj);
+	if (is_root(vmar))
+		return ZX_ERR_NOT_SUPPORTED;
+	if (vmar->destroyed)
+		return ZX_ERR_BAD_STATE;
+	if (vmar->pid != c->pid)
+		return ZX_ERR_NOT_SUPPORTED;
+	/* A sub-VMAR of the root gives its range back to the process;
+	 * deeper ones to their parent's reservation. */
+	in_root = is_root(vmar->parent);
+	reply_range(c, vmar->base, vmar->len, !in_root);
+	vmar_destroy(vmar);
+	return ZX_OK;
+}
+
+static zx_status_t
+call_vmar_protect(struct call *c)
+{
+	const Zxd__VmarProtect *r = c->req->vmar_protect;
+	zx_vm_option_t options = r->options;
+	zx_rights_t need = 0;
+	uint64_t page = vmo_page_size();
+	struct vmar *vmar;
+	zx_status_t st;
+
+	if (options & ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED)
+		options = (options | ZX_VM_PERM_READ) &
+		    ~ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED;
+	if (options & ZX_VM_PERM_READ)
+		need |= ZX_RIGHT_READ;
+	if (options & ZX_VM_PERM_WRITE)
+		need |= ZX_RIGHT_WRITE;
+	if (options & ZX_VM_PERM_EXECUTE)
+		need |= ZX_RIGHT_EXECUTE;
+	st = handle_check(c->self, ZX_OBJ_TYPE_VMAR, need);
+	if (st != ZX_OK)
+		return st;
+	vmar = vmar_of(c->self->obj);
+	if (!valid_protection(options) || (options & ~VMAR_PERMS))
 		return ZX_ERR_INVALID_ARGS;
-	return vmar_unmap_record(vmar, r->addr, r->len);
+	if ((r->addr & (page - 1)) || r->len == 0 || (r->len & (page - 1)))
+		return ZX_ERR_INVALID_ARGS;
+	if (vmar->destroyed)
+		return ZX_ERR_BAD_STATE;
+	if (vmar->pid != c->pid)
+		return ZX_ERR_NOT_SUPPORTED;
+	return vmar_protect(vmar, r->addr, r->len, options,
+	    c->self->rights & ZX_RIGHT_OP_CHILDREN);
+}
+
+static zx_status_t
+call_vmar_op_range(struct call *c)
+{
+	const Zxd__VmarOpRange *r = c->req->vmar_op_range;
+	uint64_t page = vmo_page_size();
+	struct vmar *vmar;
+	zx_status_t st;
+
+	st = handle_check(c->self, ZX_OBJ_TYPE_VMAR, 0);
+	if (st != ZX_OK)
+		return st;
+	vmar = vmar_of(c->self->obj);
+	switch (r->op) {
+	case ZX_VMAR_OP_COMMIT:
+	case ZX_VMAR_OP_DECOMMIT:
+	case ZX_VMAR_OP_MAP_RANGE:
+	case ZX_VMAR_OP_ZERO:
+	case ZX_VMAR_OP_DONT_NEED:
+	case ZX_VMAR_OP_ALWAYS_NEED:
+	case ZX_VMAR_OP_PREFETCH:
+		break;
+	default:
+		return ZX_ERR_INVALID_ARGS;
+	}
+	if (r->buffer)
+		return ZX_ERR_INVALID_ARGS;
+	if (r->len == 0 || (r->len & (page - 1)) || (r->addr & (page - 1)))
+		return ZX_ERR_INVALID_ARGS;
+	if (vmar->pid != c->pid && !vmar->destroyed)
+		return ZX_ERR_NOT_SUPPORTED;
+	st = vmar_op_range_check(vmar, r->op, r->addr, r->len,
+	    c->self->rights & ZX_RIGHT_OP_CHILDREN);
+	if (st != ZX_OK)
+		return st;
+	/* Zeroing through a VMAR is not offered (Zircon's read answered
+	 * NOT_SUPPORTED too). */
+	if (r->op == ZX_VMAR_OP_ZERO)
+		return ZX_ERR_NOT_SUPPORTED;
+	return ZX_OK;
 }
 
 const struct dispatch_entry sys_vmar_calls[] = {
@@ -237,5 +451,13 @@ const struct dispatch_entry sys_vmar_calls[] = {
 	    1 },
 	{ ZXD__REQUEST__BODY_VMAR_UNMAP, "vmar_unmap", call_vmar_unmap,
 	    ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_VMAR_ALLOCATE, "vmar_allocate",
+	    call_vmar_allocate, ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_VMAR_DESTROY, "vmar_destroy", call_vmar_destroy,
+	    ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_VMAR_PROTECT, "vmar_protect", call_vmar_protect,
+	    ON_HANDLE, 0 },
+	{ ZXD__REQUEST__BODY_VMAR_OP_RANGE, "vmar_op_range",
+	    call_vmar_op_range, ON_HANDLE, 0 },
 	{ 0 },
 };
