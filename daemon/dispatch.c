@@ -25,6 +25,7 @@ static const struct dispatch_entry *const families[] = {
 	sys_channel_calls,
 	sys_transfer_calls,
 	sys_iob_calls,
+	sys_process_calls,
 };
 
 static const struct dispatch_entry *by_body[MAX_BODY];
@@ -46,6 +47,7 @@ build_index(void)
 void
 dispatch_client_gone(struct client *cl)
 {
+	sys_process_client_gone(cl);
 	sys_vmar_client_gone(cl);
 }
 

@@ -109,7 +109,21 @@ get_info(struct call *c)
 			return ZX_ERR_WRONG_TYPE;
 		break;
 	case ZX_INFO_VMAR:
+	case ZX_INFO_VMAR_MAPS:
 		if (o->ops->type != ZX_OBJ_TYPE_VMAR)
+			return ZX_ERR_WRONG_TYPE;
+		break;
+	/* The process topics, at every version. */
+	case ZX_INFO_TOPIC(13u, 0u):
+	case ZX_INFO_TOPIC(13u, 1u):
+	case ZX_INFO_TOPIC(13u, 2u):
+	case ZX_INFO_TOPIC(14u, 0u):
+	case ZX_INFO_TOPIC(14u, 1u):
+	case ZX_INFO_TOPIC(14u, 2u):
+	case ZX_INFO_TOPIC(14u, 3u):
+	case 21u:	/* ZX_INFO_PROCESS_HANDLE_STATS */
+	case 27u:	/* ZX_INFO_HANDLE_TABLE */
+		if (o->ops->type != ZX_OBJ_TYPE_PROCESS)
 			return ZX_ERR_WRONG_TYPE;
 		break;
 	case ZX_INFO_HANDLE_COUNT: {

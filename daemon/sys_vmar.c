@@ -29,10 +29,9 @@ sys_vmar_client_gone(struct client *cl)
 	cl->root_vmar = NULL;
 }
 
-static zx_status_t
-call_vmar_root_self(struct call *c)
+zx_status_t
+sys_vmar_root(struct call *c, struct vmar **ret)
 {
-	Zxd__VmarInfo *r = &c->body.vmar_info;
 	struct client *cl = c->client;
 	struct vmar *vmar;
 	zx_status_t st;
@@ -43,7 +42,20 @@ call_vmar_root_self(struct call *c)
 			return st;
 		cl->root_vmar = &vmar->obj;
 	}
-	vmar = vmar_of(cl->root_vmar);
+	*ret = vmar_of(cl->root_vmar);
+	return ZX_OK;
+}
+
+static zx_status_t
+call_vmar_root_self(struct call *c)
+{
+	Zxd__VmarInfo *r = &c->body.vmar_info;
+	struct vmar *vmar;
+	zx_status_t st;
+
+	st = sys_vmar_root(c, &vmar);
+	if (st != ZX_OK)
+		return st;
 	st = dispatch_add_handle(c, &vmar->obj, VMAR_ROOT_RIGHTS);
 	if (st != ZX_OK)
 		return st;

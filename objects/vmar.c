@@ -726,3 +726,14 @@ vmar_maps_dump(const struct vmar *vmar, size_t depth, void *buf, size_t max,
 {
 	return dump(vmar, depth, buf, max, rec_size, 0);
 }
+
+void
+vmar_for_each_mapping(const struct vmar *vmar,
+    void (*fn)(const struct vmar_mapping *m, void *arg), void *arg)
+{
+	for (const struct vmar_mapping *m = vmar->mappings; m != NULL;
+	    m = m->next)
+		fn(m, arg);
+	for (const struct vmar *c = vmar->children; c != NULL; c = c->sibling)
+		vmar_for_each_mapping(c, fn, arg);
+}

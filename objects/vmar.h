@@ -163,6 +163,11 @@ zx_status_t vmar_protect(struct vmar *vmar, uint64_t addr, uint64_t len,
 zx_status_t vmar_op_range_check(struct vmar *vmar, uint32_t op,
     uint64_t addr, uint64_t len, bool op_children);
 
+/* Call fn on every mapping of the tree under vmar, in address order
+ * within each VMAR, depth first. */
+void vmar_for_each_mapping(const struct vmar *vmar,
+    void (*fn)(const struct vmar_mapping *m, void *arg), void *arg);
+
 /* zx_info_maps_t at its newest layout (V3, 152 bytes). V2 (104 bytes) and
  * V1 (96) are prefixes of it with page counts where it has bytes. */
 struct vmar_maps_rec {
