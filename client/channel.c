@@ -218,7 +218,7 @@ zx_channel_create(uint32_t options, zx_handle_t *out0, zx_handle_t *out1)
 	cc.options = options;
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_CREATE;
 	req.channel_create = &cc;
-	st = rpc_create(&req, h, 2);
+	st = rpc_new_handles(RPC_CONTROL, &req, NULL, 0, h, 2);
 	if (st != ZX_OK)
 		return st;
 	return rpc_out_pair(h, out0, out1);
@@ -233,24 +233,16 @@ write_common(zx_handle_t handle, uint32_t options, const void *bytes,
 	struct wr x;
 	zx_status_t st;
 
-	/* Zircon checks the options before the channel handle. When the
-	 * channel handle is valid the daemon does that check, and closes
-	 * the handles itself, as for every other failure. */
-	if ((options & ~ZX_CHANNEL_WRITE_USE_IOVEC) &&
-	    zxh_get(handle, NULL) == NULL) {
-		consume(hs);
-		return ZX_ERR_INVALID_ARGS;
-	}
+	/* The daemon checks in Zircon's order and closes the handles
+	 * itself on every failure. */
 	wr_fill(&x, options, bytes, num_bytes, hs);
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_WRITE;
 	req.channel_write = &x.w;
-	st = rpc_handle(handle, &req, x.fds, x.nfds, &rep);
+	st = rpc_call(handle, &req, x.fds, x.nfds, &rep);
 	wr_done(&x);
-	if (st == ZX_OK) {
-		st = rep.rep->status;
+	if (rep.rep != NULL)
 		write_back(&rep, hs);
-		rpc_reply_free(&rep);
-	}
+	rpc_reply_free(&rep);
 	consume_sent(&x, hs);
 	return st;
 }
@@ -306,7 +298,7 @@ take_message(struct rpc_reply *r, void *bytes, uint32_t max_bytes,
 		return ZX_OK;
 	if (out->values == NULL && out->infos == NULL)
 		return ZX_ERR_INVALID_ARGS;
-	st = rpc_take_handles(r, out->values != NULL ? out->values : hv, n);
+	st = rpc_reply_handles(r, out->values != NULL ? out->values : hv, n);
 	if (st != ZX_OK || out->infos == NULL)
 		return st;
 	for (size_t i = 0; i < n; i++) {
@@ -333,10 +325,9 @@ read_common(zx_handle_t handle, uint32_t options, void *bytes,
 	cr.num_handles = num_handles;
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_READ;
 	req.channel_read = &cr;
-	st = rpc_handle(handle, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
+	st = rpc_call(handle, &req, NULL, 0, &rep);
+	if (rep.rep == NULL)
 		return st;
-	st = rep.rep->status;
 	if ((st == ZX_OK || st == ZX_ERR_BUFFER_TOO_SMALL) &&
 	    rep.rep->body_case == ZXD__REPLY__BODY_CHANNEL_READ) {
 		/* Also on BUFFER_TOO_SMALL: the size the caller needs. */
@@ -391,7 +382,7 @@ call_outcome(int sock, struct rpc_reply *out)
 		/* The daemon dropped the call without a word: it went
 		 * away, and the handle with it. */
 		return n == 0 ? ZX_ERR_CANCELED :
-		    libzx_status_from_errno((int)n);
+		    rpc_status_from_errno((int)n);
 	}
 	out->rep = zxd__reply__unpack(NULL, m.len, m.buf);
 	free(m.buf);
@@ -428,11 +419,6 @@ call_common(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 	zx_status_t st;
 	int sv[2];
 
-	if ((options & ~ZX_CHANNEL_WRITE_USE_IOVEC) &&
-	    zxh_get(handle, NULL) == NULL) {
-		consume(&a->wr);
-		return ZX_ERR_INVALID_ARGS;
-	}
 	/* The daemon answers the call on a socket of its own, so the
 	 * channel's socket stays free for other threads meanwhile, and
 	 * closing the handle can cancel the wait. */
@@ -449,14 +435,12 @@ call_common(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 	x.fds[x.nfds++] = sv[1];
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_CALL;
 	req.channel_call = &cc;
-	st = rpc_handle(handle, &req, x.fds, x.nfds, &rep);
+	st = rpc_call(handle, &req, x.fds, x.nfds, &rep);
 	wr_done(&x);
 	close(sv[1]);
-	if (st == ZX_OK) {
-		st = rep.rep->status;
+	if (rep.rep != NULL)
 		write_back(&rep, &a->wr);
-		rpc_reply_free(&rep);
-	}
+	rpc_reply_free(&rep);
 	consume_sent(&x, &a->wr);
 	if (st == ZX_OK)
 		st = call_outcome(sv[0], &rep);

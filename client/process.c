@@ -40,7 +40,7 @@ fetch(struct self *s, zx_obj_type_t type, Zxd__Request *req)
 		return s->h;
 	s->h = ZX_HANDLE_INVALID;
 	s->koid = 0;
-	if (rpc_create(req, &h, 1) == ZX_OK) {
+	if (rpc_new_handles(RPC_CONTROL, req, NULL, 0, &h, 1) == ZX_OK) {
 		s->h = h;
 		s->koid = zxh_get(h, NULL)->koid;
 	}

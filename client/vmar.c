@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
-#include "objects/vmar.h"
+#include "proto/vmar_layout.h"
 #include "client/vmar_decls.h"	/* until the headers land */
 
 /* What the process has in its root VMAR: mappings, and the PROT_NONE
@@ -87,7 +87,7 @@ zx_vmar_root_self(void)
 		req.body_case = ZXD__REQUEST__BODY_VMAR_ROOT_SELF;
 		req.vmar_root_self = &rs;
 		root_handle = ZX_HANDLE_INVALID;
-		if (rpc_create(&req, &h, 1) == ZX_OK) {
+		if (rpc_new_handles(RPC_CONTROL, &req, NULL, 0, &h, 1) == ZX_OK) {
 			root_handle = h;
 			root_koid = zxh_get(h, NULL)->koid;
 		}
@@ -221,7 +221,7 @@ report_unmap(zx_handle_t vmar, uint64_t addr, uint64_t len)
 	um.len = len;
 	req.body_case = ZXD__REQUEST__BODY_VMAR_UNMAP;
 	req.vmar_unmap = &um;
-	return rpc_handle_status(vmar, &req);
+	return rpc_call(vmar, &req, NULL, 0, NULL);
 }
 
 /* --- reserving address space ----------------------------------------- */
@@ -365,16 +365,13 @@ prot_of(uint32_t perms)
 	    ((perms & ZX_VM_PERM_EXECUTE) ? PROT_EXEC : 0);
 }
 
+/* A failed mmap over the reservation: anything but a refused
+ * permission is a lack of address space. */
 static zx_status_t
 map_status(int e)
 {
-	switch (e) {
-	case EACCES:
-	case EPERM:
-		return ZX_ERR_ACCESS_DENIED;
-	default:
-		return ZX_ERR_NO_MEMORY;
-	}
+	return e == EACCES || e == EPERM ? ZX_ERR_ACCESS_DENIED :
+	    ZX_ERR_NO_MEMORY;
 }
 
 /* What is mapped: a VMO, or a region of an IOB through an endpoint. */
@@ -444,9 +441,8 @@ map_locked(zx_handle_t vmar, bool root, zx_vm_option_t options,
 	mr.region_index = src->region_index;
 	req.body_case = ZXD__REQUEST__BODY_VMAR_MAP;
 	req.vmar_map = &mr;
-	st = rpc_handle(vmar, &req, &src->fd, 1, &rep);
-	if (st == ZX_OK) {
-		st = rep.rep->status;
+	st = rpc_call(vmar, &req, &src->fd, 1, &rep);
+	if (rep.rep != NULL) {
 		if (st == ZX_OK &&
 		    (rep.rep->body_case != ZXD__REPLY__BODY_VMAR_MAP ||
 		    (root && (mr.addr == 0 ||
@@ -615,13 +611,10 @@ unmap_sub(zx_handle_t handle, uint64_t addr, uint64_t len)
 	req.body_case = ZXD__REQUEST__BODY_VMAR_UNMAP;
 	req.vmar_unmap = &um;
 	pthread_mutex_lock(&maps.lock);
-	st = rpc_handle(handle, &req, NULL, 0, &rep);
-	if (st == ZX_OK) {
-		st = rep.rep->status;
-		if (st == ZX_OK)
-			st = apply_range(&rep);
-		rpc_reply_free(&rep);
-	}
+	st = rpc_call(handle, &req, NULL, 0, &rep);
+	if (st == ZX_OK)
+		st = apply_range(&rep);
+	rpc_reply_free(&rep);
 	pthread_mutex_unlock(&maps.lock);
 	return st;
 }
@@ -678,7 +671,7 @@ zx_vmar_protect(zx_handle_t handle, zx_vm_option_t options, zx_vaddr_t addr,
 	req.body_case = ZXD__REQUEST__BODY_VMAR_PROTECT;
 	req.vmar_protect = &pr;
 	pthread_mutex_lock(&maps.lock);
-	st = rpc_handle_status(handle, &req);
+	st = rpc_call(handle, &req, NULL, 0, NULL);
 	if (st == ZX_OK && mprotect((void *)(uintptr_t)addr, size,
 	    prot_of(perms)) < 0)
 		st = map_status(errno);
@@ -728,19 +721,16 @@ zx_vmar_allocate(zx_handle_t parent, zx_vm_option_t options, size_t offset,
 	}
 	req.body_case = ZXD__REQUEST__BODY_VMAR_ALLOCATE;
 	req.vmar_allocate = &al;
-	st = rpc_handle(parent, &req, NULL, 0, &rep);
+	st = rpc_call(parent, &req, NULL, 0, &rep);
+	if (st == ZX_OK &&
+	    (rep.rep->body_case != ZXD__REPLY__BODY_VMAR_INFO ||
+	    (root && rep.rep->vmar_info->addr != al.addr)))
+		st = ZX_ERR_INTERNAL;
 	if (st == ZX_OK) {
-		st = rep.rep->status;
-		if (st == ZX_OK &&
-		    (rep.rep->body_case != ZXD__REPLY__BODY_VMAR_INFO ||
-		    (root && rep.rep->vmar_info->addr != al.addr)))
-			st = ZX_ERR_INTERNAL;
-		if (st == ZX_OK) {
-			addr = rep.rep->vmar_info->addr;
-			st = rpc_take_handles(&rep, &h, 1);
-		}
-		rpc_reply_free(&rep);
+		addr = rep.rep->vmar_info->addr;
+		st = rpc_reply_handles(&rep, &h, 1);
 	}
+	rpc_reply_free(&rep);
 	if (st != ZX_OK) {
 		reservation_release(&res);
 		goto out;
@@ -775,10 +765,8 @@ zx_vmar_destroy(zx_handle_t handle)
 	req.vmar_destroy = &d;
 	pthread_mutex_lock(&maps.lock);
 	st = maps_reserve(1);
-	if (st == ZX_OK)
-		st = rpc_handle(handle, &req, NULL, 0, &rep);
 	if (st == ZX_OK) {
-		st = rep.rep->status;
+		st = rpc_call(handle, &req, NULL, 0, &rep);
 		if (st == ZX_OK)
 			st = apply_range(&rep);
 		rpc_reply_free(&rep);
@@ -831,7 +819,7 @@ zx_vmar_op_range(zx_handle_t handle, uint32_t op, zx_vaddr_t address,
 	req.body_case = ZXD__REQUEST__BODY_VMAR_OP_RANGE;
 	req.vmar_op_range = &o;
 	pthread_mutex_lock(&maps.lock);
-	st = rpc_handle_status(handle, &req);
+	st = rpc_call(handle, &req, NULL, 0, NULL);
 	if (st == ZX_OK && madvise(p, len, advice_of(op)) < 0) {
 		/* Populating is a hint where the kernel cannot (a mapping
 		 * without READ is only a reservation here). */

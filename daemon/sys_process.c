@@ -41,7 +41,7 @@ process_get(struct call *c, struct process **ret)
 	return ZX_OK;
 }
 
-static zx_status_t
+zx_status_t
 call_process_self(struct call *c)
 {
 	struct process *p;
@@ -53,7 +53,7 @@ call_process_self(struct call *c)
 	return dispatch_add_handle(c, &p->obj, PROCESS_DEFAULT_RIGHTS);
 }
 
-static zx_status_t
+zx_status_t
 call_thread_self(struct call *c)
 {
 	struct process *p;
@@ -69,7 +69,7 @@ call_thread_self(struct call *c)
 	return dispatch_add_handle(c, t, THREAD_DEFAULT_RIGHTS);
 }
 
-static zx_status_t
+zx_status_t
 call_job_default(struct call *c)
 {
 	struct object *job = job_default();
@@ -78,13 +78,3 @@ call_job_default(struct call *c)
 		return ZX_ERR_NO_MEMORY;
 	return dispatch_add_handle(c, job, JOB_DEFAULT_RIGHTS);
 }
-
-const struct dispatch_entry sys_process_calls[] = {
-	{ ZXD__REQUEST__BODY_PROCESS_SELF, "process_self", call_process_self,
-	    ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_THREAD_SELF, "thread_self", call_thread_self,
-	    ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_JOB_DEFAULT, "job_default", call_job_default,
-	    ON_CONTROL, 0 },
-	{ 0 },
-};

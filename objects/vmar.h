@@ -4,9 +4,8 @@
  * The mapping itself is done by libzx (mmap of a descriptor the daemon
  * hands out); the daemon checks rights and options and keeps a record
  * of each mapping, which ZX_INFO_VMO counts and which libzx updates when
- * it unmaps. The static inline functions below are the pure part of
- * zx_vmar_map's checks, shared by both sides so that they agree on the
- * address a mapping gets. */
+ * it unmaps. The address space and the pure part of the checks, which
+ * both sides share, are in proto/vmar_layout.h. */
 #ifndef ZXD_OBJECTS_VMAR_H
 #define ZXD_OBJECTS_VMAR_H
 
@@ -19,16 +18,7 @@
 #include <zircon/types.h>
 
 #include "objects/object.h"
-
-/* Zircon's user address space: from 16 MiB to the top of what Linux
- * gives a process. */
-#define VMAR_ROOT_BASE		UINT64_C(0x1000000)
-#if defined(__aarch64__)
-#define VMAR_ROOT_END		UINT64_C(0xfffffffff000)
-#else
-#define VMAR_ROOT_END		UINT64_C(0x7ffffffff000)
-#endif
-#define VMAR_ROOT_LEN		(VMAR_ROOT_END - VMAR_ROOT_BASE)
+#include "proto/vmar_layout.h"
 
 /* The root VMAR's rights: the default ones and READ, WRITE, EXECUTE for
  * its CAN_MAP_* flags. */
@@ -40,16 +30,8 @@
  * have (vm.max_map_count is 65530 by default). */
 #define VMAR_MAX_MAPPINGS	65536
 
-#define VMAR_PERMS \
-	(ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE)
-
 struct vmo;
 struct vmar;
-
-/* The region flags a VMAR keeps (Zircon's VMAR_FLAG_*), as ZX_VM_* bits. */
-#define VMAR_CAN_MAP_RWX \
-	(ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_EXECUTE)
-#define VMAR_ROOT_FLAGS		(ZX_VM_CAN_MAP_SPECIFIC | VMAR_CAN_MAP_RWX)
 
 /* A sub-VMAR's rights: the base ones and READ, WRITE, EXECUTE for its
  * CAN_MAP_* flags. */
@@ -96,14 +78,59 @@ struct vmar {
 	size_t tree_entries;
 };
 
-static inline struct vmar *
-vmar_of(struct object *o)
-{
-	return (struct vmar *)o;
-}
+/* The VMAR o is, or NULL when it is none. */
+struct vmar *vmar_of(struct object *o);
 
 /* The root VMAR of process `pid`. */
 zx_status_t vmar_root_new(pid_t pid, struct vmar **ret);
+
+/* What zx_vmar_map maps: a VMO, or region `region` of an IOB through
+ * endpoint `via` (NULL for a VMO), with the rights the caller's handle
+ * has on that memory. */
+struct vmar_map_src {
+	struct vmo *vmo;
+	zx_rights_t rights;
+	bool resizable;
+	struct object *via;
+	uint32_t region;
+};
+
+/* A zx_vmar_map request: the call's arguments, the calling process and
+ * where its libzx reserved the range (or what reserving came to); in a
+ * sub-VMAR the daemon places it (daemon_places). */
+struct vmar_map_args {
+	zx_vm_option_t options;
+	uint64_t vmar_offset, vmo_offset, len;
+	pid_t pid;
+	uint64_t addr;
+	zx_status_t placement;
+	bool daemon_places;
+};
+
+struct vmar_map_result {
+	uint64_t addr;			/* where it goes */
+	uint64_t size;			/* page-rounded */
+	uint32_t max_perms;		/* ZX_VM_PERM_* it may ever get */
+	uint64_t file_offset;		/* of vmo_offset in the VMO's fd */
+};
+
+/*
+ * zx_vmar_map after the handle lookups: vmar_map_common's and
+ * VmAddressRegionDispatcher::Map's checks in Zircon's order (`vmar_rights`
+ * are the VMAR handle's), then the placement (libzx's in a root, the
+ * tree's in a sub-VMAR), then the record of the mapping. Only the VMAR's
+ * own process may map (ZX_ERR_NOT_SUPPORTED otherwise).
+ */
+zx_status_t vmar_map(struct vmar *vmar, zx_rights_t vmar_rights,
+    const struct vmar_map_src *src, const struct vmar_map_args *args,
+    struct vmar_map_result *ret);
+/* Whether vmar is a process's root VMAR. */
+bool vmar_is_root(const struct vmar *vmar);
+/* Where a sub-VMAR goes (zx_vmar_allocate), as vmar_map places a
+ * mapping: *ret gets the address. */
+zx_status_t vmar_place_in(struct vmar *vmar, const struct vmar_place *place,
+    zx_vm_option_t options, bool daemon_places, zx_status_t placement,
+    uint64_t addr, uint64_t *ret);
 
 /* Record a mapping of [addr, addr + len) (takes a reference on vmo). */
 zx_status_t vmar_map_record(struct vmar *vmar, uint64_t addr, uint64_t len,
@@ -196,152 +223,5 @@ struct vmar_maps_rec {
  * to `max` records into buf and returns how many there are. */
 size_t vmar_maps_dump(const struct vmar *vmar, size_t depth, void *buf,
     size_t max, size_t rec_size);
-
-/* --- the pure part of zx_vmar_map ------------------------------------ */
-
-/* Bits of zx_vm_option_t below the alignment field that mean something. */
-#define VMAR_KNOWN_OPTIONS	UINT32_C(0xffff)
-
-/* split_syscall_flags: unknown bits and the alignment field. *align is 0
- * or the alignment in bytes. */
-static inline zx_status_t
-vmar_map_flags(zx_vm_option_t options, uint64_t *align)
-{
-	uint32_t a;
-
-	if (options & ((UINT32_C(1) << ZX_VM_ALIGN_BASE) - 1) &
-	    ~VMAR_KNOWN_OPTIONS)
-		return ZX_ERR_INVALID_ARGS;
-	a = options >> ZX_VM_ALIGN_BASE;
-	if ((a < 10 && a != 0) || a > 32)
-		return ZX_ERR_INVALID_ARGS;
-	*align = a == 0 ? 0 : UINT64_C(1) << a;
-	return ZX_OK;
-}
-
-/* Where a mapping goes: its page-rounded size and, for SPECIFIC ones,
- * its address; for OFFSET_IS_UPPER_LIMIT, the address it must end
- * below. */
-struct vmar_place {
-	uint64_t size;
-	uint64_t addr;
-	uint64_t upper;
-	uint64_t align;		/* at least a page */
-};
-
-/* What the checks need to know of the VMAR a mapping or sub-VMAR goes
- * into. */
-struct vmar_shape {
-	uint64_t base, len;
-	uint32_t flags;		/* ZX_VM_CAN_MAP_* */
-	bool destroyed;
-};
-
-/* CreateSubVmarInternal's checks, in Zircon's order, from the VMAR's
- * state on: `size` is page-rounded already. */
-static inline zx_status_t
-vmar_sub_layout(const struct vmar_shape *sh, uint64_t page,
-    zx_vm_option_t options, uint64_t vmar_offset, uint64_t size,
-    uint64_t align, struct vmar_place *p)
-{
-	bool overwrite = options & ZX_VM_SPECIFIC_OVERWRITE;
-	bool specific = (options & ZX_VM_SPECIFIC) || overwrite;
-	bool upper = options & ZX_VM_OFFSET_IS_UPPER_LIMIT;
-	uint64_t vlen = sh->len;
-
-	if (sh->destroyed)
-		return ZX_ERR_BAD_STATE;
-	if (size == 0)
-		return ZX_ERR_INVALID_ARGS;
-	if (options & VMAR_CAN_MAP_RWX & ~sh->flags)
-		return ZX_ERR_ACCESS_DENIED;
-	if (specific && upper)
-		return ZX_ERR_INVALID_ARGS;
-	if (!specific && !upper && vmar_offset != 0)
-		return ZX_ERR_INVALID_ARGS;
-	if (vmar_offset & (page - 1))
-		return ZX_ERR_INVALID_ARGS;
-	if ((specific || upper) && !(sh->flags & ZX_VM_CAN_MAP_SPECIFIC))
-		return ZX_ERR_ACCESS_DENIED;
-	if (!upper && (vmar_offset >= vlen || size > vlen - vmar_offset))
-		return ZX_ERR_INVALID_ARGS;
-	if (upper && (vmar_offset > vlen || size > vlen ||
-	    size > vmar_offset))
-		return ZX_ERR_INVALID_ARGS;
-	p->size = size;
-	p->align = align > page ? align : page;
-	p->addr = specific ? sh->base + vmar_offset : 0;
-	p->upper = upper ? sh->base + vmar_offset : 0;
-	if (specific && (p->addr & (p->align - 1)))
-		return ZX_ERR_INVALID_ARGS;
-	return ZX_OK;
-}
-
-/* CreateVmMapping, in Zircon's order, for the VMAR `sh`. */
-static inline zx_status_t
-vmar_layout(const struct vmar_shape *sh, uint64_t page,
-    zx_vm_option_t options, uint64_t vmar_offset, uint64_t vmo_offset,
-    uint64_t len, uint64_t align, struct vmar_place *p)
-{
-	const zx_vm_option_t allowed = VMAR_PERMS |
-	    ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED | ZX_VM_SPECIFIC |
-	    ZX_VM_SPECIFIC_OVERWRITE | ZX_VM_OFFSET_IS_UPPER_LIMIT |
-	    ZX_VM_MAP_RANGE | ZX_VM_REQUIRE_NON_RESIZABLE |
-	    ZX_VM_ALLOW_FAULTS | ZX_VM_FAULT_BEYOND_STREAM_SIZE;
-	uint64_t size;
-
-	if (options & ~(allowed | ~VMAR_KNOWN_OPTIONS))
-		return ZX_ERR_INVALID_ARGS;
-	if (vmo_offset & (page - 1))
-		return ZX_ERR_INVALID_ARGS;
-	size = (len + page - 1) & ~(page - 1);
-	if (size < len)
-		return ZX_ERR_OUT_OF_RANGE;
-	if (vmo_offset + size < vmo_offset)
-		return ZX_ERR_OUT_OF_RANGE;
-	/* A mapping asks for no CAN_MAP_* flags (rejected before). */
-	return vmar_sub_layout(sh, page, options & ~VMAR_CAN_MAP_RWX,
-	    vmar_offset, size, align, p);
-}
-
-/* The same for a live VMAR with every region flag (a root). */
-static inline zx_status_t
-vmar_map_layout(uint64_t base, uint64_t vlen, uint64_t page,
-    zx_vm_option_t options, uint64_t vmar_offset, uint64_t vmo_offset,
-    uint64_t len, uint64_t align, struct vmar_place *p)
-{
-	const struct vmar_shape sh = { base, vlen, VMAR_ROOT_FLAGS, false };
-
-	return vmar_layout(&sh, page, options, vmar_offset, vmo_offset, len,
-	    align, p);
-}
-
-/* zx_vmar_allocate's checks after the lookup, in Zircon's order. */
-static inline zx_status_t
-vmar_allocate_layout(const struct vmar_shape *sh, uint64_t page,
-    zx_vm_option_t options, uint64_t offset, uint64_t size,
-    struct vmar_place *p)
-{
-	const zx_vm_option_t known = VMAR_KNOWN_OPTIONS & ~ZX_VM_MAP_RANGE;
-	const zx_vm_option_t allowed = ZX_VM_SPECIFIC |
-	    ZX_VM_CAN_MAP_SPECIFIC | ZX_VM_COMPACT | VMAR_CAN_MAP_RWX |
-	    ZX_VM_OFFSET_IS_UPPER_LIMIT;
-	const zx_vm_option_t low = (UINT32_C(1) << ZX_VM_ALIGN_BASE) - 1;
-	uint32_t a = options >> ZX_VM_ALIGN_BASE;
-
-	/* split_syscall_flags: unknown bits, the alignment, permissions. */
-	if (options & low & ~known)
-		return ZX_ERR_INVALID_ARGS;
-	if ((a < 10 && a != 0) || a > 32)
-		return ZX_ERR_INVALID_ARGS;
-	if (options & (VMAR_PERMS | ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED))
-		return ZX_ERR_INVALID_ARGS;
-	if (size & (page - 1))
-		return ZX_ERR_INVALID_ARGS;
-	if (options & low & ~allowed)
-		return ZX_ERR_INVALID_ARGS;
-	return vmar_sub_layout(sh, page, options, offset, size,
-	    a == 0 ? 0 : UINT64_C(1) << a, p);
-}
 
 #endif
