@@ -18,7 +18,6 @@
 #include "daemon/server.h"
 #include "proto/wire.h"
 #include "objects/channel.h"
-#include "objects/process.h"
 
 /* Packets handled per wakeup of one connection. libzx has at most one
  * call in flight per socket, so after one packet the next read would
@@ -643,7 +642,6 @@ server_shutdown(void)
 	/* Handles that only channel messages hold (a channel's own handle
 	 * in its queue, and longer cycles). */
 	channel_release_all();
-	job_release();
 	if (srv.listen_ev != NULL)
 		event_free(srv.listen_ev);
 	if (srv.backoff_ev != NULL)

@@ -23,6 +23,7 @@ static zx_status_t
 process_get(struct call *c, struct process **ret)
 {
 	struct client *cl = c->client;
+	struct object *job;
 	struct process *p;
 	struct vmar *root;
 	zx_status_t st;
@@ -31,10 +32,14 @@ process_get(struct call *c, struct process **ret)
 		st = sys_vmar_root(c, &root);
 		if (st != ZX_OK)
 			return st;
-		st = process_new(cl->pid, cl, cl->comm, root, job_default(),
-		    &p);
-		if (st != ZX_OK)
+		job = job_default();
+		if (job == NULL)
+			return ZX_ERR_NO_MEMORY;
+		st = process_new(cl->pid, cl, cl->comm, root, job, &p);
+		if (st != ZX_OK) {
+			object_unref(job);
 			return st;
+		}
 		cl->process = &p->obj;
 	}
 	*ret = process_of(cl->process);
@@ -73,8 +78,11 @@ zx_status_t
 call_job_default(struct call *c)
 {
 	struct object *job = job_default();
+	zx_status_t st;
 
 	if (job == NULL)
 		return ZX_ERR_NO_MEMORY;
-	return dispatch_add_handle(c, job, JOB_DEFAULT_RIGHTS);
+	st = dispatch_add_handle(c, job, JOB_DEFAULT_RIGHTS);
+	object_unref(job);
+	return st;
 }

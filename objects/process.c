@@ -123,15 +123,28 @@ process_thread(struct process *p, pid_t tid, struct object **ret)
 
 /* --- the default job ------------------------------------------------- */
 
+static void job_free(struct object *o);
+
 static const struct object_ops job_ops = {
 	.type = ZX_OBJ_TYPE_JOB,
 	.name = "job",
 	.default_rights = JOB_DEFAULT_RIGHTS,
 	.waitable = true,
 	.has_name = true,
+	.destroy = job_free,
 };
 
+/* The job lives while a process or a handle holds it (not a
+ * reference). */
 static struct object *the_job;
+
+static void
+job_free(struct object *o)
+{
+	if (the_job == o)
+		the_job = NULL;
+	free(o);
+}
 
 struct object *
 job_default(void)
@@ -142,16 +155,9 @@ job_default(void)
 			return NULL;
 		object_init(the_job, &job_ops);
 		strcpy(the_job->name, "root");
+		return the_job;
 	}
-	return the_job;
-}
-
-void
-job_release(void)
-{
-	if (the_job != NULL)
-		object_unref(the_job);
-	the_job = NULL;
+	return object_ref(the_job);
 }
 
 /* --- process info ---------------------------------------------------- */
@@ -464,6 +470,8 @@ process_exit(struct process *p)
 		return;
 	p->owner = NULL;
 	threads_drop(p);
+	object_unref(p->job);
+	p->job = NULL;
 	if (p->root_vmar != NULL)
 		object_unref(&p->root_vmar->obj);
 	p->root_vmar = NULL;
@@ -478,6 +486,7 @@ process_destroy(struct object *o)
 	threads_drop(p);
 	if (p->root_vmar != NULL)
 		object_unref(&p->root_vmar->obj);
+	object_unref(p->job);
 	free(p);
 }
 
@@ -493,7 +502,7 @@ static const struct object_ops process_ops = {
 
 zx_status_t
 process_new(pid_t pid, const void *owner, const char *comm,
-    struct vmar *root_vmar, const struct object *job, struct process **ret)
+    struct vmar *root_vmar, struct object *job, struct process **ret)
 {
 	struct process *p = calloc(1, sizeof(*p));
 
@@ -504,6 +513,7 @@ process_new(pid_t pid, const void *owner, const char *comm,
 	p->owner = owner;
 	p->root_vmar = root_vmar;
 	object_ref(&root_vmar->obj);
+	p->job = job;
 	p->obj.peer_koid = job != NULL ? job->koid : 0;
 	strncpy(p->obj.name, comm, sizeof(p->obj.name) - 1);
 	*ret = p;

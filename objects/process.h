@@ -31,6 +31,7 @@ struct process {
 	const void *owner;
 	struct vmar *root_vmar;		/* a reference; NULL once gone */
 	struct process_thread *threads;	/* each holds a thread reference */
+	struct object *job;		/* a reference; NULL once gone */
 };
 
 static inline struct process *
@@ -40,10 +41,10 @@ process_of(struct object *o)
 }
 
 /* The process object of client `owner` (Linux pid `pid`, `comm` its
- * name), whose root VMAR is `root_vmar` (a reference is taken), related
- * to job `job`. */
+ * name), whose root VMAR is `root_vmar` (a reference is taken), in job
+ * `job` (takes that reference). */
 zx_status_t process_new(pid_t pid, const void *owner, const char *comm,
-    struct vmar *root_vmar, const struct object *job, struct process **ret);
+    struct vmar *root_vmar, struct object *job, struct process **ret);
 /* The process has gone: ZX_TASK_TERMINATED, its threads and its VMAR
  * dropped, and the topics that need a live process say BAD_STATE. */
 void process_exit(struct process *p);
@@ -52,10 +53,8 @@ void process_exit(struct process *p);
 zx_status_t process_thread(struct process *p, pid_t tid,
     struct object **ret);
 
-/* The job every process is in (made on first use; not a new
- * reference). */
+/* The job every process is in, with a new reference (made when none
+ * holds it: its koid is stable while anyone can see it). */
 struct object *job_default(void);
-/* Drop it at shutdown. */
-void job_release(void);
 
 #endif
