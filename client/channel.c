@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
-#include "client/channel_decls.h"	/* until the headers land */
 
 /* The write part of a write or call request. */
 struct wr {

@@ -92,7 +92,7 @@ zx_object_get_info(zx_handle_t h, uint32_t topic, void *buffer,
 			*avail = (size_t)r->avail;
 		/* ZX_INFO_HANDLE_TABLE's count-only form: no buffer and no
 		 * avail, and actual gets the number of handles. */
-		if (topic == 27u && buffer == NULL && avail == NULL &&
+		if (topic == ZX_INFO_HANDLE_TABLE && buffer == NULL && avail == NULL &&
 		    actual != NULL)
 			*actual = (size_t)r->avail;
 	}

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
-#include "client/process_decls.h"	/* until the headers land */
 
 /* One cached handle: its value and the object it was. */
 struct self {

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
-#include "client/system_decls.h"
 
 /* Zircon draws in chunks of ZX_CPRNG_DRAW_MAX_LEN and traps on any
  * failure: a caller must never go on with bytes that are not random. */

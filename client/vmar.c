@@ -20,7 +20,6 @@
 
 #include "client/libzx.h"
 #include "proto/vmar_layout.h"
-#include "client/vmar_decls.h"	/* until the headers land */
 
 /* What the process has in its root VMAR: mappings, and the PROT_NONE
  * reservations of sub-VMARs (sub). Inside a sub-VMAR the daemon keeps

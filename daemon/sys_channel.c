@@ -20,7 +20,6 @@
 #include "daemon/log.h"
 #include "daemon/server.h"
 #include "objects/channel.h"
-#include "client/channel_decls.h"	/* until the headers land */
 
 /* A zx_channel_call waiting for its reply. */
 struct call_waiter {

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "objects/channel.h"
-#include "client/channel_decls.h"	/* until the headers land */
 
 struct channel {
 	struct object base;		/* first */

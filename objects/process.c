@@ -17,36 +17,11 @@
 #include "objects/vmar.h"
 #include "objects/vmo.h"
 
-/* Topics by number and version (the headers name only some versions). */
-#define TOPIC(t, v)		((uint32_t)(t) | ((uint32_t)(v) << 28))
-#define TOPIC_MAPS		13u
-#define TOPIC_VMOS		14u
-#define TOPIC_HANDLE_STATS	21u
-#define TOPIC_HANDLE_TABLE	27u
-
-#define VMO_V1_SIZE	104
-#define VMO_V2_SIZE	120
-#define VMO_V3_SIZE	128
-
-/* zx_info_vmo_t V4 (176 bytes): V3 and the private and scaled counts. */
-struct vmo_v4 {
-	uint8_t v3[VMO_V3_SIZE];
-	uint64_t committed_private_bytes, populated_private_bytes;
-	uint64_t committed_scaled_bytes, populated_scaled_bytes;
-	uint64_t committed_fractional_scaled_bytes;
-	uint64_t populated_fractional_scaled_bytes;
-};
-
-/* zx_info_handle_extended_t (40 bytes). */
-struct handle_extended {
-	uint32_t type;
-	uint32_t handle_value;
-	uint32_t rights;
-	uint32_t reserved;
-	uint64_t koid;
-	uint64_t related_koid;
-	uint64_t peer_owner_koid;
-};
+/* The record sizes of each version. */
+#define VMO_V1_SIZE	sizeof(zx_info_vmo_v1_t)
+#define VMO_V2_SIZE	sizeof(zx_info_vmo_v2_t)
+#define VMO_V3_SIZE	sizeof(zx_info_vmo_v3_t)
+#define VMO_V4_SIZE	sizeof(zx_info_vmo_t)
 
 struct process_thread {
 	pid_t tid;
@@ -292,14 +267,14 @@ static zx_status_t
 handle_table(struct process *p, void *buf, size_t buf_size, size_t *actual,
     size_t *avail, size_t *record_size)
 {
-	struct out o = { buf, buf_size / sizeof(struct handle_extended), 0,
-	    sizeof(struct handle_extended) };
+	struct out o = { buf, buf_size / sizeof(zx_info_handle_extended_t), 0,
+	    sizeof(zx_info_handle_extended_t) };
 	struct fdmap fm;
 
 	fdmap_load(p->pid, &fm);
 	for (struct handle *h = handle_first(); h != NULL;
 	    h = handle_next(h)) {
-		struct handle_extended r;
+		zx_info_handle_extended_t r;
 
 		if (h->owner != p->owner || h->in_flight)
 			continue;
@@ -317,28 +292,17 @@ handle_table(struct process *p, void *buf, size_t buf_size, size_t *actual,
 
 static void
 vmo_record(const struct vmo *v, zx_rights_t rights, uint32_t via,
-    struct vmo_v4 *r)
+    zx_info_vmo_t *r)
 {
-	zx_info_vmo_t info;
-	uint64_t committed;
-
-	vmo_get_info_record(v, rights, &info);
-	info.flags = (info.flags & ~(ZX_INFO_VMO_VIA_HANDLE |
+	vmo_get_info_record(v, rights, r);
+	r->flags = (r->flags & ~(ZX_INFO_VMO_VIA_HANDLE |
 	    ZX_INFO_VMO_VIA_MAPPING | ZX_INFO_VMO_VIA_IOB_HANDLE)) | via;
-	memset(r, 0, sizeof(*r));
-	memcpy(r->v3, &info, VMO_V3_SIZE);
-	/* zxd counts a VMO's pages as its own, shared by nobody. */
-	committed = info.committed_bytes;
-	r->committed_private_bytes = committed;
-	r->populated_private_bytes = committed;
-	r->committed_scaled_bytes = committed;
-	r->populated_scaled_bytes = committed;
 }
 
 static void
 vmos_mapping(const struct vmar_mapping *m, void *arg)
 {
-	struct vmo_v4 r;
+	zx_info_vmo_t r;
 
 	vmo_record(m->vmo, 0, ZX_INFO_VMO_VIA_MAPPING, &r);
 	out_put(arg, &r);
@@ -349,7 +313,7 @@ process_vmos(struct process *p, size_t rec_size, void *buf, size_t buf_size,
     size_t *actual, size_t *avail, size_t *record_size)
 {
 	struct out o = { buf, buf_size / rec_size, 0, rec_size };
-	struct vmo_v4 r;
+	zx_info_vmo_t r;
 
 	if (p->owner == NULL)
 		return ZX_ERR_BAD_STATE;
@@ -417,33 +381,34 @@ process_get_info(struct object *o, uint32_t topic, zx_rights_t rights,
 	size_t size;
 
 	switch (topic) {
-	case TOPIC_HANDLE_STATS:
+	case ZX_INFO_PROCESS_HANDLE_STATS:
 		if (!(rights & ZX_RIGHT_INSPECT))
 			return ZX_ERR_ACCESS_DENIED;
 		return handle_stats(p, buf, buf_size, actual, avail,
 		    record_size);
-	case TOPIC_HANDLE_TABLE:
+	case ZX_INFO_HANDLE_TABLE:
 		if ((rights & table_rights) != table_rights)
 			return ZX_ERR_ACCESS_DENIED;
 		return handle_table(p, buf, buf_size, actual, avail,
 		    record_size);
-	case TOPIC(TOPIC_VMOS, 0):
-	case TOPIC(TOPIC_VMOS, 1):
-	case TOPIC(TOPIC_VMOS, 2):
-	case TOPIC(TOPIC_VMOS, 3):
+	case ZX_INFO_PROCESS_VMOS_V1:
+	case ZX_INFO_PROCESS_VMOS_V2:
+	case ZX_INFO_PROCESS_VMOS_V3:
+	case ZX_INFO_PROCESS_VMOS:
 		if (!(rights & ZX_RIGHT_INSPECT))
 			return ZX_ERR_ACCESS_DENIED;
 		size = (const size_t[]){ VMO_V1_SIZE, VMO_V2_SIZE, VMO_V3_SIZE,
-		    sizeof(struct vmo_v4) }[topic >> 28];
+		    VMO_V4_SIZE }[topic >> 28];
 		return process_vmos(p, size, buf, buf_size, actual, avail,
 		    record_size);
-	case TOPIC(TOPIC_MAPS, 0):
-	case TOPIC(TOPIC_MAPS, 1):
-	case TOPIC(TOPIC_MAPS, 2):
+	case ZX_INFO_PROCESS_MAPS_V1:
+	case ZX_INFO_PROCESS_MAPS_V2:
+	case ZX_INFO_PROCESS_MAPS:
 		if (!(rights & ZX_RIGHT_INSPECT))
 			return ZX_ERR_ACCESS_DENIED;
-		size = (const size_t[]){ VMAR_MAPS_V1_SIZE, VMAR_MAPS_V2_SIZE,
-		    VMAR_MAPS_V3_SIZE }[topic >> 28];
+		size = (const size_t[]){ sizeof(zx_info_maps_v1_t),
+		    sizeof(zx_info_maps_v2_t), sizeof(zx_info_maps_t) }
+		    [topic >> 28];
 		return process_maps(p, size, buf, buf_size, actual, avail,
 		    record_size);
 	default:

@@ -16,7 +16,6 @@
 #include <zircon/syscalls.h>
 #include <zxd/zxd.h>
 
-#include "client/channel_decls.h"
 
 #define CHECK(e, code)	do { if (!(e)) _exit(code); } while (0)
 

@@ -11,9 +11,14 @@
 #include <stdio.h>
 #include <sys/wait.h>
 
-#include "client/process_decls.h"
-#include "client/vmar_decls.h"
+#include <zircon/process.h>
+
 #include "tests/integration/vmo_util.h"
+
+/* Zircon's default rights for tasks (rights.h does not name them). */
+#define ZX_DEFAULT_PROCESS_RIGHTS	((zx_rights_t)0x6D3CFu)
+#define ZX_DEFAULT_THREAD_RIGHTS	((zx_rights_t)0x4D2CFu)
+#define ZX_DEFAULT_JOB_RIGHTS		((zx_rights_t)0x7DFCFu)
 
 #define CHECK(e, code)	do { if (!(e)) _exit(code); } while (0)
 
@@ -195,7 +200,7 @@ static const struct {
 	{ ZX_INFO_TOPIC(14u, 0u), 104 },
 	{ ZX_INFO_TOPIC(14u, 1u), 120 },
 	{ ZX_INFO_TOPIC(14u, 2u), 128 },
-	{ ZX_INFO_PROCESS_VMOS_V4, 176 },
+	{ ZX_INFO_PROCESS_VMOS, 176 },
 };
 
 Test(process_info, vmos_every_version)
@@ -205,7 +210,7 @@ Test(process_info, vmos_every_version)
 	zx_koid_t k = basic_of(vmo).koid;
 	zx_vaddr_t addr;
 
-	cr_assert_eq(ZX_INFO_PROCESS_VMOS_V4, 0x3000000Eu);
+	cr_assert_eq(ZX_INFO_PROCESS_VMOS, 0x3000000Eu);
 	ro = dup_rights(vmo, ZX_RIGHT_READ | ZX_RIGHT_MAP | ZX_RIGHT_INSPECT);
 	cr_assert_eq(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, ro, 0,
 	    PAGE, &addr), ZX_OK);
@@ -270,7 +275,7 @@ static const struct {
 } maps_versions[] = {
 	{ ZX_INFO_TOPIC(13u, 0u), 96 },
 	{ ZX_INFO_TOPIC(13u, 1u), 104 },
-	{ ZX_INFO_PROCESS_MAPS_V3, 152 },
+	{ ZX_INFO_PROCESS_MAPS, 152 },
 };
 
 Test(process_info, maps_every_version)
@@ -280,7 +285,7 @@ Test(process_info, maps_every_version)
 	static uint8_t buf[4096 * 152];
 	zx_vaddr_t sa, m;
 
-	cr_assert_eq(ZX_INFO_PROCESS_MAPS_V3, 0x2000000Du);
+	cr_assert_eq(ZX_INFO_PROCESS_MAPS, 0x2000000Du);
 	cr_assert_eq(zx_vmar_allocate(root, ZX_VM_CAN_MAP_READ |
 	    ZX_VM_CAN_MAP_WRITE, 0, 8 * PAGE, &sub, &sa), ZX_OK);
 	cr_assert_eq(zx_vmar_map(sub, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0,
@@ -355,9 +360,9 @@ Test(process_info, other_topics_and_rights)
 	cr_assert_eq(zx_object_get_info(p, ZX_INFO_VMO, buf, sizeof(buf), &a,
 	    &v), ZX_ERR_WRONG_TYPE);
 	noinspect = dup_rights(p, ZX_RIGHT_TRANSFER);
-	cr_assert_eq(zx_object_get_info(noinspect, ZX_INFO_PROCESS_VMOS_V4,
+	cr_assert_eq(zx_object_get_info(noinspect, ZX_INFO_PROCESS_VMOS,
 	    buf, sizeof(buf), &a, &v), ZX_ERR_ACCESS_DENIED);
-	cr_assert_eq(zx_object_get_info(noinspect, ZX_INFO_PROCESS_MAPS_V3,
+	cr_assert_eq(zx_object_get_info(noinspect, ZX_INFO_PROCESS_MAPS,
 	    buf, sizeof(buf), &a, &v), ZX_ERR_ACCESS_DENIED);
 	zx_handle_close(noinspect);
 }
@@ -406,7 +411,7 @@ Test(process_procs, another_process)
 	cr_assert_eq(zx_object_get_info(theirs, ZX_INFO_PROCESS_HANDLE_STATS,
 	    &s, sizeof(s), NULL, NULL), ZX_OK);
 	cr_assert_eq(s.handle_count[ZX_OBJ_TYPE_EVENT], 3);
-	cr_assert_eq(zx_object_get_info(theirs, ZX_INFO_PROCESS_MAPS_V3, buf,
+	cr_assert_eq(zx_object_get_info(theirs, ZX_INFO_PROCESS_MAPS, buf,
 	    sizeof(buf), &actual, &avail), ZX_OK);
 	cr_assert_geq(actual, 2);
 	cr_assert_eq(zx_channel_write(a, 0, "x", 1, NULL, 0), ZX_OK);
@@ -415,9 +420,9 @@ Test(process_procs, another_process)
 	    WEXITSTATUS(st));
 	cr_assert_eq(zx_object_wait_one(theirs, ZX_TASK_TERMINATED,
 	    zx_deadline_after(ZX_SEC(5)), NULL), ZX_OK);
-	cr_assert_eq(zx_object_get_info(theirs, ZX_INFO_PROCESS_VMOS_V4, buf,
+	cr_assert_eq(zx_object_get_info(theirs, ZX_INFO_PROCESS_VMOS, buf,
 	    sizeof(buf), &actual, &avail), ZX_ERR_BAD_STATE);
-	cr_assert_eq(zx_object_get_info(theirs, ZX_INFO_PROCESS_MAPS_V3, buf,
+	cr_assert_eq(zx_object_get_info(theirs, ZX_INFO_PROCESS_MAPS, buf,
 	    sizeof(buf), &actual, &avail), ZX_ERR_BAD_STATE);
 	zx_handle_close(theirs);
 	zx_handle_close(a);

@@ -13,7 +13,6 @@
 #include <criterion/criterion.h>
 #include <zircon/syscalls.h>
 
-#include "client/system_decls.h"
 
 Test(cprng, draw_fills_any_length)
 {

@@ -11,7 +11,6 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
-#include "client/vmar_decls.h"
 #include "tests/integration/vmo_util.h"
 
 #define CHECK(e, code)	do { if (!(e)) _exit(code); } while (0)
@@ -507,8 +506,8 @@ Test(vmar_protect, in_sub_vmars)
 	    a, PAGE), ZX_ERR_ACCESS_DENIED);
 	/* A read-only mapping never becomes writable, even after the VMO
 	 * handle is gone. */
-	b = map(p, ZX_VM_PERM_READ, 0, dup_rights(vmo, ZX_RIGHT_READ |
-	    ZX_RIGHT_MAP), PAGE);
+	b = map(p, ZX_VM_PERM_READ | ZX_VM_SPECIFIC, 8 * PAGE, dup_rights(vmo,
+	    ZX_RIGHT_READ | ZX_RIGHT_MAP), PAGE);
 	cr_assert_eq(zx_vmar_protect(p, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, b,
 	    PAGE), ZX_ERR_ACCESS_DENIED);
 	/* Through a parent: a sub-VMAR's mapping needs OP_CHILDREN. */
