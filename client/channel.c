@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
+#include "client/usercopy.h"
 
 /* The write part of a write or call request. */
 struct wr {
@@ -28,37 +29,94 @@ struct wr {
 	void *gathered;		/* USE_IOVEC: the bytes, in one piece */
 };
 
-/* The handles a write names: plain values, or dispositions. */
+/* The handles a write names: plain values, or dispositions. Up to the
+ * limit they are read once, through usercopy, into libzx's own copy; a
+ * caller's array that cannot be read names none (the daemon answers
+ * INVALID_ARGS where Zircon would). */
 struct wr_handles {
 	const zx_handle_t *values;
 	zx_handle_disposition_t *disp;
 	uint32_t n;
+	/* The caller's dispositions, for the results. */
+	zx_handle_disposition_t *user_disp;
+	bool fault;
+	zx_handle_t local_values[ZX_CHANNEL_MAX_MSG_HANDLES];
+	zx_handle_disposition_t local_disp[ZX_CHANNEL_MAX_MSG_HANDLES];
 };
 
-static zx_handle_t
-value_at(const struct wr_handles *hs, uint32_t i)
+static void
+wr_handles_load(struct wr_handles *hs)
 {
-	return hs->values != NULL ? hs->values[i] : hs->disp[i].handle;
+	zx_status_t st;
+
+	hs->user_disp = hs->disp;
+	hs->fault = false;
+	if (hs->n == 0 || hs->n > ZX_CHANNEL_MAX_MSG_HANDLES ||
+	    (hs->values == NULL && hs->disp == NULL))
+		return;
+	if (hs->values != NULL) {
+		st = usercopy_from_user(hs->local_values, hs->values,
+		    hs->n * sizeof(hs->values[0]));
+		hs->values = hs->local_values;
+	} else {
+		st = usercopy_from_user(hs->local_disp, hs->disp,
+		    hs->n * sizeof(hs->disp[0]));
+		hs->disp = hs->local_disp;
+	}
+	if (st != ZX_OK) {
+		hs->fault = true;
+		hs->values = NULL;
+		hs->disp = NULL;
+	}
 }
 
-/* A write takes every handle it names except the DUPLICATE ones. */
+/* Entry i: from libzx's copy, or (past the limit) read from the
+ * caller's array now; false where it cannot be read. */
 static bool
-taken(const struct wr_handles *hs, uint32_t i)
+entry_at(const struct wr_handles *hs, uint32_t i, zx_handle_t *value,
+    bool *taken)
 {
-	return hs->disp == NULL ||
-	    hs->disp[i].operation != ZX_HANDLE_OP_DUPLICATE;
+	zx_handle_disposition_t d;
+
+	if (hs->values == hs->local_values && hs->values != NULL) {
+		*value = hs->values[i];
+		*taken = true;
+		return true;
+	}
+	if (hs->disp == hs->local_disp && hs->disp != NULL) {
+		*value = hs->disp[i].handle;
+		*taken = hs->disp[i].operation != ZX_HANDLE_OP_DUPLICATE;
+		return true;
+	}
+	if (hs->values != NULL) {
+		*taken = true;
+		return usercopy_from_user(value, &hs->values[i],
+		    sizeof(*value)) == ZX_OK;
+	}
+	if (hs->disp != NULL &&
+	    usercopy_from_user(&d, &hs->disp[i], sizeof(d)) == ZX_OK) {
+		*value = d.handle;
+		*taken = d.operation != ZX_HANDLE_OP_DUPLICATE;
+		return true;
+	}
+	return false;
 }
 
-/* The handles of a write are gone after it, whatever happened. Values
- * that are not live handles (or come twice) are skipped. */
+/* The handles of a write are gone after it, whatever happened, except
+ * the DUPLICATE ones. Values that are not live handles (or come twice)
+ * are skipped; so is an array that cannot be read. */
 static void
 consume(const struct wr_handles *hs)
 {
-	if (hs->values == NULL && hs->disp == NULL)
-		return;
-	for (uint32_t i = 0; i < hs->n; i++)
-		if (taken(hs, i) && value_at(hs, i) != ZX_HANDLE_INVALID)
-			zxh_close(value_at(hs, i));
+	zx_handle_t v;
+	bool taken;
+
+	for (uint32_t i = 0; i < hs->n; i++) {
+		if (!entry_at(hs, i, &v, &taken))
+			return;
+		if (taken && v != ZX_HANDLE_INVALID)
+			zxh_close(v);
+	}
 }
 
 /* After the request: drop the entries of the handles that were sent
@@ -68,21 +126,25 @@ consume(const struct wr_handles *hs)
 static void
 consume_sent(const struct wr *x, const struct wr_handles *hs)
 {
+	zx_handle_t v;
+	bool taken;
+
 	if (x->w.handle_fds == NULL) {
 		consume(hs);
 		return;
 	}
 	for (uint32_t i = 0; i < hs->n; i++)
-		if (x->slots[i] >= 0 && taken(hs, i))
-			zxh_close(value_at(hs, i));
+		if (x->slots[i] >= 0 && entry_at(hs, i, &v, &taken) && taken)
+			zxh_close(v);
 }
 
 /* ZX_CHANNEL_WRITE_USE_IOVEC: bytes is an array of num zx_channel_iovec_t.
  * The checks Zircon makes on them before the message's sizes go to the
  * daemon as a status, which it returns after looking the channel up. */
 static void
-gather(struct wr *x, const zx_channel_iovec_t *iov, uint32_t num)
+gather(struct wr *x, const zx_channel_iovec_t *user_iov, uint32_t num)
 {
+	zx_channel_iovec_t *iov = NULL;
 	uint64_t total = 0;
 	bool null = false;
 	uint8_t *p;
@@ -92,42 +154,51 @@ gather(struct wr *x, const zx_channel_iovec_t *iov, uint32_t num)
 		x->w.iovec_status = ZX_ERR_OUT_OF_RANGE;
 		return;
 	}
-	if (num > 0 && iov == NULL) {
-		x->w.iovec_status = ZX_ERR_INVALID_ARGS;
-		return;
+	if (num > 0) {
+		iov = malloc(num * sizeof(*iov));
+		if (iov == NULL || usercopy_from_user(iov, user_iov,
+		    num * sizeof(*iov)) != ZX_OK) {
+			free(iov);
+			x->w.iovec_status = ZX_ERR_INVALID_ARGS;
+			return;
+		}
 	}
 	for (uint32_t i = 0; i < num; i++) {
 		if (iov[i].reserved != 0) {
 			x->w.iovec_status = ZX_ERR_INVALID_ARGS;
-			return;
+			goto out;
 		}
 		total += iov[i].capacity;
 		if (total > ZX_CHANNEL_MAX_MSG_BYTES) {
 			x->w.iovec_status = ZX_ERR_OUT_OF_RANGE;
-			return;
+			goto out;
 		}
 		null |= iov[i].capacity > 0 && iov[i].buffer == NULL;
 	}
 	x->w.num_bytes = (uint32_t)total;
 	/* A buffer that cannot be read faults after the size checks. */
-	if (null) {
-		x->w.bytes_null = true;
-		return;
+	if (null || total == 0) {
+		x->w.bytes_null = null;
+		goto out;
 	}
-	if (total == 0)
-		return;
 	x->gathered = malloc(total);
 	if (x->gathered == NULL) {
 		x->w.bytes_null = true;
-		return;
+		goto out;
 	}
 	p = x->gathered;
 	for (uint32_t i = 0; i < num; i++) {
-		memcpy(p, iov[i].buffer, iov[i].capacity);
+		if (usercopy_from_user(p, iov[i].buffer, iov[i].capacity) !=
+		    ZX_OK) {
+			x->w.bytes_null = true;
+			goto out;
+		}
 		p += iov[i].capacity;
 	}
 	x->w.data.data = x->gathered;
 	x->w.data.len = total;
+out:
+	free(iov);
 }
 
 /* Describe a write for the daemon, which does every check in Zircon's
@@ -136,7 +207,7 @@ static void
 wr_fill(struct wr *x, uint32_t options, const void *bytes,
     uint32_t num_bytes, const struct wr_handles *hs)
 {
-	bool null = hs->values == NULL && hs->disp == NULL;
+	bool null = (hs->values == NULL && hs->disp == NULL) || hs->fault;
 
 	zxd__channel_write__init(&x->w);
 	x->nfds = 0;
@@ -148,19 +219,31 @@ wr_fill(struct wr *x, uint32_t options, const void *bytes,
 		x->w.num_bytes = num_bytes;
 		if (num_bytes > 0 && bytes == NULL) {
 			x->w.bytes_null = true;
-		} else if (num_bytes <= ZX_CHANNEL_MAX_MSG_BYTES) {
-			x->w.data.data = (uint8_t *)bytes;
-			x->w.data.len = num_bytes;
+		} else if (num_bytes > 0 &&
+		    num_bytes <= ZX_CHANNEL_MAX_MSG_BYTES) {
+			/* Copied through the kernel: a bad pointer is
+			 * INVALID_ARGS, in its place among the checks. */
+			x->gathered = malloc(num_bytes);
+			if (x->gathered == NULL || usercopy_from_user(
+			    x->gathered, bytes, num_bytes) != ZX_OK) {
+				x->w.bytes_null = true;
+			} else {
+				x->w.data.data = x->gathered;
+				x->w.data.len = num_bytes;
+			}
 		}
 	}
 	x->w.num_handles = hs->n;
-	if (hs->n > 0 && null) {
+	if (hs->n > 0 && null && hs->n <= ZX_CHANNEL_MAX_MSG_HANDLES) {
 		x->w.handles_null = true;
 	} else if (hs->n <= ZX_CHANNEL_MAX_MSG_HANDLES) {
 		for (uint32_t i = 0; i < hs->n; i++) {
 			int fd;
 
-			if (zxh_get(value_at(hs, i), &fd) != NULL) {
+			zx_handle_t v = hs->values != NULL ? hs->values[i] :
+			    hs->disp[i].handle;
+
+			if (zxh_get(v, &fd) != NULL) {
 				x->slots[i] = (int32_t)x->nfds;
 				x->fds[x->nfds++] = fd;
 			} else {
@@ -197,13 +280,17 @@ write_back(const struct rpc_reply *r, const struct wr_handles *hs)
 {
 	const Zxd__ChannelWriteReply *b = r->rep->channel_write;
 
-	if (hs->disp == NULL ||
+	if (hs->user_disp == NULL ||
 	    r->rep->body_case != ZXD__REPLY__BODY_CHANNEL_WRITE ||
 	    b->n_results != hs->n)
 		return;
-	for (uint32_t i = 0; i < hs->n; i++)
-		if (b->results[i] != ZX_OK)
-			hs->disp[i].result = b->results[i];
+	for (uint32_t i = 0; i < hs->n; i++) {
+		zx_status_t v = b->results[i];
+
+		if (v != ZX_OK)
+			(void)usercopy_to_user(&hs->user_disp[i].result, &v,
+			    sizeof(v));
+	}
 }
 
 EXPORT zx_status_t
@@ -225,7 +312,7 @@ zx_channel_create(uint32_t options, zx_handle_t *out0, zx_handle_t *out1)
 
 static zx_status_t
 write_common(zx_handle_t handle, uint32_t options, const void *bytes,
-    uint32_t num_bytes, const struct wr_handles *hs)
+    uint32_t num_bytes, struct wr_handles *hs)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	struct rpc_reply rep;
@@ -234,6 +321,7 @@ write_common(zx_handle_t handle, uint32_t options, const void *bytes,
 
 	/* The daemon checks in Zircon's order and closes the handles
 	 * itself on every failure. */
+	wr_handles_load(hs);
 	wr_fill(&x, options, bytes, num_bytes, hs);
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_WRITE;
 	req.channel_write = &x.w;
@@ -250,7 +338,7 @@ EXPORT zx_status_t
 zx_channel_write(zx_handle_t handle, uint32_t options, const void *bytes,
     uint32_t num_bytes, const zx_handle_t *handles, uint32_t num_handles)
 {
-	struct wr_handles hs = { handles, NULL, num_handles };
+	struct wr_handles hs = { .values = handles, .n = num_handles };
 
 	return write_common(handle, options, bytes, num_bytes, &hs);
 }
@@ -260,7 +348,7 @@ zx_channel_write_etc(zx_handle_t handle, uint32_t options, const void *bytes,
     uint32_t num_bytes, zx_handle_disposition_t *handles,
     uint32_t num_handles)
 {
-	struct wr_handles hs = { NULL, handles, num_handles };
+	struct wr_handles hs = { .disp = handles, .n = num_handles };
 
 	return write_common(handle, options, bytes, num_bytes, &hs);
 }
@@ -271,15 +359,24 @@ struct rd_handles {
 	zx_handle_info_t *infos;
 };
 
+/* Give the reply's handles up: they go back to the daemon closed. */
+static void
+close_all(const zx_handle_t *hv, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		zxh_close(hv[i]);
+}
+
 /* Copy a message out of a reply: bytes first, then the handles, as
- * Zircon does; a NULL buffer for a non-empty part is INVALID_ARGS (the
- * message is gone then, and so are its handles). */
+ * Zircon does; a NULL or faulting buffer for a non-empty part is
+ * INVALID_ARGS (the message is gone then, and so are its handles). */
 static zx_status_t
 take_message(struct rpc_reply *r, void *bytes, uint32_t max_bytes,
     const struct rd_handles *out, uint32_t max_handles)
 {
 	const Zxd__ChannelReadReply *b = r->rep->channel_read;
 	zx_handle_t hv[ZX_CHANNEL_MAX_MSG_HANDLES];
+	zx_handle_info_t info[ZX_CHANNEL_MAX_MSG_HANDLES];
 	size_t n = r->rep->n_handles;
 	zx_status_t st;
 
@@ -288,25 +385,46 @@ take_message(struct rpc_reply *r, void *bytes, uint32_t max_bytes,
 	    n != b->actual_handles || n > max_handles || r->nfds != n ||
 	    n > ZX_CHANNEL_MAX_MSG_HANDLES)
 		return ZX_ERR_INTERNAL;
-	if (b->data.len > 0) {
-		if (bytes == NULL)
-			return ZX_ERR_INVALID_ARGS;
-		memcpy(bytes, b->data.data, b->data.len);
-	}
+	if (b->data.len > 0 &&
+	    usercopy_to_user(bytes, b->data.data, b->data.len) != ZX_OK)
+		return ZX_ERR_INVALID_ARGS;
 	if (n == 0)
 		return ZX_OK;
 	if (out->values == NULL && out->infos == NULL)
 		return ZX_ERR_INVALID_ARGS;
-	st = rpc_reply_handles(r, out->values != NULL ? out->values : hv, n);
-	if (st != ZX_OK || out->infos == NULL)
+	st = rpc_reply_handles(r, hv, n);
+	if (st != ZX_OK)
 		return st;
-	for (size_t i = 0; i < n; i++) {
-		out->infos[i].handle = hv[i];
-		out->infos[i].type = r->rep->handles[i]->type;
-		out->infos[i].rights = r->rep->handles[i]->rights;
-		out->infos[i].unused = 0;
+	if (out->values != NULL) {
+		st = usercopy_to_user(out->values, hv, n * sizeof(hv[0]));
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			info[i].handle = hv[i];
+			info[i].type = r->rep->handles[i]->type;
+			info[i].rights = r->rep->handles[i]->rights;
+			info[i].unused = 0;
+		}
+		st = usercopy_to_user(out->infos, info, n * sizeof(info[0]));
 	}
-	return ZX_OK;
+	if (st != ZX_OK)
+		close_all(hv, n);
+	return st;
+}
+
+/* The actual sizes, where the caller asked for them. */
+static zx_status_t
+put_actuals(const Zxd__ChannelReadReply *b, uint32_t *actual_bytes,
+    uint32_t *actual_handles)
+{
+	zx_status_t st = ZX_OK;
+
+	if (actual_bytes != NULL)
+		st = usercopy_to_user(actual_bytes, &b->actual_bytes,
+		    sizeof(*actual_bytes));
+	if (st == ZX_OK && actual_handles != NULL)
+		st = usercopy_to_user(actual_handles, &b->actual_handles,
+		    sizeof(*actual_handles));
+	return st;
 }
 
 static zx_status_t
@@ -329,14 +447,17 @@ read_common(zx_handle_t handle, uint32_t options, void *bytes,
 		return st;
 	if ((st == ZX_OK || st == ZX_ERR_BUFFER_TOO_SMALL) &&
 	    rep.rep->body_case == ZXD__REPLY__BODY_CHANNEL_READ) {
-		/* Also on BUFFER_TOO_SMALL: the size the caller needs. */
-		if (actual_bytes != NULL)
-			*actual_bytes = rep.rep->channel_read->actual_bytes;
-		if (actual_handles != NULL)
-			*actual_handles = rep.rep->channel_read->actual_handles;
+		/* Also on BUFFER_TOO_SMALL: the size the caller needs. A
+		 * faulting pointer loses the message all the same. */
+		zx_status_t ast = put_actuals(rep.rep->channel_read,
+		    actual_bytes, actual_handles);
+
+		if (st == ZX_OK && ast != ZX_OK)
+			st = ast;
+		else if (st == ZX_OK)
+			st = take_message(&rep, bytes, num_bytes, handles,
+			    num_handles);
 	}
-	if (st == ZX_OK)
-		st = take_message(&rep, bytes, num_bytes, handles, num_handles);
 	rpc_reply_free(&rep);
 	return st;
 }
@@ -408,8 +529,7 @@ struct call_args {
 
 static zx_status_t
 call_common(zx_handle_t handle, uint32_t options, zx_time_t deadline,
-    const struct call_args *a, uint32_t *actual_bytes,
-    uint32_t *actual_handles)
+    struct call_args *a, uint32_t *actual_bytes, uint32_t *actual_handles)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__ChannelCall cc = ZXD__CHANNEL_CALL__INIT;
@@ -418,6 +538,7 @@ call_common(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 	zx_status_t st;
 	int sv[2];
 
+	wr_handles_load(&a->wr);
 	/* The daemon answers the call on a socket of its own, so the
 	 * channel's socket stays free for other threads meanwhile, and
 	 * closing the handle can cancel the wait. */
@@ -453,33 +574,38 @@ call_common(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 			st = actual_bytes == NULL || actual_handles == NULL ?
 			    ZX_ERR_INVALID_ARGS : ZX_ERR_INTERNAL;
 		} else {
-			*actual_bytes = rep.rep->channel_read->actual_bytes;
-			*actual_handles = rep.rep->channel_read->actual_handles;
-			st = take_message(&rep, a->rd_bytes, a->rd_num_bytes,
-			    &a->rd, a->rd_num_handles);
+			st = put_actuals(rep.rep->channel_read, actual_bytes,
+			    actual_handles);
+			if (st == ZX_OK)
+				st = take_message(&rep, a->rd_bytes,
+				    a->rd_num_bytes, &a->rd,
+				    a->rd_num_handles);
 		}
 	}
 	rpc_reply_free(&rep);
 	return st;
 }
 
+/* The arguments are read through the kernel: a pointer that faults is
+ * INVALID_ARGS, with nothing consumed (the handles cannot be known). */
 EXPORT zx_status_t
 zx_channel_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
     const zx_channel_call_args_t *args, uint32_t *actual_bytes,
     uint32_t *actual_handles)
 {
+	zx_channel_call_args_t k;
 	struct call_args a;
 
-	if (args == NULL)
+	if (usercopy_from_user(&k, args, sizeof(k)) != ZX_OK)
 		return ZX_ERR_INVALID_ARGS;
 	a = (struct call_args){
-		.wr_bytes = args->wr_bytes,
-		.wr_num_bytes = args->wr_num_bytes,
-		.wr = { args->wr_handles, NULL, args->wr_num_handles },
-		.rd_bytes = args->rd_bytes,
-		.rd_num_bytes = args->rd_num_bytes,
-		.rd = { args->rd_handles, NULL },
-		.rd_num_handles = args->rd_num_handles,
+		.wr_bytes = k.wr_bytes,
+		.wr_num_bytes = k.wr_num_bytes,
+		.wr = { .values = k.wr_handles, .n = k.wr_num_handles },
+		.rd_bytes = k.rd_bytes,
+		.rd_num_bytes = k.rd_num_bytes,
+		.rd = { k.rd_handles, NULL },
+		.rd_num_handles = k.rd_num_handles,
 	};
 	return call_common(handle, options, deadline, &a, actual_bytes,
 	    actual_handles);
@@ -490,18 +616,19 @@ zx_channel_call_etc(zx_handle_t handle, uint32_t options, zx_time_t deadline,
     zx_channel_call_etc_args_t *args, uint32_t *actual_bytes,
     uint32_t *actual_handles)
 {
+	zx_channel_call_etc_args_t k;
 	struct call_args a;
 
-	if (args == NULL)
+	if (usercopy_from_user(&k, args, sizeof(k)) != ZX_OK)
 		return ZX_ERR_INVALID_ARGS;
 	a = (struct call_args){
-		.wr_bytes = args->wr_bytes,
-		.wr_num_bytes = args->wr_num_bytes,
-		.wr = { NULL, args->wr_handles, args->wr_num_handles },
-		.rd_bytes = args->rd_bytes,
-		.rd_num_bytes = args->rd_num_bytes,
-		.rd = { NULL, args->rd_handles },
-		.rd_num_handles = args->rd_num_handles,
+		.wr_bytes = k.wr_bytes,
+		.wr_num_bytes = k.wr_num_bytes,
+		.wr = { .disp = k.wr_handles, .n = k.wr_num_handles },
+		.rd_bytes = k.rd_bytes,
+		.rd_num_bytes = k.rd_num_bytes,
+		.rd = { NULL, k.rd_handles },
+		.rd_num_handles = k.rd_num_handles,
 	};
 	return call_common(handle, options, deadline, &a, actual_bytes,
 	    actual_handles);

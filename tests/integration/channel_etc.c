@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -746,4 +747,147 @@ Test(call_etc, iovecs)
 	zx_handle_close(a);
 	pthread_join(t, NULL);
 	zx_handle_close(b);
+}
+
+/* --- bad user pointers (issue 20 item 2) ------------------------------ *
+ * A pointer into memory that cannot be read or written is INVALID_ARGS,
+ * found by the kernel: libzx never crashes on it. */
+
+static void *
+bad_page(void)
+{
+	void *p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+	    0);
+
+	cr_assert_neq(p, MAP_FAILED);
+	return p;
+}
+
+Test(bad_pointers, write_and_write_etc)
+{
+	zx_handle_t a, b;
+	void *bad = bad_page();
+	zx_channel_iovec_t iov[1] = { { bad, 8, 0 } };
+
+	pair(&a, &b);
+	cr_assert_eq(zx_channel_write(a, 0, bad, 8, NULL, 0),
+	    ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(zx_channel_write(a, 0, "x", 1, bad, 1),
+	    ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(zx_channel_write_etc(a, 0, bad, 8, NULL, 0),
+	    ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(zx_channel_write_etc(a, 0, "x", 1, bad, 2),
+	    ZX_ERR_INVALID_ARGS);
+	/* The iovec array, and a buffer it names. */
+	cr_assert_eq(zx_channel_write(a, ZX_CHANNEL_WRITE_USE_IOVEC, bad, 1,
+	    NULL, 0), ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(zx_channel_write(a, ZX_CHANNEL_WRITE_USE_IOVEC, iov, 1,
+	    NULL, 0), ZX_ERR_INVALID_ARGS);
+	/* In order: the channel's checks come first. */
+	cr_assert_eq(zx_channel_write(ZX_HANDLE_INVALID, 0, bad, 8, NULL, 0),
+	    ZX_ERR_BAD_HANDLE);
+	cr_assert_eq(zx_channel_write(a, 0, bad, ZX_CHANNEL_MAX_MSG_BYTES + 1,
+	    NULL, 0), ZX_ERR_OUT_OF_RANGE);
+	assert_empty(b);
+	/* A faulting results array on failure: still no crash. */
+	{
+		zx_handle_disposition_t *d = mmap(NULL, 4096, PROT_READ |
+		    PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		zx_handle_t e = event();
+
+		cr_assert_neq(d, MAP_FAILED);
+		d[0] = disp(ZX_HANDLE_OP_MOVE, e, ZX_OBJ_TYPE_VMO,
+		    ZX_RIGHT_SAME_RIGHTS);
+		cr_assert_eq(mprotect(d, 4096, PROT_READ), 0);
+		cr_assert_eq(zx_channel_write_etc(a, 0, NULL, 0, d, 1),
+		    ZX_ERR_WRONG_TYPE);
+		cr_assert(!valid(e));
+		munmap(d, 4096);
+	}
+	munmap(bad, 4096);
+	zx_handle_close(a);
+	zx_handle_close(b);
+}
+
+Test(bad_pointers, read_and_read_etc)
+{
+	zx_handle_t a, b, e;
+	void *bad = bad_page();
+	uint32_t ab, ah;
+	char buf[8];
+
+	pair(&a, &b);
+	/* Bytes: the message is consumed. */
+	cr_assert_eq(zx_channel_write(a, 0, "abc", 3, NULL, 0), ZX_OK);
+	cr_assert_eq(zx_channel_read(b, 0, bad, NULL, 8, 0, &ab, &ah),
+	    ZX_ERR_INVALID_ARGS);
+	assert_empty(b);
+	/* Handles: consumed, and the handle closed. */
+	e = event();
+	cr_assert_eq(zx_channel_write(a, 0, NULL, 0, &e, 1), ZX_OK);
+	cr_assert_eq(zx_channel_read(b, 0, NULL, bad, 0, 1, &ab, &ah),
+	    ZX_ERR_INVALID_ARGS);
+	assert_empty(b);
+	e = event();
+	cr_assert_eq(zx_channel_write(a, 0, NULL, 0, &e, 1), ZX_OK);
+	cr_assert_eq(zx_channel_read_etc(b, 0, NULL, bad, 0, 1, &ab, &ah),
+	    ZX_ERR_INVALID_ARGS);
+	assert_empty(b);
+	/* The actual sizes. */
+	cr_assert_eq(zx_channel_write(a, 0, "abc", 3, NULL, 0), ZX_OK);
+	cr_assert_eq(zx_channel_read(b, 0, buf, NULL, sizeof(buf), 0, bad,
+	    NULL), ZX_ERR_INVALID_ARGS);
+	assert_empty(b);
+	munmap(bad, 4096);
+	zx_handle_close(a);
+	zx_handle_close(b);
+}
+
+Test(bad_pointers, call_and_call_etc)
+{
+	zx_handle_t a, b;
+	void *bad = bad_page();
+	char wr[8] = "....ping", rd[8];
+	zx_channel_call_args_t args;
+	zx_channel_call_etc_args_t eargs;
+	uint32_t ab, ah;
+	pthread_t t;
+
+	pair(&a, &b);
+	pthread_create(&t, NULL, server, &b);
+	cr_assert_eq(zx_channel_call(a, 0, ZX_TIME_INFINITE, bad, &ab, &ah),
+	    ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(zx_channel_call_etc(a, 0, ZX_TIME_INFINITE, bad, &ab,
+	    &ah), ZX_ERR_INVALID_ARGS);
+	args = (zx_channel_call_args_t){ .wr_bytes = bad, .rd_bytes = rd,
+	    .wr_num_bytes = 8, .rd_num_bytes = 8 };
+	cr_assert_eq(zx_channel_call(a, 0, ZX_TIME_INFINITE, &args, &ab, &ah),
+	    ZX_ERR_INVALID_ARGS);
+	args = (zx_channel_call_args_t){ .wr_bytes = wr, .wr_handles = bad,
+	    .rd_bytes = rd, .wr_num_bytes = 8, .wr_num_handles = 1,
+	    .rd_num_bytes = 8 };
+	cr_assert_eq(zx_channel_call(a, 0, ZX_TIME_INFINITE, &args, &ab, &ah),
+	    ZX_ERR_INVALID_ARGS);
+	/* A reply that cannot be written: INVALID_ARGS after the wait. */
+	args = (zx_channel_call_args_t){ .wr_bytes = wr, .rd_bytes = bad,
+	    .wr_num_bytes = 8, .rd_num_bytes = 8 };
+	cr_assert_eq(zx_channel_call(a, 0, ZX_TIME_INFINITE, &args, &ab, &ah),
+	    ZX_ERR_INVALID_ARGS);
+	eargs = (zx_channel_call_etc_args_t){ .wr_bytes = wr,
+	    .wr_handles = bad, .rd_bytes = rd, .wr_num_bytes = 8,
+	    .wr_num_handles = 1, .rd_num_bytes = 8 };
+	cr_assert_eq(zx_channel_call_etc(a, 0, ZX_TIME_INFINITE, &eargs, &ab,
+	    &ah), ZX_ERR_INVALID_ARGS);
+	args = (zx_channel_call_args_t){ .wr_bytes = wr, .rd_bytes = rd,
+	    .wr_num_bytes = 8, .rd_num_bytes = 8 };
+	cr_assert_eq(zx_channel_call(a, 0, ZX_TIME_INFINITE, &args, bad, &ah),
+	    ZX_ERR_INVALID_ARGS);
+	/* And it still works. */
+	cr_assert_eq(zx_channel_call(a, 0, ZX_TIME_INFINITE, &args, &ab, &ah),
+	    ZX_OK);
+	cr_assert_eq(memcmp(rd + 4, "ping", 4), 0);
+	zx_handle_close(a);
+	pthread_join(t, NULL);
+	zx_handle_close(b);
+	munmap(bad, 4096);
 }
