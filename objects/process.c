@@ -39,6 +39,7 @@ static const struct object_ops thread_ops = {
 	 * Linux thread end). */
 	.waitable = true,
 	.has_name = true,
+	.close_observable = object_close_never_observable,
 };
 
 /* /proc/PID/task/TID/comm, or "" if it cannot be read. */
@@ -107,6 +108,7 @@ static const struct object_ops job_ops = {
 	.waitable = true,
 	.has_name = true,
 	.destroy = job_free,
+	.close_observable = object_close_never_observable,
 };
 
 /* The job lives while a process or a handle holds it (not a
@@ -463,6 +465,7 @@ static const struct object_ops process_ops = {
 	.has_name = true,
 	.destroy = process_destroy,
 	.get_info = process_get_info,
+	.close_observable = object_close_never_observable,
 };
 
 zx_status_t

@@ -153,6 +153,8 @@ static const struct object_ops vmar_ops = {
 	.default_rights = ZX_DEFAULT_VMAR_RIGHTS,
 	.destroy = vmar_free,
 	.get_info = vmar_get_info,
+	/* Closing a VMAR's last handle destroys nothing. */
+	.close_observable = object_close_never_observable,
 };
 
 struct vmar *

@@ -129,6 +129,23 @@ Test(process_info, handle_stats)
 	    sizeof(s1), NULL, NULL), ZX_OK);
 	cr_assert_eq(s1.handle_count[ZX_OBJ_TYPE_CHANNEL],
 	    s0.handle_count[ZX_OBJ_TYPE_CHANNEL] + 2);
+	/* A close has taken effect when it returns, even those libzx makes
+	 * without a round trip (events). */
+	{
+		zx_handle_t e = event_new();
+		uint32_t before;
+
+		cr_assert_eq(zx_object_get_info(p,
+		    ZX_INFO_PROCESS_HANDLE_STATS, &s1, sizeof(s1), NULL,
+		    NULL), ZX_OK);
+		before = s1.handle_count[ZX_OBJ_TYPE_EVENT];
+		cr_assert_geq(before, 1);
+		zx_handle_close(e);
+		cr_assert_eq(zx_object_get_info(p,
+		    ZX_INFO_PROCESS_HANDLE_STATS, &s1, sizeof(s1), NULL,
+		    NULL), ZX_OK);
+		cr_assert_eq(s1.handle_count[ZX_OBJ_TYPE_EVENT], before - 1);
+	}
 	cr_assert_eq(zx_object_get_info(p, ZX_INFO_PROCESS_HANDLE_STATS, &s1,
 	    sizeof(s1) - 1, &actual, &avail), ZX_ERR_BUFFER_TOO_SMALL);
 	cr_assert_eq(actual, 0);
