@@ -139,16 +139,8 @@ job_default(void)
 
 /* --- process info ---------------------------------------------------- */
 
-/* The Linux fd that holds the client end of each socket inode of the
- * process, from /proc/PID/fd (0 where it cannot be read). */
-struct fdmap {
-	uint64_t *ino;
-	int *fd;
-	size_t n;
-};
-
-static void
-fdmap_load(pid_t pid, struct fdmap *m)
+void
+process_fdmap_load(pid_t pid, struct process_fdmap *m)
 {
 	char path[64], link[320], target[64];
 	struct dirent *d;
@@ -194,11 +186,8 @@ fdmap_load(pid_t pid, struct fdmap *m)
 	closedir(dir);
 }
 
-/* The handle value of the handle whose socket is `ino`: (fd << 2) | 3,
- * libzx's encoding; 0 if unknown. The lowest fd wins where the process
- * dup(2)ed one. */
-static uint32_t
-fdmap_value(const struct fdmap *m, uint64_t ino)
+uint32_t
+process_fdmap_value(const struct process_fdmap *m, uint64_t ino)
 {
 	int best = -1;
 
@@ -208,8 +197,8 @@ fdmap_value(const struct fdmap *m, uint64_t ino)
 	return best < 0 ? 0 : ((uint32_t)best << 2) | 3u;
 }
 
-static void
-fdmap_free(struct fdmap *m)
+void
+process_fdmap_free(struct process_fdmap *m)
 {
 	free(m->ino);
 	free(m->fd);
@@ -271,9 +260,9 @@ handle_table(struct process *p, void *buf, size_t buf_size, size_t *actual,
 {
 	struct out o = { buf, buf_size / sizeof(zx_info_handle_extended_t), 0,
 	    sizeof(zx_info_handle_extended_t) };
-	struct fdmap fm;
+	struct process_fdmap fm;
 
-	fdmap_load(p->pid, &fm);
+	process_fdmap_load(p->pid, &fm);
 	for (struct handle *h = handle_first(); h != NULL;
 	    h = handle_next(h)) {
 		zx_info_handle_extended_t r;
@@ -282,13 +271,13 @@ handle_table(struct process *p, void *buf, size_t buf_size, size_t *actual,
 			continue;
 		memset(&r, 0, sizeof(r));
 		r.type = h->obj->ops->type;
-		r.handle_value = fdmap_value(&fm, h->ino);
+		r.handle_value = process_fdmap_value(&fm, h->ino);
 		r.rights = h->rights;
 		r.koid = h->obj->koid;
 		r.related_koid = h->obj->peer_koid;
 		out_put(&o, &r);
 	}
-	fdmap_free(&fm);
+	process_fdmap_free(&fm);
 	return out_done(&o, actual, avail, record_size);
 }
 

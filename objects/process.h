@@ -53,6 +53,21 @@ void process_exit(struct process *p);
 zx_status_t process_thread(struct process *p, pid_t tid,
     struct object **ret);
 
+/* Handle values as a process sees them: the Linux fd that holds the
+ * client end of each socket inode of process `pid`, from /proc/PID/fd
+ * (readable by the daemon for processes of its own uid, or as root). */
+struct process_fdmap {
+	uint64_t *ino;
+	int *fd;
+	size_t n;
+};
+void process_fdmap_load(pid_t pid, struct process_fdmap *m);
+/* The value of the handle whose socket is `ino`: (fd << 2) | 3, libzx's
+ * encoding; 0 if unknown. The lowest fd wins where the process dup(2)ed
+ * one. */
+uint32_t process_fdmap_value(const struct process_fdmap *m, uint64_t ino);
+void process_fdmap_free(struct process_fdmap *m);
+
 /* The job every process is in, with a new reference (made when none
  * holds it: its koid is stable while anyone can see it). */
 struct object *job_default(void);
