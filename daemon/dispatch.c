@@ -142,6 +142,7 @@ call_alloc(struct call *c, size_t size)
 void
 dispatch_client_gone(struct client *cl)
 {
+	sys_process_client_gone(cl);
 	sys_vmar_client_gone(cl);
 }
 
