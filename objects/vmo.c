@@ -490,8 +490,7 @@ vmo_get_info_record(const struct vmo *v, zx_rights_t rights,
 	    (v->kind == VMO_SNAPSHOT ? ZX_INFO_VMO_IS_COW_CLONE : 0) |
 	    (v->immutable ? ZX_INFO_VMO_IMMUTABLE : 0) |
 	    ZX_INFO_VMO_VIA_HANDLE;
-	info->committed_bytes = vmo_committed_bytes(v);
-	info->populated_bytes = info->committed_bytes;
+	vmo_attribute(v, info);
 	info->handle_rights = rights;
 	info->cache_policy = v->cache_policy;
 }
@@ -762,6 +761,9 @@ vmo_get_info(struct object *o, uint32_t topic, zx_rights_t rights, void *buf,
 	switch (topic) {
 	case ZX_INFO_VMO:
 		size = sizeof(info);
+		break;
+	case ZX_INFO_VMO_V3:
+		size = offsetof(zx_info_vmo_t, committed_private_bytes);
 		break;
 	case ZX_INFO_VMO_V2:
 		size = offsetof(zx_info_vmo_t, populated_bytes);

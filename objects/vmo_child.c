@@ -136,6 +136,7 @@ make_snapshot(struct vmo *v, uint32_t type, bool resizable, uint64_t offset,
 		return status_from_errno(r, ZX_ERR_INTERNAL);
 	}
 	c->kind = VMO_SNAPSHOT;
+	c->snap_offset = offset;
 	*ret = c;
 	return ZX_OK;
 }
