@@ -8,12 +8,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <zircon/status.h>
 #include <zxd/zxd.h>
 
 #include "client/libzx.h"
 
 static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
 static int ctl_fd = -1;
+static unsigned ctl_epoch;		/* monitor.c's epoch of ctl_fd */
 static atomic_ulong next_txid = 1;
 /* One receive buffer per thread, freed when the thread exits. */
 static __thread uint8_t *rxbuf;
@@ -170,8 +172,10 @@ ctl_connect(void)
 	zx_status_t st;
 	int fd;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		monitor_debug("socket path too long: %s", path);
 		return ZX_ERR_UNAVAILABLE;
+	}
 	strcpy(sa.sun_path, path);
 	/* A child must not inherit this connection, even if this process
 	 * never held a handle. */
@@ -180,6 +184,7 @@ ctl_connect(void)
 	if (fd < 0)
 		return libzx_status_from_errno(-errno);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		monitor_debug("connect %s: %s", path, strerror(errno));
 		close(fd);
 		return ZX_ERR_UNAVAILABLE;
 	}
@@ -188,16 +193,22 @@ ctl_connect(void)
 	req.hello = &hello;
 	st = roundtrip(fd, &req, NULL, 0, &rep);
 	if (st != ZX_OK) {
+		monitor_debug("%s: no answer to HELLO (%s)", path,
+		    zx_status_get_string(st));
 		close(fd);
 		return ZX_ERR_UNAVAILABLE;
 	}
 	st = rep.rep->status;
 	rpc_reply_free(&rep);
 	if (st != ZX_OK) {
+		monitor_debug("%s: HELLO refused: %s", path,
+		    zx_status_get_string(st));
 		close(fd);
 		return st;
 	}
 	ctl_fd = fd;
+	ctl_epoch = monitor_watch(fd);
+	monitor_debug("connected to %s (connection %u)", path, ctl_epoch);
 	return ZX_OK;
 }
 
@@ -215,7 +226,9 @@ rpc_control(Zxd__Request *req, const int *fds, size_t nfds,
 	if (st == ZX_OK) {
 		st = roundtrip(ctl_fd, req, fds, nfds, out);
 		if (st == ZX_ERR_BAD_HANDLE) {
-			/* The daemon went away (restarted?): reconnect once. */
+			/* The daemon went away (restarted?): its handles
+			 * are orphans now; reconnect once. */
+			monitor_gone(ctl_epoch);
 			close(ctl_fd);
 			ctl_fd = -1;
 			st = ctl_connect();

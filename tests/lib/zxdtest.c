@@ -34,8 +34,29 @@ can_connect(const char *path)
 	return ok;
 }
 
+static int spawn(struct zxdtest_daemon *d, const char *const *extra,
+    int log_flags);
+
 int
 zxdtest_start(struct zxdtest_daemon *d, const char *const *extra)
+{
+	snprintf(d->dir, sizeof(d->dir), "/tmp/zxdtest.XXXXXX");
+	if (mkdtemp(d->dir) == NULL)
+		return -errno;
+	chmod(d->dir, 0755);
+	snprintf(d->socket, sizeof(d->socket), "%s/zxd.sock", d->dir);
+	snprintf(d->log, sizeof(d->log), "%s/zxd.log", d->dir);
+	return spawn(d, extra, O_TRUNC);
+}
+
+int
+zxdtest_respawn(struct zxdtest_daemon *d, const char *const *extra)
+{
+	return spawn(d, extra, O_APPEND);
+}
+
+static int
+spawn(struct zxdtest_daemon *d, const char *const *extra, int log_flags)
 {
 	const char *bin = getenv("ZXD_BIN");
 	const char *argv[32];
@@ -43,12 +64,6 @@ zxdtest_start(struct zxdtest_daemon *d, const char *const *extra)
 
 	if (bin == NULL)
 		bin = "./zxd";
-	snprintf(d->dir, sizeof(d->dir), "/tmp/zxdtest.XXXXXX");
-	if (mkdtemp(d->dir) == NULL)
-		return -errno;
-	chmod(d->dir, 0755);
-	snprintf(d->socket, sizeof(d->socket), "%s/zxd.sock", d->dir);
-	snprintf(d->log, sizeof(d->log), "%s/zxd.log", d->dir);
 	argv[n++] = bin;
 	argv[n++] = "--socket";
 	argv[n++] = d->socket;
@@ -59,7 +74,7 @@ zxdtest_start(struct zxdtest_daemon *d, const char *const *extra)
 	if (d->pid < 0)
 		return -errno;
 	if (d->pid == 0) {
-		int fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fd = open(d->log, O_WRONLY | O_CREAT | log_flags, 0644);
 
 		if (fd >= 0)
 			dup2(fd, 2);

@@ -17,6 +17,9 @@ struct zxdtest_daemon {
  * DIR/zxd.log, wait until it accepts connections, and point this
  * process's libzx at it (ZXD_SOCKET). Returns 0 or -errno. */
 int zxdtest_start(struct zxdtest_daemon *d, const char *const *extra_args);
+/* Start zxd again on the same socket and log (after the last one died),
+ * with `extra_args`. */
+int zxdtest_respawn(struct zxdtest_daemon *d, const char *const *extra_args);
 /* SIGTERM it, wait, remove the folder. Returns its exit status (0 for a
  * clean exit), or -1 if it died of a signal. */
 int zxdtest_stop(struct zxdtest_daemon *d);
