@@ -2,6 +2,7 @@
 #include "config-build.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -123,7 +124,10 @@ roundtrip(int sock, Zxd__Request *req, const int *fds, size_t nfds,
 	out->rep = zxd__reply__unpack(NULL, m.len, m.buf);
 	memcpy(out->fds, m.fds, m.nfds * sizeof(int));
 	out->nfds = m.nfds;
-	if (out->rep == NULL || out->rep->txid != req->txid ||
+	/* txid 0: the daemon refused the connection before reading it
+	 * (over a limit); the status says why. */
+	if (out->rep == NULL || (out->rep->txid != req->txid &&
+	    !(out->rep->txid == 0 && out->rep->status < 0)) ||
 	    out->rep->nfds != m.nfds || out->rep->n_handles > m.nfds) {
 		rpc_reply_free(out);
 		return ZX_ERR_INTERNAL;
@@ -161,6 +165,30 @@ socket_path(void)
 	return p != NULL && *p != '\0' ? p : ZXD_DEFAULT_SOCKET;
 }
 
+/* A refusal the daemon sent before closing a new connection (so the
+ * HELLO could not even be sent), or ZX_OK if there is none. */
+static zx_status_t
+refusal_of(int fd)
+{
+	struct wire_msg m = { .buf = rxbuf };
+	zx_status_t st = ZX_OK;
+	Zxd__Reply *rep;
+	ssize_t n;
+
+	if (rxbuf == NULL || fcntl(fd, F_SETFL, O_NONBLOCK) < 0)
+		return ZX_OK;
+	n = wire_recv(fd, &m);
+	if (n <= 0)
+		return ZX_OK;
+	wire_close_fds(m.fds, m.nfds);
+	rep = zxd__reply__unpack(NULL, m.len, m.buf);
+	if (rep != NULL && rep->txid == 0 && rep->status < 0)
+		st = rep->status;
+	if (rep != NULL)
+		zxd__reply__free_unpacked(rep, NULL);
+	return st;
+}
+
 static zx_status_t
 ctl_connect(void)
 {
@@ -193,10 +221,14 @@ ctl_connect(void)
 	req.hello = &hello;
 	st = roundtrip(fd, &req, NULL, 0, &rep);
 	if (st != ZX_OK) {
-		monitor_debug("%s: no answer to HELLO (%s)", path,
-		    zx_status_get_string(st));
+		zx_status_t why = refusal_of(fd);
+
+		monitor_debug("%s: no answer to HELLO (%s)%s%s", path,
+		    zx_status_get_string(st), why != ZX_OK ?
+		    "; refused: " : "", why != ZX_OK ?
+		    zx_status_get_string(why) : "");
 		close(fd);
-		return ZX_ERR_UNAVAILABLE;
+		return why != ZX_OK ? why : ZX_ERR_UNAVAILABLE;
 	}
 	st = rep.rep->status;
 	rpc_reply_free(&rep);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/account.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
@@ -42,7 +43,8 @@ static struct {
 	uint8_t *rxbuf;
 	struct conn *dispatching;	/* the conn whose packet is handled */
 	struct wire_msg *dispatching_msg;	/* and the packet */
-} srv = { .listen_fd = -1 };
+	int spare_fd;			/* given up to refuse when out of fds */
+} srv = { .listen_fd = -1, .spare_fd = -1 };
 
 static void conn_read_cb(evutil_socket_t fd, short what, void *arg);
 
@@ -92,6 +94,7 @@ server_client_unref(struct client *cl)
 {
 	if (cl == NULL || --cl->refcount > 0)
 		return;
+	account_client_free(cl);
 	free(cl);
 }
 
@@ -150,6 +153,7 @@ conn_close(struct conn *c)
 		handle_free(c->handle);
 	} else {
 		cl->connected = false;
+		account_client_disconnected(cl);
 		if (cl->prev != NULL)
 			cl->prev->next = cl->next;
 		else
@@ -159,7 +163,7 @@ conn_close(struct conn *c)
 		srv.nclients--;
 		/* The process is gone (or exec'd): so is its address space. */
 		dispatch_client_gone(cl);
-		log_ctx_msg(6, LOG_CLIENT(cl), "client %llu (pid %d uid %u "
+		log_ctx_msg(7, LOG_CLIENT(cl), "client %llu (pid %d uid %u "
 		    "%s) disconnected", (unsigned long long)cl->id,
 		    (int)cl->pid, (unsigned)cl->uid, cl->comm);
 	}
@@ -266,9 +270,10 @@ token_read(struct conn *c)
 		return;
 	wire_msg_clear(&m);
 	if (n != 0)
-		log_warn("client %llu (pid %d): packet on an export token, "
-		    "token destroyed", (unsigned long long)c->client->id,
-		    (int)c->client->pid);
+		log_rate(4, &c->client->lograte[LOG_KIND_PROTOCOL],
+		    LOG_KIND_PROTOCOL, LOG_CLIENT(c->client), "client %llu "
+		    "(pid %d): packet on an export token, token destroyed",
+		    (unsigned long long)c->client->id, (int)c->client->pid);
 	conn_close(c);
 }
 
@@ -294,7 +299,8 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		if (n < 0) {
-			log_ctx_msg(4, LOG_CLIENT(c->client, .koid =
+			log_rate(4, &c->client->lograte[LOG_KIND_PROTOCOL],
+			    LOG_KIND_PROTOCOL, LOG_CLIENT(c->client, .koid =
 			    c->handle ? c->handle->obj->koid : 0),
 			    "client %llu (pid %d uid %u %s): %s on %s "
 			    "connection, dropped",
@@ -317,7 +323,8 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		if (r < 0) {
-			log_ctx_msg(4, LOG_CLIENT(c->client, .koid =
+			log_rate(4, &c->client->lograte[LOG_KIND_PROTOCOL],
+			    LOG_KIND_PROTOCOL, LOG_CLIENT(c->client, .koid =
 			    c->handle ? c->handle->obj->koid : 0),
 			    "client %llu (pid %d uid %u %s): protocol error "
 			    "on %s connection, dropped",
@@ -377,6 +384,27 @@ backoff_cb(evutil_socket_t fd, short what, void *arg)
 	event_add(srv.listen_ev, NULL);
 }
 
+/* Tell a peer we cannot serve why, before its HELLO (a reply with
+ * txid 0; libzx reads it when its HELLO finds the socket closed), and
+ * close: refusing costs no descriptor for long. */
+static void
+refuse_peer(int fd, zx_status_t st)
+{
+	Zxd__Reply rep = ZXD__REPLY__INIT;
+
+	rep.txid = 0;
+	rep.status = st;
+	(void)wire_send(fd, &rep.base, NULL, 0);
+	close(fd);
+}
+
+static void
+spare_fd_open(void)
+{
+	if (srv.spare_fd < 0)
+		srv.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
 static void
 accept_cb(evutil_socket_t lfd, short what, void *arg)
 {
@@ -384,20 +412,37 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
 	socklen_t len = sizeof(uc);
 	struct client *cl;
 	struct conn *c;
+	zx_status_t st;
 	int fd;
 
 	(void)what;
 	(void)arg;
 	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE) &&
+	    srv.spare_fd >= 0) {
+		/* Out of descriptors: with the one kept for this, take the
+		 * newcomer and tell it, rather than leave it waiting. */
+		close(srv.spare_fd);
+		srv.spare_fd = -1;
+		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0) {
+			log_rate(4, NULL, LOG_KIND_ACCEPT, NULL, "accept: out of "
+			    "descriptors; newcomers refused with "
+			    "ZX_ERR_NO_RESOURCES");
+			refuse_peer(fd, ZX_ERR_NO_RESOURCES);
+		}
+		spare_fd_open();
+		return;
+	}
 	if (fd < 0) {
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 		    errno == ENOMEM) {
-			/* Out of descriptors: stop accepting for a second
+			/* Out of descriptors: stop accepting for a while
 			 * rather than spin on a listener that stays ready. */
-			struct timeval tv = { 1, 0 };
+			struct timeval tv = { 0, 100000 };
 
-			log_warn("accept: %s; pausing new connections",
-			    strerror(errno));
+			log_rate(4, NULL, LOG_KIND_ACCEPT, NULL, "accept: %s; "
+			    "pausing new connections", strerror(errno));
 			event_del(srv.listen_ev);
 			event_add(srv.backoff_ev, &tv);
 		}
@@ -410,50 +455,104 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
 	}
 	cl = calloc(1, sizeof(*cl));
 	if (cl == NULL) {
-		close(fd);
+		refuse_peer(fd, ZX_ERR_NO_MEMORY);
 		return;
 	}
 	cl->id = ++srv.next_client_id;
 	cl->pid = uc.pid;
 	cl->uid = uc.uid;
 	cl->gid = uc.gid;
+	cl->refcount = 1;
 	cl->root_admitted = peer_admitted(fd, &uc);
 	read_comm(uc.pid, cl->comm, sizeof(cl->comm));
-	c = conn_new(fd, cl, uc.pid);
-	if (c == NULL) {
-		free(cl);
-		close(fd);
+	st = account_client_new(cl);
+	if (st != ZX_OK) {
+		/* Over a connection limit or the descriptor budget. */
+		refuse_peer(fd, st);
+		account_client_disconnected(cl);
+		server_client_unref(cl);
 		return;
 	}
+	c = conn_new(fd, cl, uc.pid);
+	if (c == NULL) {
+		refuse_peer(fd, ZX_ERR_NO_MEMORY);
+		account_client_disconnected(cl);
+		server_client_unref(cl);
+		return;
+	}
+	server_client_unref(cl);	/* the connection holds it now */
 	cl->connected = true;
 	cl->next = srv.clients;
 	if (srv.clients != NULL)
 		srv.clients->prev = cl;
 	srv.clients = cl;
 	srv.nclients++;
-	log_ctx_msg(6, LOG_CLIENT(cl), "client %llu (pid %d uid %u %s) "
+	log_ctx_msg(7, LOG_CLIENT(cl), "client %llu (pid %d uid %u %s) "
 	    "connected%s", (unsigned long long)cl->id, (int)cl->pid,
 	    (unsigned)cl->uid, cl->comm,
 	    cl->root_admitted ? ", admitted to the root resource" : "");
+}
+
+/* Charge a handle paid for by `old` (NULL: nobody yet) to cl: a handle
+ * read from a channel or imported moves from its sender to its reader. */
+static zx_status_t
+charge_handle(struct client *cl, struct client *old)
+{
+	zx_status_t st;
+
+	for (int tries = 0;; tries++) {
+		if (old == cl)
+			return ZX_OK;
+		st = old != NULL ? account_move(old, cl, ACCT_HANDLES, 1) :
+		    account_charge(cl, ACCT_HANDLES, 1);
+		if (st == ZX_OK || tries > 0)
+			return st;
+		/* Handles the client closed just now may make room. */
+		server_client_reap(cl);
+	}
+}
+
+/* Undo charge_handle. */
+static void
+uncharge_handle(struct client *cl, struct client *old)
+{
+	if (old == cl)
+		return;
+	if (old != NULL)
+		account_force(old, ACCT_HANDLES, 1);
+	account_uncharge(cl, ACCT_HANDLES, 1);
+}
+
+/* handle_free's hook: what the handle cost its payer comes back. */
+static void
+handle_released(struct handle *h)
+{
+	struct client *cl = h->payer;
+
+	if (cl == NULL)
+		return;
+	h->payer = NULL;
+	account_uncharge(cl, ACCT_HANDLES, 1);
+	server_client_unref(cl);
 }
 
 zx_status_t
 server_attach_handle(struct client *cl, pid_t pid, struct handle *h,
     int *ret_fd)
 {
-	const struct config *cfg = srv.cfg;
+	struct client *old = h->payer;
 	struct stat st;
 	struct conn *c;
+	zx_status_t zst;
 	int sv[2];
 
-	if (cfg->handles_per_client != 0 &&
-	    cl->nhandles >= cfg->handles_per_client)
-		server_client_reap(cl);
-	if (cfg->handles_per_client != 0 &&
-	    cl->nhandles >= cfg->handles_per_client)
+	zst = charge_handle(cl, old);
+	if (zst != ZX_OK)
+		return zst;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		uncharge_handle(cl, old);
 		return ZX_ERR_NO_RESOURCES;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return ZX_ERR_NO_RESOURCES;
+	}
 	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) < 0 || set_passcred(sv[0]) < 0 ||
 	    fstat(sv[1], &st) < 0 || handle_table_add(h, st.st_ino) != ZX_OK)
 		goto fail;
@@ -466,6 +565,10 @@ server_attach_handle(struct client *cl, pid_t pid, struct handle *h,
 	h->conn = c;
 	h->owner = cl;
 	h->owner_pid = pid;
+	if (old != cl) {
+		h->payer = server_client_ref(cl);
+		server_client_unref(old);
+	}
 	handle_set_in_flight(h, false);
 	cl->nhandles++;
 	*ret_fd = sv[1];
@@ -473,6 +576,7 @@ server_attach_handle(struct client *cl, pid_t pid, struct handle *h,
 fail:
 	close(sv[0]);
 	close(sv[1]);
+	uncharge_handle(cl, old);
 	return ZX_ERR_NO_RESOURCES;
 }
 
@@ -547,6 +651,9 @@ server_init(struct event_base *base, const struct config *cfg)
 	srv.backoff_ev = evtimer_new(base, backoff_cb, NULL);
 	if (srv.backoff_ev == NULL)
 		return -ENOMEM;
+	handle_release_hook = handle_released;
+	account_init(cfg);
+	spare_fd_open();
 	return 0;
 }
 
@@ -652,5 +759,8 @@ server_shutdown(void)
 		free(srv.bound_path);
 	}
 	free(srv.rxbuf);
-	srv = (typeof(srv)){ .listen_fd = -1 };
+	if (srv.spare_fd >= 0)
+		close(srv.spare_fd);
+	handle_release_hook = NULL;
+	srv = (typeof(srv)){ .listen_fd = -1, .spare_fd = -1 };
 }

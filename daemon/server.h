@@ -26,6 +26,12 @@ struct client {
 	uint64_t vmo_bytes;
 	struct object *root_vmar;	/* made on first use */
 	bool connected;
+	/* daemon/account.c: its process's and uid's accounts. */
+	struct acct *proc, *user;
+	bool conn_charged;
+	unsigned limits_logged;		/* limits already logged */
+	uint64_t refusals;		/* requests refused over a limit */
+	struct log_rate lograte[LOG_NKINDS];
 	struct client *prev, *next;
 };
 

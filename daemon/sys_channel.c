@@ -151,6 +151,8 @@ build_msg(struct call *c, const Zxd__ChannelWrite *w, zx_rights_t rights,
 	}
 	if (w->num_bytes > 0)
 		memcpy(m->data, w->data.data, w->num_bytes);
+	/* Queued, it counts against the writer (daemon/account.c). */
+	m->payer = server_client_ref(c->client);
 	for (uint32_t i = 0; i < nh; i++) {
 		server_detach_handle(hs[i]);
 		m->handles[i] = hs[i];
@@ -212,6 +214,7 @@ chan_read(struct call *c)
 		}
 	}
 	m->nhandles = 0;
+	channel_msg_discharge(m);
 	body->data.data = m->data;
 	body->data.len = m->nbytes;
 	c->scratch = m;
@@ -289,6 +292,7 @@ deliver(struct call_waiter *cw, struct channel_msg *m)
 	 * our copies of their fds lets EOF free them. */
 	(void)wire_send_take(cw->fd, &rep.base, fds, n);
 	m->nhandles = 0;
+	channel_msg_discharge(m);
 	free(m);
 	return ZX_OK;
 }
@@ -341,7 +345,9 @@ chan_call(struct call *c)
 	    getsockopt(c->msg->fds[k->reply_fd], SOL_SOCKET, SO_TYPE, &type,
 	    &len) < 0 || type != SOCK_SEQPACKET ||
 	    fcntl(c->msg->fds[k->reply_fd], F_SETFL, O_NONBLOCK) < 0) {
-		log_warn("client %llu (pid %d): malformed channel call",
+		log_rate(4, &c->client->lograte[LOG_KIND_PROTOCOL],
+		    LOG_KIND_PROTOCOL, LOG_CLIENT(c->client), "client %llu "
+		    "(pid %d): malformed channel call",
 		    (unsigned long long)c->client->id, (int)c->pid);
 		return ZX_ERR_INVALID_ARGS;
 	}

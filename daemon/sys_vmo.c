@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "backends/phys.h"
+#include "daemon/account.h"
 #include "daemon/dispatch.h"
 #include "daemon/errno.h"
 #include "daemon/server.h"
@@ -17,22 +18,29 @@
 
 /* --- accounting: VMO memory is charged to the client that made it ---- */
 
+/* Memory counts against the maker's process and uid (daemon/account.c).
+ * An unbounded VMO is charged for what it holds, which only a look at
+ * its memfd tells: that part is added for the check. */
 static zx_status_t
 payer_charge(void *ctx, uint64_t bytes)
 {
 	struct client *cl = ctx;
-	uint64_t limit = server_config()->vmo_bytes_per_client, used;
+	uint64_t held = vmo_unbounded_bytes(cl);
+	zx_status_t st;
 
-	if (limit != 0) {
-		used = cl->vmo_bytes + vmo_unbounded_bytes(cl);
-		if (used > limit || bytes > limit - used) {
-			/* VMOs the client closed just now may free some. */
-			server_client_reap(cl);
-			used = cl->vmo_bytes + vmo_unbounded_bytes(cl);
-		}
-		if (used > limit || bytes > limit - used)
-			return ZX_ERR_NO_MEMORY;
+	account_force(cl, ACCT_MEMORY, held);
+	st = account_charge(cl, ACCT_MEMORY, bytes);
+	account_uncharge(cl, ACCT_MEMORY, held);
+	if (st != ZX_OK) {
+		/* VMOs the client closed just now may free some. */
+		server_client_reap(cl);
+		held = vmo_unbounded_bytes(cl);
+		account_force(cl, ACCT_MEMORY, held);
+		st = account_charge(cl, ACCT_MEMORY, bytes);
+		account_uncharge(cl, ACCT_MEMORY, held);
 	}
+	if (st != ZX_OK)
+		return ZX_ERR_NO_MEMORY;
 	cl->vmo_bytes += bytes;
 	return ZX_OK;
 }
@@ -42,18 +50,21 @@ payer_uncharge(void *ctx, uint64_t bytes)
 {
 	struct client *cl = ctx;
 
+	account_uncharge(cl, ACCT_MEMORY, bytes);
 	cl->vmo_bytes -= bytes;
 }
 
+/* The memory's memfd is one of the daemon's descriptors. */
 static void
 payer_ref(void *ctx)
 {
-	server_client_ref(ctx);
+	account_force(server_client_ref(ctx), ACCT_FDS, 1);
 }
 
 static void
 payer_release(void *ctx)
 {
+	account_uncharge(ctx, ACCT_FDS, 1);
 	server_client_unref(ctx);
 }
 

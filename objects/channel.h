@@ -20,6 +20,9 @@
 
 struct channel_msg {
 	struct channel_msg *next;
+	void *payer;			/* who is charged while it is queued
+					 * (see channel_set_quota), or NULL */
+	bool charged;
 	uint32_t nbytes;
 	uint32_t nhandles;
 	uint8_t *data;			/* nbytes, in this allocation */
@@ -52,6 +55,19 @@ zx_status_t channel_msg_new(uint32_t nbytes, uint32_t nhandles,
     struct channel_msg **ret);
 /* Free m and every handle it still holds. */
 void channel_msg_free(struct channel_msg *m);
+
+/* Accounting of queued messages (the daemon's; none by default): a
+ * message with a payer is charged when queued and discharged when it
+ * leaves for good. charge returns ZX_OK or the status refusing it. */
+struct channel_quota {
+	zx_status_t (*charge)(void *payer, uint32_t nbytes);
+	void (*uncharge)(void *payer, uint32_t nbytes);
+	void (*release)(void *payer);	/* drop the message's reference */
+};
+void channel_set_quota(const struct channel_quota *q);
+/* m was read or handed to a call: uncharge it and drop its payer
+ * (before free()). channel_msg_free does it too. */
+void channel_msg_discharge(struct channel_msg *m);
 
 /* Queue m on o's peer (or hand it straight to a waiting call there whose
  * txid matches). Takes m on ZX_OK; on ZX_ERR_PEER_CLOSED or

@@ -92,8 +92,9 @@ start(struct daemon *d, bool journal)
 	if (d->pid == 0) {
 		dup2(fd, 2);
 		setenv("JOURNAL_STREAM", env, 1);
+		/* --verbose: connects and disconnects are debug lines. */
 		execl(bin ? bin : "./zxd", "zxd", "--socket", d->sock,
-		    (char *)NULL);
+		    "--verbose", (char *)NULL);
 		_exit(127);
 	}
 	close(fd);
@@ -218,16 +219,16 @@ Test(journal, fields, .timeout = 60)
 		    strerror(errno));
 	start(&d, true);
 
-	/* Connect and disconnect, at info, about the child. */
+	/* Connect and disconnect, at debug level, about the child. */
 	child = client_child();
 	reap(child);
 	snprintf(f_pid, sizeof(f_pid), "ZXD_CLIENT_PID=%d", (int)child);
 	snprintf(f_obj, sizeof(f_obj), "OBJECT_PID=%d", (int)child);
-	e = EXPECT(jfd, "PRIORITY=6", f_pid, "SYSLOG_IDENTIFIER=zxd");
+	e = EXPECT(jfd, "PRIORITY=7", f_pid, "SYSLOG_IDENTIFIER=zxd");
 	cr_assert(has(e, f_obj) && has(e, "ZXD_CLIENT_UID=0"), "%s", e);
 	cr_assert_not_null(strstr(e, "connected"), "%s", e);
 	cr_assert(has(e, "ZXD_CLIENT_ID=1"), "%s", e);
-	e = EXPECT(jfd, "PRIORITY=6", f_pid);
+	e = EXPECT(jfd, "PRIORITY=7", f_pid);
 	cr_assert_not_null(strstr(e, ") disconnected"), "%s", e);
 
 	/* A protocol error on a handle: warning, with the object's koid. */
@@ -277,7 +278,7 @@ Test(journal, plain_stderr, .timeout = 60)
 	start(&d, false);
 	child = client_child();
 	reap(child);
-	snprintf(want, sizeof(want), "<6>client 1 (pid %d uid 0 ",
+	snprintf(want, sizeof(want), "<7>client 1 (pid %d uid 0 ",
 	    (int)child);
 	for (int i = 0; i < 200 && strstr(read_log(&d), ") disconnected") ==
 	    NULL; i++)
