@@ -194,7 +194,10 @@ server_client_reap(struct client *cl)
 
 	for (c = srv.conns; c != NULL; c = next) {
 		next = c->next;
-		if (c->client != cl || c->handle == NULL ||
+		/* Every connection of the process: its limits are the
+		 * process's (daemon/account.c). */
+		if ((c->client != cl && (cl->proc == NULL ||
+		    c->client->proc != cl->proc)) || c->handle == NULL ||
 		    c == srv.dispatching || in_dispatch(c->handle))
 			continue;
 		/* EOF, with no request left before it. */
