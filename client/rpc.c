@@ -178,6 +178,10 @@ refusal_of(int fd)
 	if (rxbuf == NULL || fcntl(fd, F_SETFL, O_NONBLOCK) < 0)
 		return ZX_OK;
 	n = wire_recv(fd, &m);
+	/* The daemon closed with our HELLO unread: the first read reports
+	 * that, the next one the refusal queued before it. */
+	if (n == -ECONNRESET)
+		n = wire_recv(fd, &m);
 	if (n <= 0)
 		return ZX_OK;
 	wire_close_fds(m.fds, m.nfds);

@@ -395,9 +395,15 @@ refuse_peer(int fd, zx_status_t st)
 {
 	Zxd__Reply rep = ZXD__REPLY__INIT;
 
+	char b[64];
+
 	rep.txid = 0;
 	rep.status = st;
 	(void)wire_send(fd, &rep.base, NULL, 0);
+	/* A HELLO left unread would make the peer's first recv fail with
+	 * ECONNRESET (libzx then reads again). */
+	for (int i = 0; i < 4 && recv(fd, b, sizeof(b), MSG_DONTWAIT) > 0; i++)
+		;
 	close(fd);
 }
 
