@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "daemon/account.h"
+#include "daemon/collect.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
@@ -169,6 +170,8 @@ conn_close(struct conn *c)
 	}
 	free(c);
 	server_client_unref(cl);
+	/* What it held may have been the last way to read a queue. */
+	collect_soon();
 }
 
 /* Whether h is one of the handles the packet being served carries: the
@@ -633,6 +636,16 @@ server_token_find(int fd)
 }
 
 void
+server_foreach_token(void (*fn)(struct handle *h, void *arg), void *arg)
+{
+	struct conn *c, *tmp;
+
+	HASH_ITER(hh, srv.tokens, c, tmp)
+		if (c->handle != NULL)
+			fn(c->handle, arg);
+}
+
+void
 server_token_close(struct conn *tok)
 {
 	conn_close(tok);
@@ -757,6 +770,7 @@ server_shutdown(void)
 	/* Handles that only channel messages hold (a channel's own handle
 	 * in its queue, and longer cycles). */
 	channel_release_all();
+	collect_shutdown();
 	if (srv.listen_ev != NULL)
 		event_free(srv.listen_ev);
 	if (srv.backoff_ev != NULL)

@@ -98,6 +98,9 @@ zx_status_t server_token_new(struct client *cl, struct handle *h,
 /* The token whose client end `fd` is (an fd received from a client), or
  * NULL. */
 struct conn *server_token_find(int fd);
+/* Call fn on the handle behind each export token. */
+void server_foreach_token(void (*fn)(struct handle *h, void *arg),
+    void *arg);
 /* Destroy a token; the handle behind it, if still there, is freed. Set
  * tok->handle to NULL first to keep it. */
 void server_token_close(struct conn *tok);

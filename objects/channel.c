@@ -363,6 +363,33 @@ channel_create(uint32_t options, struct object **ret0, struct object **ret1)
 	return ZX_OK;
 }
 
+bool
+channel_is(const struct object *o)
+{
+	return o->ops == &channel_ops;
+}
+
+const struct channel_msg *
+channel_queue(const struct object *o)
+{
+	return channel_is(o) ? ((const struct channel *)o)->head : NULL;
+}
+
+void
+channel_drop_queue(struct object *o)
+{
+	struct channel *ch = to_channel(o);
+	struct channel_msg *head = ch->head, *tail = ch->tail;
+
+	if (!channel_is(o) || head == NULL)
+		return;
+	ch->head = ch->tail = NULL;
+	ch->nmsgs = 0;
+	ch->bytes = 0;
+	object_signal(o, ZX_CHANNEL_READABLE, 0);
+	reap_add(head, tail);
+}
+
 void
 channel_release_all(void)
 {

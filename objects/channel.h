@@ -95,6 +95,16 @@ bool channel_call_abort(struct channel_waiter *w, zx_status_t st);
 /* End every call waiting on o with st. */
 void channel_abort_calls(struct object *o, zx_status_t st);
 
+/* Whether o is a channel endpoint. */
+bool channel_is(const struct object *o);
+/* The first message queued on endpoint o (what o's holder would read
+ * next), or NULL; messages follow by ->next. */
+const struct channel_msg *channel_queue(const struct object *o);
+/* Free every message queued on o, with their handles: for the cycle
+ * collector, once no process can read o any more. May destroy any
+ * object, o too unless the caller holds a reference. */
+void channel_drop_queue(struct object *o);
+
 /* Free every queued message of every channel, for shutdown: messages
  * that hold handles to their own channel (or longer cycles) keep each
  * other alive until then, as they do in Zircon. */
