@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,7 @@ static struct {
 	struct conn *dispatching;	/* the conn whose packet is handled */
 	struct wire_msg *dispatching_msg;	/* and the packet */
 	int spare_fd;			/* given up to refuse when out of fds */
+	struct event *trim_ev;		/* heap trim after disconnects */
 } srv = { .listen_fd = -1, .spare_fd = -1 };
 
 static void conn_read_cb(evutil_socket_t fd, short what, void *arg);
@@ -162,6 +164,14 @@ conn_close(struct conn *c)
 		if (cl->next != NULL)
 			cl->next->prev = cl->prev;
 		srv.nclients--;
+		/* What it held is free: give the heap back to the system
+		 * once the burst of closes is over. */
+		if (srv.trim_ev != NULL &&
+		    !evtimer_pending(srv.trim_ev, NULL)) {
+			struct timeval tv = { 0, 500000 };
+
+			evtimer_add(srv.trim_ev, &tv);
+		}
 		/* The process is gone (or exec'd): so is its address space. */
 		dispatch_client_gone(cl);
 		log_ctx_msg(7, LOG_CLIENT(cl), "client %llu (pid %d uid %u "
@@ -379,6 +389,15 @@ read_comm(pid_t pid, char *buf, size_t size)
 	if (fgets(buf, (int)size, f) != NULL)
 		buf[strcspn(buf, "\n")] = '\0';
 	fclose(f);
+}
+
+static void
+trim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	malloc_trim(0);
 }
 
 static void
@@ -673,6 +692,7 @@ server_init(struct event_base *base, const struct config *cfg)
 	srv.backoff_ev = evtimer_new(base, backoff_cb, NULL);
 	if (srv.backoff_ev == NULL)
 		return -ENOMEM;
+	srv.trim_ev = evtimer_new(base, trim_cb, NULL);
 	handle_release_hook = handle_released;
 	account_init(cfg);
 	spare_fd_open();
@@ -775,6 +795,8 @@ server_shutdown(void)
 		event_free(srv.listen_ev);
 	if (srv.backoff_ev != NULL)
 		event_free(srv.backoff_ev);
+	if (srv.trim_ev != NULL)
+		event_free(srv.trim_ev);
 	if (srv.listen_fd >= 0)
 		close(srv.listen_fd);
 	if (srv.bound_path != NULL) {
