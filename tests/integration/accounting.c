@@ -37,7 +37,7 @@
 #include <zircon/syscalls.h>
 #include <zxd/zxd.h>
 
-#include "daemon/wire.h"
+#include "proto/wire.h"
 #include "tests/lib/zxdtest.h"
 
 static struct zxdtest_daemon D;

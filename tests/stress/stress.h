@@ -32,7 +32,7 @@
 #include <zircon/status.h>
 #include <zircon/syscalls.h>
 
-#include "daemon/wire.h"
+#include "proto/wire.h"
 #include "tests/lib/zxdtest.h"
 
 static bool quick;
