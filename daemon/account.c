@@ -341,6 +341,38 @@ account_charge(struct client *cl, enum acct_kind kind, uint64_t n)
 	return ZX_OK;
 }
 
+zx_status_t
+account_charge_held(struct client *cl, enum acct_kind kind, uint64_t n,
+    uint64_t held_proc, uint64_t held_uid)
+{
+	zx_status_t st;
+
+	if (cl->proc != NULL)
+		cl->proc->use[kind] += held_proc;
+	if (cl->user != NULL)
+		cl->user->use[kind] += held_uid;
+	st = check(cl, kind, n);
+	if (cl->proc != NULL)
+		cl->proc->use[kind] -= held_proc;
+	if (cl->user != NULL)
+		cl->user->use[kind] -= held_uid;
+	if (st == ZX_OK)
+		add(cl, kind, n);
+	return st;
+}
+
+bool
+account_same_process(const struct client *a, const struct client *b)
+{
+	return a == b || (a->proc != NULL && a->proc == b->proc);
+}
+
+bool
+account_same_uid(const struct client *a, const struct client *b)
+{
+	return a == b || (a->user != NULL && a->user == b->user);
+}
+
 void
 account_force(struct client *cl, enum acct_kind kind, uint64_t n)
 {

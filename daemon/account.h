@@ -41,6 +41,13 @@ void account_client_free(struct client *cl);
  * bytes), logged once per client and limit. Handles also take an fd. */
 zx_status_t account_charge(struct client *cl, enum acct_kind kind,
     uint64_t n);
+/* account_charge as if cl's process held held_proc more and its uid
+ * held_uid more (memory the daemon only knows by looking). */
+zx_status_t account_charge_held(struct client *cl, enum acct_kind kind,
+    uint64_t n, uint64_t held_proc, uint64_t held_uid);
+/* Whether client records a and b are of one process / one uid. */
+bool account_same_process(const struct client *a, const struct client *b);
+bool account_same_uid(const struct client *a, const struct client *b);
 /* The same, past any limit (for what cannot be refused). */
 void account_force(struct client *cl, enum acct_kind kind, uint64_t n);
 void account_uncharge(struct client *cl, enum acct_kind kind, uint64_t n);

@@ -18,26 +18,38 @@
 
 /* --- accounting: VMO memory is charged to the client that made it ---- */
 
+static bool
+same_process(const void *ctx, const void *arg)
+{
+	return account_same_process(ctx, arg);
+}
+
+static bool
+same_uid(const void *ctx, const void *arg)
+{
+	return account_same_uid(ctx, arg);
+}
+
 /* Memory counts against the maker's process and uid (daemon/account.c).
- * An unbounded VMO is charged for what it holds, which only a look at
- * its memfd tells: that part is added for the check. */
+ * Paged memory is charged for the pages it holds, which only a look at
+ * the memfds tells: the check adds them (objects/vmo.c asks before the
+ * daemon commits pages; creating and growing commit none). */
 static zx_status_t
 payer_charge(void *ctx, uint64_t bytes)
 {
 	struct client *cl = ctx;
-	uint64_t held = vmo_unbounded_bytes(cl);
 	zx_status_t st;
 
-	account_force(cl, ACCT_MEMORY, held);
-	st = account_charge(cl, ACCT_MEMORY, bytes);
-	account_uncharge(cl, ACCT_MEMORY, held);
-	if (st != ZX_OK) {
+	if (bytes == 0)
+		return ZX_OK;
+	for (int tries = 0;; tries++) {
+		st = account_charge_held(cl, ACCT_MEMORY, bytes,
+		    vmo_held_bytes(same_process, cl),
+		    vmo_held_bytes(same_uid, cl));
+		if (st == ZX_OK || tries > 0)
+			break;
 		/* VMOs the client closed just now may free some. */
 		server_settle_client(cl);
-		held = vmo_unbounded_bytes(cl);
-		account_force(cl, ACCT_MEMORY, held);
-		st = account_charge(cl, ACCT_MEMORY, bytes);
-		account_uncharge(cl, ACCT_MEMORY, held);
 	}
 	if (st != ZX_OK)
 		return ZX_ERR_NO_MEMORY;

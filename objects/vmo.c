@@ -99,7 +99,7 @@ mem_unref(struct vmo_mem *m)
 
 	if (--m->refcount > 0)
 		return;
-	if (m->flags & VMO_MEM_UNBOUNDED) {
+	if (m->flags & VMO_MEM_BY_COMMIT) {
 		struct vmo_mem **pp = &unbounded;
 
 		while (*pp != m)
@@ -217,9 +217,17 @@ make_root(uint64_t size, uint64_t content_size, uint32_t mflags,
     const struct vmo_payer *payer, struct vmo **ret)
 {
 	uint64_t limit = min_u64(size, ANON_MAX_SIZE);
-	/* An unbounded VMO is charged for what it holds (see
-	 * vmo_unbounded_bytes), not for its 2^64 bytes. */
-	uint64_t charge = (mflags & VMO_MEM_UNBOUNDED) ? 0 : size;
+	uint64_t charge;
+
+	/* Paged memory is charged for what it holds (see vmo_held_bytes),
+	 * not for its size: a VMO of 2^40 bytes costs what is written in
+	 * it. The daemon asks before it commits pages itself (op_range
+	 * COMMIT, snapshots); pages a client faults in through its own
+	 * mapping or writes are charged by Linux to that client. Contiguous
+	 * memory is committed at once and costs its size. */
+	if (!(mflags & VMO_MEM_CONTIGUOUS))
+		mflags |= VMO_MEM_BY_COMMIT;
+	charge = (mflags & VMO_MEM_BY_COMMIT) ? 0 : size;
 	struct vmo_content *content;
 	struct vmo_mem *m;
 	struct vmo *v;
@@ -258,7 +266,7 @@ make_root(uint64_t size, uint64_t content_size, uint32_t mflags,
 		m->charged = charge;
 		payer->ops->ref(payer->ctx);
 	}
-	if (mflags & VMO_MEM_UNBOUNDED) {
+	if (mflags & VMO_MEM_BY_COMMIT) {
 		m->unbounded_next = unbounded;
 		unbounded = m;
 	}
@@ -466,6 +474,19 @@ vmo_committed_bytes(const struct vmo *v)
 }
 
 uint64_t
+vmo_held_bytes(bool (*mine)(const void *ctx, const void *arg),
+    const void *arg)
+{
+	uint64_t sum = 0, bytes;
+
+	for (struct vmo_mem *m = unbounded; m != NULL; m = m->unbounded_next)
+		if (m->payer.ops != NULL && mine(m->payer.ctx, arg) &&
+		    anon_committed(m->fd, &bytes) == 0)
+			sum += min_u64(bytes, m->size);
+	return sum;
+}
+
+uint64_t
 vmo_unbounded_bytes(const void *ctx)
 {
 	uint64_t sum = 0, bytes;
@@ -578,7 +599,9 @@ vmo_set_size(struct vmo *v, uint64_t size)
 		return ZX_ERR_OUT_OF_RANGE;
 	if (aligned < old && mem_pinned(m, aligned, old - aligned))
 		return ZX_ERR_BAD_STATE;
-	if (aligned > old && m->payer.ops != NULL) {
+	/* Memory charged by what it holds costs nothing to grow. */
+	if (aligned > old && m->payer.ops != NULL &&
+	    !(m->flags & VMO_MEM_BY_COMMIT)) {
 		st = m->payer.ops->charge(m->payer.ctx, aligned - old);
 		if (st != ZX_OK)
 			return st;
@@ -587,14 +610,17 @@ vmo_set_size(struct vmo *v, uint64_t size)
 	/* Also undoes whatever a writer did with ftruncate on its fd. */
 	r = anon_resize(m->fd, limit);
 	if (r < 0) {
-		if (aligned > old && m->payer.ops != NULL)
+		if (aligned > old && m->payer.ops != NULL &&
+		    !(m->flags & VMO_MEM_BY_COMMIT))
 			m->payer.ops->uncharge(m->payer.ctx, aligned - old);
 		return status_from_errno(r, ZX_ERR_INTERNAL);
 	}
-	if (aligned < old && m->payer.ops != NULL)
-		m->payer.ops->uncharge(m->payer.ctx, old - aligned);
-	if (m->payer.ops != NULL)
-		m->charged = m->charged - old + aligned;
+	if (!(m->flags & VMO_MEM_BY_COMMIT)) {
+		if (aligned < old && m->payer.ops != NULL)
+			m->payer.ops->uncharge(m->payer.ctx, old - aligned);
+		if (m->payer.ops != NULL)
+			m->charged = m->charged - old + aligned;
+	}
 	m->size = aligned;
 	m->file_limit = limit;
 	(void)zero_range(v, size, aligned - size);
@@ -731,7 +757,7 @@ make_snapshot(struct vmo *v, uint32_t type, bool resizable, uint64_t offset,
     uint64_t size, uint64_t content_size, const struct vmo_payer *payer,
     struct vmo **ret)
 {
-	uint64_t vsize = vmo_size(v), len;
+	uint64_t vsize = vmo_size(v), len, probe;
 	struct vmo *c;
 	zx_status_t st;
 	int r;
@@ -758,6 +784,16 @@ make_snapshot(struct vmo *v, uint32_t type, bool resizable, uint64_t offset,
 	/* Past the parent's end the child reads zero. */
 	len = offset < vsize ? min_u64(size, vsize - offset) : 0;
 	len = min_u64(len, c->mem->file_limit);
+	/* The copy commits what the parent holds there: ask first. */
+	probe = min_u64(len, vmo_committed_bytes(v));
+	if (probe > 0 && payer != NULL && payer->ops != NULL) {
+		st = payer->ops->charge(payer->ctx, probe);
+		if (st != ZX_OK) {
+			object_unref(&c->obj);
+			return st;
+		}
+		payer->ops->uncharge(payer->ctx, probe);
+	}
 	r = anon_copy(v->mem->fd, v->offset + offset, c->mem->fd, 0, len);
 	if (r < 0) {
 		object_unref(&c->obj);
@@ -864,7 +900,7 @@ op_commit(struct vmo *v, uint64_t off, uint64_t len)
 		return ZX_ERR_NO_MEMORY;
 	/* An unbounded VMO is charged by what it holds: committing must
 	 * fit in what its payer may still hold. */
-	if ((m->flags & VMO_MEM_UNBOUNDED) && m->payer.ops != NULL) {
+	if ((m->flags & VMO_MEM_BY_COMMIT) && m->payer.ops != NULL) {
 		st = m->payer.ops->charge(m->payer.ctx, len);
 		if (st != ZX_OK)
 			return st;

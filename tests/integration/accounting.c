@@ -113,9 +113,10 @@ raw_connect(void)
 	return fd;
 }
 
-/* zx_vmo_create on a raw connection; the handle's fd is closed. */
+/* zx_vmo_create on a raw connection; the new handle's fd goes to
+ * *keep (closed if keep is NULL). */
 static zx_status_t
-raw_vmo_create(int fd, uint64_t size)
+raw_vmo_create(int fd, uint64_t size, int *keep)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__VmoCreate vc = ZXD__VMO_CREATE__INIT;
@@ -134,6 +135,10 @@ raw_vmo_create(int fd, uint64_t size)
 	cr_assert_not_null(rep);
 	st = rep->status;
 	zxd__reply__free_unpacked(rep, NULL);
+	if (keep != NULL && st == ZX_OK && m.nfds == 1) {
+		*keep = m.fds[0];
+		m.fds[0] = -1;
+	}
 	wire_msg_clear(&m);	/* closes the handle's fd, if any */
 	free(m.buf);
 	return st;
@@ -168,21 +173,25 @@ fork_nobody(int (*fn)(void *), void *arg)
 /* --- one process, several connections ---------------------------------- */
 
 Test(accounting, connections_of_one_process_share_its_limits,
-    .fini = stop)
+    .fini = stop, .timeout = 30)
 {
-	zx_handle_t v;
-	int fd;
+	zx_handle_t e[3], x;
+	int fd, h1 = -1, h2 = -1;
 
-	start("vmo_bytes_per_client = 64K\n");
-	cr_assert_eq(zx_vmo_create(48 * 1024, 0, &v), ZX_OK);
+	start("handles_per_client = 4\n");
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(zx_event_create(0, &e[i]), ZX_OK);
 	fd = raw_connect();
 	cr_assert_geq(fd, 0);
-	/* Another connection of the same process: the same 64K. */
-	cr_expect_eq(raw_vmo_create(fd, 32 * 1024), ZX_ERR_NO_MEMORY);
-	cr_expect_eq(raw_vmo_create(fd, 16 * 1024), ZX_OK);
-	zx_handle_close(v);
-	/* What the closed VMO held is back. */
-	cr_expect_eq(raw_vmo_create(fd, 48 * 1024), ZX_OK);
+	/* Another connection of the same process: the same 4 handles. */
+	cr_expect_eq(raw_vmo_create(fd, 4096, &h1), ZX_OK);
+	cr_expect_eq(raw_vmo_create(fd, 4096, &h2), ZX_ERR_NO_RESOURCES);
+	cr_expect_eq(zx_event_create(0, &x), ZX_ERR_NO_RESOURCES);
+	/* What one connection gives back, the other may take. */
+	close(h1);
+	cr_expect_eq(zx_event_create(0, &x), ZX_OK);
+	zx_handle_close(x);
+	zx_handle_close_many(e, 3);
 	close(fd);
 }
 
@@ -194,7 +203,8 @@ struct hold {
 	zx_status_t want;
 };
 
-/* Make a VMO of `size` (want: its status), say so, wait for `go`. */
+/* Make a VMO of `size` and commit it (want: the commit's status), say
+ * so, wait for `go`. */
 static int
 hold_vmo(void *arg)
 {
@@ -202,14 +212,17 @@ hold_vmo(void *arg)
 	zx_handle_t v;
 	char c = 0;
 
-	if (zx_vmo_create(h->size, 0, &v) != h->want)
+	if (zx_vmo_create(h->size, 0, &v) != ZX_OK ||
+	    zx_vmo_op_range(v, ZX_VMO_OP_COMMIT, 0, h->size, NULL, 0) !=
+	    h->want)
 		return 1;
 	(void)!write(h->ready[1], &c, 1);
 	(void)!read(h->go[0], &c, 1);
 	return 0;
 }
 
-Test(accounting, processes_of_one_uid_share_its_limits, .fini = stop)
+Test(accounting, processes_of_one_uid_share_its_limits,
+    .fini = stop, .timeout = 30)
 {
 	struct hold a = { .size = 48 * 1024, .want = ZX_OK };
 	struct hold b = { .size = 32 * 1024, .want = ZX_ERR_NO_MEMORY };
@@ -232,6 +245,8 @@ Test(accounting, processes_of_one_uid_share_its_limits, .fini = stop)
 	cr_assert_eq(read(a.ready[0], &x, 1), 1);
 	/* Another uid is not affected. */
 	cr_expect_eq(zx_vmo_create(48 * 1024, 0, &v), ZX_OK);
+	cr_expect_eq(zx_vmo_op_range(v, ZX_VMO_OP_COMMIT, 0, 48 * 1024, NULL,
+	    0), ZX_OK);
 	zx_handle_close(v);
 	(void)!write(a.go[1], "xxx", 3);
 	reap_ok(pa);
@@ -273,7 +288,8 @@ newcomer(void *arg)
 	return 0;
 }
 
-Test(accounting, over_the_connection_limit_fails_at_once, .fini = stop)
+Test(accounting, over_the_connection_limit_fails_at_once,
+    .fini = stop, .timeout = 30)
 {
 	struct newcomer n = { .nraw = 2 };
 	char buf[4096] = "";
@@ -319,7 +335,8 @@ hold_connections(void *arg)
 	return 0;
 }
 
-Test(accounting, uid_connection_limit_spares_other_uids, .fini = stop)
+Test(accounting, uid_connection_limit_spares_other_uids,
+    .fini = stop, .timeout = 30)
 {
 	struct newcomer n = { .nraw = 0 };
 	int p[3], go[2];
@@ -383,7 +400,8 @@ read_over_limit(void *arg)
 	return 0;
 }
 
-Test(accounting, in_flight_handles_move_from_sender_to_reader, .fini = stop)
+Test(accounting, in_flight_handles_move_from_sender_to_reader,
+    .fini = stop, .timeout = 30)
 {
 	struct reader r;
 	zx_handle_t a, b, e[2], x[3];
@@ -420,7 +438,8 @@ Test(accounting, in_flight_handles_move_from_sender_to_reader, .fini = stop)
 
 /* --- queued messages ------------------------------------------------------ */
 
-Test(accounting, queued_messages_count_against_the_writer, .fini = stop)
+Test(accounting, queued_messages_count_against_the_writer,
+    .fini = stop, .timeout = 30)
 {
 	static char big[2048];
 	zx_handle_t a, b, c, d;
@@ -477,7 +496,8 @@ grab_fds(void *arg)
 	return 0;
 }
 
-Test(accounting, one_uid_gets_its_share_of_descriptors, .fini = stop)
+Test(accounting, one_uid_gets_its_share_of_descriptors,
+    .fini = stop, .timeout = 30)
 {
 	struct zxdtest_stats s;
 	int p[3], go[2], n = 0, lines = 0;

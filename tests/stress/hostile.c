@@ -3,8 +3,7 @@
  * admitted to anything more than the limits), while a well-behaved
  * client of uid 65534 keeps making ordinary calls:
  *
- *   memory       VMOs through libzx and three raw connections of one
- *                process, written so the memory is real
+ *   memory       VMOs committed by the daemon, from four processes
  *   inflight     VMOs queued in channel messages nobody reads, from
  *                four processes
  *   connections  raw control connections until refused
@@ -43,54 +42,20 @@ linger(int64_t until)
 		usleep((useconds_t)(left / 1000));
 }
 
-/* A VMO create on a raw connection; the handle fd is closed. */
-static zx_status_t
-raw_vmo(int fd, uint64_t size)
-{
-	Zxd__Request req = ZXD__REQUEST__INIT;
-	Zxd__VmoCreate vc = ZXD__VMO_CREATE__INIT;
-	static uint8_t buf[WIRE_MAX_MSG];
-	struct wire_msg m = { .buf = buf };
-	Zxd__Reply *rep;
-	zx_status_t st = ZX_ERR_INTERNAL;
-
-	vc.size = size;
-	req.body_case = ZXD__REQUEST__BODY_VMO_CREATE;
-	req.vmo_create = &vc;
-	req.txid = 7;
-	if (wire_send(fd, &req.base, NULL, 0) < 0 || wire_recv(fd, &m) <= 0)
-		return ZX_ERR_BAD_HANDLE;
-	rep = zxd__reply__unpack(NULL, m.len, m.buf);
-	if (rep != NULL) {
-		st = rep->status;
-		zxd__reply__free_unpacked(rep, NULL);
-	}
-	/* Keep the handle (its fd) so the VMO lives: leak it on purpose
-	 * in this process, which exits soon. */
-	return st;
-}
-
 static uint64_t got;	/* what the pattern obtained (per process) */
 
 static int
 p_memory(int64_t until)
 {
-	static char page[1 << 20];
 	zx_handle_t v;
-	int raw[3];
 
-	memset(page, 0x5a, sizeof(page));
-	while (zx_vmo_create(sizeof(page), 0, &v) == ZX_OK) {
-		if (zx_vmo_write(v, page, 0, sizeof(page)) != ZX_OK)
-			break;
-		got += sizeof(page);
+	/* The daemon commits the pages (a VMO costs the pages it holds). */
+	while (zx_vmo_create(1 << 20, 0, &v) == ZX_OK &&
+	    zx_vmo_op_range(v, ZX_VMO_OP_COMMIT, 0, 1 << 20, NULL, 0) ==
+	    ZX_OK) {
+		got += 1 << 20;
 		if (got > (1ull << 30))
 			break;
-	}
-	for (int i = 0; i < 3; i++) {
-		raw[i] = raw_connect();
-		while (raw[i] >= 0 && raw_vmo(raw[i], 16ull << 30) == ZX_OK)
-			got += 16ull << 30;
 	}
 	linger(until);
 	return 0;
@@ -202,7 +167,7 @@ struct pattern {
 };
 
 static const struct pattern patterns[] = {
-	{ "memory", p_memory, 1, "bytes of VMOs" },
+	{ "memory", p_memory, 4, "bytes committed in VMOs" },
 	{ "inflight", p_inflight, 4, "VMOs in flight" },
 	{ "connections", p_connections, 4, "connections" },
 	{ "handles", p_handles, 4, "events" },
