@@ -319,7 +319,8 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 		if (n < 0) {
 			log_rate(4, &c->client->lograte[LOG_KIND_PROTOCOL],
 			    LOG_KIND_PROTOCOL, LOG_CLIENT(c->client, .koid =
-			    c->handle ? c->handle->obj->koid : 0),
+			    c->handle ? c->handle->obj->koid : 0,
+			    .message_id = LOG_ID_PROTOCOL),
 			    "client %llu (pid %d uid %u %s): %s on %s "
 			    "connection, dropped",
 			    (unsigned long long)c->client->id,
@@ -343,7 +344,8 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 		if (r < 0) {
 			log_rate(4, &c->client->lograte[LOG_KIND_PROTOCOL],
 			    LOG_KIND_PROTOCOL, LOG_CLIENT(c->client, .koid =
-			    c->handle ? c->handle->obj->koid : 0),
+			    c->handle ? c->handle->obj->koid : 0,
+			    .message_id = LOG_ID_PROTOCOL),
 			    "client %llu (pid %d uid %u %s): protocol error "
 			    "on %s connection, dropped",
 			    (unsigned long long)c->client->id,
@@ -554,6 +556,15 @@ uncharge_handle(struct client *cl, struct client *old)
 	if (old != NULL)
 		account_force(old, ACCT_HANDLES, 1);
 	account_uncharge(cl, ACCT_HANDLES, 1);
+}
+
+void
+server_handle_charge_in_flight(struct client *cl, struct handle *h)
+{
+	/* Past the limit if need be: the message is built, and is at most
+	 * 64 handles over. */
+	account_force(cl, ACCT_HANDLES, 1);
+	h->payer = server_client_ref(cl);
 }
 
 /* handle_free's hook: what the handle cost its payer comes back. */

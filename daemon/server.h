@@ -25,6 +25,7 @@ struct client {
 	size_t nhandles;
 	uint64_t vmo_bytes;
 	struct object *root_vmar;	/* made on first use */
+	struct object *process;		/* made on first use */
 	bool connected;
 	/* daemon/account.c: its process's and uid's accounts. */
 	struct acct *proc, *user;
@@ -78,6 +79,9 @@ struct handle *server_handle_of_fd(int fd);
 /* Tear down a handle's connection and free the handle: its holders see
  * EOF from now on. Also frees a handle in flight. */
 void server_close_handle(struct handle *h);
+/* A new handle made straight into flight (a duplicate in a channel
+ * message): charge it to cl, its sender, until read. */
+void server_handle_charge_in_flight(struct client *cl, struct handle *h);
 /* Take h off its process without freeing it: the daemon closes its end
  * of h's socket, so every copy of the client's end (dup(2)s included)
  * sees EOF, and h is in flight until server_attach_handle gives it to a

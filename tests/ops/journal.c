@@ -2,8 +2,8 @@
  * zxd's structured logging. With stderr a journal stream (JOURNAL_STREAM
  * names stderr's device and inode, as systemd sets it), messages about
  * clients go to the journal's native socket with fields: connect and
- * disconnect at info, a refused request at notice, a protocol error at
- * warning, with ZXD_CLIENT_PID, ZXD_CLIENT_UID, ZXD_KOID, ... Otherwise
+ * disconnect at debug, a refused request at notice, a protocol error at
+ * warning (these two with a MESSAGE_ID), with ZXD_CLIENT_PID, ZXD_CLIENT_UID, ZXD_KOID, ... Otherwise
  * they are "<N>" lines on stderr.
  *
  * journald is stood in for by a datagram socket at
@@ -92,7 +92,6 @@ start(struct daemon *d, bool journal)
 	if (d->pid == 0) {
 		dup2(fd, 2);
 		setenv("JOURNAL_STREAM", env, 1);
-		/* --verbose: connects and disconnects are debug lines. */
 		execl(bin ? bin : "./zxd", "zxd", "--socket", d->sock,
 		    "--verbose", (char *)NULL);
 		_exit(127);
@@ -219,7 +218,7 @@ Test(journal, fields, .timeout = 60)
 		    strerror(errno));
 	start(&d, true);
 
-	/* Connect and disconnect, at debug level, about the child. */
+	/* Connect and disconnect, at debug, about the child. */
 	child = client_child();
 	reap(child);
 	snprintf(f_pid, sizeof(f_pid), "ZXD_CLIENT_PID=%d", (int)child);
@@ -242,6 +241,8 @@ Test(journal, fields, .timeout = 60)
 	e = EXPECT(jfd, "PRIORITY=4", f_self, f_koid);
 	cr_assert_not_null(strstr(e, "protocol error on handle connection"),
 	    "%s", e);
+	cr_assert(has(e, "MESSAGE_ID=02671b5312ed4b7baf48c4bbb12c20d9"), "%s",
+	    e);
 	zx_handle_close(ev);
 
 	/* A refused request: notice, with the request's name. nobody asks
@@ -254,6 +255,8 @@ Test(journal, fields, .timeout = 60)
 	e = EXPECT(jfd, "PRIORITY=5", "ZXD_REQUEST=list_handles",
 	    "ZXD_CLIENT_UID=65534");
 	cr_assert_not_null(strstr(e, "list_handles refused"), "%s", e);
+	cr_assert(has(e, "MESSAGE_ID=5416085729d04cb683f17dd3cadb5448"), "%s",
+	    e);
 	zx_handle_close(keep);
 
 	/* None of these went to stderr as well. */
