@@ -440,8 +440,26 @@ spare_fd_open(void)
 		srv.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
+/* Connections accepted per wakeup of the listener: a burst of
+ * newcomers (1,000 clients starting at once) gets in within a few turns
+ * of the loop, not one per turn behind every busy connection. */
+#define ACCEPT_BURST 64
+
+static bool accept_one(evutil_socket_t lfd);
+
 static void
 accept_cb(evutil_socket_t lfd, short what, void *arg)
+{
+	(void)what;
+	(void)arg;
+	for (int i = 0; i < ACCEPT_BURST && accept_one(lfd); i++)
+		;
+}
+
+/* Accept (or refuse) one newcomer; false when there is none left or
+ * accepting must pause. */
+static bool
+accept_one(evutil_socket_t lfd)
 {
 	struct ucred uc;
 	socklen_t len = sizeof(uc);
@@ -450,8 +468,6 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
 	zx_status_t st;
 	int fd;
 
-	(void)what;
-	(void)arg;
 	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0 && (errno == EMFILE || errno == ENFILE) &&
 	    srv.spare_fd >= 0) {
@@ -467,7 +483,7 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
 			refuse_peer(fd, ZX_ERR_NO_RESOURCES);
 		}
 		spare_fd_open();
-		return;
+		return false;
 	}
 	if (fd < 0) {
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
@@ -481,17 +497,17 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
 			event_del(srv.listen_ev);
 			event_add(srv.backoff_ev, &tv);
 		}
-		return;
+		return false;
 	}
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) < 0 ||
 	    set_passcred(fd) < 0) {
 		close(fd);
-		return;
+		return true;
 	}
 	cl = calloc(1, sizeof(*cl));
 	if (cl == NULL) {
 		refuse_peer(fd, ZX_ERR_NO_MEMORY);
-		return;
+		return true;
 	}
 	cl->id = ++srv.next_client_id;
 	cl->pid = uc.pid;
@@ -506,14 +522,14 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
 		refuse_peer(fd, st);
 		account_client_disconnected(cl);
 		server_client_unref(cl);
-		return;
+		return true;
 	}
 	c = conn_new(fd, cl, uc.pid);
 	if (c == NULL) {
 		refuse_peer(fd, ZX_ERR_NO_MEMORY);
 		account_client_disconnected(cl);
 		server_client_unref(cl);
-		return;
+		return true;
 	}
 	server_client_unref(cl);	/* the connection holds it now */
 	cl->connected = true;
@@ -526,6 +542,7 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
 	    "connected%s", (unsigned long long)cl->id, (int)cl->pid,
 	    (unsigned)cl->uid, cl->comm,
 	    cl->root_admitted ? ", admitted to the root resource" : "");
+	return true;
 }
 
 /* Charge a handle paid for by `old` (NULL: nobody yet) to cl: a handle
@@ -761,7 +778,7 @@ server_bind(const char *path)
 	old = umask(0177);
 	r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
-	if (r < 0 || listen(fd, 128) < 0)
+	if (r < 0 || listen(fd, SOMAXCONN) < 0)
 		goto fail;
 	if (cfg->socket_group_set && chown(path, (uid_t)-1, cfg->socket_group) < 0)
 		goto fail_unlink;
