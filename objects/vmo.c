@@ -517,16 +517,7 @@ vmo_get_info_record(const struct vmo *v, zx_rights_t rights,
 	    (v->kind == VMO_SNAPSHOT ? ZX_INFO_VMO_IS_COW_CLONE : 0) |
 	    (v->immutable ? ZX_INFO_VMO_IMMUTABLE : 0) |
 	    ZX_INFO_VMO_VIA_HANDLE;
-	info->committed_bytes = vmo_committed_bytes(v);
-	info->populated_bytes = info->committed_bytes;
-	/*
-	 * zxd keeps no page-level sharing accounts between a VMO and its
-	 * snapshots, so what it holds counts as its own, wholly.
-	 */
-	info->committed_private_bytes = info->committed_bytes;
-	info->populated_private_bytes = info->committed_bytes;
-	info->committed_scaled_bytes = info->committed_bytes;
-	info->populated_scaled_bytes = info->committed_bytes;
+	vmo_attribute(v, info);
 	info->handle_rights = rights;
 	info->cache_policy = v->cache_policy;
 }
@@ -764,6 +755,7 @@ make_snapshot(struct vmo *v, uint32_t type, bool resizable, uint64_t offset,
 		return status_from_errno(r, ZX_ERR_INTERNAL);
 	}
 	c->kind = VMO_SNAPSHOT;
+	c->snap_offset = offset;
 	*ret = c;
 	return ZX_OK;
 }
