@@ -19,6 +19,13 @@ lib=$build/.libs/libzx.so
 tmp=$(mktemp -d /tmp/zxd-cxx.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 [ -n "$clangxx" ] || echo "note: clang++ not found; only g++ builds were tested"
+# A sanitizer build's libzx needs GCC's ASan runtime first in the process;
+# the clang++ binaries are not instrumented themselves.
+asan_preload=
+if [ -n "$san_cflags" ]; then
+	asan_preload=$($cc -print-file-name=libasan.so)
+	[ -f "$asan_preload" ] || fail "no libasan.so for $cc"
+fi
 for std in ${clangxx:+c++17 c++20}; do
 	$clangxx -std=$std -Wall -Wextra -pedantic -Werror \
 		-I"$src/include" -I"$src" -I"$build" -include config-build.h \
@@ -27,7 +34,8 @@ for std in ${clangxx:+c++17 c++20}; do
 		-L"$build/.libs" -Wl,-rpath,"$build/.libs" -lzx \
 		$criterion_libs -lpthread ||
 		fail "clang++ -std=$std could not build tests/integration/cxx.cc"
-	env -u CRITERION_OUTPUTS "$SHELL" "$src/tests/with-zxd.sh" "$tmp/cxx-$std" \
+	env -u CRITERION_OUTPUTS "$SHELL" "$src/tests/with-zxd.sh" \
+		env ${asan_preload:+LD_PRELOAD=$asan_preload} "$tmp/cxx-$std" \
 		-j1 >"$tmp/log" 2>&1 ||
 		{ cat "$tmp/log" >&2; fail "clang++ -std=$std: the tests failed"; }
 	# criterion's summary: every test ran and passed.
