@@ -279,6 +279,10 @@ Test(cxx_channel, bytes_handles_call) {
          ZXD_IMPLEMENTED_channel_read_etc ? ZX_ERR_SHOULD_WAIT : ZX_ERR_NOT_SUPPORTED);
 #endif
   zx_channel_call_etc_args_t eargs = {};
+  eargs.wr_bytes = request;
+  eargs.wr_num_bytes = sizeof(request);
+  eargs.rd_bytes = reply;
+  eargs.rd_num_bytes = sizeof(reply);
   c1.reset();
   STATUS(c0.call_etc(0, zx::deadline_after(zx::msec(1)), &eargs, &nb, &nh),
          ZXD_IMPLEMENTED_channel_call_etc ? ZX_ERR_PEER_CLOSED : ZX_ERR_NOT_SUPPORTED);
