@@ -60,6 +60,30 @@ read_comm(pid_t pid, pid_t tid, char name[ZX_MAX_NAME_LEN])
 	fclose(f);
 }
 
+/* Drop the threads whose Linux thread is gone; returns how many are
+ * left. */
+static size_t
+threads_prune(struct process *p)
+{
+	struct process_thread **pp = &p->threads, *t;
+	char path[64];
+	size_t n = 0;
+
+	while ((t = *pp) != NULL) {
+		snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)p->pid,
+		    (int)t->tid);
+		if (access(path, F_OK) < 0) {
+			*pp = t->next;
+			object_unref(t->thread);
+			free(t);
+		} else {
+			pp = &t->next;
+			n++;
+		}
+	}
+	return n;
+}
+
 zx_status_t
 process_thread(struct process *p, pid_t tid, struct object **ret)
 {
@@ -79,6 +103,10 @@ process_thread(struct process *p, pid_t tid, struct object **ret)
 	    (int)tid);
 	if (tid <= 0 || access(path, F_OK) < 0)
 		return ZX_ERR_INVALID_ARGS;
+	/* Threads that have ended are forgotten (their objects live on
+	 * while handles hold them); what is left is bounded. */
+	if (threads_prune(p) >= PROCESS_MAX_THREADS)
+		return ZX_ERR_NO_RESOURCES;
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
 		return ZX_ERR_NO_MEMORY;

@@ -18,6 +18,10 @@ struct vmar;
 #define THREAD_DEFAULT_RIGHTS	UINT32_C(0x4D2CF)
 #define JOB_DEFAULT_RIGHTS	UINT32_C(0x7DFCF)
 
+/* Thread objects a process may have at once (live Linux threads that
+ * asked for theirs). */
+#define PROCESS_MAX_THREADS	4096
+
 /* ZX_TASK_TERMINATED. */
 #define PROCESS_TERMINATED	ZX_OBJECT_SIGNALED
 
@@ -49,7 +53,8 @@ zx_status_t process_new(pid_t pid, const void *owner, const char *comm,
  * dropped, and the topics that need a live process say BAD_STATE. */
 void process_exit(struct process *p);
 /* The thread object for Linux thread `tid` of p (made on first use;
- * *ret is not a new reference). */
+ * *ret is not a new reference). INVALID_ARGS for a tid that is not one
+ * of p's threads, NO_RESOURCES past PROCESS_MAX_THREADS. */
 zx_status_t process_thread(struct process *p, pid_t tid,
     struct object **ret);
 
