@@ -361,18 +361,16 @@ process_vmos(struct process *p, size_t rec_size, void *buf, size_t buf_size,
 	return out_done(&o, actual, avail, record_size);
 }
 
-static zx_status_t
-process_maps(struct process *p, size_t rec_size, void *buf, size_t buf_size,
-    size_t *actual, size_t *avail, size_t *record_size)
+size_t
+process_maps_records(pid_t pid, const struct vmar *root, void *buf,
+    size_t max, size_t rec_size)
 {
-	size_t max = buf_size / rec_size, n;
 	struct vmar_maps_rec r;
+	size_t n;
 
-	if (p->owner == NULL)
-		return ZX_ERR_BAD_STATE;
 	/* The address space, then the root VMAR's tree under it. */
 	memset(&r, 0, sizeof(r));
-	snprintf(r.name, sizeof(r.name), "proc:%d", (int)p->pid);
+	snprintf(r.name, sizeof(r.name), "proc:%d", (int)pid);
 	r.base = VMAR_ROOT_BASE;
 	r.size = VMAR_ROOT_LEN;
 	r.depth = 0;
@@ -380,9 +378,21 @@ process_maps(struct process *p, size_t rec_size, void *buf, size_t buf_size,
 	if (max > 0)
 		memcpy(buf, &r, rec_size);
 	n = 1;
-	if (p->root_vmar != NULL)
-		n += vmar_maps_dump(p->root_vmar, 1, (uint8_t *)buf + rec_size,
+	if (root != NULL)
+		n += vmar_maps_dump(root, 1, (uint8_t *)buf + rec_size,
 		    max > 0 ? max - 1 : 0, rec_size);
+	return n;
+}
+
+static zx_status_t
+process_maps(struct process *p, size_t rec_size, void *buf, size_t buf_size,
+    size_t *actual, size_t *avail, size_t *record_size)
+{
+	size_t max = buf_size / rec_size, n;
+
+	if (p->owner == NULL)
+		return ZX_ERR_BAD_STATE;
+	n = process_maps_records(p->pid, p->root_vmar, buf, max, rec_size);
 	*avail = n;
 	*actual = n < max ? n : max;
 	*record_size = rec_size;

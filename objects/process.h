@@ -58,6 +58,12 @@ void process_exit(struct process *p);
 zx_status_t process_thread(struct process *p, pid_t tid,
     struct object **ret);
 
+/* ZX_INFO_PROCESS_MAPS of process `pid` whose root VMAR is `root` (NULL:
+ * none yet): up to `max` records of `rec_size` bytes (a version of
+ * zx_info_maps_t) into buf; returns how many there are. */
+size_t process_maps_records(pid_t pid, const struct vmar *root, void *buf,
+    size_t max, size_t rec_size);
+
 /* Handle values as a process sees them: the Linux fd that holds the
  * client end of each socket inode of process `pid`, from /proc/PID/fd
  * (readable by the daemon for processes of its own uid, or as root). */
