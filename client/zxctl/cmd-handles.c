@@ -95,10 +95,10 @@ cmd_handles(struct ctl *ctl, char **argv, int argc)
 		jprint(j);
 	} else {
 		static const char *const heads[] = { "PID", "UID", "COMMAND",
-			"VALUE", "KOID", "TYPE", "RIGHTS", "RELATED" };
+			"VALUE", "KOID", "TYPE", "RELATED", "RIGHTS" };
 		struct table t;
 
-		table_init(&t, heads, "rrlrrllr");
+		table_init(&t, heads, "rrlrrlrl");
 		for (size_t i = 0; i < n; i++)
 			table_row(&t, xasprintf("%u", all[i]->pid),
 			    xasprintf("%u", all[i]->uid),
@@ -107,8 +107,8 @@ cmd_handles(struct ctl *ctl, char **argv, int argc)
 			    xasprintf("%#x", all[i]->value) : xstrdup("-"),
 			    xasprintf("%" PRIu64, all[i]->koid),
 			    xstrdup(type_name(all[i]->type, tb)),
-			    xasprintf("%#x", all[i]->rights),
-			    koid_or_dash(all[i]->related_koid));
+			    koid_or_dash(all[i]->related_koid),
+			    rights_text(all[i]->rights));
 		table_print(&t);
 	}
 out:
