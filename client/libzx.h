@@ -31,6 +31,9 @@ struct zxh {
 
 /* The entry for a live handle value (fd in *ret_fd), or NULL. */
 struct zxh *zxh_get(zx_handle_t h, int *ret_fd);
+/* The handle's read-only signal page (a WaitSetup round trip the first
+ * time), kept in the entry. */
+zx_status_t zxh_sigword(zx_handle_t h, struct zxh *e, atomic_uint **ret);
 /* Register a handle fd received from the daemon. */
 zx_handle_t zxh_install(int fd, const Zxd__HandleDesc *d);
 /* Mark the entry dead and close the fd (used by close and by calls that

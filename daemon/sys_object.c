@@ -9,6 +9,7 @@
 
 #include "daemon/dispatch.h"
 #include "daemon/server.h"
+#include "client/socket_decls.h"
 
 static zx_status_t
 new_rights(zx_rights_t have, zx_rights_t want, zx_rights_t *ret)
@@ -125,6 +126,14 @@ get_info(struct call *c)
 		/* PMTs closed just now are quarantined already. */
 		sys_ddk_settle(c, o);
 		break;
+	case ZX_INFO_SOCKET:
+		if (o->ops->type != ZX_OBJ_TYPE_SOCKET)
+			return ZX_ERR_WRONG_TYPE;
+		break;
+	case ZX_INFO_INTERRUPT:
+		if (o->ops->type != ZX_OBJ_TYPE_INTERRUPT)
+			return ZX_ERR_WRONG_TYPE;
+		break;
 	case ZX_INFO_RESOURCE:
 		/* Zircon looks the handle up as a resource: another type is
 		 * WRONG_TYPE, before any rights check. */
@@ -183,6 +192,13 @@ get_property(struct call *c)
 		r->value.data = c->scratch;
 		r->value.len = ZX_MAX_NAME_LEN;
 		break;
+	case ZX_PROP_SOCKET_RX_THRESHOLD:
+	case ZX_PROP_SOCKET_TX_THRESHOLD:
+		if (size < sizeof(size_t))
+			return ZX_ERR_BUFFER_TOO_SMALL;
+		if (o->ops->type != ZX_OBJ_TYPE_SOCKET)
+			return ZX_ERR_WRONG_TYPE;
+		/* fall through */
 	case ZX_PROP_VMO_CONTENT_SIZE:
 		if (size < sizeof(uint64_t))
 			return ZX_ERR_BUFFER_TOO_SMALL;
@@ -233,6 +249,13 @@ set_property(struct call *c)
 		else
 			memcpy(o->name, name, sizeof(name));
 		return ZX_OK;
+	case ZX_PROP_SOCKET_RX_THRESHOLD:
+	case ZX_PROP_SOCKET_TX_THRESHOLD:
+		if (v.len < sizeof(size_t))
+			return ZX_ERR_BUFFER_TOO_SMALL;
+		if (o->ops->type != ZX_OBJ_TYPE_SOCKET)
+			return ZX_ERR_WRONG_TYPE;
+		/* fall through */
 	case ZX_PROP_VMO_CONTENT_SIZE:
 		if (v.len < sizeof(uint64_t))
 			return ZX_ERR_BUFFER_TOO_SMALL;
