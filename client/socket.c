@@ -102,6 +102,11 @@ zx_socket_set_disposition(zx_handle_t handle, uint32_t disposition,
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__SocketSetDisposition sd = ZXD__SOCKET_SET_DISPOSITION__INIT;
 
+	/* The values come before the handle (the daemon checks again). */
+	if (disposition > ZX_SOCKET_DISPOSITION_WRITE_ENABLED ||
+	    disposition_peer > ZX_SOCKET_DISPOSITION_WRITE_ENABLED ||
+	    disposition == 3 || disposition_peer == 3)
+		return ZX_ERR_INVALID_ARGS;
 	sd.disposition = disposition;
 	sd.disposition_peer = disposition_peer;
 	req.body_case = ZXD__REQUEST__BODY_SOCKET_SET_DISPOSITION;
