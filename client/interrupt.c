@@ -42,6 +42,9 @@ zx_interrupt_trigger(zx_handle_t handle, uint32_t options,
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__InterruptTrigger it = ZXD__INTERRUPT_TRIGGER__INIT;
 
+	/* Before the handle, as Zircon (the daemon checks again). */
+	if (options != 0)
+		return ZX_ERR_INVALID_ARGS;
 	it.options = options;
 	it.timestamp = timestamp;
 	req.body_case = ZXD__REQUEST__BODY_INTERRUPT_TRIGGER;
