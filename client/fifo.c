@@ -18,7 +18,7 @@ zx_fifo_create(size_t elem_count, size_t elem_size, uint32_t options,
 	fc.options = options;
 	req.body_case = ZXD__REQUEST__BODY_FIFO_CREATE;
 	req.fifo_create = &fc;
-	st = rpc_create(&req, h, 2);
+	st = rpc_new_handles(RPC_CONTROL, &req, NULL, 0, h, 2);
 	if (st != ZX_OK)
 		return st;
 	return rpc_out_pair(h, out0, out1);

@@ -22,17 +22,19 @@ zx_interrupt_create(zx_handle_t src_obj, uint32_t src_num, uint32_t options,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__InterruptCreate ic = ZXD__INTERRUPT_CREATE__INIT;
+	zx_status_t st;
+	zx_handle_t h;
 
 	ic.vector = src_num;
 	ic.options = options;
 	req.body_case = ZXD__REQUEST__BODY_INTERRUPT_CREATE;
 	req.interrupt_create = &ic;
-	/* Zircon looks at the resource only for a physical or wake-vector
-	 * interrupt. */
-	if ((options & ZX_INTERRUPT_VIRTUAL) &&
-	    !(options & ZX_INTERRUPT_WAKE_VECTOR))
-		return rpc_control_new(&req, NULL, 0, out_handle);
-	return rpc_handle_new(src_obj, &req, NULL, 0, out_handle);
+	/* On src_obj's socket (absent if unknown): the daemon decides
+	 * whether the resource counts. */
+	st = rpc_new_handles(src_obj, &req, NULL, 0, &h, 1);
+	if (st != ZX_OK)
+		return st;
+	return rpc_out_handle(h, out_handle);
 }
 
 EXPORT zx_status_t
@@ -42,14 +44,11 @@ zx_interrupt_trigger(zx_handle_t handle, uint32_t options,
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__InterruptTrigger it = ZXD__INTERRUPT_TRIGGER__INIT;
 
-	/* Before the handle, as Zircon (the daemon checks again). */
-	if (options != 0)
-		return ZX_ERR_INVALID_ARGS;
 	it.options = options;
 	it.timestamp = timestamp;
 	req.body_case = ZXD__REQUEST__BODY_INTERRUPT_TRIGGER;
 	req.interrupt_trigger = &it;
-	return rpc_handle_status(handle, &req);
+	return rpc_call(handle, &req, NULL, 0, NULL);
 }
 
 EXPORT zx_status_t
@@ -60,7 +59,7 @@ zx_interrupt_ack(zx_handle_t handle)
 
 	req.body_case = ZXD__REQUEST__BODY_INTERRUPT_ACK;
 	req.interrupt_ack = &ia;
-	return rpc_handle_status(handle, &req);
+	return rpc_call(handle, &req, NULL, 0, NULL);
 }
 
 EXPORT zx_status_t
@@ -71,7 +70,7 @@ zx_interrupt_destroy(zx_handle_t handle)
 
 	req.body_case = ZXD__REQUEST__BODY_INTERRUPT_DESTROY;
 	req.interrupt_destroy = &id;
-	return rpc_handle_status(handle, &req);
+	return rpc_call(handle, &req, NULL, 0, NULL);
 }
 
 EXPORT zx_status_t
@@ -80,35 +79,16 @@ zx_interrupt_bind(zx_handle_t handle, zx_handle_t port_handle, uint64_t key,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__InterruptBind ib = ZXD__INTERRUPT_BIND__INIT;
-	struct zxh *e;
-	int pfd;
+	int pfd = -1;
 
-	/* Zircon's order: options, the interrupt, then the port. */
-	if (options != ZX_INTERRUPT_BIND && options != ZX_INTERRUPT_UNBIND)
-		return ZX_ERR_INVALID_ARGS;
-	e = zxh_get(handle, NULL);
-	if (e == NULL)
-		return ZX_ERR_BAD_HANDLE;
-	if (e->type != ZX_OBJ_TYPE_INTERRUPT)
-		return ZX_ERR_WRONG_TYPE;
-	if (!(e->rights & ZX_RIGHT_READ))
-		return ZX_ERR_ACCESS_DENIED;
-	if (zxh_get(port_handle, &pfd) == NULL)
-		return ZX_ERR_BAD_HANDLE;
+	/* A port value libzx does not know goes as none: the daemon says
+	 * BAD_HANDLE where Zircon would, after the interrupt's checks. */
+	ib.port_sent = zxh_get(port_handle, &pfd) != NULL;
 	ib.key = key;
 	ib.options = options;
 	req.body_case = ZXD__REQUEST__BODY_INTERRUPT_BIND;
 	req.interrupt_bind = &ib;
-	{
-		struct rpc_reply rep;
-		zx_status_t st = rpc_handle(handle, &req, &pfd, 1, &rep);
-
-		if (st != ZX_OK)
-			return st;
-		st = rep.rep->status;
-		rpc_reply_free(&rep);
-		return st;
-	}
+	return rpc_call(handle, &req, &pfd, ib.port_sent ? 1 : 0, NULL);
 }
 
 EXPORT zx_status_t
@@ -125,9 +105,11 @@ zx_interrupt_wait(zx_handle_t handle, zx_time_t *out_timestamp)
 	uint32_t seq;
 	unsigned gen;
 
+	req.body_case = ZXD__REQUEST__BODY_INTERRUPT_WAIT;
+	req.interrupt_wait = &iw;
 	e = zxh_get(handle, NULL);
-	if (e == NULL)
-		return ZX_ERR_BAD_HANDLE;
+	if (e == NULL)		/* the daemon answers BAD_HANDLE */
+		return rpc_call(handle, &req, NULL, 0, NULL);
 	atomic_fetch_add(&e->waiters, 1);
 	gen = atomic_load(&e->gen);
 	/* The page to sleep on, before the state can move. */
@@ -135,12 +117,11 @@ zx_interrupt_wait(zx_handle_t handle, zx_time_t *out_timestamp)
 	    zxh_sigword(handle, e, &w) : ZX_OK;
 	if (st != ZX_OK)
 		goto out;
-	req.body_case = ZXD__REQUEST__BODY_INTERRUPT_WAIT;
-	req.interrupt_wait = &iw;
-	st = rpc_handle(handle, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
+	st = rpc_call(handle, &req, NULL, 0, &rep);
+	if (rep.rep == NULL) {
+		rpc_reply_free(&rep);
 		goto out;
-	st = rep.rep->status;
+	}
 	if (rep.rep->body_case == ZXD__REPLY__BODY_INTERRUPT_WAIT) {
 		ts = rep.rep->interrupt_wait->timestamp;
 		seq = rep.rep->interrupt_wait->seq;
@@ -179,18 +160,11 @@ zxd_sim_dma_set_interrupt(zx_handle_t bti, zx_handle_t irq)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__SimDmaSetInterrupt si = ZXD__SIM_DMA_SET_INTERRUPT__INIT;
-	struct rpc_reply rep;
-	zx_status_t st;
 	int fd = -1;
 
-	if (irq != ZX_HANDLE_INVALID && zxh_get(irq, &fd) == NULL)
-		return ZX_ERR_BAD_HANDLE;
+	si.detach = irq == ZX_HANDLE_INVALID;
+	si.irq_sent = !si.detach && zxh_get(irq, &fd) != NULL;
 	req.body_case = ZXD__REQUEST__BODY_SIM_DMA_SET_INTERRUPT;
 	req.sim_dma_set_interrupt = &si;
-	st = rpc_handle(bti, &req, &fd, fd >= 0 ? 1 : 0, &rep);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
-	rpc_reply_free(&rep);
-	return st;
+	return rpc_call(bti, &req, &fd, si.irq_sent ? 1 : 0, NULL);
 }

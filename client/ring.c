@@ -65,10 +65,7 @@ priv_fetch(zx_handle_t h, struct zxh *e, struct ring_priv **ret)
 
 	req.body_case = ZXD__REQUEST__BODY_RING_SETUP;
 	req.ring_setup = &rs;
-	st = rpc_handle(h, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
+	st = rpc_call(h, &req, NULL, 0, &rep);
 	if (st == ZX_OK && rep.rep->body_case != ZXD__REPLY__BODY_RING_SETUP)
 		st = ZX_ERR_INTERNAL;
 	p = st == ZX_OK ? calloc(1, sizeof(*p)) : NULL;

@@ -17,7 +17,7 @@ zx_socket_create(uint32_t options, zx_handle_t *out0, zx_handle_t *out1)
 	sc.options = options;
 	req.body_case = ZXD__REQUEST__BODY_SOCKET_CREATE;
 	req.socket_create = &sc;
-	st = rpc_create(&req, h, 2);
+	st = rpc_new_handles(RPC_CONTROL, &req, NULL, 0, h, 2);
 	if (st != ZX_OK)
 		return st;
 	return rpc_out_pair(h, out0, out1);
@@ -102,14 +102,9 @@ zx_socket_set_disposition(zx_handle_t handle, uint32_t disposition,
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__SocketSetDisposition sd = ZXD__SOCKET_SET_DISPOSITION__INIT;
 
-	/* The values come before the handle (the daemon checks again). */
-	if (disposition > ZX_SOCKET_DISPOSITION_WRITE_ENABLED ||
-	    disposition_peer > ZX_SOCKET_DISPOSITION_WRITE_ENABLED ||
-	    disposition == 3 || disposition_peer == 3)
-		return ZX_ERR_INVALID_ARGS;
 	sd.disposition = disposition;
 	sd.disposition_peer = disposition_peer;
 	req.body_case = ZXD__REQUEST__BODY_SOCKET_SET_DISPOSITION;
 	req.socket_set_disposition = &sd;
-	return rpc_handle_status(handle, &req);
+	return rpc_call(handle, &req, NULL, 0, NULL);
 }

@@ -10,7 +10,7 @@
 	(ZX_INTERRUPT_REMAP_IRQ | ZX_INTERRUPT_MODE_MASK | \
 	    ZX_INTERRUPT_WAKE_VECTOR | ZX_INTERRUPT_TIMESTAMP_MONO)
 
-static zx_status_t
+zx_status_t
 call_interrupt_create(struct call *c)
 {
 	const Zxd__InterruptCreate *r = c->req->interrupt_create;
@@ -18,8 +18,8 @@ call_interrupt_create(struct call *c)
 	zx_status_t st;
 
 	/* The resource counts only for a physical or wake-vector
-	 * interrupt; libzx sends a virtual one on the control
-	 * connection. */
+	 * interrupt: a virtual one ignores src_obj, whatever it is (it
+	 * arrives as this call's handle, or absent). */
 	if (!(r->options & ZX_INTERRUPT_VIRTUAL) ||
 	    (r->options & ZX_INTERRUPT_WAKE_VECTOR)) {
 		if (c->self == NULL)
@@ -48,7 +48,7 @@ call_interrupt_create(struct call *c)
 	return st;
 }
 
-static zx_status_t
+zx_status_t
 call_interrupt_trigger(struct call *c)
 {
 	const Zxd__InterruptTrigger *r = c->req->interrupt_trigger;
@@ -62,10 +62,10 @@ call_interrupt_trigger(struct call *c)
 	return interrupt_trigger(c->self->obj, r->timestamp);
 }
 
-static zx_status_t
+zx_status_t
 call_interrupt_wait(struct call *c)
 {
-	Zxd__InterruptWaitReply *r = &c->body.interrupt_wait;
+	Zxd__InterruptWaitReply *r;
 	zx_time_t ts = 0;
 	uint32_t seq = 0;
 	zx_status_t st;
@@ -76,15 +76,16 @@ call_interrupt_wait(struct call *c)
 	st = interrupt_wait(c->self->obj, &ts, &seq);
 	if (st != ZX_OK && st != ZX_ERR_SHOULD_WAIT)
 		return st;
-	zxd__interrupt_wait_reply__init(r);
+	r = CALL_REPLY(c, interrupt_wait, INTERRUPT_WAIT,
+	    zxd__interrupt_wait_reply__init);
+	if (r == NULL)
+		return ZX_ERR_NO_MEMORY;
 	r->timestamp = ts;
 	r->seq = seq;
-	c->rep->body_case = ZXD__REPLY__BODY_INTERRUPT_WAIT;
-	c->rep->interrupt_wait = r;
 	return st;
 }
 
-static zx_status_t
+zx_status_t
 call_interrupt_ack(struct call *c)
 {
 	zx_status_t st;
@@ -95,7 +96,7 @@ call_interrupt_ack(struct call *c)
 	return interrupt_ack(c->self->obj);
 }
 
-static zx_status_t
+zx_status_t
 call_interrupt_destroy(struct call *c)
 {
 	zx_status_t st;
@@ -106,7 +107,7 @@ call_interrupt_destroy(struct call *c)
 	return interrupt_destroy(c->self->obj);
 }
 
-static zx_status_t
+zx_status_t
 call_interrupt_bind(struct call *c)
 {
 	const Zxd__InterruptBind *r = c->req->interrupt_bind;
@@ -116,10 +117,12 @@ call_interrupt_bind(struct call *c)
 	if (r->options != ZX_INTERRUPT_BIND &&
 	    r->options != ZX_INTERRUPT_UNBIND)
 		return ZX_ERR_INVALID_ARGS;
+	if (c->msg->nfds != (r->port_sent ? 1u : 0u))
+		return ZX_ERR_INVALID_ARGS;
 	st = handle_check(c->self, ZX_OBJ_TYPE_INTERRUPT, ZX_RIGHT_READ);
 	if (st != ZX_OK)
 		return st;
-	port = dispatch_arg_handle(c, 0);
+	port = r->port_sent ? dispatch_arg_handle(c, 0) : NULL;
 	if (port == NULL)
 		return ZX_ERR_BAD_HANDLE;
 	st = handle_check(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE);
@@ -129,17 +132,20 @@ call_interrupt_bind(struct call *c)
 	return ZX_ERR_NOT_SUPPORTED;
 }
 
-static zx_status_t
+zx_status_t
 call_sim_dma_set_interrupt(struct call *c)
 {
+	const Zxd__SimDmaSetInterrupt *r = c->req->sim_dma_set_interrupt;
 	struct handle *irq = NULL;
 	zx_status_t st;
 
 	st = handle_check(c->self, ZX_OBJ_TYPE_BTI, ZX_RIGHT_WRITE);
 	if (st != ZX_OK)
 		return st;
-	if (c->msg->nfds > 0) {
-		irq = dispatch_arg_handle(c, 0);
+	if (c->msg->nfds != (r->irq_sent ? 1u : 0u))
+		return ZX_ERR_INVALID_ARGS;
+	if (!r->detach) {
+		irq = r->irq_sent ? dispatch_arg_handle(c, 0) : NULL;
 		if (irq == NULL)
 			return ZX_ERR_BAD_HANDLE;
 		st = handle_check(irq, ZX_OBJ_TYPE_INTERRUPT,
@@ -156,21 +162,3 @@ call_sim_dma_set_interrupt(struct call *c)
 			interrupt_detach_sim(o, c->self->obj->koid);
 	return ZX_OK;
 }
-
-const struct dispatch_entry sys_interrupt_calls[] = {
-	{ ZXD__REQUEST__BODY_INTERRUPT_CREATE, "interrupt_create",
-	    call_interrupt_create, ON_ANY, 0 },
-	{ ZXD__REQUEST__BODY_INTERRUPT_TRIGGER, "interrupt_trigger",
-	    call_interrupt_trigger, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_INTERRUPT_WAIT, "interrupt_wait",
-	    call_interrupt_wait, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_INTERRUPT_ACK, "interrupt_ack",
-	    call_interrupt_ack, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_INTERRUPT_DESTROY, "interrupt_destroy",
-	    call_interrupt_destroy, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_INTERRUPT_BIND, "interrupt_bind",
-	    call_interrupt_bind, ON_HANDLE, 1 },
-	{ ZXD__REQUEST__BODY_SIM_DMA_SET_INTERRUPT, "sim_dma_set_interrupt",
-	    call_sim_dma_set_interrupt, ON_HANDLE, -1 },
-	{ 0 },
-};

@@ -11,7 +11,7 @@
 #include "objects/socket.h"
 #include "objects/vmo.h"
 
-static zx_status_t
+zx_status_t
 call_socket_create(struct call *c)
 {
 	struct vmo_payer payer;
@@ -30,7 +30,7 @@ call_socket_create(struct call *c)
 	return st;
 }
 
-static zx_status_t
+zx_status_t
 call_fifo_create(struct call *c)
 {
 	const Zxd__FifoCreate *r = c->req->fifo_create;
@@ -51,11 +51,11 @@ call_fifo_create(struct call *c)
 	return st;
 }
 
-static zx_status_t
+zx_status_t
 call_ring_setup(struct call *c)
 {
 	struct object *o = c->self->obj;
-	Zxd__RingSetupReply *r = &c->body.ring_setup;
+	Zxd__RingSetupReply *r;
 	struct ringpair *rp;
 	zx_rights_t rights = c->self->rights;
 	int end, fds[8], sigfd;
@@ -63,7 +63,9 @@ call_ring_setup(struct call *c)
 	uint32_t mask;
 	zx_status_t st;
 
-	zxd__ring_setup_reply__init(r);
+	r = CALL_REPLY(c, ring_setup, RING_SETUP, zxd__ring_setup_reply__init);
+	if (r == NULL)
+		return ZX_ERR_NO_MEMORY;
 	if (o->ops->type == ZX_OBJ_TYPE_SOCKET) {
 		rp = socket_ringpair(o, &end);
 		r->options = socket_options(o);
@@ -97,8 +99,6 @@ call_ring_setup(struct call *c)
 	r->cap_out = rp->ring[1 - end].cap;
 	r->max_out = rp->ring[1 - end].max;
 	r->mask = mask;
-	c->rep->body_case = ZXD__REPLY__BODY_RING_SETUP;
-	c->rep->ring_setup = r;
 	return ZX_OK;
 }
 
@@ -109,7 +109,7 @@ disposition_valid(uint32_t d)
 	    d == ZX_SOCKET_DISPOSITION_WRITE_ENABLED;
 }
 
-static zx_status_t
+zx_status_t
 call_socket_set_disposition(struct call *c)
 {
 	const Zxd__SocketSetDisposition *r = c->req->socket_set_disposition;
@@ -125,15 +125,3 @@ call_socket_set_disposition(struct call *c)
 	return socket_set_disposition(c->self->obj, r->disposition,
 	    r->disposition_peer);
 }
-
-const struct dispatch_entry sys_socket_calls[] = {
-	{ ZXD__REQUEST__BODY_SOCKET_CREATE, "socket_create",
-	    call_socket_create, ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_FIFO_CREATE, "fifo_create", call_fifo_create,
-	    ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_RING_SETUP, "ring_setup", call_ring_setup,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_SOCKET_SET_DISPOSITION, "socket_set_disposition",
-	    call_socket_set_disposition, ON_HANDLE, 0 },
-	{ 0 },
-};
