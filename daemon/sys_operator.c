@@ -38,6 +38,7 @@
 #define PAGE_BYTES	(WIRE_MAX_MSG - 4096)
 /* Holders listed per object, BTI pins per BTI; the rest are counted. */
 #define HOLDERS_MAX	16
+#define DETAIL_MAX	64	/* object_ops.describe's words */
 #define PINS_MAX	64
 /* IOB mappings listed per `zxctl iob`. */
 #define IOB_MAPS_MAX	256
@@ -471,7 +472,7 @@ call_list_objects(struct call *c)
 	}
 	n = select_page(&v, c->req->list_objects->after, NULL, sel);
 	room = ARENA_ALIGN(sizeof(*r)) + ARENA_ALIGN(n * sizeof(*keys)) +
-	    arena_size(n, sizeof(**ov));
+	    arena_size(n, sizeof(**ov)) + n * ARENA_ALIGN(DETAIL_MAX);
 	for (size_t i = 0; i < n; i++)
 		room += holders_room(&v, v.objs[sel[i]]);
 	st = arena_new(c, &a, room);
@@ -498,6 +499,14 @@ call_list_objects(struct call *c)
 			    o->ops->memory_bytes(o) : 0;
 		ov[i]->handle_count = o->handle_count;
 		ov[i]->related_koid = o->peer_koid;
+		ov[i]->detail = "";
+		if (o->ops->describe != NULL) {
+			char *d = arena_get(&a, DETAIL_MAX);
+
+			d[0] = '\0';
+			o->ops->describe(o, d, DETAIL_MAX);
+			ov[i]->detail = d;
+		}
 		ov[i]->signals = o->signals;
 		ov[i]->n_holders = fill_holders(&v, o, &a, &ov[i]->holders,
 		    &ov[i]->holders_omitted);

@@ -1,6 +1,7 @@
 /* FIFOs: Zircon's fifo_dispatcher in miniature. */
 #include "config-build.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -58,6 +59,17 @@ fifo_memory_bytes(const struct object *o)
 	return ring_bytes(&f->rp->ring[f->end]);
 }
 
+static void
+fifo_describe(struct object *o, char *buf, size_t len)
+{
+	struct fifo *f = to_fifo(o);
+
+	fifo_refresh(o);
+	snprintf(buf, len, "%ux%u B, %llu queued%s", f->elem_count,
+	    f->elem_size, (unsigned long long)(ring_used(&f->rp->ring[f->end]) /
+	    f->elem_size), o->peer == NULL ? ", peer closed" : "");
+}
+
 static const struct object_ops fifo_ops = {
 	.type = ZX_OBJ_TYPE_FIFO,
 	.name = "fifo",
@@ -67,6 +79,7 @@ static const struct object_ops fifo_ops = {
 	.on_zero_handles = fifo_on_zero_handles,
 	.destroy = fifo_destroy,
 	.memory_bytes = fifo_memory_bytes,
+	.describe = fifo_describe,
 };
 
 static zx_status_t

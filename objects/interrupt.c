@@ -3,6 +3,7 @@
 
 #include <limits.h>
 #include <linux/futex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -131,6 +132,15 @@ irq_get_info(struct object *o, uint32_t topic, zx_rights_t rights,
 	return ZX_OK;
 }
 
+static void
+irq_describe(struct object *o, char *buf, size_t len)
+{
+	struct interrupt *q = to_irq(o);
+
+	snprintf(buf, len, "virtual, %s%s", interrupt_state_name(o),
+	    q->port != NULL ? ", bound" : "");
+}
+
 static const struct object_ops irq_ops = {
 	.type = ZX_OBJ_TYPE_INTERRUPT,
 	.name = "interrupt",
@@ -139,6 +149,7 @@ static const struct object_ops irq_ops = {
 	.on_zero_handles = irq_on_zero_handles,
 	.destroy = irq_destroy,
 	.get_info = irq_get_info,
+	.describe = irq_describe,
 };
 
 zx_status_t

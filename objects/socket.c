@@ -3,6 +3,7 @@
 
 #include <limits.h>
 #include <linux/futex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -168,6 +169,19 @@ socket_memory_bytes(const struct object *o)
 	return ring_bytes(&s->rp->ring[s->end]);
 }
 
+static void
+socket_describe(struct object *o, char *buf, size_t len)
+{
+	struct socket *s = to_socket(o);
+
+	socket_refresh(o);
+	snprintf(buf, len, "%s, %llu B queued%s%s",
+	    (s->options & ZX_SOCKET_DATAGRAM) ? "datagram" : "stream",
+	    (unsigned long long)ring_used(ring_in(s)),
+	    (o->signals & ZX_SOCKET_WRITE_DISABLED) ? ", writes off" : "",
+	    o->peer == NULL ? ", peer closed" : "");
+}
+
 static const struct object_ops socket_ops = {
 	.type = ZX_OBJ_TYPE_SOCKET,
 	.name = "socket",
@@ -180,6 +194,7 @@ static const struct object_ops socket_ops = {
 	.get_property = socket_get_property,
 	.set_property = socket_set_property,
 	.memory_bytes = socket_memory_bytes,
+	.describe = socket_describe,
 };
 
 static zx_status_t

@@ -348,3 +348,47 @@ Test(limits, charged_to_creator)
 	cr_assert_eq(zxdtest_stop(&d), 0);
 	unlink(conf);
 }
+
+/* zxctl shows each type with its state, signals brought up to date. */
+Test(zxctl, shows_each_type)
+{
+	const char *top = getenv("ZXD_TOP_BUILDDIR"),
+	    *sock = getenv("ZXD_SOCKET");
+	zx_handle_t a, b, f0, f1, irq;
+	char cmd[8192], out[65536];
+	size_t n;
+	FILE *p;
+
+	cr_assert(top != NULL && sock != NULL);
+	cr_assert_eq(zx_socket_create(ZX_SOCKET_DATAGRAM, &a, &b), ZX_OK);
+	cr_assert_eq(zx_socket_write(a, 0, "hello", 5, NULL), ZX_OK);
+	cr_assert_eq(zx_fifo_create(16, 8, 0, &f0, &f1), ZX_OK);
+	cr_assert_eq(zx_fifo_write(f0, 8, "12345678", 1, NULL), ZX_OK);
+	cr_assert_eq(zx_interrupt_create(0, 0, ZX_INTERRUPT_VIRTUAL, &irq),
+	    ZX_OK);
+	cr_assert_eq(zx_interrupt_trigger(irq, 0, 1), ZX_OK);
+	snprintf(cmd, sizeof(cmd), "'%s/zxctl' --socket '%s' objects", top,
+	    sock);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	cr_assert_eq(pclose(p), 0);
+	cr_assert(strstr(out, "datagram, 5 B queued") != NULL, "%s", out);
+	cr_assert(strstr(out, "datagram, 0 B queued") != NULL, "%s", out);
+	cr_assert(strstr(out, "16x8 B, 1 queued") != NULL, "%s", out);
+	cr_assert(strstr(out, "virtual, triggered") != NULL, "%s", out);
+	/* The reader's signals as the daemon reports them are fresh. */
+	snprintf(cmd, sizeof(cmd), "'%s/zxctl' --socket '%s' objects --json",
+	    top, sock);
+	p = popen(cmd, "r");
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	cr_assert_eq(pclose(p), 0);
+	cr_assert(strstr(out, "\"signals\": 3") != NULL, "%s", out);
+	zx_handle_close(a);
+	zx_handle_close(b);
+	zx_handle_close(f0);
+	zx_handle_close(f1);
+	zx_handle_close(irq);
+}
