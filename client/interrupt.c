@@ -13,7 +13,7 @@
 #include <zxd/zxd.h>
 
 #include "client/libzx.h"
-#include "client/socket_decls.h"
+#include <zircon/syscalls.h>
 #include "proto/ring.h"
 
 EXPORT zx_status_t

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "client/libzx.h"
-#include "client/socket_decls.h"
+#include <zircon/syscalls.h>
 #include "proto/ring.h"
 
 struct ring_side {

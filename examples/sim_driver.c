@@ -28,8 +28,6 @@
 #include <zircon/syscalls/iommu.h>
 #include <zxd/zxd.h>
 
-#include "client/socket_decls.h"
-
 #define PAGES		8
 #define PAGE		4096
 #define TRANSFERS	16

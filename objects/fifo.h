@@ -4,7 +4,7 @@
 #ifndef ZXD_OBJECTS_FIFO_H
 #define ZXD_OBJECTS_FIFO_H
 
-#include "client/socket_decls.h"
+#include <zircon/syscalls.h>
 #include "objects/object.h"
 #include "objects/ring.h"
 

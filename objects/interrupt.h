@@ -5,7 +5,7 @@
 #ifndef ZXD_OBJECTS_INTERRUPT_H
 #define ZXD_OBJECTS_INTERRUPT_H
 
-#include "client/socket_decls.h"
+#include <zircon/syscalls.h>
 #include "objects/object.h"
 
 /* zx_interrupt_create for a virtual interrupt, after the resource check:

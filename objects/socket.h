@@ -5,7 +5,7 @@
 #ifndef ZXD_OBJECTS_SOCKET_H
 #define ZXD_OBJECTS_SOCKET_H
 
-#include "client/socket_decls.h"
+#include <zircon/syscalls.h>
 #include "objects/object.h"
 #include "objects/ring.h"
 

@@ -519,6 +519,14 @@ vmo_get_info_record(const struct vmo *v, zx_rights_t rights,
 	    ZX_INFO_VMO_VIA_HANDLE;
 	info->committed_bytes = vmo_committed_bytes(v);
 	info->populated_bytes = info->committed_bytes;
+	/*
+	 * zxd keeps no page-level sharing accounts between a VMO and its
+	 * snapshots, so what it holds counts as its own, wholly.
+	 */
+	info->committed_private_bytes = info->committed_bytes;
+	info->populated_private_bytes = info->committed_bytes;
+	info->committed_scaled_bytes = info->committed_bytes;
+	info->populated_scaled_bytes = info->committed_bytes;
 	info->handle_rights = rights;
 	info->cache_policy = v->cache_policy;
 }
@@ -1215,6 +1223,9 @@ vmo_get_info(struct object *o, uint32_t topic, zx_rights_t rights, void *buf,
 	switch (topic) {
 	case ZX_INFO_VMO:
 		size = sizeof(info);
+		break;
+	case ZX_INFO_VMO_V3:
+		size = offsetof(zx_info_vmo_t, committed_private_bytes);
 		break;
 	case ZX_INFO_VMO_V2:
 		size = offsetof(zx_info_vmo_t, populated_bytes);

@@ -24,7 +24,6 @@
 #include <zircon/syscalls.h>
 #include <zxd/zxd.h>
 
-#include "client/socket_decls.h"
 #include "tests/bench/bench.h"
 #include "tests/lib/zxdtest.h"
 

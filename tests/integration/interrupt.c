@@ -21,7 +21,6 @@
 #include <zircon/syscalls/resource.h>
 #include <zxd/zxd.h>
 
-#include "client/socket_decls.h"
 #include "tests/lib/zxdtest.h"
 
 #define BOGUS	((zx_handle_t)((1000000u << 2) | 3))

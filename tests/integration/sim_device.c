@@ -14,7 +14,7 @@
 
 #include <criterion/criterion.h>
 
-#include "client/socket_decls.h"
+#include <zircon/syscalls.h>
 #include "tests/integration/bti_util.h"
 
 #define BOGUS	((zx_handle_t)((1000000u << 2) | 3))

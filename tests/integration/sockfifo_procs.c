@@ -27,7 +27,6 @@
 #include <zircon/syscalls/object.h>
 #include <zxd/zxd.h>
 
-#include "client/socket_decls.h"
 #include "tests/lib/zxdtest.h"
 
 #define MS	1000000ll
