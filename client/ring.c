@@ -34,6 +34,8 @@ priv_free(void *arg)
 
 	side_unmap(&p->in);
 	side_unmap(&p->out);
+	if (p->notify_fd >= 0)
+		close(p->notify_fd);
 	if (p->sigpage != NULL)
 		munmap(p->sigpage, RING_PAGE);
 	free(p);
@@ -77,7 +79,7 @@ priv_fetch(zx_handle_t h, struct zxh *e, struct ring_priv **ret)
 	}
 	r = rep.rep->ring_setup;
 	mask = r->mask;
-	p->in.data_fd = p->out.data_fd = -1;
+	p->in.data_fd = p->out.data_fd = p->notify_fd = -1;
 	p->end = r->end;
 	p->options = r->options;
 	p->elem_size = r->elem_size;
@@ -119,6 +121,10 @@ priv_fetch(zx_handle_t h, struct zxh *e, struct ring_priv **ret)
 		goto fail;
 	if (mask & RING_FD_OUT_DATA) {
 		p->out.data_fd = rep.fds[i];
+		rep.fds[i++] = -1;
+	}
+	if (mask & RING_FD_NOTIFY) {
+		p->notify_fd = rep.fds[i];
 		rep.fds[i++] = -1;
 	}
 	rpc_reply_free(&rep);
@@ -206,11 +212,21 @@ lock(pthread_mutex_t *m)
 	return r == 0 ? ZX_OK : ZX_ERR_INTERNAL;
 }
 
+/* Tell waiters a ring moved: the futex word, and the daemon when it
+ * watches this socket or FIFO (observers on ports). */
 static void
-bump(uint32_t *seq)
+bump(const struct ring_priv *p, uint32_t *seq)
 {
 	__atomic_add_fetch(seq, 1, __ATOMIC_SEQ_CST);
 	syscall(SYS_futex, seq, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+	if (p->notify_fd >= 0 &&
+	    __atomic_load_n(&p->ctl->watch, __ATOMIC_SEQ_CST) != 0) {
+		uint64_t one = 1;
+
+		if (write(p->notify_fd, &one, sizeof(one)) < 0) {
+			/* Full (EAGAIN): the daemon has pokes to read. */
+		}
+	}
 }
 
 /* Copy len bytes between buf and the ring at position pos, wrapping.
@@ -319,7 +335,7 @@ ring_write(struct ring_priv *p, const void *buf, size_t len, size_t unit,
 		}
 	}
 	if (done > 0)
-		bump(&s->head->seq);
+		bump(p, &s->head->seq);
 	if (st == ZX_OK)
 		*actual = done;
 out:
@@ -377,7 +393,7 @@ ring_read(struct ring_priv *p, void *buf, size_t len, size_t unit,
 			    s->tail->payload + hdr.len, __ATOMIC_RELEASE);
 			__atomic_store_n(&s->tail->pos, tpos + rec,
 			    __ATOMIC_RELEASE);
-			bump(&s->tail->seq);
+			bump(p, &s->tail->seq);
 		}
 	} else {
 		n = len < avail ? len : avail;
@@ -395,7 +411,7 @@ ring_read(struct ring_priv *p, void *buf, size_t len, size_t unit,
 			    s->tail->payload + done, __ATOMIC_RELEASE);
 			__atomic_store_n(&s->tail->pos, tpos + done,
 			    __ATOMIC_RELEASE);
-			bump(&s->tail->seq);
+			bump(p, &s->tail->seq);
 		}
 	}
 	if (st == ZX_OK)

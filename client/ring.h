@@ -27,6 +27,7 @@ struct ring_priv {
 	struct ring_side in, out;
 	uint32_t end, options, elem_size;
 	bool can_read, can_write;
+	int notify_fd;			/* the daemon's doorbell */
 };
 
 /* The entry of handle h, of `type`, with `rights` and its data path

@@ -6,10 +6,44 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "daemon/dispatch.h"
+#include "daemon/server.h"
 #include "objects/fifo.h"
 #include "objects/socket.h"
 #include "objects/vmo.h"
+
+/* The ringpair's doorbell on the daemon's loop. */
+static void
+notify_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	ringpair_changed(arg);
+}
+
+static void
+notify_release(void *ctx)
+{
+	event_free(ctx);
+}
+
+static zx_status_t
+watch_doorbell(struct ringpair *rp)
+{
+	struct event *ev = event_new(server_base(), rp->notify_fd,
+	    EV_READ | EV_PERSIST, notify_cb, rp);
+
+	if (ev == NULL || event_add(ev, NULL) < 0) {
+		if (ev != NULL)
+			event_free(ev);
+		return ZX_ERR_NO_MEMORY;
+	}
+	rp->release = notify_release;
+	rp->release_ctx = ev;
+	return ZX_OK;
+}
 
 zx_status_t
 call_socket_create(struct call *c)
@@ -17,12 +51,15 @@ call_socket_create(struct call *c)
 	struct vmo_payer payer;
 	struct object *a, *b;
 	zx_status_t st;
+	int end;
 
 	sys_vmo_payer(c->client, &payer);
 	st = socket_create(c->req->socket_create->options, &payer, &a, &b);
 	if (st != ZX_OK)
 		return st;
-	st = dispatch_add_handle(c, a, ZX_DEFAULT_SOCKET_RIGHTS);
+	st = watch_doorbell(socket_ringpair(a, &end));
+	if (st == ZX_OK)
+		st = dispatch_add_handle(c, a, ZX_DEFAULT_SOCKET_RIGHTS);
 	if (st == ZX_OK)
 		st = dispatch_add_handle(c, b, ZX_DEFAULT_SOCKET_RIGHTS);
 	object_unref(a);
@@ -37,13 +74,16 @@ call_fifo_create(struct call *c)
 	struct vmo_payer payer;
 	struct object *a, *b;
 	zx_status_t st;
+	int end;
 
 	/* Zircon ignores the options. */
 	sys_vmo_payer(c->client, &payer);
 	st = fifo_create(r->elem_count, r->elem_size, &payer, &a, &b);
 	if (st != ZX_OK)
 		return st;
-	st = dispatch_add_handle(c, a, ZX_DEFAULT_FIFO_RIGHTS);
+	st = watch_doorbell(fifo_ringpair(a, &end));
+	if (st == ZX_OK)
+		st = dispatch_add_handle(c, a, ZX_DEFAULT_FIFO_RIGHTS);
 	if (st == ZX_OK)
 		st = dispatch_add_handle(c, b, ZX_DEFAULT_FIFO_RIGHTS);
 	object_unref(a);

@@ -47,8 +47,12 @@ fifo_on_zero_handles(struct object *o)
 static void
 fifo_destroy(struct object *o)
 {
-	ringpair_unref(to_fifo(o)->rp);
-	free(o);
+	struct fifo *f = to_fifo(o);
+
+	f->rp->end[f->end] = NULL;
+	f->rp->ctl[f->end] = NULL;
+	ringpair_unref(f->rp);
+	free(f);
 }
 
 static uint64_t
@@ -104,6 +108,10 @@ end_new(struct ringpair *rp, int end, uint32_t count, uint32_t size,
 		return st;
 	}
 	close(fd);
+	rp->end[end] = &f->base;
+	rp->ctl[end] = (struct ring_ctl *)((char *)f->base.sigword +
+	    RING_CTL_OFFSET);
+	rp->refresh = fifo_refresh;
 	*ret = f;
 	return ZX_OK;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -147,10 +148,16 @@ ringpair_new(uint64_t cap, uint64_t max, bool datagram,
 	if (rp == NULL)
 		return ZX_ERR_NO_MEMORY;
 	rp->refs = 1;
+	rp->notify_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (rp->notify_fd < 0) {
+		free(rp);
+		return ZX_ERR_NO_RESOURCES;
+	}
 	rp->charged = 2 * (cap + 2 * RING_PAGE);
 	if (payer != NULL && payer->ops != NULL) {
 		st = payer->ops->charge(payer->ctx, rp->charged);
 		if (st != ZX_OK) {
+			close(rp->notify_fd);
 			free(rp);
 			return st;
 		}
@@ -169,6 +176,7 @@ ringpair_new(uint64_t cap, uint64_t max, bool datagram,
 			rp->payer_ops->uncharge(rp->payer_ctx, rp->charged);
 			rp->payer_ops->release(rp->payer_ctx);
 		}
+		close(rp->notify_fd);
 		free(rp);
 		return st;
 	}
@@ -181,6 +189,9 @@ ringpair_unref(struct ringpair *rp)
 {
 	if (rp == NULL || --rp->refs > 0)
 		return;
+	if (rp->release != NULL)
+		rp->release(rp->release_ctx);
+	close(rp->notify_fd);
 	ring_fini(&rp->ring[0]);
 	ring_fini(&rp->ring[1]);
 	if (rp->payer_ops != NULL) {
@@ -188,6 +199,35 @@ ringpair_unref(struct ringpair *rp)
 		rp->payer_ops->release(rp->payer_ctx);
 	}
 	free(rp);
+}
+
+void
+ringpair_watch(struct ringpair *rp, bool on)
+{
+	for (int i = 0; i < 2; i++) {
+		if (rp->ctl[i] == NULL)
+			continue;
+		__atomic_store_n(&rp->ctl[i]->watch, on ? 1u : 0u,
+		    __ATOMIC_SEQ_CST);
+	}
+	/* A change a client made before it saw the flag: look now. */
+	if (on)
+		ringpair_changed(rp);
+}
+
+void
+ringpair_changed(struct ringpair *rp)
+{
+	uint64_t n;
+
+	/* Drain the pokes; the counters say what happened. */
+	while (read(rp->notify_fd, &n, sizeof(n)) == (ssize_t)sizeof(n))
+		;
+	rp->refs++;
+	for (int i = 0; i < 2; i++)
+		if (rp->end[i] != NULL && rp->refresh != NULL)
+			rp->refresh(rp->end[i]);
+	ringpair_unref(rp);
 }
 
 zx_status_t
@@ -222,6 +262,21 @@ ringpair_fds(const struct ringpair *rp, int end, int sigpage_fd,
 			break;
 		n++;
 		*mask |= parts[i].bit;
+	}
+	if (st != ZX_OK) {
+		for (size_t i = 0; i < n; i++)
+			close(fds[i]);
+		return st;
+	}
+	if (st == ZX_OK) {
+		int nfd = fcntl(rp->notify_fd, F_DUPFD_CLOEXEC, 0);
+
+		if (nfd < 0) {
+			st = ZX_ERR_NO_RESOURCES;
+		} else {
+			fds[n++] = nfd;
+			*mask |= RING_FD_NOTIFY;
+		}
 	}
 	if (st != ZX_OK) {
 		for (size_t i = 0; i < n; i++)

@@ -51,6 +51,7 @@ uint64_t ring_bytes(const struct ring *r);
  * either endpoint, so that what one end wrote stays readable after it
  * closed. Its memory is charged to the creator. */
 struct vmo_payer;
+struct object;
 struct ringpair {
 	unsigned refs;
 	struct ring ring[2];
@@ -58,11 +59,31 @@ struct ringpair {
 	uint64_t charged;
 	const struct vmo_payer_ops *payer_ops;
 	void *payer_ctx;
+	/* The endpoints while they live (not references), their ctl in
+	 * their signal pages, and how to bring their signals up to date
+	 * with the counters. */
+	struct object *end[2];
+	struct ring_ctl *ctl[2];
+	void (*refresh)(struct object *o);
+	/* Clients poke this eventfd after changing a ring while the daemon
+	 * watches (ring_ctl.watch): the daemon's loop reads it and calls
+	 * ringpair_changed. `release` (set by the daemon) undoes its side
+	 * when the ringpair goes. */
+	int notify_fd;
+	void (*release)(void *ctx);
+	void *release_ctx;
 };
 
 zx_status_t ringpair_new(uint64_t cap, uint64_t max, bool datagram,
     const struct vmo_payer *payer, struct ringpair **ret);
 void ringpair_unref(struct ringpair *rp);
+
+/* Ask the clients of both ends to poke notify_fd after each change (the
+ * daemon has observers on an end), or stop. */
+void ringpair_watch(struct ringpair *rp, bool on);
+/* A client poked: bring both ends' signals up to date (observers see
+ * the rising ones). */
+void ringpair_changed(struct ringpair *rp);
 
 /*
  * The descriptors endpoint `end` of rp gives a handle: its signal page

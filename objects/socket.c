@@ -74,6 +74,8 @@ socket_destroy(struct object *o)
 {
 	struct socket *s = to_socket(o);
 
+	s->rp->end[s->end] = NULL;
+	s->rp->ctl[s->end] = NULL;
 	ringpair_unref(s->rp);
 	free(s);
 }
@@ -220,6 +222,9 @@ end_new(struct ringpair *rp, int end, uint32_t options, struct socket **ret)
 	close(fd);
 	s->ctl = (struct ring_ctl *)((char *)s->base.sigword +
 	    RING_CTL_OFFSET);
+	rp->end[end] = &s->base;
+	rp->ctl[end] = s->ctl;
+	rp->refresh = socket_refresh;
 	*ret = s;
 	return ZX_OK;
 }
