@@ -10,10 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <zircon/syscalls.h>
 #include <zxd/zxd.h>
 
 #include "client/libzx.h"
-#include <zircon/syscalls.h>
 #include "proto/ring.h"
 
 EXPORT zx_status_t
@@ -144,8 +144,26 @@ zx_interrupt_wait(zx_handle_t handle, zx_time_t *out_timestamp)
 				st = ZX_ERR_CANCELED;
 				break;
 			}
-			syscall(SYS_futex, &sh->seq, FUTEX_WAIT, seq, NULL,
-			    NULL, 0);
+			/* Also the signal page's first two words, which a
+			 * close of this handle wakes. */
+			{
+				struct futex_waitv wv[3] = {
+					{ seq, (uintptr_t)&sh->seq, FUTEX_32,
+					    0 },
+					{ __atomic_load_n((uint32_t *)w,
+					    __ATOMIC_SEQ_CST), (uintptr_t)w,
+					    FUTEX_32, 0 },
+					{ __atomic_load_n((uint32_t *)w + 1,
+					    __ATOMIC_SEQ_CST),
+					    (uintptr_t)((uint32_t *)w + 1),
+					    FUTEX_32, 0 },
+				};
+
+				if (atomic_load(&e->gen) != gen)
+					continue;
+				syscall(SYS_futex_waitv, wv, 3, 0, NULL,
+				    CLOCK_MONOTONIC);
+			}
 		}
 	}
 	if (st == ZX_OK && out_timestamp != NULL)

@@ -442,14 +442,18 @@ ring_wait_one(zx_handle_t h, struct zxh *e, zx_signals_t signals,
 		ts.tv_nsec = deadline % 1000000000;
 	}
 	for (;;) {
-		uint32_t *words[4] = {
-			(uint32_t *)p->sig, (uint32_t *)&p->ctl->seq,
-			&p->in.head->seq, &p->out.tail->seq,
+		/* The signal word and the word after it (a change counter
+		 * the daemon may wake instead), the thresholds' counter,
+		 * and the two rings' words this end's signals follow. */
+		uint32_t *words[5] = {
+			(uint32_t *)p->sig, (uint32_t *)p->sig + 1,
+			(uint32_t *)&p->ctl->seq, &p->in.head->seq,
+			&p->out.tail->seq,
 		};
-		struct futex_waitv wv[4];
+		struct futex_waitv wv[5];
 		zx_signals_t v;
 
-		for (int i = 0; i < 4; i++) {
+		for (int i = 0; i < 5; i++) {
 			wv[i].val = __atomic_load_n(words[i], __ATOMIC_SEQ_CST);
 			wv[i].uaddr = (uintptr_t)words[i];
 			wv[i].flags = FUTEX_32;
@@ -473,7 +477,7 @@ ring_wait_one(zx_handle_t h, struct zxh *e, zx_signals_t signals,
 				*observed = v;
 			break;
 		}
-		syscall(SYS_futex_waitv, wv, 4, 0,
+		syscall(SYS_futex_waitv, wv, 5, 0,
 		    deadline == ZX_TIME_INFINITE ? NULL : &ts,
 		    CLOCK_MONOTONIC);
 	}

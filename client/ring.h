@@ -9,7 +9,6 @@
 #include <stdint.h>
 
 #include "client/libzx.h"
-#include <zircon/syscalls.h>
 #include "proto/ring.h"
 
 struct ring_side {

@@ -9,7 +9,6 @@
 
 #include "daemon/dispatch.h"
 #include "daemon/server.h"
-#include <zircon/syscalls.h>
 
 static zx_status_t
 new_rights(zx_rights_t have, zx_rights_t want, zx_rights_t *ret)

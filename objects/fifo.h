@@ -5,6 +5,7 @@
 #define ZXD_OBJECTS_FIFO_H
 
 #include <zircon/syscalls.h>
+
 #include "objects/object.h"
 #include "objects/ring.h"
 

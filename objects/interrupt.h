@@ -6,6 +6,7 @@
 #define ZXD_OBJECTS_INTERRUPT_H
 
 #include <zircon/syscalls.h>
+
 #include "objects/object.h"
 
 /* zx_interrupt_create for a virtual interrupt, after the resource check:

@@ -6,6 +6,7 @@
 #define ZXD_OBJECTS_SOCKET_H
 
 #include <zircon/syscalls.h>
+
 #include "objects/object.h"
 #include "objects/ring.h"
 

@@ -287,3 +287,22 @@ Test(procs, trigger_from_another_process)
 	    "child %d", status);
 	zx_handle_close(h);
 }
+
+/* Closing the handle a thread waits on ends its wait. */
+Test(wait, close_ends_the_wait)
+{
+	zx_handle_t h = virq(), d;
+	pthread_t t;
+	struct waiter w;
+
+	cr_assert_eq(zx_handle_duplicate(h, ZX_RIGHT_SAME_RIGHTS, &d), ZX_OK);
+	w = (struct waiter){ .h = d, .n = 1 };
+	pthread_create(&t, NULL, wait_thread, &w);
+	usleep(30000);
+	cr_assert_eq(zx_handle_close(d), ZX_OK);
+	pthread_join(t, NULL);
+	cr_assert_eq(w.st, ZX_ERR_CANCELED);
+	/* The interrupt lives on through h. */
+	cr_assert_eq(zx_interrupt_trigger(h, 0, 3), ZX_OK);
+	zx_handle_close(h);
+}

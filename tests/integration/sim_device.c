@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include <criterion/criterion.h>
-
 #include <zircon/syscalls.h>
+
 #include "tests/integration/bti_util.h"
 
 #define BOGUS	((zx_handle_t)((1000000u << 2) | 3))
