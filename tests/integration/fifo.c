@@ -54,6 +54,7 @@ Test(create, out_of_range_and_rights)
 	cr_assert_eq(zx_fifo_create(1, 4097, 0, &a, &b), ZX_ERR_OUT_OF_RANGE);
 	cr_assert_eq(zx_fifo_create(0, 0, 1, &a, &b), ZX_ERR_OUT_OF_RANGE);
 	cr_assert(a == 5 && b == 6, "outs untouched");
+	cr_assert_eq(zx_fifo_create(8, 8, 0, NULL, &b), ZX_ERR_INVALID_ARGS);
 	/* The limits themselves, and options ignored. */
 	mk(4096, 1, &a, &b);
 	zx_handle_close(a);

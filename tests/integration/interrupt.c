@@ -86,6 +86,8 @@ Test(create, resource_rules)
 	cr_assert_eq(zx_interrupt_create(BOGUS, 0, ZX_INTERRUPT_VIRTUAL |
 	    ZX_INTERRUPT_WAKE_VECTOR, &h), ZX_ERR_BAD_HANDLE);
 	cr_assert_eq(h, 0x77);
+	cr_assert_eq(zx_interrupt_create(0, 0, ZX_INTERRUPT_VIRTUAL, NULL),
+	    ZX_ERR_INVALID_ARGS);
 	if (zxd_get_root_resource(&root) != ZX_OK)
 		return;		/* not admitted: the rest needs root */
 	/* VirtualNotWakeable; VirtualInterrupts (SLOT_USER options). */

@@ -85,6 +85,9 @@ Test(create, options_and_rights)
 	cr_assert_eq(zx_socket_create(ZX_SOCKET_PEEK, &a, &b),
 	    ZX_ERR_INVALID_ARGS);
 	cr_assert(a == 7 && b == 9, "outs untouched");
+	/* A NULL out loses both new ends. */
+	cr_assert_eq(zx_socket_create(0, NULL, &b), ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(zx_socket_create(0, &a, NULL), ZX_ERR_INVALID_ARGS);
 	mk(ZX_SOCKET_STREAM, &a, &b);
 	cr_assert_eq(zx_object_get_info(a, ZX_INFO_HANDLE_BASIC, &ia,
 	    sizeof(ia), NULL, NULL), ZX_OK);
