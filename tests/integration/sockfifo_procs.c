@@ -10,6 +10,7 @@
 #include "config-build.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -390,4 +391,55 @@ Test(zxctl, shows_each_type)
 	zx_handle_close(f0);
 	zx_handle_close(f1);
 	zx_handle_close(irq);
+}
+
+/* The writable counter page of this process's writing end: a hostile
+ * writer scribbles on it. */
+static void *
+writable_head_page(void)
+{
+	FILE *m = fopen("/proc/self/maps", "r");
+	char line[512];
+	void *p = NULL;
+
+	while (p == NULL && fgets(line, sizeof(line), m) != NULL) {
+		char *perms = strchr(line, ' ');
+
+		if (strstr(line, "zxd-ring-head") != NULL && perms != NULL &&
+		    perms[2] == 'w')
+			p = (void *)strtoul(line, NULL, 16);
+	}
+	fclose(m);
+	return p;
+}
+
+/* A writer that scribbles on its own counters hurts only its reader:
+ * the reader sees an empty ring, the daemon's answers stay in bounds. */
+Test(hostile, scribbled_counters)
+{
+	zx_handle_t a, b, a2, b2;
+	zx_info_socket_t i;
+	uint64_t *head;
+	char c;
+
+	cr_assert_eq(zx_socket_create(0, &a, &b), ZX_OK);
+	cr_assert_eq(zx_socket_write(a, 0, "abc", 3, NULL), ZX_OK);
+	head = writable_head_page();
+	cr_assert_not_null(head);
+	/* struct ring_head: lock, then pos and payload. */
+	head[sizeof(pthread_mutex_t) / 8] = 0xfffffffffff0ull;
+	head[sizeof(pthread_mutex_t) / 8 + 1] = 0x7fffffffffffull;
+	cr_assert_eq(zx_socket_read(b, 0, &c, 1, NULL), ZX_ERR_SHOULD_WAIT);
+	cr_assert_eq(zx_object_get_info(b, ZX_INFO_SOCKET, &i, sizeof(i),
+	    NULL, NULL), ZX_OK);
+	cr_assert_leq(i.rx_buf_size, i.rx_buf_max);
+	/* The daemon and every other object carry on. */
+	cr_assert_eq(zx_socket_create(0, &a2, &b2), ZX_OK);
+	cr_assert_eq(zx_socket_write(a2, 0, "x", 1, NULL), ZX_OK);
+	cr_assert_eq(zx_socket_read(b2, 0, &c, 1, NULL), ZX_OK);
+	cr_assert_eq(c, 'x');
+	zx_handle_close(a);
+	zx_handle_close(b);
+	zx_handle_close(a2);
+	zx_handle_close(b2);
 }
