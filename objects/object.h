@@ -47,6 +47,11 @@ struct object_ops {
 	bool (*close_observable)(const struct object *o);
 	/* Memory this object holds, for accounting and zxctl. */
 	uint64_t (*memory_bytes)(const struct object *o);
+	/* For zxctl: bring o->signals up to date (objects whose state
+	 * clients change directly: sockets, FIFOs) and say in a few words
+	 * what the type's state is ("stream, 5 B queued"); NULL = nothing
+	 * to say. */
+	void (*describe)(struct object *o, char *buf, size_t len);
 };
 
 struct object {
