@@ -6,15 +6,48 @@
 #include "config-build.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "client/iob_decls.h"
 #include "client/libzx.h"
 
 /* Blobs up to this size ride in the request packet; larger ones in a
  * memfd (daemon/sys_iob.c). */
 #define INLINE_BLOB_MAX	(WIRE_MAX_MSG - 4096)
+
+/* The handles of the shared regions that SHARED regions name ride as
+ * fds: shared_fds[i] is region i's fd index, or -1 (no such handle:
+ * the daemon answers BAD_HANDLE when it gets to that region). Returns
+ * whether any region is shared; *ret_nfds fds are in fds. */
+static bool
+shared_region_fds(const zx_iob_region_t *regions, uint32_t n,
+    int32_t *shared_fds, int *fds, size_t *ret_nfds)
+{
+	size_t nfds = 0;
+	bool any = false;
+
+	for (uint32_t i = 0; i < n; i++) {
+		const zx_iob_region_shared_t *so;
+		int fd;
+
+		shared_fds[i] = -1;
+		if (regions[i].type != ZX_IOB_REGION_TYPE_SHARED)
+			continue;
+		any = true;
+		so = (const zx_iob_region_shared_t *)regions[i].max_extension;
+		if (zxh_get(so->shared_region, &fd) == NULL)
+			continue;
+		shared_fds[i] = (int32_t)nfds;
+		fds[nfds++] = fd;
+	}
+	*ret_nfds = nfds;
+	return any;
+}
 
 EXPORT zx_status_t
 zx_iob_create(uint64_t options, const zx_iob_region_t *regions,
@@ -22,6 +55,10 @@ zx_iob_create(uint64_t options, const zx_iob_region_t *regions,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__IobCreate ic = ZXD__IOB_CREATE__INIT;
+	int32_t shared_fds[ZX_IOB_MAX_REGIONS];
+	int fds[ZX_IOB_MAX_REGIONS];
+	size_t nfds = 0;
+	bool shared = false;
 	zx_handle_t h[2];
 	zx_status_t st;
 
@@ -34,12 +71,30 @@ zx_iob_create(uint64_t options, const zx_iob_region_t *regions,
 		} else {
 			ic.regions.data = (uint8_t *)regions;
 			ic.regions.len = num_regions * sizeof(*regions);
+			shared = shared_region_fds(regions, num_regions,
+			    shared_fds, fds, &nfds);
 		}
+	}
+	if (shared) {
+		ic.n_shared_fds = num_regions;
+		ic.shared_fds = shared_fds;
 	}
 	ic.out_null = ep0_out == NULL || ep1_out == NULL;
 	req.body_case = ZXD__REQUEST__BODY_IOB_CREATE;
 	req.iob_create = &ic;
-	st = rpc_create(&req, h, 2);
+	if (shared) {
+		struct rpc_reply rep;
+
+		st = rpc_control(&req, fds, nfds, &rep);
+		if (st != ZX_OK)
+			return st;
+		st = rep.rep->status;
+		if (st == ZX_OK)
+			st = rpc_take_handles(&rep, h, 2);
+		rpc_reply_free(&rep);
+	} else {
+		st = rpc_create(&req, h, 2);
+	}
 	if (st != ZX_OK)
 		return st;
 	*ep0_out = h[0];
@@ -119,4 +174,92 @@ zx_iob_allocate_id(zx_handle_t handle, zx_iob_allocate_id_options_t options,
 		*id = rep.rep->iob_allocate_id->id;
 	rpc_reply_free(&rep);
 	return st;
+}
+
+EXPORT zx_status_t
+zx_iob_create_shared_region(uint64_t options, uint64_t size,
+    zx_handle_t *out)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__IobCreateSharedRegion cs = ZXD__IOB_CREATE_SHARED_REGION__INIT;
+
+	cs.options = options;
+	cs.size = size;
+	cs.out_null = out == NULL;
+	req.body_case = ZXD__REQUEST__BODY_IOB_CREATE_SHARED_REGION;
+	req.iob_create_shared_region = &cs;
+	return rpc_control_new(&req, NULL, 0, out);
+}
+
+/* This process's /proc/self/mem, which zxd reads zx_iob_writev's vectors
+ * and bytes through, and whether zxd already has it. A child made by
+ * fork() opens its own: the parent's is bound to the parent's memory. */
+static pthread_mutex_t mem_lock = PTHREAD_MUTEX_INITIALIZER;
+static int mem_fd = -1;
+static pid_t mem_pid;
+static atomic_bool mem_sent;
+
+static zx_status_t
+process_memory(int *ret_fd, bool *ret_send)
+{
+	pid_t pid = getpid();
+	zx_status_t st = ZX_OK;
+
+	pthread_mutex_lock(&mem_lock);
+	if (mem_fd < 0 || mem_pid != pid) {
+		/* One inherited over fork() reads the parent's memory. */
+		if (mem_fd >= 0)
+			close(mem_fd);
+		mem_fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+		mem_pid = pid;
+		atomic_store(&mem_sent, false);
+		if (mem_fd < 0)
+			st = ZX_ERR_NOT_SUPPORTED;
+	}
+	*ret_fd = mem_fd;
+	*ret_send = !atomic_load(&mem_sent);
+	pthread_mutex_unlock(&mem_lock);
+	return st;
+}
+
+EXPORT zx_status_t
+zx_iob_writev(zx_handle_t handle, zx_iob_write_options_t options,
+    uint32_t region_index, const zx_iovec_t *vectors, size_t num_vectors)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__IobWritev w = ZXD__IOB_WRITEV__INIT;
+	zx_status_t st;
+	bool send;
+	int fd;
+
+	/* Zircon checks the options before the handle. */
+	if (options != 0)
+		return ZX_ERR_INVALID_ARGS;
+	if (zxh_get(handle, NULL) == NULL)
+		return ZX_ERR_BAD_HANDLE;
+	st = process_memory(&fd, &send);
+	if (st != ZX_OK)
+		return st;
+	w.options = options;
+	w.region_index = region_index;
+	w.vectors = (uint64_t)(uintptr_t)vectors;
+	w.num_vectors = num_vectors;
+	w.mem_fd = send;
+	req.body_case = ZXD__REQUEST__BODY_IOB_WRITEV;
+	req.iob_writev = &w;
+	if (!send)
+		return rpc_handle_status(handle, &req);
+	{
+		struct rpc_reply rep;
+
+		st = rpc_handle(handle, &req, &fd, 1, &rep);
+		if (st != ZX_OK)
+			return st;
+		st = rep.rep->status;
+		rpc_reply_free(&rep);
+		/* zxd keeps the first one it accepts. */
+		if (st != ZX_ERR_INVALID_ARGS && st != ZX_ERR_BAD_HANDLE)
+			atomic_store(&mem_sent, true);
+		return st;
+	}
 }

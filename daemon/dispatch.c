@@ -47,6 +47,7 @@ void
 dispatch_client_gone(struct client *cl)
 {
 	sys_vmar_client_gone(cl);
+	sys_iob_client_gone(cl);
 }
 
 zx_status_t

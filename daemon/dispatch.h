@@ -114,6 +114,7 @@ extern const struct dispatch_entry sys_iob_calls[];
 
 /* Per-family hooks for dispatch_client_gone. */
 void sys_vmar_client_gone(struct client *cl);
+void sys_iob_client_gone(struct client *cl);
 
 struct vmo_payer;
 /* Memory charged to client `cl` (its VMO limit): VMOs, IOB regions. */

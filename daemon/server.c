@@ -414,6 +414,7 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
 		return;
 	}
 	cl->id = ++srv.next_client_id;
+	cl->mem_fd = -1;
 	cl->pid = uc.pid;
 	cl->uid = uc.uid;
 	cl->gid = uc.gid;

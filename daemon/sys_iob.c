@@ -1,10 +1,18 @@
-/* zx_iob_create and zx_iob_allocate_id: the checks of syscalls/iob.cc in
- * its order, then objects/iob.c. zx_vmar_map_iob is a VMAR call
+/* zx_iob_create, zx_iob_allocate_id, zx_iob_create_shared_region and
+ * zx_iob_writev: the checks of syscalls/iob.cc in its order, then
+ * objects/iob.c and objects/iob_shared.c. zx_vmar_map_iob is a VMAR call
  * (sys_vmar.c). */
 #include "config-build.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include <zircon/syscalls/iob.h>
 
@@ -15,10 +23,30 @@
 /* Past this, libzx sends a blob in a memfd rather than in the packet. */
 #define INLINE_BLOB_MAX	(WIRE_MAX_MSG - 4096)
 
+/* The shared region a SHARED region names: the handle rode as one of
+ * the packet's fds (IobCreate.shared_fds). */
+static zx_status_t
+shared_lookup(void *ctx, uint32_t index, struct iob_shreg **ret)
+{
+	struct call *c = ctx;
+	const Zxd__IobCreate *r = c->req->iob_create;
+	struct handle *h = NULL;
+	zx_status_t st;
+
+	if (index < r->n_shared_fds && r->shared_fds[index] >= 0)
+		h = dispatch_arg_handle(c, (size_t)r->shared_fds[index]);
+	st = handle_check(h, ZX_OBJ_TYPE_IOB_SHARED_REGION, 0);
+	if (st != ZX_OK)
+		return st;
+	*ret = iob_shreg_of(h->obj);
+	return ZX_OK;
+}
+
 static zx_status_t
 call_iob_create(struct call *c)
 {
 	const Zxd__IobCreate *r = c->req->iob_create;
+	const struct iob_shared_lookup lookup = { shared_lookup, c };
 	zx_iob_region_t regions[ZX_IOB_MAX_REGIONS];
 	struct vmo_payer payer;
 	struct iob_ep *e0, *e1;
@@ -37,7 +65,7 @@ call_iob_create(struct call *c)
 	if (n > 0)
 		memcpy(regions, r->regions.data, r->regions.len);
 	sys_vmo_payer(c->client, &payer);
-	st = iob_create(regions, n, &payer, &e0, &e1);
+	st = iob_create(regions, n, &payer, &lookup, &e0, &e1);
 	if (st != ZX_OK)
 		return st;
 	/* Handing the handles out to NULL faults last; the endpoints go
@@ -111,10 +139,152 @@ call_iob_allocate_id(struct call *c)
 	return ZX_OK;
 }
 
+static zx_status_t
+call_iob_create_shared_region(struct call *c)
+{
+	const Zxd__IobCreateSharedRegion *r = c->req->iob_create_shared_region;
+	struct vmo_payer payer;
+	struct iob_shreg *sr;
+	zx_status_t st;
+
+	if (r->options != 0 || r->size == 0 ||
+	    (r->size & (vmo_page_size() - 1)))
+		return ZX_ERR_INVALID_ARGS;
+	/* (Job policy ZX_POL_NEW_IOB: zxd has no jobs.) */
+	sys_vmo_payer(c->client, &payer);
+	st = iob_shreg_create(r->size, &payer, &sr);
+	if (st != ZX_OK)
+		return st;
+	st = r->out_null ? ZX_ERR_INVALID_ARGS :
+	    dispatch_add_handle(c, &sr->obj,
+	    ZX_DEFAULT_IOB_SHARED_REGION_RIGHTS);
+	object_unref(&sr->obj);
+	return st;
+}
+
+/* --- zx_iob_writev: reading the caller's memory --------------------- */
+
+/* Whether `fd` is the /proc/PID/mem of process `pid`: reading any other
+ * file could block the daemon, or read what the caller cannot. */
+static bool
+is_mem_of(int fd, pid_t pid)
+{
+	struct statfs sfs;
+	struct stat a, b;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	return fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC &&
+	    fstat(fd, &a) == 0 && S_ISREG(a.st_mode) &&
+	    stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino;
+}
+
+/* The caller's memory file: kept once per process, from the first
+ * zx_iob_writev that carries it. The file stays bound to the address
+ * space it was opened on, so a recycled pid never redirects it. */
+static zx_status_t
+caller_memory(struct call *c, bool sent, int *ret_fd)
+{
+	struct client *cl = c->client;
+	int fd;
+
+	if (sent && cl->mem_fd < 0) {
+		if (c->msg->nfds != 1 || !is_mem_of(c->msg->fds[0], c->pid))
+			return ZX_ERR_INVALID_ARGS;
+		fd = fcntl(c->msg->fds[0], F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			return ZX_ERR_NO_RESOURCES;
+		cl->mem_fd = fd;
+	} else if (c->msg->nfds != (sent ? 1 : 0)) {
+		return ZX_ERR_INVALID_ARGS;
+	}
+	if (cl->mem_fd < 0)
+		return ZX_ERR_BAD_STATE;
+	*ret_fd = cl->mem_fd;
+	return ZX_OK;
+}
+
+/* iob_source.read: one preadv of the caller's memory at `addr`. A short
+ * read is a fault (an unmapped page; EIO for none at all). */
+static bool
+read_caller(void *ctx, uint64_t addr, const struct iovec *dst, int ndst)
+{
+	int fd = *(const int *)ctx;
+	size_t want = 0, done = 0;
+
+	for (int i = 0; i < ndst; i++)
+		want += dst[i].iov_len;
+	if (addr > INT64_MAX || want > INT64_MAX - addr)
+		return false;
+	while (done < want) {
+		struct iovec v[2];
+		size_t skip = done;
+		int n = 0;
+		ssize_t k;
+
+		for (int i = 0; i < ndst; i++) {
+			if (skip >= dst[i].iov_len) {
+				skip -= dst[i].iov_len;
+				continue;
+			}
+			v[n].iov_base = (char *)dst[i].iov_base + skip;
+			v[n].iov_len = dst[i].iov_len - skip;
+			skip = 0;
+			n++;
+		}
+		k = preadv(fd, v, n, (off_t)(addr + done));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		done += (size_t)k;
+	}
+	return true;
+}
+
+static zx_status_t
+call_iob_writev(struct call *c)
+{
+	const Zxd__IobWritev *r = c->req->iob_writev;
+	struct iob_source src;
+	zx_status_t st;
+	int fd;
+
+	/* Plumbing first: libzx counts on the memory file being taken
+	 * whatever the call's fate. */
+	st = caller_memory(c, r->mem_fd, &fd);
+	if (st == ZX_OK && r->options != 0)
+		st = ZX_ERR_INVALID_ARGS;
+	if (st == ZX_OK)
+		st = handle_check(c->self, ZX_OBJ_TYPE_IOB, ZX_RIGHT_WRITE);
+	if (st != ZX_OK)
+		return st;
+	src.vectors = r->vectors;
+	src.count = r->num_vectors;
+	src.read = read_caller;
+	src.ctx = &fd;
+	return iob_writev(iob_of(c->self->obj), r->region_index, &src);
+}
+
+void
+sys_iob_client_gone(struct client *cl)
+{
+	if (cl->mem_fd >= 0) {
+		close(cl->mem_fd);
+		cl->mem_fd = -1;
+	}
+}
+
 const struct dispatch_entry sys_iob_calls[] = {
 	{ ZXD__REQUEST__BODY_IOB_CREATE, "iob_create", call_iob_create,
-	    ON_CONTROL, 0 },
+	    ON_CONTROL, -1 },
 	{ ZXD__REQUEST__BODY_IOB_ALLOCATE_ID, "iob_allocate_id",
 	    call_iob_allocate_id, ON_HANDLE, -1 },
+	{ ZXD__REQUEST__BODY_IOB_CREATE_SHARED_REGION,
+	    "iob_create_shared_region", call_iob_create_shared_region,
+	    ON_CONTROL, 0 },
+	{ ZXD__REQUEST__BODY_IOB_WRITEV, "iob_writev", call_iob_writev,
+	    ON_HANDLE, -1 },
 	{ 0 },
 };

@@ -34,6 +34,8 @@ object_init(struct object *o, const struct object_ops *ops)
 	o->refcount = 1;
 	o->handle_count = 0;
 	o->signals = 0;
+	o->strobe_seq = 0;
+	o->strobed = 0;
 	o->peer = NULL;
 	o->peer_koid = ZX_KOID_INVALID;
 	memset(o->name, 0, sizeof(o->name));
@@ -128,6 +130,21 @@ object_signal(struct object *o, zx_signals_t clear, zx_signals_t set)
 	syscall(SYS_futex, o->sigword, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
+void
+object_strobe(struct object *o, zx_signals_t bits)
+{
+	o->strobe_seq++;
+	o->strobed |= bits;
+	if (o->sigword == NULL)
+		return;
+	__atomic_store_n(&o->sigword[OBJECT_SIGWORD_STROBED], o->strobed,
+	    __ATOMIC_SEQ_CST);
+	__atomic_store_n(&o->sigword[OBJECT_SIGWORD_STROBE_SEQ], o->strobe_seq,
+	    __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, &o->sigword[OBJECT_SIGWORD_STROBE_SEQ], FUTEX_WAKE,
+	    INT_MAX, NULL, NULL, 0);
+}
+
 zx_status_t
 object_sigpage_fd(struct object *o, int *ret_fd)
 {
@@ -149,6 +166,8 @@ object_sigpage_fd(struct object *o, int *ret_fd)
 		o->sigpage_fd = fd;
 		o->sigword = p;
 		__atomic_store_n(o->sigword, o->signals, __ATOMIC_SEQ_CST);
+		o->sigword[OBJECT_SIGWORD_STROBED] = o->strobed;
+		o->sigword[OBJECT_SIGWORD_STROBE_SEQ] = o->strobe_seq;
 	}
 	if (anon_reopen(o->sigpage_fd, false, &fd) < 0)
 		return ZX_ERR_NO_RESOURCES;
