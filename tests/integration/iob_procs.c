@@ -738,3 +738,105 @@ Test(iob_procs, ring_reader_only_as_nobody)
 	zx_handle_close(w1);
 	zx_handle_close(sr);
 }
+
+/* zx_iob_writev on the wire, with the descriptor we choose as the
+ * caller's memory file (or none). */
+static zx_status_t
+raw_writev(zx_handle_t ep, const zx_iovec_t *v, uint64_t n, bool mem_fd,
+    int fd)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__IobWritev w = ZXD__IOB_WRITEV__INIT;
+	int ep_fd = (int)(ep >> 2);
+	struct wire_msg m = { 0 };
+	Zxd__Reply *rep;
+	zx_status_t st;
+
+	w.vectors = (uint64_t)(uintptr_t)v;
+	w.num_vectors = n;
+	w.mem_fd = mem_fd;
+	req.txid = 7;
+	req.nfds = fd >= 0 ? 1 : 0;
+	req.body_case = ZXD__REQUEST__BODY_IOB_WRITEV;
+	req.iob_writev = &w;
+	if (wire_send(ep_fd, &req.base, fd >= 0 ? &fd : NULL,
+	    fd >= 0 ? 1 : 0) < 0)
+		return ZX_ERR_IO;
+	m.buf = malloc(WIRE_MAX_MSG);
+	if (m.buf == NULL || wire_recv(ep_fd, &m) <= 0) {
+		free(m.buf);
+		return ZX_ERR_IO;
+	}
+	rep = zxd__reply__unpack(NULL, m.len, m.buf);
+	st = rep != NULL ? rep->status : ZX_ERR_IO;
+	for (size_t i = 0; i < m.nfds; i++)
+		close(m.fds[i]);
+	if (rep != NULL)
+		zxd__reply__free_unpacked(rep, NULL);
+	free(m.buf);
+	return st;
+}
+
+/* A fresh process (a new client) whose first zx_iob_writev requests are
+ * forged: zxd reads only the sender's own /proc/PID/mem. */
+static int
+forged_memory_files(int token)
+{
+	char msg[] = "mine", path[64];
+	zx_iovec_t v = { msg, sizeof(msg) };
+	zx_handle_t ep;
+	int fd;
+
+	CHECK(zxd_handle_import(token, &ep) == ZX_OK, 2);
+	/* No file at all, before zxd has one. */
+	CHECK(raw_writev(ep, &v, 1, false, -1) == ZX_ERR_BAD_STATE, 3);
+	CHECK(raw_writev(ep, &v, 1, true, -1) == ZX_ERR_INVALID_ARGS, 4);
+	/* Files that are not this process's memory. */
+	fd = memfd_create("not-mem", MFD_CLOEXEC);
+	CHECK(fd >= 0 && write(fd, &v, sizeof(v)) == sizeof(v), 5);
+	CHECK(raw_writev(ep, &v, 1, true, fd) == ZX_ERR_INVALID_ARGS, 6);
+	close(fd);
+	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	CHECK(raw_writev(ep, &v, 1, true, fd) == ZX_ERR_INVALID_ARGS, 7);
+	close(fd);
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)getppid());
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0, 8);
+	CHECK(raw_writev(ep, &v, 1, true, fd) == ZX_ERR_INVALID_ARGS, 9);
+	close(fd);
+	/* Its own, and then libzx's way. */
+	fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+	CHECK(raw_writev(ep, &v, 1, true, fd) == ZX_OK, 10);
+	close(fd);
+	CHECK(raw_writev(ep, &v, 1, false, -1) == ZX_OK, 11);
+	CHECK(writev1(ep, msg, sizeof(msg)) == ZX_OK, 12);
+	zx_handle_close(ep);
+	return 0;
+}
+
+Test(iob_procs, ring_memory_file_checked)
+{
+	zx_handle_t sr = shared_new(2 * PAGE), ep0, ep1;
+	struct ring_hdr *h;
+	zx_vaddr_t m;
+	int token;
+	pid_t pid;
+
+	ring_iob(sr, EP0_MW | EP1_R, 9, &ep0, &ep1);
+	m = map_iob_ok(ZX_VM_PERM_READ, ep1, 0, 0, 2 * PAGE);
+	h = (struct ring_hdr *)m;
+	cr_assert_eq(zxd_handle_export(ep0, &token), ZX_OK);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0)
+		_exit(forged_memory_files(token));
+	close(token);
+	cr_assert_eq(wait_child(pid), 0);
+	/* Three messages, all the child's own bytes. */
+	cr_assert_eq(atomic_load(&h->head), 3 * 24);
+	for (int i = 0; i < 3; i++)
+		cr_assert_str_eq((char *)m + PAGE + i * 24 + 16, "mine");
+	unmap_ok(m, 2 * PAGE);
+	zx_handle_close(ep1);
+	zx_handle_close(sr);
+}
