@@ -117,6 +117,18 @@ const struct phys_region *phys_region_at(size_t i);
  * and the allocator then refuses them with ZX_ERR_INVALID_ARGS). */
 bool phys_touches_ram(uint64_t base, uint64_t size);
 
+/* The sim backend only: serve [base, base + size) (page aligned) as an
+ * MMIO window of its own, backed on demand by a sparse memfd, when no
+ * configured region touches it and it is not RAM. A resource may grant
+ * MMIO anywhere outside RAM, as Zircon's tests expect; the configured
+ * map is only where devices are declared. At most PHYS_ON_DEMAND_MAX
+ * such windows of at most PHYS_ON_DEMAND_MAX_SIZE bytes each, kept for
+ * the daemon's life. 0, -EEXIST (a region is there), -EACCES (RAM),
+ * -ENOSPC (over the caps), -EOPNOTSUPP (another backend), -errno. */
+#define PHYS_ON_DEMAND_MAX		64
+#define PHYS_ON_DEMAND_MAX_SIZE	(1ULL << 36)
+int phys_serve_on_demand(uint64_t base, uint64_t size);
+
 /*
  * Find the region holding all of [paddr, paddr + size):
  *   ZX_OK                one region, RAM or MMIO, holds it all (the

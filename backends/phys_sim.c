@@ -45,42 +45,61 @@ region_memfd(const struct config_region *cr, int *ret_fd, int *ret_share)
 	return 0;
 }
 
+static int
+add_region(const struct config_region *cr, char *err, size_t err_size)
+{
+	struct phys_region_spec s = {
+		.reopen = PHYS_REOPEN_MEMFD,
+		.owns_fd = true,
+	};
+	int fd = -1, share = -1, r;
+
+	r = region_memfd(cr, &fd, &share);
+	if (r < 0) {
+		phys_errf(err, err_size, "region %s: cannot create its %"
+		    PRIu64 "-byte memfd: %s", cr->name, cr->size,
+		    strerror(-r));
+		return r;
+	}
+	snprintf(s.region.name, sizeof(s.region.name), "%s", cr->name);
+	s.region.kind = cr->kind == CONFIG_REGION_RAM ? PHYS_RAM : PHYS_MMIO;
+	s.region.base = cr->base;
+	s.region.size = cr->size;
+	snprintf(s.region.source, sizeof(s.region.source), "memfd");
+	s.region.fd = fd;
+	s.region.fd_offset = 0;
+	s.share_fd = share;
+	r = phys_add_region(&s);
+	if (r < 0) {
+		close(share);
+		close(fd);
+		phys_errf(err, err_size, "out of memory");
+		return r;
+	}
+	return 0;
+}
+
 int
 phys_sim_init(const struct config *cfg, char *err, size_t err_size)
 {
 	for (size_t i = 0; i < cfg->n_regions; i++) {
-		const struct config_region *cr = &cfg->regions[i];
-		struct phys_region_spec s = {
-			.reopen = PHYS_REOPEN_MEMFD,
-			.owns_fd = true,
-		};
-		int fd = -1, share = -1, r;
+		int r = add_region(&cfg->regions[i], err, err_size);
 
-		r = region_memfd(cr, &fd, &share);
-		if (r < 0) {
-			phys_errf(err, err_size,
-			    "region %s: cannot create its %" PRIu64
-			    "-byte memfd: %s", cr->name, cr->size,
-			    strerror(-r));
+		if (r < 0)
 			return r;
-		}
-		snprintf(s.region.name, sizeof(s.region.name), "%s",
-		    cr->name);
-		s.region.kind = cr->kind == CONFIG_REGION_RAM ? PHYS_RAM :
-		    PHYS_MMIO;
-		s.region.base = cr->base;
-		s.region.size = cr->size;
-		snprintf(s.region.source, sizeof(s.region.source), "memfd");
-		s.region.fd = fd;
-		s.region.fd_offset = 0;
-		s.share_fd = share;
-		r = phys_add_region(&s);
-		if (r < 0) {
-			close(share);
-			close(fd);
-			phys_errf(err, err_size, "out of memory");
-			return r;
-		}
 	}
 	return 0;
+}
+
+int
+phys_sim_add_mmio(uint64_t base, uint64_t size)
+{
+	struct config_region cr = {
+		.kind = CONFIG_REGION_MMIO,
+		.base = base,
+		.size = size,
+	};
+
+	snprintf(cr.name, sizeof(cr.name), "mmio@%" PRIx64, base);
+	return add_region(&cr, NULL, 0);
 }

@@ -156,8 +156,8 @@ rw_check(const struct vmo_priv *p, uint64_t off, size_t len,
 		return ZX_ERR_BAD_STATE;
 	if (off + len > state_size(p))
 		return ZX_ERR_OUT_OF_RANGE;
-	if (len > 0 && buf == NULL)
-		return ZX_ERR_INVALID_ARGS;
+	/* No check of buf here: the kernel's pread/pwrite fault on it
+	 * (NULL included) and say EFAULT, which is Zircon's NOT_FOUND. */
 	return ZX_OK;
 }
 
@@ -166,7 +166,8 @@ io_status(int e)
 {
 	switch (e) {
 	case EFAULT:
-		return ZX_ERR_INVALID_ARGS;
+		/* VmObject::ReadUser/WriteUser: a user copy that faults. */
+		return ZX_ERR_NOT_FOUND;
 	case EBADF:
 	case EPERM:
 	case EACCES:

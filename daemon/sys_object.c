@@ -238,6 +238,10 @@ set_property(struct call *c)
 			return ZX_ERR_BUFFER_TOO_SMALL;
 		if (o->ops->set_property == NULL)
 			return ZX_ERR_WRONG_TYPE;
+		/* Setting the content size writes the VMO: the kernel wants
+		 * WRITE as well as SET_PROPERTY. */
+		if (!(c->self->rights & ZX_RIGHT_WRITE))
+			return ZX_ERR_ACCESS_DENIED;
 		/* fall through */
 	default:
 		if (o->ops->set_property == NULL)

@@ -278,6 +278,27 @@ call_vmo_set_cache_policy(struct call *c)
 
 /* --- physical VMOs --------------------------------------------------- */
 
+/* The sim backend serves MMIO outside its configured map on demand: the
+ * whole window of the MMIO resource granting it (so every VMO of that
+ * resource sees the same bytes), or just the VMO's pages under the root
+ * resource. */
+static int
+serve_on_demand(const struct resource *rs, uint64_t paddr, uint64_t size)
+{
+	uint64_t page = vmo_page_size(), base, end;
+
+	if (rs != NULL && rs->kind == ZX_RSRC_KIND_MMIO && rs->size != 0) {
+		base = rs->base & ~(page - 1);
+		end = rs->base + rs->size;
+		if (end < rs->base || end + (page - 1) < end)
+			return -EINVAL;
+		end = (end + page - 1) & ~(page - 1);
+		if (phys_serve_on_demand(base, end - base) == 0)
+			return 0;
+	}
+	return phys_serve_on_demand(paddr, size);
+}
+
 /*
  * sys_vmo_create_physical, in its order: validate_resource_mmio (no
  * right needed on the resource), RoundSize, VmObjectPhysical::Create's
@@ -310,6 +331,9 @@ call_vmo_create_physical(struct call *c)
 	/* Zircon maps whatever the bus answers there; zxd has bytes only
 	 * where a region is, and one VMO is one region's descriptor. */
 	st = phys_lookup(paddr, size, &range);
+	if (st != ZX_OK && serve_on_demand(resource_of(c->self->obj), paddr,
+	    size) == 0)
+		st = phys_lookup(paddr, size, &range);
 	if (st != ZX_OK)
 		return ZX_ERR_OUT_OF_RANGE;
 	/* A resource never covers RAM (the root's filter refused it

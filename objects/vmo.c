@@ -1028,9 +1028,11 @@ vmo_set_cache_policy(struct vmo *v, uint32_t policy)
 		return ZX_OK;
 	}
 	/* VmObjectPaged::SetMappingCachePolicy: no way back from uncached
-	 * for committed pages, and nothing may share or pin the pages. */
+	 * for committed pages (contiguous VMOs are exempt: their pages are
+	 * pinned for life and were cleaned when made uncached), and nothing
+	 * may share or pin the pages. */
 	if (v->cache_policy != ZX_CACHE_POLICY_CACHED &&
-	    vmo_committed_bytes(v) != 0)
+	    !is_contiguous(v) && vmo_committed_bytes(v) != 0)
 		return ZX_ERR_BAD_STATE;
 	if (v->mem->pins != NULL || v->num_mappings != 0 ||
 	    v->num_children != 0 || v->parent != NULL)

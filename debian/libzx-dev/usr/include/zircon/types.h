@@ -1,0 +1,305 @@
+/*
+ * Basic Zircon types and the constants that go with them: handles, koids,
+ * time, signals, object types, and the option bits of the VMO, VMAR, BTI
+ * and channel calls.
+ *
+ * Names, types and numeric values are Zircon's; code written against the
+ * Fuchsia SDK headers compiles against these unchanged.
+ */
+#ifndef ZIRCON_TYPES_H
+#define ZIRCON_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <zircon/errors.h>
+#include <zircon/rights.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Handles. */
+
+typedef uint32_t zx_handle_t;
+
+/*
+ * 0 is never a handle, and the low two bits of every valid handle are
+ * set. Callers may stash their own data in those two bits as long as they
+ * put the ones back before passing the value to a call.
+ */
+#define ZX_HANDLE_INVALID		((zx_handle_t)0)
+#define ZX_HANDLE_FIXED_BITS_MASK	((zx_handle_t)0x3)
+
+/* Status; see <zircon/errors.h> for the values. */
+typedef int32_t zx_status_t;
+
+/* Time, in nanoseconds. */
+
+typedef int64_t zx_time_t;
+typedef int64_t zx_duration_t;
+typedef int64_t zx_ticks_t;
+
+#define ZX_TIME_INFINITE		INT64_MAX
+#define ZX_TIME_INFINITE_PAST		INT64_MIN
+
+#define ZX_NSEC(n)	((zx_duration_t)(1LL * (n)))
+#define ZX_USEC(n)	((zx_duration_t)(1000LL * (n)))
+#define ZX_MSEC(n)	((zx_duration_t)(1000000LL * (n)))
+#define ZX_SEC(n)	((zx_duration_t)(1000000000LL * (n)))
+#define ZX_MIN(n)	((zx_duration_t)(60LL * 1000000000LL * (n)))
+#define ZX_HOUR(n)	((zx_duration_t)(3600LL * 1000000000LL * (n)))
+
+typedef uint32_t zx_clock_t;
+
+#define ZX_CLOCK_MONOTONIC		((zx_clock_t)0)
+
+/* Signals. */
+
+typedef uint32_t zx_signals_t;
+
+#define ZX_SIGNAL_NONE			((zx_signals_t)0u)
+
+/* Bits 0..22 are the object's own; their meaning depends on its type. */
+#define ZX_OBJECT_READABLE		((zx_signals_t)1u << 0)
+#define ZX_OBJECT_WRITABLE		((zx_signals_t)1u << 1)
+#define ZX_OBJECT_PEER_CLOSED		((zx_signals_t)1u << 2)
+#define ZX_OBJECT_SIGNALED		((zx_signals_t)1u << 3)
+
+/* Reported to a waiter whose handle was closed under it. */
+#define ZX_SIGNAL_HANDLE_CLOSED		((zx_signals_t)1u << 23)
+
+/* Bits 24..31 are free for zx_object_signal() and zx_object_signal_peer(). */
+#define ZX_USER_SIGNAL_0		((zx_signals_t)1u << 24)
+#define ZX_USER_SIGNAL_1		((zx_signals_t)1u << 25)
+#define ZX_USER_SIGNAL_2		((zx_signals_t)1u << 26)
+#define ZX_USER_SIGNAL_3		((zx_signals_t)1u << 27)
+#define ZX_USER_SIGNAL_4		((zx_signals_t)1u << 28)
+#define ZX_USER_SIGNAL_5		((zx_signals_t)1u << 29)
+#define ZX_USER_SIGNAL_6		((zx_signals_t)1u << 30)
+#define ZX_USER_SIGNAL_7		((zx_signals_t)1u << 31)
+#define ZX_USER_SIGNAL_ALL		((zx_signals_t)0xff000000u)
+
+#define ZX_EVENT_SIGNALED		ZX_OBJECT_SIGNALED
+#define ZX_EVENT_SIGNAL_MASK \
+	(ZX_USER_SIGNAL_ALL | ZX_OBJECT_SIGNALED)
+
+#define ZX_EVENTPAIR_SIGNALED		ZX_OBJECT_SIGNALED
+#define ZX_EVENTPAIR_PEER_CLOSED	ZX_OBJECT_PEER_CLOSED
+#define ZX_EVENTPAIR_SIGNAL_MASK \
+	(ZX_USER_SIGNAL_ALL | ZX_OBJECT_SIGNALED | ZX_OBJECT_PEER_CLOSED)
+
+#define ZX_CHANNEL_READABLE		ZX_OBJECT_READABLE
+#define ZX_CHANNEL_WRITABLE		ZX_OBJECT_WRITABLE
+#define ZX_CHANNEL_PEER_CLOSED		ZX_OBJECT_PEER_CLOSED
+
+/* Asserted while a VMO has no children. */
+#define ZX_VMO_ZERO_CHILDREN		ZX_OBJECT_SIGNALED
+
+#define ZX_IOB_PEER_CLOSED		ZX_OBJECT_PEER_CLOSED
+
+/* Kernel object ids. */
+
+typedef uint64_t zx_koid_t;
+
+#define ZX_KOID_INVALID			((zx_koid_t)0)
+#define ZX_KOID_KERNEL			((zx_koid_t)1)
+/* Koids below this one are reserved. */
+#define ZX_KOID_FIRST			((zx_koid_t)1024)
+
+/* Limits. */
+
+#define ZX_MAX_NAME_LEN			((size_t)32u)
+#define ZX_WAIT_MANY_MAX_ITEMS		((size_t)64u)
+
+/* Object types, as reported in zx_info_handle_basic_t.type. */
+
+typedef uint32_t zx_obj_type_t;
+
+#define ZX_OBJ_TYPE_NONE		((zx_obj_type_t)0u)
+#define ZX_OBJ_TYPE_PROCESS		((zx_obj_type_t)1u)
+#define ZX_OBJ_TYPE_THREAD		((zx_obj_type_t)2u)
+#define ZX_OBJ_TYPE_VMO			((zx_obj_type_t)3u)
+#define ZX_OBJ_TYPE_CHANNEL		((zx_obj_type_t)4u)
+#define ZX_OBJ_TYPE_EVENT		((zx_obj_type_t)5u)
+#define ZX_OBJ_TYPE_PORT		((zx_obj_type_t)6u)
+#define ZX_OBJ_TYPE_INTERRUPT		((zx_obj_type_t)9u)
+#define ZX_OBJ_TYPE_PCI_DEVICE		((zx_obj_type_t)11u)
+#define ZX_OBJ_TYPE_DEBUGLOG		((zx_obj_type_t)12u)
+#define ZX_OBJ_TYPE_SOCKET		((zx_obj_type_t)14u)
+#define ZX_OBJ_TYPE_RESOURCE		((zx_obj_type_t)15u)
+#define ZX_OBJ_TYPE_EVENTPAIR		((zx_obj_type_t)16u)
+#define ZX_OBJ_TYPE_JOB			((zx_obj_type_t)17u)
+#define ZX_OBJ_TYPE_VMAR		((zx_obj_type_t)18u)
+#define ZX_OBJ_TYPE_FIFO		((zx_obj_type_t)19u)
+#define ZX_OBJ_TYPE_GUEST		((zx_obj_type_t)20u)
+#define ZX_OBJ_TYPE_VCPU		((zx_obj_type_t)21u)
+#define ZX_OBJ_TYPE_TIMER		((zx_obj_type_t)22u)
+#define ZX_OBJ_TYPE_IOMMU		((zx_obj_type_t)23u)
+#define ZX_OBJ_TYPE_BTI			((zx_obj_type_t)24u)
+#define ZX_OBJ_TYPE_PROFILE		((zx_obj_type_t)25u)
+#define ZX_OBJ_TYPE_PMT			((zx_obj_type_t)26u)
+#define ZX_OBJ_TYPE_SUSPEND_TOKEN	((zx_obj_type_t)27u)
+#define ZX_OBJ_TYPE_PAGER		((zx_obj_type_t)28u)
+#define ZX_OBJ_TYPE_EXCEPTION		((zx_obj_type_t)29u)
+#define ZX_OBJ_TYPE_CLOCK		((zx_obj_type_t)30u)
+#define ZX_OBJ_TYPE_STREAM		((zx_obj_type_t)31u)
+#define ZX_OBJ_TYPE_MSI			((zx_obj_type_t)32u)
+#define ZX_OBJ_TYPE_IOB			((zx_obj_type_t)33u)
+#define ZX_OBJ_TYPE_COUNTER		((zx_obj_type_t)34u)
+#define ZX_OBJ_TYPE_IOB_SHARED_REGION	((zx_obj_type_t)35u)
+#define ZX_OBJ_TYPE_LOG			ZX_OBJ_TYPE_DEBUGLOG
+/* No object type will ever reach this value. */
+#define ZX_OBJ_TYPE_UPPER_BOUND		((zx_obj_type_t)64u)
+
+/* Addresses and offsets. */
+
+typedef uintptr_t zx_vaddr_t;
+typedef uint64_t zx_paddr_t;
+typedef uint64_t zx_off_t;
+
+/* zx_object_get_info() topics and resource kinds; values live in
+ * <zircon/syscalls/object.h> and <zircon/syscalls/resource.h>. */
+typedef uint32_t zx_object_info_topic_t;
+typedef uint32_t zx_rsrc_kind_t;
+typedef uint32_t zx_rsrc_flags_t;
+
+/* zx_vmo_create() options. */
+#define ZX_VMO_RESIZABLE		((uint32_t)1u << 1)
+#define ZX_VMO_DISCARDABLE		((uint32_t)1u << 2)
+/* Pager-created VMOs only. */
+#define ZX_VMO_TRAP_DIRTY		((uint32_t)1u << 3)
+#define ZX_VMO_UNBOUNDED		((uint32_t)1u << 4)
+
+/* zx_vmo_create_child() options. */
+#define ZX_VMO_CHILD_SNAPSHOT		((uint32_t)1u << 0)
+#define ZX_VMO_CHILD_RESIZABLE		((uint32_t)1u << 2)
+#define ZX_VMO_CHILD_SLICE		((uint32_t)1u << 3)
+#define ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE ((uint32_t)1u << 4)
+#define ZX_VMO_CHILD_NO_WRITE		((uint32_t)1u << 5)
+#define ZX_VMO_CHILD_REFERENCE		((uint32_t)1u << 6)
+#define ZX_VMO_CHILD_SNAPSHOT_MODIFIED	((uint32_t)1u << 7)
+
+/* zx_vmo_op_range() operations. 5 was a lookup op, since removed. */
+#define ZX_VMO_OP_COMMIT		((uint32_t)1u)
+#define ZX_VMO_OP_DECOMMIT		((uint32_t)2u)
+#define ZX_VMO_OP_LOCK			((uint32_t)3u)
+#define ZX_VMO_OP_UNLOCK		((uint32_t)4u)
+#define ZX_VMO_OP_CACHE_SYNC		((uint32_t)6u)
+#define ZX_VMO_OP_CACHE_INVALIDATE	((uint32_t)7u)
+#define ZX_VMO_OP_CACHE_CLEAN		((uint32_t)8u)
+#define ZX_VMO_OP_CACHE_CLEAN_INVALIDATE ((uint32_t)9u)
+#define ZX_VMO_OP_ZERO			((uint32_t)10u)
+#define ZX_VMO_OP_TRY_LOCK		((uint32_t)11u)
+#define ZX_VMO_OP_DONT_NEED		((uint32_t)12u)
+#define ZX_VMO_OP_ALWAYS_NEED		((uint32_t)13u)
+#define ZX_VMO_OP_PREFETCH		((uint32_t)14u)
+
+/* The buffer of zx_vmo_op_range(ZX_VMO_OP_LOCK or _TRY_LOCK). */
+typedef struct zx_vmo_lock_state {
+	uint64_t offset;
+	uint64_t size;
+	uint64_t discarded_offset;
+	uint64_t discarded_size;
+} zx_vmo_lock_state_t;
+
+/* zx_vmar_op_range() operations; shared values match the VMO ops. */
+#define ZX_VMAR_OP_COMMIT		((uint32_t)1u)
+#define ZX_VMAR_OP_DECOMMIT		((uint32_t)2u)
+#define ZX_VMAR_OP_MAP_RANGE		((uint32_t)3u)
+#define ZX_VMAR_OP_ZERO			((uint32_t)10u)
+#define ZX_VMAR_OP_DONT_NEED		((uint32_t)12u)
+#define ZX_VMAR_OP_ALWAYS_NEED		((uint32_t)13u)
+#define ZX_VMAR_OP_PREFETCH		((uint32_t)14u)
+
+/* VMAR map, allocate and protect options. */
+
+typedef uint32_t zx_vm_option_t;
+
+#define ZX_VM_PERM_READ			((zx_vm_option_t)(1u << 0))
+#define ZX_VM_PERM_WRITE		((zx_vm_option_t)(1u << 1))
+#define ZX_VM_PERM_EXECUTE		((zx_vm_option_t)(1u << 2))
+#define ZX_VM_COMPACT			((zx_vm_option_t)(1u << 3))
+#define ZX_VM_SPECIFIC			((zx_vm_option_t)(1u << 4))
+#define ZX_VM_SPECIFIC_OVERWRITE	((zx_vm_option_t)(1u << 5))
+#define ZX_VM_CAN_MAP_SPECIFIC		((zx_vm_option_t)(1u << 6))
+#define ZX_VM_CAN_MAP_READ		((zx_vm_option_t)(1u << 7))
+#define ZX_VM_CAN_MAP_WRITE		((zx_vm_option_t)(1u << 8))
+#define ZX_VM_CAN_MAP_EXECUTE		((zx_vm_option_t)(1u << 9))
+#define ZX_VM_MAP_RANGE			((zx_vm_option_t)(1u << 10))
+#define ZX_VM_REQUIRE_NON_RESIZABLE	((zx_vm_option_t)(1u << 11))
+#define ZX_VM_ALLOW_FAULTS		((zx_vm_option_t)(1u << 12))
+#define ZX_VM_OFFSET_IS_UPPER_LIMIT	((zx_vm_option_t)(1u << 13))
+#define ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED ((zx_vm_option_t)(1u << 14))
+#define ZX_VM_FAULT_BEYOND_STREAM_SIZE	((zx_vm_option_t)(1u << 15))
+
+/*
+ * Bits 24 and up hold log2 of the requested alignment: 0 for the default
+ * (a page), otherwise 10 (1 KiB) to 32 (4 GiB).
+ */
+#define ZX_VM_ALIGN_BASE		24
+#define ZX_VM_ALIGN_1KB		((zx_vm_option_t)(10u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_2KB		((zx_vm_option_t)(11u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_4KB		((zx_vm_option_t)(12u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_8KB		((zx_vm_option_t)(13u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_16KB	((zx_vm_option_t)(14u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_32KB	((zx_vm_option_t)(15u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_64KB	((zx_vm_option_t)(16u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_128KB	((zx_vm_option_t)(17u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_256KB	((zx_vm_option_t)(18u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_512KB	((zx_vm_option_t)(19u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_1MB		((zx_vm_option_t)(20u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_2MB		((zx_vm_option_t)(21u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_4MB		((zx_vm_option_t)(22u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_8MB		((zx_vm_option_t)(23u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_16MB	((zx_vm_option_t)(24u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_32MB	((zx_vm_option_t)(25u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_64MB	((zx_vm_option_t)(26u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_128MB	((zx_vm_option_t)(27u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_256MB	((zx_vm_option_t)(28u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_512MB	((zx_vm_option_t)(29u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_1GB		((zx_vm_option_t)(30u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_2GB		((zx_vm_option_t)(31u << ZX_VM_ALIGN_BASE))
+#define ZX_VM_ALIGN_4GB		((zx_vm_option_t)(32u << ZX_VM_ALIGN_BASE))
+
+/* Cache policies, for zx_vmo_set_cache_policy() and ZX_INFO_VMO. */
+#define ZX_CACHE_POLICY_CACHED		((uint32_t)0u)
+#define ZX_CACHE_POLICY_UNCACHED	((uint32_t)1u)
+#define ZX_CACHE_POLICY_UNCACHED_DEVICE	((uint32_t)2u)
+#define ZX_CACHE_POLICY_WRITE_COMBINING	((uint32_t)3u)
+#define ZX_CACHE_POLICY_MASK		((uint32_t)3u)
+
+/* zx_bti_pin() options. */
+#define ZX_BTI_PERM_READ		((uint32_t)1u << 0)
+#define ZX_BTI_PERM_WRITE		((uint32_t)1u << 1)
+#define ZX_BTI_PERM_EXECUTE		((uint32_t)1u << 2)
+#define ZX_BTI_COMPRESS			((uint32_t)1u << 3)
+#define ZX_BTI_CONTIGUOUS		((uint32_t)1u << 4)
+
+/* Channels. */
+
+#define ZX_CHANNEL_READ_MAY_DISCARD	((uint32_t)1u)
+
+#define ZX_CHANNEL_MAX_MSG_BYTES	((uint32_t)65536u)
+#define ZX_CHANNEL_MAX_MSG_HANDLES	((uint32_t)64u)
+
+/* zx_channel_call() matches the reply by the first four bytes. */
+typedef uint32_t zx_txid_t;
+
+typedef struct zx_channel_call_args {
+	const void *wr_bytes;
+	const zx_handle_t *wr_handles;
+	void *rd_bytes;
+	zx_handle_t *rd_handles;
+	uint32_t wr_num_bytes;
+	uint32_t wr_num_handles;
+	uint32_t rd_num_bytes;
+	uint32_t rd_num_handles;
+} zx_channel_call_args_t;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ZIRCON_TYPES_H */
