@@ -195,31 +195,47 @@ zx_iob_create_shared_region(uint64_t options, uint64_t size,
  * and bytes through, and whether zxd already has it. A child made by
  * fork() opens its own: the parent's is bound to the parent's memory. */
 static pthread_mutex_t mem_lock = PTHREAD_MUTEX_INITIALIZER;
-static int mem_fd = -1;
-static pid_t mem_pid;
+static pthread_once_t mem_once = PTHREAD_ONCE_INIT;
+static atomic_int mem_fd = -1;
 static atomic_bool mem_sent;
+
+static void
+mem_atfork_child(void)
+{
+	int fd = atomic_exchange(&mem_fd, -1);
+
+	if (fd >= 0)
+		close(fd);
+	atomic_store(&mem_sent, false);
+	pthread_mutex_init(&mem_lock, NULL);
+}
+
+static void
+mem_init(void)
+{
+	pthread_atfork(NULL, NULL, mem_atfork_child);
+}
 
 static zx_status_t
 process_memory(int *ret_fd, bool *ret_send)
 {
-	pid_t pid = getpid();
-	zx_status_t st = ZX_OK;
+	int fd = atomic_load(&mem_fd);
 
-	pthread_mutex_lock(&mem_lock);
-	if (mem_fd < 0 || mem_pid != pid) {
-		/* One inherited over fork() reads the parent's memory. */
-		if (mem_fd >= 0)
-			close(mem_fd);
-		mem_fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
-		mem_pid = pid;
-		atomic_store(&mem_sent, false);
-		if (mem_fd < 0)
-			st = ZX_ERR_NOT_SUPPORTED;
+	if (fd < 0) {
+		pthread_once(&mem_once, mem_init);
+		pthread_mutex_lock(&mem_lock);
+		fd = atomic_load(&mem_fd);
+		if (fd < 0) {
+			fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+			atomic_store(&mem_fd, fd);
+		}
+		pthread_mutex_unlock(&mem_lock);
+		if (fd < 0)
+			return ZX_ERR_NOT_SUPPORTED;
 	}
-	*ret_fd = mem_fd;
+	*ret_fd = fd;
 	*ret_send = !atomic_load(&mem_sent);
-	pthread_mutex_unlock(&mem_lock);
-	return st;
+	return ZX_OK;
 }
 
 EXPORT zx_status_t
