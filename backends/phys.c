@@ -214,7 +214,7 @@ check_map(char *err, size_t err_size)
 }
 
 int
-phys_init(const struct config *cfg, char *err, size_t err_size)
+phys_init(const struct phys_setup *cfg, char *err, size_t err_size)
 {
 	const char *name = cfg->backend ? cfg->backend : "sim";
 	int r;

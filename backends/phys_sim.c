@@ -20,7 +20,7 @@
  * opened before the inode turns 0400 (after which no one gets write
  * access by reopening). */
 static int
-region_memfd(const struct config_region *cr, int *ret_fd, int *ret_share)
+region_memfd(const struct phys_region_def *cr, int *ret_fd, int *ret_share)
 {
 	char name[64], path[64];
 	int fd, share = -1, r = 0;
@@ -46,7 +46,7 @@ region_memfd(const struct config_region *cr, int *ret_fd, int *ret_share)
 }
 
 static int
-add_region(const struct config_region *cr, char *err, size_t err_size)
+add_region(const struct phys_region_def *cr, char *err, size_t err_size)
 {
 	struct phys_region_spec s = {
 		.reopen = PHYS_REOPEN_MEMFD,
@@ -62,7 +62,7 @@ add_region(const struct config_region *cr, char *err, size_t err_size)
 		return r;
 	}
 	snprintf(s.region.name, sizeof(s.region.name), "%s", cr->name);
-	s.region.kind = cr->kind == CONFIG_REGION_RAM ? PHYS_RAM : PHYS_MMIO;
+	s.region.kind = cr->kind;
 	s.region.base = cr->base;
 	s.region.size = cr->size;
 	snprintf(s.region.source, sizeof(s.region.source), "memfd");
@@ -80,7 +80,7 @@ add_region(const struct config_region *cr, char *err, size_t err_size)
 }
 
 int
-phys_sim_init(const struct config *cfg, char *err, size_t err_size)
+phys_sim_init(const struct phys_setup *cfg, char *err, size_t err_size)
 {
 	for (size_t i = 0; i < cfg->n_regions; i++) {
 		int r = add_region(&cfg->regions[i], err, err_size);
@@ -94,8 +94,8 @@ phys_sim_init(const struct config *cfg, char *err, size_t err_size)
 int
 phys_sim_add_mmio(uint64_t base, uint64_t size)
 {
-	struct config_region cr = {
-		.kind = CONFIG_REGION_MMIO,
+	struct phys_region_def cr = {
+		.kind = PHYS_MMIO,
 		.base = base,
 		.size = size,
 	};

@@ -1,8 +1,8 @@
-/* zx_iob_create and zx_iob_allocate_id. The daemon makes every check in
- * Zircon's order, so that libzx never answers one status where Zircon
- * would give another; what libzx cannot send (a NULL pointer) it sends
- * as a flag. zx_vmar_map_iob is in client/vmar.c, with the other
- * mappings. */
+/* zx_iob_create, zx_iob_allocate_id, zx_iob_create_shared_region and
+ * zx_iob_writev. The daemon makes every check in Zircon's order, so that
+ * libzx never answers one status where Zircon would give another; what
+ * libzx cannot send (a NULL pointer) it sends as a flag. zx_vmar_map_iob
+ * is in client/vmar.c, with the other mappings. */
 #include "config-build.h"
 
 #include <errno.h>
@@ -13,17 +13,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "client/iob_decls.h"
 #include "client/libzx.h"
 
-/* Blobs up to this size ride in the request packet; larger ones in a
- * memfd (daemon/sys_iob.c). */
-#define INLINE_BLOB_MAX	(WIRE_MAX_MSG - 4096)
-
 /* The handles of the shared regions that SHARED regions name ride as
- * fds: shared_fds[i] is region i's fd index, or -1 (no such handle:
- * the daemon answers BAD_HANDLE when it gets to that region). Returns
- * whether any region is shared; *ret_nfds fds are in fds. */
+ * fds: shared_fds[i] is region i's fd index, or -1 (a value libzx does
+ * not know: the daemon answers BAD_HANDLE when it gets to that region).
+ * Returns whether any region is shared; *ret_nfds fds are in fds. */
 static bool
 shared_region_fds(const zx_iob_region_t *regions, uint32_t n,
     int32_t *shared_fds, int *fds, size_t *ret_nfds)
@@ -58,7 +53,6 @@ zx_iob_create(uint64_t options, const zx_iob_region_t *regions,
 	int32_t shared_fds[ZX_IOB_MAX_REGIONS];
 	int fds[ZX_IOB_MAX_REGIONS];
 	size_t nfds = 0;
-	bool shared = false;
 	zx_handle_t h[2];
 	zx_status_t st;
 
@@ -71,30 +65,17 @@ zx_iob_create(uint64_t options, const zx_iob_region_t *regions,
 		} else {
 			ic.regions.data = (uint8_t *)regions;
 			ic.regions.len = num_regions * sizeof(*regions);
-			shared = shared_region_fds(regions, num_regions,
-			    shared_fds, fds, &nfds);
+			if (shared_region_fds(regions, num_regions,
+			    shared_fds, fds, &nfds)) {
+				ic.n_shared_fds = num_regions;
+				ic.shared_fds = shared_fds;
+			}
 		}
-	}
-	if (shared) {
-		ic.n_shared_fds = num_regions;
-		ic.shared_fds = shared_fds;
 	}
 	ic.out_null = ep0_out == NULL || ep1_out == NULL;
 	req.body_case = ZXD__REQUEST__BODY_IOB_CREATE;
 	req.iob_create = &ic;
-	if (shared) {
-		struct rpc_reply rep;
-
-		st = rpc_control(&req, fds, nfds, &rep);
-		if (st != ZX_OK)
-			return st;
-		st = rep.rep->status;
-		if (st == ZX_OK)
-			st = rpc_take_handles(&rep, h, 2);
-		rpc_reply_free(&rep);
-	} else {
-		st = rpc_create(&req, h, 2);
-	}
+	st = rpc_new_handles(RPC_CONTROL, &req, fds, nfds, h, 2);
 	if (st != ZX_OK)
 		return st;
 	*ep0_out = h[0];
@@ -110,7 +91,7 @@ blob_memfd(const void *blob, size_t size, int *ret_fd)
 	int fd = memfd_create("zxd-blob", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
 	if (fd < 0)
-		return libzx_status_from_errno(-errno);
+		return status_from_errno(-errno, ZX_ERR_INTERNAL);
 	while (done < size) {
 		ssize_t n = write(fd, (const char *)blob + done, size - done);
 
@@ -136,17 +117,12 @@ zx_iob_allocate_id(zx_handle_t handle, zx_iob_allocate_id_options_t options,
 	zx_status_t st;
 	int fd = -1;
 
-	/* Zircon checks the options before the handle. */
-	if (options != 0)
-		return ZX_ERR_INVALID_ARGS;
-	if (zxh_get(handle, NULL) == NULL)
-		return ZX_ERR_BAD_HANDLE;
 	ia.options = options;
 	ia.region_index = region_index;
 	ia.blob_size = blob_size;
 	if (blob == NULL) {
 		ia.blob_null = true;
-	} else if (blob_size > INLINE_BLOB_MAX) {
+	} else if (blob_size > WIRE_INLINE_BLOB_MAX) {
 		st = blob_memfd(blob, blob_size, &fd);
 		if (st != ZX_OK)
 			return st;
@@ -157,13 +133,12 @@ zx_iob_allocate_id(zx_handle_t handle, zx_iob_allocate_id_options_t options,
 	}
 	req.body_case = ZXD__REQUEST__BODY_IOB_ALLOCATE_ID;
 	req.iob_allocate_id = &ia;
-	st = rpc_handle(handle, &req, fd >= 0 ? &fd : NULL, fd >= 0 ? 1 : 0,
+	st = rpc_call(handle, &req, fd >= 0 ? &fd : NULL, fd >= 0 ? 1 : 0,
 	    &rep);
 	if (fd >= 0)
 		close(fd);
-	if (st != ZX_OK)
+	if (rep.rep == NULL)
 		return st;
-	st = rep.rep->status;
 	if (st == ZX_OK &&
 	    rep.rep->body_case != ZXD__REPLY__BODY_IOB_ALLOCATE_ID)
 		st = ZX_ERR_INTERNAL;
@@ -182,13 +157,17 @@ zx_iob_create_shared_region(uint64_t options, uint64_t size,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__IobCreateSharedRegion cs = ZXD__IOB_CREATE_SHARED_REGION__INIT;
+	zx_handle_t h;
+	zx_status_t st;
 
 	cs.options = options;
 	cs.size = size;
-	cs.out_null = out == NULL;
 	req.body_case = ZXD__REQUEST__BODY_IOB_CREATE_SHARED_REGION;
 	req.iob_create_shared_region = &cs;
-	return rpc_control_new(&req, NULL, 0, out);
+	st = rpc_new_handles(RPC_CONTROL, &req, NULL, 0, &h, 1);
+	if (st != ZX_OK)
+		return st;
+	return rpc_out_handle(h, out);
 }
 
 /* This process's /proc/self/mem, which zxd reads zx_iob_writev's vectors
@@ -244,38 +223,29 @@ zx_iob_writev(zx_handle_t handle, zx_iob_write_options_t options,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__IobWritev w = ZXD__IOB_WRITEV__INIT;
+	struct rpc_reply rep;
 	zx_status_t st;
 	bool send;
 	int fd;
 
-	/* Zircon checks the options before the handle. */
-	if (options != 0)
-		return ZX_ERR_INVALID_ARGS;
-	if (zxh_get(handle, NULL) == NULL)
-		return ZX_ERR_BAD_HANDLE;
 	st = process_memory(&fd, &send);
 	if (st != ZX_OK)
 		return st;
 	w.options = options;
 	w.region_index = region_index;
+	/* Only addresses: zxd reads the vectors and their bytes. */
 	w.vectors = (uint64_t)(uintptr_t)vectors;
 	w.num_vectors = num_vectors;
 	w.mem_fd = send;
 	req.body_case = ZXD__REQUEST__BODY_IOB_WRITEV;
 	req.iob_writev = &w;
 	if (!send)
-		return rpc_handle_status(handle, &req);
-	{
-		struct rpc_reply rep;
-
-		st = rpc_handle(handle, &req, &fd, 1, &rep);
-		if (st != ZX_OK)
-			return st;
-		st = rep.rep->status;
-		rpc_reply_free(&rep);
-		/* zxd keeps the first one it accepts. */
-		if (st != ZX_ERR_INVALID_ARGS && st != ZX_ERR_BAD_HANDLE)
-			atomic_store(&mem_sent, true);
-		return st;
-	}
+		return rpc_call(handle, &req, NULL, 0, NULL);
+	st = rpc_call(handle, &req, &fd, 1, &rep);
+	/* zxd keeps the first good one, whatever the call's fate (it
+	 * takes it before any check); sending it again is harmless. */
+	if (rep.rep != NULL && st != ZX_ERR_INVALID_ARGS)
+		atomic_store(&mem_sent, true);
+	rpc_reply_free(&rep);
+	return st;
 }

@@ -20,11 +20,8 @@
 #include "daemon/server.h"
 #include "objects/iob.h"
 
-/* Past this, libzx sends a blob in a memfd rather than in the packet. */
-#define INLINE_BLOB_MAX	(WIRE_MAX_MSG - 4096)
-
 /* The shared region a SHARED region names: the handle rode as one of
- * the packet's fds (IobCreate.shared_fds). */
+ * the packet's fds (IobCreate.shared_fds), looked up with no rights. */
 static zx_status_t
 shared_lookup(void *ctx, uint32_t index, struct iob_shreg **ret)
 {
@@ -42,7 +39,7 @@ shared_lookup(void *ctx, uint32_t index, struct iob_shreg **ret)
 	return ZX_OK;
 }
 
-static zx_status_t
+zx_status_t
 call_iob_create(struct call *c)
 {
 	const Zxd__IobCreate *r = c->req->iob_create;
@@ -105,17 +102,17 @@ request_blob(struct call *c, struct iob_blob *b)
 		b->fault = r->blob_size > 0;
 		return ZX_OK;
 	}
-	if (r->blob.len != r->blob_size || r->blob_size > INLINE_BLOB_MAX)
+	if (r->blob.len != r->blob_size || r->blob_size > WIRE_INLINE_BLOB_MAX)
 		return ZX_ERR_INVALID_ARGS;
 	b->data = r->blob.data;
 	return ZX_OK;
 }
 
-static zx_status_t
+zx_status_t
 call_iob_allocate_id(struct call *c)
 {
 	const Zxd__IobAllocateId *r = c->req->iob_allocate_id;
-	Zxd__IobAllocateIdReply *rep = &c->body.iob_alloc;
+	Zxd__IobAllocateIdReply *rep = call_body(c, sizeof(*rep));
 	struct iob_blob blob;
 	uint32_t id;
 	zx_status_t st;
@@ -139,7 +136,7 @@ call_iob_allocate_id(struct call *c)
 	return ZX_OK;
 }
 
-static zx_status_t
+zx_status_t
 call_iob_create_shared_region(struct call *c)
 {
 	const Zxd__IobCreateSharedRegion *r = c->req->iob_create_shared_region;
@@ -155,8 +152,7 @@ call_iob_create_shared_region(struct call *c)
 	st = iob_shreg_create(r->size, &payer, &sr);
 	if (st != ZX_OK)
 		return st;
-	st = r->out_null ? ZX_ERR_INVALID_ARGS :
-	    dispatch_add_handle(c, &sr->obj,
+	st = dispatch_add_handle(c, &sr->obj,
 	    ZX_DEFAULT_IOB_SHARED_REGION_RIGHTS);
 	object_unref(&sr->obj);
 	return st;
@@ -205,7 +201,7 @@ caller_memory(struct call *c, bool sent, int *ret_fd)
 	return ZX_OK;
 }
 
-/* iob_source.read: one preadv of the caller's memory at `addr`. A short
+/* iob_source.read: preadv of the caller's memory at `addr`. A short
  * read is a fault (an unmapped page; EIO for none at all). */
 static bool
 read_caller(void *ctx, uint64_t addr, const struct iovec *dst, int ndst)
@@ -223,7 +219,7 @@ read_caller(void *ctx, uint64_t addr, const struct iovec *dst, int ndst)
 		int n = 0;
 		ssize_t k;
 
-		for (int i = 0; i < ndst; i++) {
+		for (int i = 0; i < ndst && n < 2; i++) {
 			if (skip >= dst[i].iov_len) {
 				skip -= dst[i].iov_len;
 				continue;
@@ -243,7 +239,7 @@ read_caller(void *ctx, uint64_t addr, const struct iovec *dst, int ndst)
 	return true;
 }
 
-static zx_status_t
+zx_status_t
 call_iob_writev(struct call *c)
 {
 	const Zxd__IobWritev *r = c->req->iob_writev;
@@ -275,16 +271,3 @@ sys_iob_client_gone(struct client *cl)
 		cl->mem_fd = -1;
 	}
 }
-
-const struct dispatch_entry sys_iob_calls[] = {
-	{ ZXD__REQUEST__BODY_IOB_CREATE, "iob_create", call_iob_create,
-	    ON_CONTROL, -1 },
-	{ ZXD__REQUEST__BODY_IOB_ALLOCATE_ID, "iob_allocate_id",
-	    call_iob_allocate_id, ON_HANDLE, -1 },
-	{ ZXD__REQUEST__BODY_IOB_CREATE_SHARED_REGION,
-	    "iob_create_shared_region", call_iob_create_shared_region,
-	    ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_IOB_WRITEV, "iob_writev", call_iob_writev,
-	    ON_HANDLE, -1 },
-	{ 0 },
-};

@@ -53,11 +53,8 @@ struct iob_ep {
 
 bool iob_is(const struct object *o);
 
-static inline struct iob_ep *
-iob_of(struct object *o)
-{
-	return (struct iob_ep *)o;
-}
+/* The IOB endpoint o is, or NULL when it is none. */
+struct iob_ep *iob_of(struct object *o);
 
 /* How zx_iob_create finds the shared region a SHARED region names: the
  * handle in region `index`'s zx_iob_region_shared_t, looked up with no

@@ -19,7 +19,7 @@
 
 #include <zircon/syscalls/object.h>
 
-#include "daemon/wire.h"
+#include "proto/wire.h"
 #include "tests/integration/vmo_physical.h"
 
 #define CHUNK(n)	(MMIO0 + UINT64_C(0x10000) * (n))
