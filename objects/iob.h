@@ -21,7 +21,6 @@
 #include <zircon/syscalls/iob.h>
 #include <zircon/types.h>
 
-#include "client/iob_decls.h"
 #include "objects/iob_shared.h"
 #include "objects/object.h"
 #include "objects/vmo.h"

@@ -26,7 +26,6 @@
 
 #include <zircon/types.h>
 
-#include "client/iob_decls.h"
 #include "objects/object.h"
 #include "objects/vmo.h"
 

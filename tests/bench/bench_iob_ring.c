@@ -35,7 +35,6 @@
 
 #include <zircon/syscalls.h>
 
-#include "client/iob_decls.h"
 #include "tests/bench/bench.h"
 #include "tests/lib/zxdtest.h"
 

@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "client/iob_decls.h"
 #include "tests/integration/vmo_util.h"
 
 #define EP0_R	ZX_IOB_ACCESS_EP0_CAN_MAP_READ
