@@ -102,6 +102,16 @@ Test(iob_shared_region, handle)
 	/* No SIGNAL_PEER right (and no peer). */
 	cr_assert_eq(zx_object_signal_peer(sr, 0, ZX_USER_SIGNAL_0),
 	    ZX_ERR_ACCESS_DENIED);
+	/* No name of its own: "" to read, NOT_SUPPORTED to set. */
+	{
+		char name[ZX_MAX_NAME_LEN] = "x";
+
+		cr_assert_eq(zx_object_get_property(sr, ZX_PROP_NAME, name,
+		    sizeof(name)), ZX_OK);
+		cr_assert_str_eq(name, "");
+		cr_assert_eq(zx_object_set_property(sr, ZX_PROP_NAME, "n", 1),
+		    ZX_ERR_NOT_SUPPORTED);
+	}
 	/* No MAP: a shared region is mapped through an IOBuffer. */
 	{
 		zx_vaddr_t a;
