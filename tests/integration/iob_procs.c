@@ -840,3 +840,31 @@ Test(iob_procs, ring_memory_file_checked)
 	zx_handle_close(ep1);
 	zx_handle_close(sr);
 }
+
+/* A reader that may write the ring still cannot change its size under
+ * zxd's own mapping of it (which would crash zxd on its next append):
+ * the memory is sealed at its size. Punching a hole only zeroes. */
+Test(iob_procs, ring_writable_fd_cannot_resize)
+{
+	zx_handle_t sr = shared_new(2 * PAGE), ep0, ep1;
+	int fds[WIRE_MAX_FDS];
+	size_t nfds;
+
+	ring_iob(sr, EP0_MW | EP1_R | EP1_W, 5, &ep0, &ep1);
+	cr_assert_eq(writev1(ep0, "before", 6), ZX_OK);
+	cr_assert_eq(raw_map(ep1, 0, RW, fds, &nfds), ZX_OK);
+	cr_assert_eq(nfds, 1);
+	cr_assert_eq(fcntl(fds[0], F_GETFL) & O_ACCMODE, O_RDWR);
+	cr_assert_neq(ftruncate(fds[0], 0), 0);
+	cr_assert_neq(ftruncate(fds[0], (off_t)PAGE), 0);
+	cr_assert_neq(ftruncate(fds[0], (off_t)(4 * PAGE)), 0);
+	/* Zeroing it all is the reader's right; zxd reads a ring that is
+	 * empty again. */
+	fallocate(fds[0], FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+	    (off_t)(2 * PAGE));
+	cr_assert_eq(writev1(ep0, "after", 5), ZX_OK);
+	close(fds[0]);
+	zx_handle_close(ep0);
+	zx_handle_close(ep1);
+	zx_handle_close(sr);
+}
