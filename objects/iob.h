@@ -2,10 +2,12 @@
  *
  * An IOBuffer is two endpoints over a set of regions. Each region is the
  * memory of a VMO (struct vmo, never handed out as a handle) whose koid
- * is the region's. Both endpoints share the regions; what each may do
- * with a region (map it readable or writable, mediated reads or writes)
- * is in the region's access bits, endpoint 1's being endpoint 0's shifted
- * up by four.
+ * is the region's: a private one, or a shared region's (objects/
+ * iob_shared.c), which many IOBuffers may have, reported with the shared
+ * region object's koid. Both endpoints share the regions; what each may
+ * do with a region (map it readable or writable, mediated reads or
+ * writes) is in the region's access bits, endpoint 1's being endpoint
+ * 0's shifted up by four.
  *
  * ZX_IOB_PEER_CLOSED: an endpoint's peer is closed once the peer has no
  * handles and no mapping made through it remains. The mapping records of
