@@ -171,7 +171,8 @@ zx_iob_create_shared_region(uint64_t options, uint64_t size,
 }
 
 /* This process's /proc/self/mem, which zxd reads zx_iob_writev's vectors
- * and bytes through, and whether zxd already has it. A child made by
+ * and bytes through where Linux refuses it process_vm_readv on us, and
+ * whether zxd already has it. A child made by
  * fork() opens its own: the parent's is bound to the parent's memory. */
 static pthread_mutex_t mem_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t mem_once = PTHREAD_ONCE_INIT;

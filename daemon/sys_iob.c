@@ -176,9 +176,9 @@ is_mem_of(int fd, pid_t pid)
 	    a.st_ino == b.st_ino;
 }
 
-/* The caller's memory file: kept once per process, from the first
- * zx_iob_writev that carries it. The file stays bound to the address
- * space it was opened on, so a recycled pid never redirects it. */
+/* The caller's memory file, for when process_vm_readv is refused: kept
+ * once per process, from the first zx_iob_writev that carries it. The
+ * file stays bound to the address space it was opened on. */
 static zx_status_t
 caller_memory(struct call *c, bool sent, int *ret_fd)
 {
@@ -201,55 +201,96 @@ caller_memory(struct call *c, bool sent, int *ret_fd)
 	return ZX_OK;
 }
 
-/* iob_source.read: preadv of the caller's memory at `addr`. A short
- * read is a fault (an unmapped page; EIO for none at all). */
+/* What iob_source.read reads from: the calling process. */
+struct caller_mem {
+	struct client *cl;
+	pid_t pid;			/* the sender, as SCM_CREDENTIALS say */
+	int fd;				/* its memory file */
+};
+
+/* The fallback: each remote range through the memory file, into the
+ * local buffers in order. The kernel copies twice this way (through a
+ * bounce page of its own), hence only when Linux refuses the other. */
 static bool
-read_caller(void *ctx, uint64_t addr, const struct iovec *dst, int ndst)
+read_by_fd(int fd, const struct iovec *remote, int nremote,
+    const struct iovec *local, int nlocal)
 {
-	int fd = *(const int *)ctx;
-	size_t want = 0, done = 0;
+	int li = 0;
+	size_t loff = 0;
 
-	for (int i = 0; i < ndst; i++)
-		want += dst[i].iov_len;
-	if (addr > INT64_MAX || want > INT64_MAX - addr)
-		return false;
-	while (done < want) {
-		struct iovec v[2];
-		size_t skip = done;
-		int n = 0;
-		ssize_t k;
+	for (int r = 0; r < nremote; r++) {
+		uint64_t addr = (uint64_t)(uintptr_t)remote[r].iov_base;
+		size_t left = remote[r].iov_len;
 
-		for (int i = 0; i < ndst && n < 2; i++) {
-			if (skip >= dst[i].iov_len) {
-				skip -= dst[i].iov_len;
-				continue;
-			}
-			v[n].iov_base = (char *)dst[i].iov_base + skip;
-			v[n].iov_len = dst[i].iov_len - skip;
-			skip = 0;
-			n++;
-		}
-		k = preadv(fd, v, n, (off_t)(addr + done));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
+		if (addr > INT64_MAX || left > INT64_MAX - addr)
 			return false;
-		done += (size_t)k;
+		while (left > 0) {
+			size_t n;
+			ssize_t k;
+
+			if (li >= nlocal)
+				return false;
+			n = local[li].iov_len - loff;
+			if (n > left)
+				n = left;
+			k = pread(fd, (char *)local[li].iov_base + loff, n,
+			    (off_t)addr);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				return false;
+			addr += (size_t)k;
+			left -= (size_t)k;
+			loff += (size_t)k;
+			if (loff == local[li].iov_len) {
+				li++;
+				loff = 0;
+			}
+		}
 	}
 	return true;
+}
+
+/* iob_source.read: the caller's ranges straight into zxd's buffers (the
+ * ring), one copy, with process_vm_readv; where Linux refuses zxd that
+ * (no CAP_SYS_PTRACE over the caller: zxd not root and the caller of
+ * another uid, or not dumpable), through the caller's memory file. A
+ * short read is a fault: a range that is not mapped. */
+static bool
+read_caller(void *ctx, const struct iovec *remote, int nremote,
+    const struct iovec *local, int nlocal)
+{
+	struct caller_mem *m = ctx;
+	size_t want = 0;
+	ssize_t k;
+
+	for (int i = 0; i < nlocal; i++)
+		want += local[i].iov_len;
+	if (!m->cl->mem_by_fd) {
+		do
+			k = process_vm_readv(m->pid, local, (unsigned long)nlocal,
+			    remote, (unsigned long)nremote, 0);
+		while (k < 0 && errno == EINTR);
+		if (k >= 0)
+			return (size_t)k == want;
+		if (errno != EPERM)
+			return false;
+		m->cl->mem_by_fd = true;
+	}
+	return read_by_fd(m->fd, remote, nremote, local, nlocal);
 }
 
 zx_status_t
 call_iob_writev(struct call *c)
 {
 	const Zxd__IobWritev *r = c->req->iob_writev;
+	struct caller_mem mem = { c->client, c->pid, -1 };
 	struct iob_source src;
 	zx_status_t st;
-	int fd;
 
 	/* Plumbing first: libzx counts on the memory file being taken
 	 * whatever the call's fate. */
-	st = caller_memory(c, r->mem_fd, &fd);
+	st = caller_memory(c, r->mem_fd, &mem.fd);
 	if (st == ZX_OK && r->options != 0)
 		st = ZX_ERR_INVALID_ARGS;
 	if (st == ZX_OK)
@@ -259,7 +300,7 @@ call_iob_writev(struct call *c)
 	src.vectors = r->vectors;
 	src.count = r->num_vectors;
 	src.read = read_caller;
-	src.ctx = &fd;
+	src.ctx = &mem;
 	return iob_writev(iob_of(c->self->obj), r->region_index, &src);
 }
 

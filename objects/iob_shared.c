@@ -130,14 +130,17 @@ iob_shreg_write(struct iob_shreg *sr, uint64_t tag,
 	uint64_t ring_size = sr->size - page;
 	uint8_t *ring = sr->base + page;
 	uint64_t msg = 0, rounded, head, tail, off;
-	struct iovec dst[2];
+	struct iovec remote[IOB_RING_MAX_VECTORS], local[2];
+	int nremote = 0, nlocal;
 
 	if (src->count > IOB_RING_MAX_VECTORS)
 		return ZX_ERR_INVALID_ARGS;
 	if (src->count > 0) {
-		dst[0].iov_base = vec;
-		dst[0].iov_len = src->count * sizeof(vec[0]);
-		if (!src->read(src->ctx, src->vectors, dst, 1))
+		remote[0].iov_base = (void *)(uintptr_t)src->vectors;
+		remote[0].iov_len = src->count * sizeof(vec[0]);
+		local[0].iov_base = vec;
+		local[0].iov_len = remote[0].iov_len;
+		if (!src->read(src->ctx, remote, 1, local, 1))
 			return ZX_ERR_INVALID_ARGS;
 	}
 	for (uint64_t i = 0; i < src->count; i++) {
@@ -170,18 +173,20 @@ iob_shreg_write(struct iob_shreg *sr, uint64_t tag,
 	off = (off + 8) % ring_size;
 	memcpy(ring + off, &msg, sizeof(msg));
 	off = (off + 8) % ring_size;
+	/* The whole payload in one read, straight into the ring. A buffer
+	 * that cannot be read: Zircon's soft fault fails and nothing is
+	 * committed. */
 	for (uint64_t i = 0; i < src->count; i++) {
-		uint64_t len = vec[i].capacity;
-		int n;
-
-		if (len == 0)
+		if (vec[i].capacity == 0)
 			continue;
-		n = ring_span(ring, ring_size, off, len, dst);
-		/* A buffer that cannot be read: Zircon's soft fault fails
-		 * and nothing is committed. */
-		if (!src->read(src->ctx, vec[i].buffer, dst, n))
+		remote[nremote].iov_base = (void *)(uintptr_t)vec[i].buffer;
+		remote[nremote].iov_len = vec[i].capacity;
+		nremote++;
+	}
+	if (msg > 0) {
+		nlocal = ring_span(ring, ring_size, off, msg, local);
+		if (!src->read(src->ctx, remote, nremote, local, nlocal))
 			return ZX_ERR_NOT_FOUND;
-		off = (off + len) % ring_size;
 	}
 
 	/* Release: a reader that sees the new head sees the message. */

@@ -62,14 +62,14 @@ zx_status_t iob_shreg_create(uint64_t size, const struct vmo_payer *payer,
     struct iob_shreg **ret);
 
 /* Where a mediated write's vectors and bytes are: the caller's memory,
- * read through `read`, which copies `len` bytes at the caller's address
- * `addr` into the local buffers `dst` (in order) and returns false if
- * any of it cannot be read. */
+ * read through `read`, which copies the caller's ranges `remote` (in
+ * order) into the local buffers `local` (in order; both hold the same
+ * number of bytes) and returns false if any of it cannot be read. */
 struct iob_source {
 	uint64_t vectors;		/* the zx_iovec_t array's address */
 	uint64_t count;
-	bool (*read)(void *ctx, uint64_t addr, const struct iovec *dst,
-	    int ndst);
+	bool (*read)(void *ctx, const struct iovec *remote, int nremote,
+	    const struct iovec *local, int nlocal);
 	void *ctx;
 };
 

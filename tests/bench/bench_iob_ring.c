@@ -10,7 +10,9 @@
  *  consume   a reader draining a full ring of 64 B messages through its
  *            mapping of the region (read tag and length, copy the payload
  *            out, advance the tail), vs the same code on a raw shared
- *            memfd ring of the same size and layout.
+ *            memfd ring of the same size and layout, filled by another
+ *            process as zxd fills the region (so that both readers find
+ *            the bytes in another CPU's cache alike).
  *
  * The round trips run on one CPU (as bench_vmo and bench_iob), so that a
  * round trip costs the work done and not how soon another CPU wakes up.
@@ -46,6 +48,15 @@ struct ring_hdr {
 };
 
 static uint64_t page;
+
+/* The floor's raw ring, shared with the floor's server process. */
+static uint8_t *raw_ring;
+
+/* A request to the floor's server: fill the raw ring with n messages. */
+struct fill_cmd {
+	char magic[8];			/* "FILLRING" */
+	uint64_t n;
+};
 
 /* --- writev and its floor -------------------------------------------- */
 
@@ -93,7 +104,10 @@ struct floor_arg {
 	uint8_t *buf;
 };
 
-/* The floor's other process: take each message, answer a status. */
+static void raw_fill(long n);
+
+/* The floor's other process: take each message, answer a status; fill
+ * the raw ring when asked. */
 static void
 floor_server(int sock)
 {
@@ -102,9 +116,15 @@ floor_server(int sock)
 
 	for (;;) {
 		ssize_t n = recv(sock, buf, sizeof(buf), 0);
+		struct fill_cmd cmd;
 
 		if (n <= 0)
 			_exit(0);
+		if (n == sizeof(cmd)) {
+			memcpy(&cmd, buf, sizeof(cmd));
+			if (memcmp(cmd.magic, "FILLRING", 8) == 0)
+				raw_fill((long)cmd.n);
+		}
 		if (send(sock, &st, sizeof(st), 0) != sizeof(st))
 			_exit(1);
 	}
@@ -166,7 +186,8 @@ struct consume_arg {
 	uint64_t ring_size;
 	/* Refill the ring with `n` messages before a round (not timed). */
 	void (*fill)(struct consume_arg *a, long n);
-	zx_handle_t ep;			/* zx_iob_writev's endpoint, or 0 */
+	zx_handle_t ep;			/* zx_iob_writev's endpoint */
+	int sock;			/* the floor server's socket */
 	uint64_t sink;
 };
 
@@ -217,26 +238,42 @@ fill_writev(struct consume_arg *a, long n)
 			bench_die("filling the ring");
 }
 
-/* The floor's writer: the same layout, written in place. */
+/* The floor's writer, in the floor's server process: the same layout,
+ * written in place. */
 static void
-fill_raw(struct consume_arg *a, long n)
+raw_fill(long n)
 {
-	uint64_t head = atomic_load(&a->h->head);
+	struct ring_hdr *h = (struct ring_hdr *)raw_ring;
+	uint64_t ring_size = (RING_PAGES - 1) * page;
+	uint8_t *ring = raw_ring + page;
+	uint64_t head = atomic_load(&h->head);
 	uint8_t msg[64];
 
 	memset(msg, 0xa5, sizeof(msg));
 	for (long i = 0; i < n; i++) {
-		uint64_t off = head % a->ring_size, len = sizeof(msg);
+		uint64_t off = head % ring_size, len = sizeof(msg);
 		uint64_t tag = 0x1234;
 
-		memcpy(a->ring + off, &tag, 8);
-		memcpy(a->ring + (off + 8) % a->ring_size, &len, 8);
-		off = (off + 16) % a->ring_size;
+		memcpy(ring + off, &tag, 8);
+		memcpy(ring + (off + 8) % ring_size, &len, 8);
+		off = (off + 16) % ring_size;
 		for (uint64_t k = 0; k < len; k++)
-			a->ring[(off + k) % a->ring_size] = msg[k];
+			ring[(off + k) % ring_size] = msg[k];
 		head += 16 + len;
 	}
-	atomic_store_explicit(&a->h->head, head, memory_order_release);
+	atomic_store_explicit(&h->head, head, memory_order_release);
+}
+
+static void
+fill_raw(struct consume_arg *a, long n)
+{
+	struct fill_cmd cmd = { .n = (uint64_t)n };
+	int32_t st;
+
+	memcpy(cmd.magic, "FILLRING", 8);
+	if (send(a->sock, &cmd, sizeof(cmd), 0) != sizeof(cmd) ||
+	    recv(a->sock, &st, sizeof(st), 0) != sizeof(st))
+		bench_die("filling the raw ring");
 }
 
 static double
@@ -256,34 +293,22 @@ run_consume(void *p, long iters)
 }
 
 static void
-bench_consume(zx_handle_t ep, struct ring_hdr *h)
+bench_consume(zx_handle_t ep, struct ring_hdr *h, int sock)
 {
 	uint64_t ring_size = (RING_PAGES - 1) * page;
 	/* A full ring's worth of 80-byte messages, less a margin. */
 	long per_round = (long)(ring_size / 80) - 16;
 	struct consume_arg a = { h, (uint8_t *)h + page, ring_size,
-	    fill_writev, ep, 0 };
-	struct consume_arg f;
+	    fill_writev, ep, -1, 0 };
+	struct consume_arg f = { (struct ring_hdr *)raw_ring, raw_ring + page,
+	    ring_size, fill_raw, ZX_HANDLE_INVALID, sock, 0 };
 	struct bench_pair p;
-	void *raw;
-	int fd;
 
-	fd = memfd_create("floor-ring", MFD_CLOEXEC);
-	if (fd < 0 || ftruncate(fd, (off_t)(RING_PAGES * page)) < 0)
-		bench_die("memfd");
-	raw = mmap(NULL, RING_PAGES * page, PROT_READ | PROT_WRITE,
-	    MAP_SHARED, fd, 0);
-	if (raw == MAP_FAILED)
-		bench_die("mmap");
-	close(fd);
-	f = (struct consume_arg){ raw, (uint8_t *)raw + page, ring_size,
-	    fill_raw, 0, 0 };
 	atomic_store(&h->tail, atomic_load(&h->head));
 	if (bench_paired(run_consume, &a, run_consume, &f, per_round, &p) < 0)
 		bench_die("consuming");
 	bench_report_pair("consume 64 B messages (mapping)", &p,
-	    "raw memfd ring");
-	munmap(raw, RING_PAGES * page);
+	    "raw memfd ring, other process");
 }
 
 int
@@ -307,6 +332,19 @@ main(void)
 	sched_setaffinity(0, sizeof(one), &one);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		bench_die("socketpair");
+	{
+		int fd = memfd_create("floor-ring", MFD_CLOEXEC);
+		void *p;
+
+		if (fd < 0 || ftruncate(fd, (off_t)(RING_PAGES * page)) < 0)
+			bench_die("memfd");
+		p = mmap(NULL, RING_PAGES * page, PROT_READ | PROT_WRITE,
+		    MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			bench_die("mmap");
+		close(fd);
+		raw_ring = p;
+	}
 	pid = fork();
 	if (pid < 0)
 		bench_die("fork");
@@ -339,7 +377,7 @@ main(void)
 	    BENCH_ROUNDS);
 	bench_writev(ep0, (struct ring_hdr *)m, sv[0]);
 	sched_setaffinity(0, sizeof(all), &all);
-	bench_consume(ep0, (struct ring_hdr *)m);
+	bench_consume(ep0, (struct ring_hdr *)m, sv[0]);
 
 	close(sv[0]);
 	waitpid(pid, &st, 0);

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -17,7 +18,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,6 +32,7 @@
 #define RW	(ZX_VM_PERM_READ | ZX_VM_PERM_WRITE)
 #define CHECK(e, code)	do { if (!(e)) return (code); } while (0)
 #define SECOND	1000000000LL
+#define TAG_NONROOT	0x5eed5eed5eed5eedULL
 
 /* The layout both sides agree on in region 0. */
 struct mailbox {
@@ -867,4 +871,97 @@ Test(iob_procs, ring_writable_fd_cannot_resize)
 	zx_handle_close(ep0);
 	zx_handle_close(ep1);
 	zx_handle_close(sr);
+}
+
+/* --- a zxd that may not read its callers' memory directly ------------ */
+
+static bool
+accepts(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return ok;
+}
+
+/* zxd running as nobody serves this root process: Linux refuses it
+ * process_vm_readv on us, so zx_iob_writev goes through our
+ * /proc/self/mem instead, with the same results. */
+Test(iob_procs, ring_daemon_not_root)
+{
+	const char *bin = getenv("ZXD_BIN");
+	char dir[] = "/tmp/zxd-nonroot.XXXXXX", sock[64];
+	uint8_t payload[40], got[56], *ring;
+	zx_handle_t sr, ep0, ep1;
+	struct ring_hdr *h;
+	zx_iovec_t v[3];
+	zx_vaddr_t m;
+	pid_t pid;
+	int st;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to start zxd as nobody");
+	cr_assert_not_null(bin);
+	cr_assert_not_null(mkdtemp(dir));
+	chmod(dir, 0777);
+	snprintf(sock, sizeof(sock), "%s/zxd.sock", dir);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 2);
+		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 ||
+		    setuid(65534) < 0)
+			_exit(126);
+		unsetenv("NOTIFY_SOCKET");
+		unsetenv("LISTEN_FDS");
+		execl(bin, "zxd", "--socket", sock, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 500 && !accepts(sock); i++)
+		usleep(10000);
+	cr_assert(accepts(sock), "zxd as nobody did not start");
+	setenv("ZXD_SOCKET", sock, 1);
+
+	sr = shared_new(2 * PAGE);
+	ring_iob(sr, EP0_MW | EP1_R | EP1_W, TAG_NONROOT, &ep0, &ep1);
+	m = map_iob_ok(RW, ep1, 0, 0, 2 * PAGE);
+	h = (struct ring_hdr *)m;
+	ring = (uint8_t *)m + PAGE;
+	cr_assert_eq(writev1(ep0, "through mem", 12), ZX_OK);
+	cr_assert_eq(atomic_load(&h->head), 32);
+	cr_assert_str_eq((char *)ring + 16, "through mem");
+	/* Three vectors split across the end of the ring. */
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(3 * i + 1);
+	v[0] = (zx_iovec_t){ payload, 5 };
+	v[1] = (zx_iovec_t){ payload + 5, 20 };
+	v[2] = (zx_iovec_t){ payload + 25, 15 };
+	atomic_store(&h->head, PAGE - 24);
+	atomic_store(&h->tail, PAGE - 24);
+	cr_assert_eq(zx_iob_writev(ep0, 0, 0, v, 3), ZX_OK);
+	for (size_t i = 0; i < sizeof(got); i++)
+		got[i] = ring[(PAGE - 24 + i) % PAGE];
+	cr_assert_eq(((uint64_t *)got)[0], TAG_NONROOT);
+	cr_assert_eq(((uint64_t *)got)[1], 40);
+	cr_assert_arr_eq(got + 16, payload, 40);
+	/* Faults are faults still. */
+	v[1] = (zx_iovec_t){ (void *)8, 20 };
+	cr_assert_eq(zx_iob_writev(ep0, 0, 0, v, 3), ZX_ERR_NOT_FOUND);
+	cr_assert_eq(zx_iob_writev(ep0, 0, 0, (zx_iovec_t *)8, 1),
+	    ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(atomic_load(&h->head), PAGE - 24 + 56);
+	unmap_ok(m, 2 * PAGE);
+	zx_handle_close(ep0);
+	zx_handle_close(ep1);
+	zx_handle_close(sr);
+	kill(pid, SIGTERM);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	unlink(sock);
+	rmdir(dir);
 }
