@@ -1,7 +1,7 @@
 /*
  * zxd.conf: the daemon's configuration file.
  *
- * An INI file read with libinih. An example; [daemon] (but socket_group),
+ * An INI file (daemon/config.c reads it). An example; [daemon] (but socket_group),
  * [policy] and [limits] show the built-in defaults:
  *
  *	[daemon]
@@ -70,12 +70,16 @@
 #define CONFIG_DEFAULT_BACKEND		"sim"
 #define CONFIG_DEFAULT_VMO_BYTES	(UINT64_C(16) << 30)
 #define CONFIG_DEFAULT_HANDLES		65536u
+#define CONFIG_DEFAULT_LOG_LEVEL	6	/* info */
 
 /* Regions are in whole pages of this size. */
 #define CONFIG_PAGE_SIZE		UINT64_C(4096)
 
 /* Longest region or PCI name, without the terminating NUL. */
 #define CONFIG_NAME_MAX			PHYS_NAME_MAX
+/* Longest key line, without comments and outer blanks (what inih,
+ * which zxd once used, allowed). */
+#define CONFIG_LINE_MAX			198
 
 struct config {
 	char *path;			/* file loaded, NULL for built-ins */
@@ -91,6 +95,10 @@ struct config {
 	size_t n_root_uids;
 	gid_t *root_gids;
 	size_t n_root_gids;
+
+	/* The most verbose priority logged (sd-daemon.h's numbers:
+	 * 3 err ... 7 debug). */
+	int log_level;
 
 	/* Per-client limits, 0 = unlimited. */
 	uint64_t vmo_bytes_per_client;
@@ -130,14 +138,20 @@ config_phys(const struct config *c)
  * to errors (may be NULL), in line order, as "path:line: message\n", and
  * then -EINVAL is returned. A file that cannot be opened or read gives
  * "path: reason\n" and -errno; -ENOMEM when memory runs out. path may be
- * c->path, to load the same file again. A key line may hold 198
- * characters, not counting comments and outer blanks (inih's line
- * buffer); comments may be longer.
+ * c->path, to load the same file again. A key line may hold
+ * CONFIG_LINE_MAX characters, not counting comments and outer blanks;
+ * comments may be longer.
  */
 int config_load(struct config *c, const char *path, FILE *errors);
 
 /* Free what *c holds and zero it; *c may be zeroed or half-built. */
 void config_free(struct config *c);
+
+/* The priority of a log_level name (err, warning, notice, info, debug),
+ * or -1. */
+int config_log_level_parse(const char *name);
+/* The name of a priority between 3 and 7. */
+const char *config_log_level_name(int level);
 
 /* Whether name is a backend zxd knows ("sim", "pci", "devmem"). */
 bool config_backend_known(const char *name);

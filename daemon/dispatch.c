@@ -142,6 +142,7 @@ call_alloc(struct call *c, size_t size)
 void
 dispatch_client_gone(struct client *cl)
 {
+	sys_process_client_gone(cl);
 	sys_vmar_client_gone(cl);
 	sys_iob_client_gone(cl);
 }
@@ -219,7 +220,7 @@ dispatch_log_refused(const struct call *c, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	log_ctx_msg(5, LOG_CLIENT(cl, .koid = c->self ? c->self->obj->koid : 0,
-	    .request = c->entry->name), "client %llu (pid %d uid %u %s): "
+	    .request = c->entry->name, .message_id = LOG_ID_REFUSED), "client %llu (pid %d uid %u %s): "
 	    "%s refused: %s", (unsigned long long)cl->id, (int)c->pid,
 	    (unsigned)cl->uid, cl->comm, c->entry->name, what);
 }
@@ -306,7 +307,8 @@ hello(struct conn *conn, Zxd__Request *req)
 		return -EPROTO;
 	rep.txid = req->txid;
 	if (req->hello->version != ZXD_PROTOCOL_VERSION) {
-		log_ctx_msg(4, LOG_CLIENT(conn->client, .request = "hello"),
+		log_ctx_msg(4, LOG_CLIENT(conn->client, .request = "hello",
+		    .message_id = LOG_ID_PROTOCOL),
 		    "client %llu (pid %d uid %u %s): protocol version %u, "
 		    "want %u", (unsigned long long)conn->client->id,
 		    (int)conn->client->pid, (unsigned)conn->client->uid,
@@ -330,7 +332,7 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 	const struct dispatch_entry *e = NULL;
 	Zxd__Request *req;
 	Zxd__Reply rep = ZXD__REPLY__INIT;
-	struct call c = { 0 };
+	struct call c;
 	zx_status_t st;
 	int r;
 
@@ -358,6 +360,7 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 		goto out;
 	}
 
+	memset(&c, 0, offsetof(struct call, out_handles));
 	c.entry = e;
 	c.conn = conn;
 	c.client = conn->client;
