@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
+#include "client/usercopy.h"
 
 /* The handles of the shared regions that SHARED regions name ride as
  * fds: shared_fds[i] is region i's fd index, or -1 (a value libzx does
@@ -50,6 +51,7 @@ zx_iob_create(uint64_t options, const zx_iob_region_t *regions,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__IobCreate ic = ZXD__IOB_CREATE__INIT;
+	zx_iob_region_t local[ZX_IOB_MAX_REGIONS];
 	int32_t shared_fds[ZX_IOB_MAX_REGIONS];
 	int fds[ZX_IOB_MAX_REGIONS];
 	size_t nfds = 0;
@@ -58,14 +60,17 @@ zx_iob_create(uint64_t options, const zx_iob_region_t *regions,
 
 	ic.options = options;
 	ic.num_regions = num_regions;
-	/* More than the maximum is refused before the copy: send none. */
+	/* More than the maximum is refused before the copy: send none. A
+	 * region array that cannot be read is sent as NULL: the copy
+	 * faults at the same point. */
 	if (num_regions <= ZX_IOB_MAX_REGIONS && num_regions > 0) {
-		if (regions == NULL) {
+		if (regions == NULL || usercopy_from_user(local, regions,
+		    num_regions * sizeof(*regions)) != ZX_OK) {
 			ic.regions_null = true;
 		} else {
-			ic.regions.data = (uint8_t *)regions;
+			ic.regions.data = (uint8_t *)local;
 			ic.regions.len = num_regions * sizeof(*regions);
-			if (shared_region_fds(regions, num_regions,
+			if (shared_region_fds(local, num_regions,
 			    shared_fds, fds, &nfds)) {
 				ic.n_shared_fds = num_regions;
 				ic.shared_fds = shared_fds;

@@ -190,6 +190,22 @@ Test(iob_shared_region, ring_invalid_args)
 	zx_handle_close(sr2);
 }
 
+/* A region array that cannot be read faults where Zircon copies it:
+ * after the options and the count. */
+Test(iob_shared_region, bad_region_array)
+{
+	zx_handle_t a = ZX_HANDLE_INVALID, b = ZX_HANDLE_INVALID;
+
+	cr_assert_eq(zx_iob_create(0, (zx_iob_region_t *)1, 1, &a, &b),
+	    ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(zx_iob_create(1, (zx_iob_region_t *)1, 1, &a, &b),
+	    ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(zx_iob_create(0, (zx_iob_region_t *)1, 65, &a, &b),
+	    ZX_ERR_OUT_OF_RANGE);
+	cr_assert_eq(a, ZX_HANDLE_INVALID);
+	cr_assert_eq(b, ZX_HANDLE_INVALID);
+}
+
 /* Regions are checked in order: the first failure wins, and a later
  * region's bad handle is never looked at. */
 Test(iob_shared_region, region_order)
