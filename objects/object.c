@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,7 +127,7 @@ object_signal(struct object *o, zx_signals_t clear, zx_signals_t set)
 	o->signals = (old & ~clear) | set;
 	if (o->signals == old || o->sigword == NULL)
 		return;
-	__atomic_store_n(o->sigword, o->signals, __ATOMIC_SEQ_CST);
+	atomic_store(o->sigword, o->signals);
 	syscall(SYS_futex, o->sigword, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
@@ -137,10 +138,8 @@ object_strobe(struct object *o, zx_signals_t bits)
 	o->strobed |= bits;
 	if (o->sigword == NULL)
 		return;
-	__atomic_store_n(&o->sigword[OBJECT_SIGWORD_STROBED], o->strobed,
-	    __ATOMIC_SEQ_CST);
-	__atomic_store_n(&o->sigword[OBJECT_SIGWORD_STROBE_SEQ], o->strobe_seq,
-	    __ATOMIC_SEQ_CST);
+	atomic_store(&o->sigword[OBJECT_SIGWORD_STROBED], o->strobed);
+	atomic_store(&o->sigword[OBJECT_SIGWORD_STROBE_SEQ], o->strobe_seq);
 	syscall(SYS_futex, &o->sigword[OBJECT_SIGWORD_STROBE_SEQ], FUTEX_WAKE,
 	    INT_MAX, NULL, NULL, 0);
 }
@@ -165,9 +164,10 @@ object_sigpage_fd(struct object *o, int *ret_fd)
 		}
 		o->sigpage_fd = fd;
 		o->sigword = p;
-		__atomic_store_n(o->sigword, o->signals, __ATOMIC_SEQ_CST);
-		o->sigword[OBJECT_SIGWORD_STROBED] = o->strobed;
-		o->sigword[OBJECT_SIGWORD_STROBE_SEQ] = o->strobe_seq;
+		atomic_store(o->sigword, o->signals);
+		atomic_store(&o->sigword[OBJECT_SIGWORD_STROBED], o->strobed);
+		atomic_store(&o->sigword[OBJECT_SIGWORD_STROBE_SEQ],
+		    o->strobe_seq);
 	}
 	if (anon_reopen(o->sigpage_fd, false, &fd) < 0)
 		return ZX_ERR_NO_RESOURCES;

@@ -160,13 +160,14 @@ struct ring_hdr {
 
 /* A userspace iob::BlobIdAllocator over a mapped ID_ALLOCATOR region,
  * for interoperation with zx_iob_allocate_id. */
+/* 8-byte aligned, as in the region: one 8-byte atomic each. */
 struct blob_hdr {
-	uint32_t next_id;
+	_Alignas(8) uint32_t next_id;
 	uint32_t blob_head;
 };
 
 struct blob_idx {
-	uint32_t size;
+	_Alignas(8) uint32_t size;
 	uint32_t offset;
 };
 
