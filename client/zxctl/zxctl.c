@@ -237,7 +237,9 @@ static const struct command commands[] = {
 	    "Show the IOBuffer endpoint KOID and its peer: each region's\n"
 	    "memory-object koid, type, discipline, size, the access of each\n"
 	    "endpoint (map read/write / mediated read/write) and how many\n"
-	    "mappings each endpoint holds. KOID must be an IOB you may see,\n"
+	    "mappings each endpoint holds; for shared regions, the shared\n"
+	    "region, the tag and the ring's head, tail and counts. KOID may\n"
+	    "also be a shared region's. KOID must be an IOB you may see,\n"
 	    "else \"no such IOB\" (exit status 1).\n",
 	    cmd_iob },
 	{ "phys", "", 0, 0,

@@ -61,6 +61,11 @@ typedef uint32_t zx_rights_t;
 	(ZX_RIGHTS_BASIC | ZX_RIGHT_WAIT | ZX_RIGHTS_IO | ZX_RIGHTS_PROPERTY | \
 	    ZX_RIGHT_MAP | ZX_RIGHT_SIGNAL | ZX_RIGHT_SIGNAL_PEER)
 
+/* 0xD0C3: a shared region is used through the IOBuffers over it; it is
+ * neither mapped nor read or written through its own handle. */
+#define ZX_DEFAULT_IOB_SHARED_REGION_RIGHTS \
+	(ZX_RIGHTS_BASIC | ZX_RIGHTS_PROPERTY | ZX_RIGHT_SIGNAL)
+
 /* 0x8003: IOMMUs cannot be waited on. */
 #define ZX_DEFAULT_IOMMU_RIGHTS	(ZX_RIGHTS_BASIC & ~ZX_RIGHT_WAIT)
 
