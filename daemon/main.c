@@ -219,6 +219,12 @@ main(int argc, char **argv)
 		log_err("cannot set up the event loop");
 		return 1;
 	}
+	/* Before the socket can be reached: whoever connects may stop us
+	 * at once, and must see a clean stop. */
+	ev_term = evsignal_new(base, SIGTERM, stop_cb, base);
+	ev_int = evsignal_new(base, SIGINT, stop_cb, base);
+	event_add(ev_term, NULL);
+	event_add(ev_int, NULL);
 
 	n = sd_listen_fds(1);
 	if (n > 1) {
@@ -263,9 +269,6 @@ main(int argc, char **argv)
 		log_info("listening on %s", cfg.socket_path);
 	}
 
-	ev_term = evsignal_new(base, SIGTERM, stop_cb, base);
-	ev_int = evsignal_new(base, SIGINT, stop_cb, base);
-	event_add(ev_term, NULL);
 	reload.cfg = &cfg;
 	reload.pins = (struct reload_pins){
 		.socket = socket_opt != NULL || n == 1,
@@ -274,7 +277,6 @@ main(int argc, char **argv)
 	};
 	ev_hup = evsignal_new(base, SIGHUP, reload_cb, NULL);
 	event_add(ev_hup, NULL);
-	event_add(ev_int, NULL);
 	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0) {
 		struct timeval tv = {
 			.tv_sec = (time_t)(wd_usec / 2 / 1000000),
