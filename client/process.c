@@ -5,6 +5,7 @@
 #include "config-build.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "client/libzx.h"
@@ -61,18 +62,45 @@ zx_process_self(void)
 	return h;
 }
 
+/* A thread's handle goes when the thread ends, as in Zircon. */
+static pthread_key_t thread_key;
+static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
+
+static void
+thread_self_end(void *p)
+{
+	zx_handle_t h = (zx_handle_t)(uintptr_t)p;
+
+	if (still(&thread_self, ZX_OBJ_TYPE_THREAD) && thread_self.h == h)
+		zx_handle_close(h);
+	thread_self.h = ZX_HANDLE_INVALID;
+}
+
+static void
+thread_key_init(void)
+{
+	(void)pthread_key_create(&thread_key, thread_self_end);
+}
+
 EXPORT zx_handle_t
 zx_thread_self(void)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__ThreadSelf ts = ZXD__THREAD_SELF__INIT;
+	zx_handle_t h;
 
 	/* Per thread: no lock. A fork()ed child's copy of this thread's
 	 * cache names no live handle, so it is fetched again. */
+	if (still(&thread_self, ZX_OBJ_TYPE_THREAD))
+		return thread_self.h;
 	ts.tid = (uint32_t)gettid();
 	req.body_case = ZXD__REQUEST__BODY_THREAD_SELF;
 	req.thread_self = &ts;
-	return fetch(&thread_self, ZX_OBJ_TYPE_THREAD, &req);
+	h = fetch(&thread_self, ZX_OBJ_TYPE_THREAD, &req);
+	pthread_once(&thread_key_once, thread_key_init);
+	if (h != ZX_HANDLE_INVALID)
+		(void)pthread_setspecific(thread_key, (void *)(uintptr_t)h);
+	return h;
 }
 
 EXPORT zx_handle_t

@@ -94,10 +94,23 @@ Test(thread_self, one_per_thread)
 	cr_assert_eq(b.rights, ZX_DEFAULT_THREAD_RIGHTS);
 	cr_assert_eq(b.related_koid, basic_of(zx_process_self()).koid);
 	cr_assert_eq(zx_thread_self(), t);
-	pthread_create(&th, NULL, thread_koid, &other);
-	pthread_join(th, NULL);
-	cr_assert_neq(other, 0);
-	cr_assert_neq(other, b.koid);
+	{
+		zx_info_process_handle_stats_t s0, s1;
+
+		cr_assert_eq(zx_object_get_info(zx_process_self(),
+		    ZX_INFO_PROCESS_HANDLE_STATS, &s0, sizeof(s0), NULL,
+		    NULL), ZX_OK);
+		pthread_create(&th, NULL, thread_koid, &other);
+		pthread_join(th, NULL);
+		cr_assert_neq(other, 0);
+		cr_assert_neq(other, b.koid);
+		/* The thread's handle went with it. */
+		cr_assert_eq(zx_object_get_info(zx_process_self(),
+		    ZX_INFO_PROCESS_HANDLE_STATS, &s1, sizeof(s1), NULL,
+		    NULL), ZX_OK);
+		cr_assert_eq(s1.handle_count[ZX_OBJ_TYPE_THREAD],
+		    s0.handle_count[ZX_OBJ_TYPE_THREAD]);
+	}
 	cr_assert_eq(zx_object_get_property(t, ZX_PROP_NAME, name,
 	    sizeof(name)), ZX_OK);
 	cr_assert_gt(strlen(name), 0);
