@@ -130,7 +130,10 @@ zx_interrupt_wait(zx_handle_t handle, zx_time_t *out_timestamp)
 	}
 	rpc_reply_free(&rep);
 	if (st == ZX_ERR_SHOULD_WAIT) {
+		struct monitor_wait mw = { .word = w, .epoch = e->epoch };
+
 		sh = (struct irq_shared *)((char *)w + RING_CTL_OFFSET);
+		monitor_wait_enter(&mw);
 		for (;;) {
 			uint32_t now = __atomic_load_n(&sh->seq,
 			    __ATOMIC_SEQ_CST);
@@ -140,7 +143,8 @@ zx_interrupt_wait(zx_handle_t handle, zx_time_t *out_timestamp)
 				ts = sh->timestamp;
 				break;
 			}
-			if (atomic_load(&e->gen) != gen) {
+			if (atomic_load(&e->gen) != gen ||
+			    monitor_epoch_dead(mw.epoch)) {
 				st = ZX_ERR_CANCELED;
 				break;
 			}
@@ -165,6 +169,7 @@ zx_interrupt_wait(zx_handle_t handle, zx_time_t *out_timestamp)
 				    CLOCK_MONOTONIC);
 			}
 		}
+		monitor_wait_leave(&mw);
 	}
 	if (st == ZX_OK && out_timestamp != NULL)
 		*out_timestamp = ts;

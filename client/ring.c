@@ -425,9 +425,11 @@ zx_status_t
 ring_wait_one(zx_handle_t h, struct zxh *e, zx_signals_t signals,
     zx_time_t deadline, zx_signals_t *observed)
 {
+	struct monitor_wait mw = { 0 };
 	struct ring_priv *p;
 	struct zxh *e2;
 	struct timespec ts;
+	bool monitored = false;
 	zx_status_t st;
 	unsigned gen;
 
@@ -437,6 +439,8 @@ ring_wait_one(zx_handle_t h, struct zxh *e, zx_signals_t signals,
 	if (st != ZX_OK)
 		return st;
 	gen = atomic_load(&e->gen);
+	mw.word = (atomic_uint *)p->sig;
+	mw.epoch = e->epoch;
 	if (deadline > 0 && deadline != ZX_TIME_INFINITE) {
 		ts.tv_sec = deadline / 1000000000;
 		ts.tv_nsec = deadline % 1000000000;
@@ -470,6 +474,11 @@ ring_wait_one(zx_handle_t h, struct zxh *e, zx_signals_t signals,
 				*observed = v;
 			break;
 		}
+		/* The daemon died: nothing it keeps will change again. */
+		if (monitored && monitor_epoch_dead(mw.epoch)) {
+			st = ZX_ERR_CANCELED;
+			break;
+		}
 		if (deadline != ZX_TIME_INFINITE &&
 		    zx_clock_get_monotonic() >= deadline) {
 			st = ZX_ERR_TIMED_OUT;
@@ -477,10 +486,18 @@ ring_wait_one(zx_handle_t h, struct zxh *e, zx_signals_t signals,
 				*observed = v;
 			break;
 		}
+		if (!monitored) {
+			/* Only a wait that sleeps registers. */
+			monitor_wait_enter(&mw);
+			monitored = true;
+			continue;
+		}
 		syscall(SYS_futex_waitv, wv, 5, 0,
 		    deadline == ZX_TIME_INFINITE ? NULL : &ts,
 		    CLOCK_MONOTONIC);
 	}
+	if (monitored)
+		monitor_wait_leave(&mw);
 	if (st == ZX_ERR_CANCELED && observed != NULL)
 		*observed = ring_signals_now(p);
 	ring_put(e);

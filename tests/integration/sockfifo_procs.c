@@ -443,3 +443,63 @@ Test(hostile, scribbled_counters)
 	zx_handle_close(a2);
 	zx_handle_close(b2);
 }
+
+/* zxd dies (SIGKILL) under waits on a socket, a FIFO and an interrupt:
+ * each returns ZX_ERR_CANCELED instead of hanging. */
+struct dw {
+	zx_handle_t h;
+	int kind;		/* 0 socket, 1 fifo, 2 interrupt */
+	zx_status_t st;
+};
+
+static void *
+death_wait(void *arg)
+{
+	struct dw *w = arg;
+
+	if (w->kind == 2)
+		w->st = zx_interrupt_wait(w->h, NULL);
+	else
+		w->st = zx_object_wait_one(w->h, ZX_SOCKET_READABLE,
+		    ZX_TIME_INFINITE, NULL);
+	return NULL;
+}
+
+Test(death, waits_end_when_zxd_dies, .timeout = 30)
+{
+	struct zxdtest_daemon d;
+	zx_handle_t a, b, f0, f1, irq;
+	struct dw w[3];
+	pthread_t t[3];
+	int status;
+
+	cr_assert_eq(zxdtest_start(&d, NULL), 0);
+	cr_assert_eq(zx_socket_create(0, &a, &b), ZX_OK);
+	cr_assert_eq(zx_fifo_create(4, 4, 0, &f0, &f1), ZX_OK);
+	cr_assert_eq(zx_interrupt_create(0, 0, ZX_INTERRUPT_VIRTUAL, &irq),
+	    ZX_OK);
+	w[0] = (struct dw){ b, 0, 1 };
+	w[1] = (struct dw){ f1, 1, 1 };
+	w[2] = (struct dw){ irq, 2, 1 };
+	for (int i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, death_wait, &w[i]);
+	usleep(100000);
+	kill(d.pid, SIGKILL);
+	waitpid(d.pid, &status, 0);
+	d.pid = 0;
+	for (int i = 0; i < 3; i++) {
+		pthread_join(t[i], NULL);
+		cr_assert_eq(w[i].st, ZX_ERR_CANCELED, "wait %d: %s", i,
+		    zx_status_get_string(w[i].st));
+	}
+	zx_handle_close(a);
+	zx_handle_close(b);
+	zx_handle_close(f0);
+	zx_handle_close(f1);
+	zx_handle_close(irq);
+	/* Its folder (zxdtest_stop would signal pid 0). */
+	unlink(d.socket);
+	unlink(d.log);
+	unlink(d.conf);
+	rmdir(d.dir);
+}
