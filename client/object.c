@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
+#include "client/ring.h"
 
 EXPORT uint32_t
 zx_system_get_page_size(void)
@@ -180,8 +181,8 @@ zx_object_signal_peer(zx_handle_t h, uint32_t clear_mask, uint32_t set_mask)
 }
 
 /* Map the object's signal page into the handle's entry. */
-static zx_status_t
-sigword_of(zx_handle_t h, struct zxh *e, atomic_uint **ret)
+zx_status_t
+zxh_sigword(zx_handle_t h, struct zxh *e, atomic_uint **ret)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__WaitSetup ws = ZXD__WAIT_SETUP__INIT;
@@ -260,6 +261,8 @@ EXPORT zx_status_t
 zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
     zx_signals_t *observed)
 {
+	struct monitor_wait mw = { 0 };
+	bool registered = false;
 	struct timespec ts;
 	struct zxh *e;
 	atomic_uint *w;
@@ -276,7 +279,12 @@ zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
 		st = ZX_ERR_BAD_HANDLE;
 		goto out;
 	}
-	st = sigword_of(h, e, &w);
+	if (e->type == ZX_OBJ_TYPE_SOCKET || e->type == ZX_OBJ_TYPE_FIFO) {
+		/* Their signals follow from the rings (client/ring.c). */
+		st = ring_wait_one(h, e, signals, deadline, observed);
+		goto out;
+	}
+	st = zxh_sigword(h, e, &w);
 	if (st != ZX_OK)
 		goto out;
 	if (deadline > 0 && deadline != ZX_TIME_INFINITE) {
@@ -291,7 +299,9 @@ zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
 
 		if (strobe && seq != seq0)
 			v |= atomic_load(&w[SIGWORD_STROBED]) & signals;
-		if (atomic_load(&e->gen) != gen) {
+		/* Closed by another thread, or zxd died: the handle was
+		 * invalidated during the wait. */
+		if (atomic_load(&e->gen) != gen || zxh_orphaned(e)) {
 			st = ZX_ERR_CANCELED;
 			if (observed != NULL)
 				*observed = v;
@@ -310,9 +320,22 @@ zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
 			st = ZX_ERR_TIMED_OUT;
 			break;
 		}
+		if (!registered) {
+			/* Only a wait that sleeps registers, so the monitor
+			 * can wake it if zxd dies; then look again. */
+			mw.word = w;
+			mw.epoch = e->epoch;
+			monitor_wait_enter(&mw);
+			registered = true;
+			continue;
+		}
+		/* The monitor's wake on word 0 ends a wait on both words
+		 * too. */
 		wait_words(w, v, seq, strobe,
 		    deadline == ZX_TIME_INFINITE ? NULL : &ts);
 	}
+	if (registered)
+		monitor_wait_leave(&mw);
 out:
 	atomic_fetch_sub(&e->waiters, 1);
 	return st;

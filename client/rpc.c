@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <zircon/status.h>
 #include <zxd/zxd.h>
 
 #include "client/libzx.h"
@@ -15,6 +16,7 @@
 
 static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
 static int ctl_fd = -1;
+static unsigned ctl_epoch;		/* monitor.c's epoch of ctl_fd */
 static atomic_ulong next_txid = 1;
 /* One receive buffer per thread, freed when the thread exits. */
 static __thread uint8_t *rxbuf;
@@ -117,10 +119,20 @@ ctl_connect(void)
 	 * never held a handle. */
 	zxh_atfork_init();
 	r = conn_open(conn_socket_path(), &fd, &hello_status);
-	switch (r) {
-	case 0:
+	if (r == 0) {
 		ctl_fd = fd;
+		ctl_epoch = monitor_watch(fd);
+		monitor_debug("connected to %s (connection %u)",
+		    conn_socket_path(), ctl_epoch);
 		return ZX_OK;
+	}
+	if (r == -EPROTONOSUPPORT)
+		monitor_debug("%s: HELLO refused: %s", conn_socket_path(),
+		    zx_status_get_string(hello_status));
+	else
+		monitor_debug("%s: cannot connect: %s", conn_socket_path(),
+		    strerror(-r));
+	switch (r) {
 	case -EPROTONOSUPPORT:
 		return hello_status;
 	case -EMFILE:
@@ -146,7 +158,9 @@ control_roundtrip(Zxd__Request *req, const int *fds, size_t nfds,
 	if (st == ZX_OK) {
 		st = roundtrip(ctl_fd, req, fds, nfds, out);
 		if (st == ZX_ERR_BAD_HANDLE) {
-			/* The daemon went away (restarted?): reconnect once. */
+			/* The daemon went away (restarted?): its handles
+			 * are orphans now; reconnect once. */
+			monitor_gone(ctl_epoch);
 			close(ctl_fd);
 			ctl_fd = -1;
 			st = ctl_connect();

@@ -207,6 +207,9 @@ build_msg(struct call *c, const Zxd__ChannelWrite *w, zx_rights_t rights,
 	}
 	if (w->num_bytes > 0)
 		memcpy(m->data, w->data.data, w->num_bytes);
+	/* Queued, it counts against the writer (daemon/account.c), and so
+	 * do its handles until read. */
+	m->payer = server_client_ref(c->client);
 	for (i = 0; i < n; i++) {
 		if (d[i].take) {
 			server_detach_handle(d[i].src);
@@ -214,6 +217,8 @@ build_msg(struct call *c, const Zxd__ChannelWrite *w, zx_rights_t rights,
 			m->handles[i] = d[i].src;
 		} else {
 			handle_set_in_flight(m->handles[i], true);
+			server_handle_charge_in_flight(c->client,
+			    m->handles[i]);
 		}
 	}
 	*ret = m;
@@ -273,6 +278,7 @@ call_channel_read(struct call *c)
 		}
 	}
 	m->nhandles = 0;
+	channel_msg_discharge(m);
 	body->data.data = m->data;
 	body->data.len = m->nbytes;
 	return call_keep(c, m) ? ZX_OK : ZX_ERR_NO_MEMORY;
@@ -349,6 +355,7 @@ deliver(struct call_waiter *cw, struct channel_msg *m)
 	 * our copies of their fds lets EOF free them. */
 	(void)wire_send_take(cw->fd, &rep.base, fds, n);
 	m->nhandles = 0;
+	channel_msg_discharge(m);
 	free(m);
 	return ZX_OK;
 }
@@ -408,7 +415,9 @@ call_channel_call(struct call *c)
 	    getsockopt(c->msg->fds[k->reply_fd], SOL_SOCKET, SO_TYPE, &type,
 	    &len) < 0 || type != SOCK_SEQPACKET ||
 	    fcntl(c->msg->fds[k->reply_fd], F_SETFL, O_NONBLOCK) < 0) {
-		log_warn("client %llu (pid %d): malformed channel call",
+		log_rate(4, &c->client->lograte[LOG_KIND_PROTOCOL],
+		    LOG_KIND_PROTOCOL, LOG_CLIENT(c->client), "client %llu "
+		    "(pid %d): malformed channel call",
 		    (unsigned long long)c->client->id, (int)c->pid);
 		return ZX_ERR_INVALID_ARGS;
 	}

@@ -12,15 +12,18 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <zircon/syscalls/iommu.h>
 #include <zircon/syscalls/resource.h>
 
+#include "daemon/account.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
 #include "objects/bti.h"
+#include "objects/interrupt.h"
 #include "objects/iommu.h"
 #include "objects/pmt.h"
 #include "objects/resource.h"
@@ -213,9 +216,17 @@ call_bti_pin(struct call *c)
 	if (addrs == NULL)
 		return ZX_ERR_NO_MEMORY;
 	server_settle(pinned_pmt_of, b);
-	st = bti_pin(b, v, r->offset, r->size, perms, &p);
+	/* Pinned memory counts against the process and uid pinning it
+	 * until unpinned (daemon/account.c). */
+	st = account_charge(c->client, ACCT_PINNED, r->size);
 	if (st != ZX_OK)
 		return st;
+	st = bti_pin(b, v, r->offset, r->size, perms, &p);
+	if (st != ZX_OK) {
+		account_uncharge(c->client, ACCT_PINNED, r->size);
+		return st;
+	}
+	p->payer = server_client_ref(c->client);
 	st = pmt_encode(p, compress, contiguous, addrs, r->num_addrs);
 	/* The addresses go out; failing that, the pin is undone (never
 	 * quarantined: the caller never held it). */
@@ -281,6 +292,15 @@ call_bti_release_quarantine(struct call *c)
 
 /* --- zxd_sim_dma_read/write ------------------------------------------ */
 
+static zx_time_t
+sim_dma_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (zx_time_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 zx_status_t
 call_sim_dma(struct call *c)
 {
@@ -318,6 +338,9 @@ call_sim_dma(struct call *c)
 	}
 	server_settle(pinned_pmt_of, b);
 	st = bti_dma(b, r->write, r->addr, r->len, &io);
+	/* The simulated device raises its completion interrupt. */
+	if (st == ZX_OK)
+		interrupt_sim_dma_done(c->self->obj->koid, sim_dma_now());
 	if (st != ZX_OK || r->write || r->staged)
 		return st;
 	zxd__sim_dma_reply__init(rep);

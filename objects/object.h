@@ -47,6 +47,11 @@ struct object_ops {
 	bool (*close_observable)(const struct object *o);
 	/* Memory this object holds, for accounting and zxctl. */
 	uint64_t (*memory_bytes)(const struct object *o);
+	/* For zxctl: bring o->signals up to date (objects whose state
+	 * clients change directly: sockets, FIFOs) and say in a few words
+	 * what the type's state is ("stream, 5 B queued"); NULL = nothing
+	 * to say. */
+	void (*describe)(struct object *o, char *buf, size_t len);
 };
 
 struct object {
@@ -62,6 +67,7 @@ struct object {
 	zx_signals_t strobed;		/* every bit ever strobed */
 	int sigpage_fd;			/* -1 until a waiter asks */
 	_Atomic uint32_t *sigword;	/* mapped sigpage, or NULL */
+	uint32_t gc_mark;		/* the daemon's cycle collector */
 	struct object *prev, *next;	/* all live objects */
 };
 

@@ -218,11 +218,20 @@ static const struct command commands[] = {
 	    cmd_objects },
 	{ "handles", "[PID]", 0, 1,
 	    "handles by process (of one process with PID)",
-	    "List handles by process: pid, uid, command, the object's koid\n"
-	    "and type, and the handle's rights. With PID, only that\n"
-	    "process's; asking for another uid's process is refused unless\n"
-	    "the root-resource policy admits you.\n",
+	    "List handles by process: pid, uid, command, the handle's value\n"
+	    "in its process, the object's koid and type, the handle's\n"
+	    "rights and the related koid (ZX_INFO_HANDLE_TABLE's fields).\n"
+	    "With PID, only that process's; asking for another uid's\n"
+	    "process is refused unless the root-resource policy admits you.\n",
 	    cmd_handles },
+	{ "maps", "PID", 1, 1,
+	    "a process's address space: VMARs and mappings",
+	    "Show process PID's address space as ZX_INFO_PROCESS_MAPS gives\n"
+	    "it: the address space, the root VMAR, its sub-VMARs and the\n"
+	    "mappings, depth first, indented by depth; each mapping's\n"
+	    "permissions, VMO koid and offset. Asking for another uid's\n"
+	    "process is refused unless the root-resource policy admits you.\n",
+	    cmd_maps },
 	{ "iob", "KOID", 1, 1,
 	    "an IOBuffer endpoint: regions, access per endpoint, mappings",
 	    "Show the IOBuffer endpoint KOID and its peer: each region's\n"
