@@ -27,6 +27,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,10 +312,21 @@ bench_consume(zx_handle_t ep, struct ring_hdr *h, int sock)
 	    "raw memfd ring, other process");
 }
 
+static struct zxdtest_daemon d;
+static bool d_started;
+
+/* bench_die exits: the daemon goes with it. */
+static void
+stop_daemon(void)
+{
+	if (d_started)
+		zxdtest_stop(&d);
+	d_started = false;
+}
+
 int
 main(void)
 {
-	struct zxdtest_daemon d;
 	zx_handle_t sr, ep0, ep1;
 	zx_iob_region_t r;
 	zx_iob_region_shared_t so = { 0 };
@@ -355,6 +367,8 @@ main(void)
 	close(sv[1]);
 	if (zxdtest_start(&d, NULL) < 0)
 		bench_die("starting zxd");
+	d_started = true;
+	atexit(stop_daemon);
 
 	if (zx_iob_create_shared_region(0, RING_PAGES * page, &sr) != ZX_OK)
 		bench_die("zx_iob_create_shared_region");
@@ -385,5 +399,6 @@ main(void)
 	zx_handle_close(ep0);
 	zx_handle_close(ep1);
 	zx_handle_close(sr);
+	d_started = false;
 	return zxdtest_stop(&d) == 0 ? 0 : 1;
 }

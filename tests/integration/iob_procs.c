@@ -843,27 +843,43 @@ accepts(const char *path)
 	return ok;
 }
 
+static pid_t nonroot_pid = -1;
+static char nonroot_dir[] = "/tmp/zxd-nonroot.XXXXXX";
+static char nonroot_sock[64];
+
+/* Whatever the test's fate, the daemon it started goes. */
+static void
+stop_nonroot(void)
+{
+	if (nonroot_pid > 0) {
+		kill(nonroot_pid, SIGTERM);
+		waitpid(nonroot_pid, NULL, 0);
+		nonroot_pid = -1;
+	}
+	unlink(nonroot_sock);
+	rmdir(nonroot_dir);
+}
+
 /* zxd running as nobody serves this root process: Linux refuses it
  * process_vm_readv on us, so zx_iob_writev goes through our
  * /proc/self/mem instead, with the same results. */
-Test(iob_procs, ring_daemon_not_root)
+Test(iob_procs, ring_daemon_not_root, .fini = stop_nonroot)
 {
 	const char *bin = getenv("ZXD_BIN");
-	char dir[] = "/tmp/zxd-nonroot.XXXXXX", sock[64];
+	char *sock = nonroot_sock;
 	uint8_t payload[40], got[56], *ring;
 	zx_handle_t sr, ep0, ep1;
 	struct ring_hdr *h;
 	zx_iovec_t v[3];
 	zx_vaddr_t m;
 	pid_t pid;
-	int st;
 
 	if (geteuid() != 0)
 		cr_skip_test("needs root to start zxd as nobody");
 	cr_assert_not_null(bin);
-	cr_assert_not_null(mkdtemp(dir));
-	chmod(dir, 0777);
-	snprintf(sock, sizeof(sock), "%s/zxd.sock", dir);
+	cr_assert_not_null(mkdtemp(nonroot_dir));
+	chmod(nonroot_dir, 0777);
+	snprintf(sock, sizeof(nonroot_sock), "%s/zxd.sock", nonroot_dir);
 	pid = fork();
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
@@ -873,11 +889,14 @@ Test(iob_procs, ring_daemon_not_root)
 		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 ||
 		    setuid(65534) < 0)
 			_exit(126);
+		/* Set after the uid change, which clears it. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		unsetenv("NOTIFY_SOCKET");
 		unsetenv("LISTEN_FDS");
 		execl(bin, "zxd", "--socket", sock, (char *)NULL);
 		_exit(127);
 	}
+	nonroot_pid = pid;
 	for (int i = 0; i < 500 && !accepts(sock); i++)
 		usleep(10000);
 	cr_assert(accepts(sock), "zxd as nobody did not start");
@@ -915,8 +934,4 @@ Test(iob_procs, ring_daemon_not_root)
 	zx_handle_close(ep0);
 	zx_handle_close(ep1);
 	zx_handle_close(sr);
-	kill(pid, SIGTERM);
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	unlink(sock);
-	rmdir(dir);
 }
