@@ -57,6 +57,7 @@ enum key {
 	KEY_ROOT_GIDS,
 	KEY_VMO_BYTES,
 	KEY_HANDLES,
+	KEY_PORT_ITEMS,
 	KEY_REGION_KIND,
 	KEY_REGION_BASE,
 	KEY_REGION_SIZE,
@@ -112,6 +113,7 @@ static void set_root_uids(struct parser *p, const char *value);
 static void set_root_gids(struct parser *p, const char *value);
 static void set_vmo_bytes(struct parser *p, const char *value);
 static void set_handles(struct parser *p, const char *value);
+static void set_port_items(struct parser *p, const char *value);
 static void set_region_kind(struct parser *p, const char *value);
 static void set_region_base(struct parser *p, const char *value);
 static void set_region_size(struct parser *p, const char *value);
@@ -136,6 +138,9 @@ static const struct key_entry keys[N_KEYS] = {
 		  set_vmo_bytes },
 	[KEY_HANDLES] =
 		{ SECTION_LIMITS, "handles_per_client", false, set_handles },
+	[KEY_PORT_ITEMS] =
+		{ SECTION_LIMITS, "port_items_per_client", false,
+		  set_port_items },
 	[KEY_REGION_KIND] =
 		{ SECTION_REGION, "kind", false, set_region_kind },
 	[KEY_REGION_BASE] =
@@ -203,6 +208,7 @@ config_init_defaults(struct config *ret)
 		.socket_mode = CONFIG_DEFAULT_SOCKET_MODE,
 		.vmo_bytes_per_client = CONFIG_DEFAULT_VMO_BYTES,
 		.handles_per_client = CONFIG_DEFAULT_HANDLES,
+		.port_items_per_client = CONFIG_DEFAULT_PORT_ITEMS,
 		.n_root_uids = 1,
 		.n_regions = sizeof(default_regions) /
 			     sizeof(default_regions[0]),
@@ -702,6 +708,16 @@ set_handles(struct parser *p, const char *value)
 	if (parser_number(p, "handles_per_client", value, false, UINT32_MAX,
 			  &v))
 		p->c->handles_per_client = (uint32_t)v;
+}
+
+static void
+set_port_items(struct parser *p, const char *value)
+{
+	uint64_t v;
+
+	if (parser_number(p, "port_items_per_client", value, false,
+			  UINT32_MAX, &v))
+		p->c->port_items_per_client = (uint32_t)v;
 }
 
 static void

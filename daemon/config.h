@@ -17,6 +17,7 @@
  *	[limits]
  *	vmo_bytes_per_client = 16G	; 0 = unlimited
  *	handles_per_client = 65536	; 0 = unlimited
+ *	port_items_per_client = 65536	; async waits + queued packets
  *
  *	[region NAME]			; sim backend, one per region
  *	kind = ram			; ram | mmio
@@ -66,6 +67,7 @@
 #define CONFIG_DEFAULT_BACKEND		"sim"
 #define CONFIG_DEFAULT_VMO_BYTES	(UINT64_C(16) << 30)
 #define CONFIG_DEFAULT_HANDLES		65536u
+#define CONFIG_DEFAULT_PORT_ITEMS	65536u
 
 /* Regions are in whole pages of this size. */
 #define CONFIG_PAGE_SIZE		UINT64_C(4096)
@@ -111,6 +113,8 @@ struct config {
 	/* Per-client limits, 0 = unlimited. */
 	uint64_t vmo_bytes_per_client;
 	uint32_t handles_per_client;
+	/* Registered async waits plus queued port packets. */
+	uint32_t port_items_per_client;
 
 	/* In file order; regions never overlap. */
 	struct config_region *regions;

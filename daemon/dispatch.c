@@ -25,6 +25,8 @@ static const struct dispatch_entry *const families[] = {
 	sys_channel_calls,
 	sys_transfer_calls,
 	sys_iob_calls,
+	sys_port_calls,
+	sys_timer_calls,
 };
 
 static const struct dispatch_entry *by_body[MAX_BODY];

@@ -46,6 +46,7 @@ struct call {
 		Zxd__SimDmaReply sim_dma;
 		Zxd__ChannelReadReply channel_read;
 		Zxd__IobAllocateIdReply iob_alloc;
+		Zxd__PortPullReply port_pull;
 	} body;
 	void *scratch;
 };
@@ -111,6 +112,8 @@ zx_status_t sys_vmo_open(struct call *c, struct vmo *v, int oflags,
 extern const struct dispatch_entry sys_channel_calls[];
 extern const struct dispatch_entry sys_transfer_calls[];
 extern const struct dispatch_entry sys_iob_calls[];
+extern const struct dispatch_entry sys_port_calls[];
+extern const struct dispatch_entry sys_timer_calls[];
 
 /* Per-family hooks for dispatch_client_gone. */
 void sys_vmar_client_gone(struct client *cl);

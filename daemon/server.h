@@ -13,6 +13,8 @@
 #include "daemon/log.h"
 #include "objects/handle.h"
 
+struct port_account;
+
 /* One connected process (its control connection). */
 struct client {
 	uint64_t id;
@@ -25,6 +27,7 @@ struct client {
 	size_t nhandles;
 	uint64_t vmo_bytes;
 	struct object *root_vmar;	/* made on first use */
+	struct port_account *port_acct;	/* made on first use */
 	bool connected;
 	struct client *prev, *next;
 };

@@ -7,6 +7,8 @@
 
 #include <zircon/syscalls/object.h>
 
+#include "client/port_decls.h"
+
 #include "daemon/dispatch.h"
 #include "daemon/server.h"
 
@@ -106,6 +108,10 @@ get_info(struct call *c)
 	case ZX_INFO_VMO_V1:
 	case ZX_INFO_VMO_V2:
 		if (o->ops->type != ZX_OBJ_TYPE_VMO)
+			return ZX_ERR_WRONG_TYPE;
+		break;
+	case ZX_INFO_TIMER:
+		if (o->ops->type != ZX_OBJ_TYPE_TIMER)
 			return ZX_ERR_WRONG_TYPE;
 		break;
 	case ZX_INFO_VMAR:
