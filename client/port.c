@@ -20,8 +20,7 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
-#include "client/port_decls.h"
-#include "objects/port_ring.h"
+#include "proto/port_ring.h"
 
 /* What a handle with READ keeps to consume packets. */
 struct port_view {
@@ -75,10 +74,7 @@ view_of(zx_handle_t h, struct zxh *e, struct port_view **ret)
 		goto out;
 	req.body_case = ZXD__REQUEST__BODY_PORT_SETUP;
 	req.port_setup = &ps;
-	st = rpc_handle(h, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
-		goto fail;
-	st = rep.rep->status;
+	st = rpc_call(h, &req, NULL, 0, &rep);
 	if (st == ZX_OK && rep.nfds != 2)
 		st = ZX_ERR_INTERNAL;
 	if (st != ZX_OK)
@@ -113,7 +109,6 @@ out:
 	return ZX_OK;
 fail_rep:
 	rpc_reply_free(&rep);
-fail:
 	pthread_mutex_unlock(&setup_lock);
 	return st;
 }
@@ -169,10 +164,7 @@ pull(zx_handle_t h, zx_port_packet_t *out)
 
 	req.body_case = ZXD__REQUEST__BODY_PORT_PULL;
 	req.port_pull = &pp;
-	st = rpc_handle(h, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
+	st = rpc_call(h, &req, NULL, 0, &rep);
 	if (st == ZX_OK) {
 		if (rep.rep->body_case != ZXD__REPLY__BODY_PORT_PULL ||
 		    rep.rep->port_pull->packet.len != sizeof(*out))
@@ -238,13 +230,11 @@ zx_port_wait(zx_handle_t h, zx_time_t deadline, zx_port_packet_t *packet)
 	zx_status_t st;
 	unsigned gen;
 
+	/* A handle libzx does not know cannot be waited on; the daemon
+	 * checks the type and READ when the view is set up. */
 	e = zxh_get(h, NULL);
 	if (e == NULL)
 		return ZX_ERR_BAD_HANDLE;
-	if (e->type != ZX_OBJ_TYPE_PORT)
-		return ZX_ERR_WRONG_TYPE;
-	if (!(e->rights & ZX_RIGHT_READ))
-		return ZX_ERR_ACCESS_DENIED;
 	atomic_fetch_add(&e->waiters, 1);
 	gen = atomic_load(&e->gen);
 	if (!atomic_load(&e->live)) {
@@ -299,32 +289,22 @@ out:
 	return st;
 }
 
-/* Port lookup in Zircon's order, from what libzx knows of the handle:
- * BAD_HANDLE, WRONG_TYPE, ACCESS_DENIED. (The daemon checks again.) */
-static zx_status_t
-port_lookup(zx_handle_t h, zx_rights_t rights)
-{
-	struct zxh *e = zxh_get(h, NULL);
-
-	if (e == NULL)
-		return ZX_ERR_BAD_HANDLE;
-	if (e->type != ZX_OBJ_TYPE_PORT)
-		return ZX_ERR_WRONG_TYPE;
-	if ((e->rights & rights) != rights)
-		return ZX_ERR_ACCESS_DENIED;
-	return ZX_OK;
-}
-
 EXPORT zx_status_t
 zx_port_create(uint32_t options, zx_handle_t *out)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__PortCreate pc = ZXD__PORT_CREATE__INIT;
 
+	zx_handle_t h;
+	zx_status_t st;
+
 	pc.options = options;
 	req.body_case = ZXD__REQUEST__BODY_PORT_CREATE;
 	req.port_create = &pc;
-	return rpc_control_new(&req, NULL, 0, out);
+	st = rpc_new_handles(RPC_CONTROL, &req, NULL, 0, &h, 1);
+	if (st != ZX_OK)
+		return st;
+	return rpc_out_handle(h, out);
 }
 
 EXPORT zx_status_t
@@ -332,18 +312,16 @@ zx_port_queue(zx_handle_t h, const zx_port_packet_t *packet)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__PortQueue pq = ZXD__PORT_QUEUE__INIT;
-	zx_status_t st;
 
-	st = port_lookup(h, ZX_RIGHT_WRITE);
-	if (st != ZX_OK)
-		return st;
-	if (packet == NULL)
-		return ZX_ERR_INVALID_ARGS;
-	pq.packet.data = (uint8_t *)packet;
-	pq.packet.len = sizeof(*packet);
+	/* A NULL packet goes as no bytes: the daemon answers INVALID_ARGS
+	 * after the lookup, where Zircon's copy faults. */
+	if (packet != NULL) {
+		pq.packet.data = (uint8_t *)packet;
+		pq.packet.len = sizeof(*packet);
+	}
 	req.body_case = ZXD__REQUEST__BODY_PORT_QUEUE;
 	req.port_queue = &pq;
-	return rpc_handle_status(h, &req);
+	return rpc_call(h, &req, NULL, 0, NULL);
 }
 
 EXPORT zx_status_t
@@ -351,24 +329,15 @@ zx_port_cancel(zx_handle_t h, zx_handle_t source, uint64_t key)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__PortCancel pc = ZXD__PORT_CANCEL__INIT;
-	struct rpc_reply rep;
-	zx_status_t st;
 	int fd;
 
-	st = port_lookup(h, ZX_RIGHT_WRITE);
-	if (st != ZX_OK)
-		return st;
-	if (zxh_get(source, &fd) == NULL)
-		return ZX_ERR_BAD_HANDLE;
+	/* A source libzx does not know goes unsent: the daemon answers
+	 * BAD_HANDLE after looking the port up. */
+	pc.source_sent = zxh_get(source, &fd) != NULL;
 	pc.key = key;
 	req.body_case = ZXD__REQUEST__BODY_PORT_CANCEL;
 	req.port_cancel = &pc;
-	st = rpc_handle(h, &req, &fd, 1, &rep);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
-	rpc_reply_free(&rep);
-	return st;
+	return rpc_call(h, &req, &fd, pc.source_sent ? 1 : 0, NULL);
 }
 
 EXPORT zx_status_t
@@ -376,21 +345,13 @@ zx_port_cancel_key(zx_handle_t h, uint32_t options, uint64_t key)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__PortCancelKey pc = ZXD__PORT_CANCEL_KEY__INIT;
-	zx_status_t st;
 
-	if (options != 0)
-		return ZX_ERR_INVALID_ARGS;
-	st = port_lookup(h, ZX_RIGHT_WRITE);
-	if (st != ZX_OK)
-		return st;
+	pc.options = options;
 	pc.key = key;
 	req.body_case = ZXD__REQUEST__BODY_PORT_CANCEL_KEY;
 	req.port_cancel_key = &pc;
-	return rpc_handle_status(h, &req);
+	return rpc_call(h, &req, NULL, 0, NULL);
 }
-
-#define WAIT_ASYNC_OPTIONS (ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_EDGE | \
-	ZX_WAIT_ASYNC_BOOT_TIMESTAMP)
 
 EXPORT zx_status_t
 zx_object_wait_async(zx_handle_t handle, zx_handle_t port, uint64_t key,
@@ -398,34 +359,24 @@ zx_object_wait_async(zx_handle_t handle, zx_handle_t port, uint64_t key,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__WaitAsync wa = ZXD__WAIT_ASYNC__INIT;
-	struct rpc_reply rep;
 	struct zxh *e;
 	zx_status_t st;
 	int fd;
 
-	if ((options & ~WAIT_ASYNC_OPTIONS) ||
-	    ((options & ZX_WAIT_ASYNC_TIMESTAMP) &&
-	    (options & ZX_WAIT_ASYNC_BOOT_TIMESTAMP)))
-		return ZX_ERR_INVALID_ARGS;
-	st = port_lookup(port, ZX_RIGHT_WRITE);
-	if (st != ZX_OK)
-		return st;
+	/* Sent on the port's socket with the object's handle as the fd;
+	 * an object handle libzx does not know goes unsent, and the
+	 * daemon answers BAD_HANDLE at its place in Zircon's order. */
 	e = zxh_get(handle, &fd);
-	if (e == NULL)
-		return ZX_ERR_BAD_HANDLE;
+	wa.object_sent = e != NULL;
 	wa.key = key;
 	wa.signals = signals;
 	wa.options = options;
 	req.body_case = ZXD__REQUEST__BODY_WAIT_ASYNC;
 	req.wait_async = &wa;
-	st = rpc_handle(port, &req, &fd, 1, &rep);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
-	rpc_reply_free(&rep);
+	st = rpc_call(port, &req, &fd, e != NULL ? 1 : 0, NULL);
 	/* Closing this handle now cancels a wait, with no packet after the
 	 * close returns: the close waits for the daemon. */
-	if (st == ZX_OK)
+	if (st == ZX_OK && e != NULL)
 		e->close_sync = true;
 	return st;
 }

@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "client/libzx.h"
-#include "client/port_decls.h"
 
 static zx_time_t
 clock_ns(clockid_t clk)
@@ -49,11 +48,17 @@ zx_timer_create(uint32_t options, zx_clock_t clock_id, zx_handle_t *out)
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__TimerCreate tc = ZXD__TIMER_CREATE__INIT;
 
+	zx_handle_t h;
+	zx_status_t st;
+
 	tc.options = options;
 	tc.clock_id = clock_id;
 	req.body_case = ZXD__REQUEST__BODY_TIMER_CREATE;
 	req.timer_create = &tc;
-	return rpc_control_new(&req, NULL, 0, out);
+	st = rpc_new_handles(RPC_CONTROL, &req, NULL, 0, &h, 1);
+	if (st != ZX_OK)
+		return st;
+	return rpc_out_handle(h, out);
 }
 
 EXPORT zx_status_t
@@ -62,14 +67,11 @@ zx_timer_set(zx_handle_t h, zx_time_t deadline, zx_duration_t slack)
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__TimerSet ts = ZXD__TIMER_SET__INIT;
 
-	/* Zircon checks the slack before it looks the handle up. */
-	if (slack < 0)
-		return ZX_ERR_OUT_OF_RANGE;
 	ts.deadline = deadline;
 	ts.slack = slack;
 	req.body_case = ZXD__REQUEST__BODY_TIMER_SET;
 	req.timer_set = &ts;
-	return rpc_handle_status(h, &req);
+	return rpc_call(h, &req, NULL, 0, NULL);
 }
 
 EXPORT zx_status_t
@@ -80,5 +82,5 @@ zx_timer_cancel(zx_handle_t h)
 
 	req.body_case = ZXD__REQUEST__BODY_TIMER_CANCEL;
 	req.timer_cancel = &tc;
-	return rpc_handle_status(h, &req);
+	return rpc_call(h, &req, NULL, 0, NULL);
 }

@@ -2,7 +2,6 @@
  * zx_port_cancel, zx_port_cancel_key, zx_object_wait_async. */
 #include "config-build.h"
 
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -37,7 +36,7 @@ over_limit(struct client *cl, struct port_account *a)
 	return true;
 }
 
-static zx_status_t
+zx_status_t
 call_port_create(struct call *c)
 {
 	struct object *o;
@@ -50,7 +49,7 @@ call_port_create(struct call *c)
 	return st;
 }
 
-static zx_status_t
+zx_status_t
 call_port_queue(struct call *c)
 {
 	const ProtobufCBinaryData *b = &c->req->port_queue->packet;
@@ -73,7 +72,7 @@ call_port_queue(struct call *c)
 	return port_queue_user(port_of(c->self->obj), &pkt, a);
 }
 
-static zx_status_t
+zx_status_t
 call_port_setup(struct call *c)
 {
 	zx_status_t st;
@@ -93,27 +92,28 @@ call_port_setup(struct call *c)
 	return dispatch_add_fd(c, wake);
 }
 
-static zx_status_t
+zx_status_t
 call_port_pull(struct call *c)
 {
-	Zxd__PortPullReply *r = &c->body.port_pull;
+	Zxd__PortPullReply *r;
 	zx_port_packet_t *pkt;
 	zx_status_t st;
 
 	st = handle_check(c->self, ZX_OBJ_TYPE_PORT, ZX_RIGHT_READ);
 	if (st != ZX_OK)
 		return st;
-	pkt = c->scratch = malloc(sizeof(*pkt));
+	pkt = call_alloc(c, sizeof(*pkt));
 	if (pkt == NULL)
 		return ZX_ERR_NO_MEMORY;
 	st = port_pull(port_of(c->self->obj), pkt);
 	if (st != ZX_OK)
 		return st;
-	zxd__port_pull_reply__init(r);
+	r = CALL_REPLY(c, port_pull, PORT_PULL,
+	    zxd__port_pull_reply__init);
+	if (r == NULL)
+		return ZX_ERR_NO_MEMORY;
 	r->packet.data = (uint8_t *)pkt;
 	r->packet.len = sizeof(*pkt);
-	c->rep->body_case = ZXD__REPLY__BODY_PORT_PULL;
-	c->rep->port_pull = r;
 	return ZX_OK;
 }
 
@@ -121,9 +121,9 @@ call_port_pull(struct call *c)
  * Zircon's order: BAD_HANDLE, ACCESS_DENIED without WAIT,
  * NOT_SUPPORTED for an object that cannot be waited on. */
 static zx_status_t
-waitable_arg(struct call *c, struct handle **ret)
+waitable_arg(struct call *c, bool sent, struct handle **ret)
 {
-	struct handle *h = dispatch_arg_handle(c, 0);
+	struct handle *h = sent ? dispatch_arg_handle(c, 0) : NULL;
 
 	if (h == NULL)
 		return ZX_ERR_BAD_HANDLE;
@@ -135,23 +135,25 @@ waitable_arg(struct call *c, struct handle **ret)
 	return ZX_OK;
 }
 
-static zx_status_t
+zx_status_t
 call_port_cancel(struct call *c)
 {
+	const Zxd__PortCancel *r = c->req->port_cancel;
 	struct handle *src;
 	zx_status_t st;
 
+	if (c->msg->nfds != (r->source_sent ? 1u : 0u))
+		return ZX_ERR_INVALID_ARGS;
 	st = handle_check(c->self, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE);
 	if (st != ZX_OK)
 		return st;
-	st = waitable_arg(c, &src);
+	st = waitable_arg(c, r->source_sent, &src);
 	if (st != ZX_OK)
 		return st;
-	return port_cancel(port_of(c->self->obj), src,
-	    c->req->port_cancel->key);
+	return port_cancel(port_of(c->self->obj), src, r->key);
 }
 
-static zx_status_t
+zx_status_t
 call_port_cancel_key(struct call *c)
 {
 	const Zxd__PortCancelKey *r = c->req->port_cancel_key;
@@ -168,7 +170,7 @@ call_port_cancel_key(struct call *c)
 #define WAIT_ASYNC_OPTIONS (ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_EDGE | \
 	ZX_WAIT_ASYNC_BOOT_TIMESTAMP)
 
-static zx_status_t
+zx_status_t
 call_wait_async(struct call *c)
 {
 	const Zxd__WaitAsync *r = c->req->wait_async;
@@ -176,6 +178,8 @@ call_wait_async(struct call *c)
 	struct handle *h;
 	zx_status_t st;
 
+	if (c->msg->nfds != (r->object_sent ? 1u : 0u))
+		return ZX_ERR_INVALID_ARGS;
 	if ((r->options & ~WAIT_ASYNC_OPTIONS) ||
 	    ((r->options & ZX_WAIT_ASYNC_TIMESTAMP) &&
 	    (r->options & ZX_WAIT_ASYNC_BOOT_TIMESTAMP)))
@@ -183,7 +187,7 @@ call_wait_async(struct call *c)
 	st = handle_check(c->self, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE);
 	if (st != ZX_OK)
 		return st;
-	st = waitable_arg(c, &h);
+	st = waitable_arg(c, r->object_sent, &h);
 	if (st != ZX_OK)
 		return st;
 	a = account_of(c->client);
@@ -194,21 +198,3 @@ call_wait_async(struct call *c)
 	return port_wait_async(port_of(c->self->obj), h->obj, h, r->key,
 	    r->signals, r->options, a);
 }
-
-const struct dispatch_entry sys_port_calls[] = {
-	{ ZXD__REQUEST__BODY_PORT_CREATE, "port_create", call_port_create,
-	    ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_PORT_QUEUE, "port_queue", call_port_queue,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_PORT_SETUP, "port_setup", call_port_setup,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_PORT_PULL, "port_pull", call_port_pull,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_PORT_CANCEL, "port_cancel", call_port_cancel,
-	    ON_HANDLE, 1 },
-	{ ZXD__REQUEST__BODY_PORT_CANCEL_KEY, "port_cancel_key",
-	    call_port_cancel_key, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_WAIT_ASYNC, "object_wait_async", call_wait_async,
-	    ON_HANDLE, 1 },
-	{ 0 },
-};

@@ -63,7 +63,7 @@ static const struct timer_alarm_ops alarm_ops = {
 	.release = alarm_release,
 };
 
-static zx_status_t
+zx_status_t
 call_timer_create(struct call *c)
 {
 	const Zxd__TimerCreate *r = c->req->timer_create;
@@ -79,7 +79,7 @@ call_timer_create(struct call *c)
 	return st;
 }
 
-static zx_status_t
+zx_status_t
 call_timer_set(struct call *c)
 {
 	const Zxd__TimerSet *r = c->req->timer_set;
@@ -94,7 +94,7 @@ call_timer_set(struct call *c)
 	return ZX_OK;
 }
 
-static zx_status_t
+zx_status_t
 call_timer_cancel(struct call *c)
 {
 	zx_status_t st;
@@ -105,13 +105,3 @@ call_timer_cancel(struct call *c)
 	timer_cancel(timer_of(c->self->obj));
 	return ZX_OK;
 }
-
-const struct dispatch_entry sys_timer_calls[] = {
-	{ ZXD__REQUEST__BODY_TIMER_CREATE, "timer_create", call_timer_create,
-	    ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_TIMER_SET, "timer_set", call_timer_set,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_TIMER_CANCEL, "timer_cancel", call_timer_cancel,
-	    ON_HANDLE, 0 },
-	{ 0 },
-};

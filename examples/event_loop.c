@@ -26,7 +26,6 @@
 #include <zircon/syscalls.h>
 #include <zxd/zxd.h>
 
-#include "client/port_decls.h"
 
 /* --- a minimal async loop ------------------------------------------ */
 

@@ -24,7 +24,7 @@
 
 #include "backends/anon.h"
 #include "objects/port.h"
-#include "objects/port_ring.h"
+#include "proto/port_ring.h"
 
 #define container_of(p, type, member) \
 	((type *)(void *)((char *)(p) - offsetof(type, member)))

@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "client/port_decls.h"
+#include <zircon/syscalls/object.h>
+#include <zircon/syscalls/port.h>
+#include <zircon/types.h>
 #include "objects/object.h"
 
 /* Zircon's per-port limit: a queue call fails once more than this many

@@ -4,7 +4,9 @@
 #ifndef ZXD_OBJECTS_TIMER_H
 #define ZXD_OBJECTS_TIMER_H
 
-#include "client/port_decls.h"
+#include <zircon/syscalls/object.h>
+#include <zircon/syscalls/port.h>
+#include <zircon/types.h>
 #include "objects/object.h"
 
 struct timer {

@@ -35,7 +35,6 @@
 #include <zircon/syscalls.h>
 #include <zxd/zxd.h>
 
-#include "client/port_decls.h"
 #include "tests/bench/bench.h"
 #include "tests/lib/zxdtest.h"
 

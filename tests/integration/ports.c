@@ -21,7 +21,6 @@
 #include <zircon/syscalls/object.h>
 #include <zxd/zxd.h>
 
-#include "client/port_decls.h"
 
 #define BOGUS	((zx_handle_t)((1000000u << 2) | 3))
 #define MS	1000000ll

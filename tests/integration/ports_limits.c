@@ -18,7 +18,6 @@
 #include <zircon/syscalls.h>
 #include <zxd/zxd.h>
 
-#include "client/port_decls.h"
 #include "tests/lib/zxdtest.h"
 
 #define LIMIT	10

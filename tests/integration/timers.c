@@ -16,7 +16,6 @@
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/object.h>
 
-#include "client/port_decls.h"
 
 #define BOGUS	((zx_handle_t)((1000000u << 2) | 3))
 #define MS	1000000ll

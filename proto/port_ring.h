@@ -25,12 +25,14 @@
  * ring. Sleepers count themselves in `waiters` and poll the port's
  * eventfd, which the daemon writes after publishing while waiters > 0.
  */
-#ifndef ZXD_OBJECTS_PORT_RING_H
-#define ZXD_OBJECTS_PORT_RING_H
+#ifndef ZXD_PROTO_PORT_RING_H
+#define ZXD_PROTO_PORT_RING_H
 
 #include <stdint.h>
 
-#include "client/port_decls.h"
+#include <zircon/syscalls/object.h>
+#include <zircon/syscalls/port.h>
+#include <zircon/types.h>
 
 #define PORT_RING_SIZE		16384u
 #define PORT_RING_HDR		64u

@@ -1,0 +1,29 @@
+/* Pages the daemon writes and libzx maps read-only: an object's signal
+ * page (WaitSetup's fd), and for a VMO its state inside the same page
+ * (VmoGetFd's first fd). */
+#ifndef ZXD_PROTO_PAGES_H
+#define ZXD_PROTO_PAGES_H
+
+#include <stdint.h>
+
+/* The signal page: its first 32-bit word is the object's signal state,
+ * a futex waiters sleep on. */
+#define SIGPAGE_SIZE		4096
+#define SIGPAGE_SIGNALS_OFFSET	0
+
+/* A VMO's state, at VMO_SHARED_OFFSET of its signal page: the daemon
+ * keeps it current, so size checks and zx_vmo_get_size cost no round
+ * trip. */
+#define VMO_SHARED_OFFSET	64
+struct vmo_shared {
+	uint64_t size;			/* zx_vmo_get_size */
+	uint64_t content_size;		/* zx_vmo_get_stream_size */
+	uint32_t cache_policy;
+	uint32_t reserved;
+};
+
+/* VmoFdReply.flags: what the data path must know. */
+#define VMO_FD_PHYSICAL		(1u << 0)	/* no zx_vmo_read, write */
+#define VMO_FD_RESIZABLE	(1u << 1)
+
+#endif
