@@ -30,8 +30,13 @@ over_limit(struct client *cl, struct port_account *a)
 	port_reclaim_all();
 	if (a->items < limit)
 		return false;
+	/* Once per client: a client at its limit cannot flood the log. */
+	if (a->logged)
+		return true;
+	a->logged = true;
 	log_ctx_msg(5, LOG_CLIENT(cl), "client %llu (pid %d uid %u %s): "
-	    "port_items_per_client (%u) reached", (unsigned long long)cl->id,
+	    "port_items_per_client (%u) reached (said once)",
+	    (unsigned long long)cl->id,
 	    (int)cl->pid, (unsigned)cl->uid, cl->comm, limit);
 	return true;
 }

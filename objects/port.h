@@ -28,6 +28,7 @@
 struct port_account {
 	unsigned refcount;
 	uint64_t items;
+	bool logged;		/* the daemon said once it hit its limit */
 };
 
 struct port_account *port_account_new(void);
