@@ -890,3 +890,92 @@ Test(cross_process, shared_port, .timeout = 30)
 	empty(p);
 	zx_handle_close_many((zx_handle_t[]){ p, e }, 2);
 }
+
+/* --- races ------------------------------------------------------------- */
+
+struct racer {
+	zx_handle_t port, object;
+	int mode;
+	int bad;
+};
+
+static void *
+race_thread(void *arg)
+{
+	struct racer *r = arg;
+
+	for (int i = 0; i < 200; i++) {
+		zx_port_packet_t pkt = user_packet(1, 0);
+		zx_status_t st;
+
+		if (r->mode == 0) {
+			st = zx_port_queue(r->port, &pkt);
+			if (st != ZX_OK && st != ZX_ERR_BAD_HANDLE)
+				r->bad++;
+		} else if (r->mode == 1) {
+			st = zx_port_wait(r->port, 0, &pkt);
+			if (st != ZX_OK && st != ZX_ERR_TIMED_OUT &&
+			    st != ZX_ERR_BAD_HANDLE && st != ZX_ERR_CANCELED)
+				r->bad++;
+		} else {
+			st = zx_object_signal(r->object, ZX_USER_SIGNAL_0,
+			    ZX_USER_SIGNAL_0 ^ (i & 1 ? ZX_USER_SIGNAL_0 :
+			    0));
+			(void)st;
+		}
+		if (st == ZX_ERR_BAD_HANDLE)
+			break;
+	}
+	return NULL;
+}
+
+Test(races, close_while_queueing_and_waiting, .timeout = 60)
+{
+	/* CloseQueueRace, CloseWaitRace: OK or BAD_HANDLE (CANCELED for a
+	 * wait a close interrupts), never anything else, never a crash. */
+	for (int round = 0; round < 20; round++) {
+		struct racer q = { .port = port(0), .mode = 0 };
+		struct racer w = { .port = q.port, .mode = 1 };
+		pthread_t tq, tw;
+
+		pthread_create(&tq, NULL, race_thread, &q);
+		pthread_create(&tw, NULL, race_thread, &w);
+		usleep(200 * (unsigned)(round % 5));
+		cr_assert_eq(zx_handle_close(q.port), ZX_OK);
+		pthread_join(tq, NULL);
+		pthread_join(tw, NULL);
+		cr_assert_eq(q.bad + w.bad, 0);
+	}
+}
+
+Test(races, match_while_the_handle_closes, .timeout = 60)
+{
+	/* MatchHandleCloseRace: a signal racing the close of the handle a
+	 * wait was made through gives one packet or none, and after the
+	 * close returns no packet can come. */
+	zx_handle_t p = port(0);
+
+	for (int round = 0; round < 50; round++) {
+		zx_handle_t e = event(), d = hdup(e, ZX_RIGHT_SAME_RIGHTS);
+		struct racer s = { .object = e, .mode = 2 };
+		zx_port_packet_t pkt;
+		pthread_t t;
+		int n = 0;
+
+		cr_assert_eq(zx_object_wait_async(d, p, (uint64_t)round,
+		    ZX_USER_SIGNAL_0, 0), ZX_OK);
+		pthread_create(&t, NULL, race_thread, &s);
+		cr_assert_eq(zx_handle_close(d), ZX_OK);
+		while (zx_port_wait(p, 0, &pkt) == ZX_OK) {
+			cr_assert_eq(pkt.key, (uint64_t)round);
+			n++;
+		}
+		pthread_join(t, NULL);
+		cr_assert_leq(n, 1);
+		cr_assert_eq(zx_object_signal(e, ZX_USER_SIGNAL_0, 0), ZX_OK);
+		cr_assert_eq(zx_object_signal(e, 0, ZX_USER_SIGNAL_0), ZX_OK);
+		empty(p);
+		zx_handle_close(e);
+	}
+	zx_handle_close(p);
+}
