@@ -11,6 +11,7 @@
 #include <zxd/zxd.h>
 
 #include "client/libzx.h"
+#include "proto/conn.h"
 
 static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
 static int ctl_fd = -1;
@@ -92,81 +93,44 @@ roundtrip(int sock, Zxd__Request *req, const int *fds, size_t nfds,
     struct rpc_reply *out)
 {
 	struct wire_msg m;
-	ssize_t n;
 	int r;
 
 	if (rxbuf_get() == NULL)
 		return ZX_ERR_NO_MEMORY;
 	req->txid = atomic_fetch_add(&next_txid, 1);
-	req->nfds = (uint32_t)nfds;
-	r = wire_send(sock, &req->base, fds, nfds);
+	m.buf = rxbuf;
+	r = conn_call(sock, req, fds, nfds, &m, &out->rep);
 	if (r < 0)
 		return rpc_status_from_errno(r);
-	m.buf = rxbuf;
-	n = wire_recv(sock, &m);
-	if (n == 0)
-		return ZX_ERR_BAD_HANDLE;
-	if (n < 0)
-		return rpc_status_from_errno((int)n);
-	out->rep = zxd__reply__unpack(NULL, m.len, m.buf);
 	memcpy(out->fds, m.fds, m.nfds * sizeof(int));
 	out->nfds = m.nfds;
-	if (out->rep == NULL || out->rep->txid != req->txid ||
-	    out->rep->nfds != m.nfds || out->rep->n_handles > m.nfds) {
-		rpc_reply_free(out);
-		return ZX_ERR_INTERNAL;
-	}
 	return ZX_OK;
-}
-
-static const char *
-socket_path(void)
-{
-	const char *p = getenv("ZXD_SOCKET");
-
-	return p != NULL && *p != '\0' ? p : ZXD_DEFAULT_SOCKET;
 }
 
 static zx_status_t
 ctl_connect(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	Zxd__Request req = ZXD__REQUEST__INIT;
-	Zxd__Hello hello = ZXD__HELLO__INIT;
-	struct rpc_reply rep;
-	const char *path = socket_path();
-	zx_status_t st;
-	int fd;
+	int32_t hello_status;
+	int fd, r;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return ZX_ERR_UNAVAILABLE;
-	strcpy(sa.sun_path, path);
 	/* A child must not inherit this connection, even if this process
 	 * never held a handle. */
 	zxh_atfork_init();
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return rpc_status_from_errno(-errno);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(fd);
+	r = conn_open(conn_socket_path(), &fd, &hello_status);
+	switch (r) {
+	case 0:
+		ctl_fd = fd;
+		return ZX_OK;
+	case -EPROTONOSUPPORT:
+		return hello_status;
+	case -EMFILE:
+	case -ENFILE:
+	case -ENOBUFS:
+	case -ENOMEM:
+		return rpc_status_from_errno(r);
+	default:
 		return ZX_ERR_UNAVAILABLE;
 	}
-	hello.version = ZXD_PROTOCOL_VERSION;
-	req.body_case = ZXD__REQUEST__BODY_HELLO;
-	req.hello = &hello;
-	st = roundtrip(fd, &req, NULL, 0, &rep);
-	if (st != ZX_OK) {
-		close(fd);
-		return ZX_ERR_UNAVAILABLE;
-	}
-	st = rep.rep->status;
-	rpc_reply_free(&rep);
-	if (st != ZX_OK) {
-		close(fd);
-		return st;
-	}
-	ctl_fd = fd;
-	return ZX_OK;
 }
 
 /* A round trip on the control connection, connected on demand. */

@@ -329,7 +329,7 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 	const struct dispatch_entry *e = NULL;
 	Zxd__Request *req;
 	Zxd__Reply rep = ZXD__REPLY__INIT;
-	struct call c = { 0 };
+	struct call c;
 	zx_status_t st;
 	int r;
 
@@ -357,6 +357,7 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 		goto out;
 	}
 
+	memset(&c, 0, offsetof(struct call, out_handles));
 	c.entry = e;
 	c.conn = conn;
 	c.client = conn->client;
