@@ -979,3 +979,55 @@ Test(races, match_while_the_handle_closes, .timeout = 60)
 	}
 	zx_handle_close(p);
 }
+
+/* Handle values are per process: a child's copies of the parent's values
+ * are not handles there, whatever the call. */
+static zx_handle_t inherited_port, inherited_event;
+
+static int
+inherited_child(int tok)
+{
+	zx_port_packet_t pkt = user_packet(1, 1);
+	zx_handle_t own;
+	zx_wait_item_t it = { inherited_event, ZX_EVENT_SIGNALED, 0 };
+
+	(void)tok;
+	if (zx_port_queue(inherited_port, &pkt) != ZX_ERR_BAD_HANDLE)
+		return 1;
+	if (zx_port_wait(inherited_port, 0, &pkt) != ZX_ERR_BAD_HANDLE)
+		return 2;
+	if (zx_object_wait_async(inherited_event, inherited_port, 1, 1, 0) !=
+	    ZX_ERR_BAD_HANDLE)
+		return 3;
+	if (zx_port_create(0, &own) != ZX_OK)
+		return 4;
+	/* The port is checked first, then the object. */
+	if (zx_object_wait_async(inherited_event, own, 1, 1, 0) !=
+	    ZX_ERR_BAD_HANDLE)
+		return 5;
+	if (zx_port_cancel(own, inherited_event, 1) != ZX_ERR_BAD_HANDLE)
+		return 6;
+	if (zx_object_wait_many(&it, 1, 0) != ZX_ERR_BAD_HANDLE)
+		return 7;
+	if (zx_timer_set(inherited_event, 0, 0) != ZX_ERR_BAD_HANDLE)
+		return 8;
+	return 0;
+}
+
+Test(cross_process, inherited_values_are_not_handles, .timeout = 30)
+{
+	pid_t pid;
+
+	inherited_port = port(0);
+	inherited_event = event();
+	cr_assert_eq(zx_object_wait_async(inherited_event, inherited_port, 1,
+	    ZX_EVENT_SIGNALED, 0), ZX_OK);
+	pid = fork_child(inherited_child, dup(0));
+	cr_assert_eq(child_status(pid), 0, "child check failed");
+	/* The parent's wait is untouched. */
+	cr_assert_eq(zx_object_signal(inherited_event, 0, ZX_EVENT_SIGNALED),
+	    ZX_OK);
+	cr_assert_eq(next(inherited_port).key, 1);
+	zx_handle_close_many((zx_handle_t[]){ inherited_port,
+	    inherited_event }, 2);
+}
