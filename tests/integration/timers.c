@@ -388,3 +388,17 @@ Test(wait_many, timer_and_event)
 	cr_assert_eq(it[1].pending, ZX_TIMER_SIGNALED);
 	zx_handle_close_many((zx_handle_t[]){ t, e }, 2);
 }
+
+Test(timer, infinite_deadline)
+{
+	zx_handle_t t = timer(0, ZX_CLOCK_MONOTONIC);
+
+	cr_assert_eq(zx_timer_set(t, ZX_TIME_INFINITE, ZX_TIME_INFINITE),
+	    ZX_OK);
+	cr_assert_eq(info(t).deadline, ZX_TIME_INFINITE);
+	cr_assert_eq(info(t).slack, ZX_TIME_INFINITE);
+	usleep(10000);
+	cr_assert_eq(state(t), 0);
+	cr_assert_eq(zx_timer_cancel(t), ZX_OK);
+	zx_handle_close(t);
+}
