@@ -190,7 +190,8 @@ Test(ports_limits, port_wait_returns_when_zxd_dies)
 	kill(daemon_.pid, SIGKILL);
 	pthread_join(t, NULL);
 	cr_assert_eq(r, ZX_ERR_CANCELED);
-	cr_assert_lt(zx_clock_get_monotonic() - t0, ZX_MSEC(100));
+	/* Within 100 ms on an idle machine; 1 s leaves room for a loaded one. */
+	cr_assert_lt(zx_clock_get_monotonic() - t0, ZX_SEC(1));
 	waitpid(daemon_.pid, NULL, 0);
 	zxdtest_stop(&daemon_);
 	stopped = true;
