@@ -28,6 +28,7 @@ struct client {
 	uint64_t vmo_bytes;
 	struct object *root_vmar;	/* made on first use */
 	struct port_account *port_acct;	/* made on first use */
+	struct object *process;		/* made on first use */
 	bool connected;
 	struct client *prev, *next;
 };

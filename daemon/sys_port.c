@@ -34,7 +34,7 @@ over_limit(struct client *cl, struct port_account *a)
 	if (a->logged)
 		return true;
 	a->logged = true;
-	log_ctx_msg(5, LOG_CLIENT(cl), "client %llu (pid %d uid %u %s): "
+	log_ctx_msg(5, LOG_CLIENT(cl, .message_id = LOG_ID_LIMIT), "client %llu (pid %d uid %u %s): "
 	    "port_items_per_client (%u) reached (said once)",
 	    (unsigned long long)cl->id,
 	    (int)cl->pid, (unsigned)cl->uid, cl->comm, limit);
