@@ -1,5 +1,5 @@
 /* Calls on any handle: duplicate, replace, info, properties, signals.
- * (The operator's stats are in sys_operator.c.) */
+ * (The operator's stats are in inspect_status.c.) */
 #include "config-build.h"
 
 #include <stdlib.h>

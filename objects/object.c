@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,7 +192,7 @@ object_signal(struct object *o, zx_signals_t clear, zx_signals_t set)
 	if (now == old)
 		return;
 	if (o->sigword != NULL) {
-		__atomic_store_n(o->sigword, now, __ATOMIC_SEQ_CST);
+		atomic_store(o->sigword, now);
 		syscall(SYS_futex, o->sigword, FUTEX_WAKE, INT_MAX, NULL,
 		    NULL, 0);
 	}
@@ -258,7 +259,7 @@ object_sigpage_fd(struct object *o, int *ret_fd)
 		}
 		o->sigpage_fd = fd;
 		o->sigword = p;
-		__atomic_store_n(o->sigword, o->signals, __ATOMIC_SEQ_CST);
+		atomic_store(o->sigword, o->signals);
 	}
 	if (anon_reopen(o->sigpage_fd, false, &fd) < 0)
 		return ZX_ERR_NO_RESOURCES;

@@ -34,6 +34,8 @@
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/object.h>
 
+#include "tests/lib/zxdtest.h"
+
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
 
 struct daemon {
@@ -116,6 +118,7 @@ stop(struct daemon *d)
 	cr_assert(waitpid(d->pid, &st, 0) == d->pid);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	    "zxd did not exit cleanly");
+	cr_assert_eq(zxdtest_log_reports(d->log), 0, "sanitizer report");
 	unlink(d->log);
 	rmdir(d->dir);
 }

@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -388,14 +389,14 @@ futex_wait_thread(void *arg)
 {
 	struct futex_waiter *w = arg;
 	int64_t t0 = now_ns();
-	uint32_t v = __atomic_load_n(w->word, __ATOMIC_SEQ_CST);
+	uint32_t v = atomic_load(w->word);
 
 	while (v == 0) {
 		/* Long enough that a missing FUTEX_WAKE shows. */
 		struct timespec ts = { 10, 0 };
 
 		syscall(SYS_futex, w->word, FUTEX_WAIT, 0, &ts, NULL, 0);
-		v = __atomic_load_n(w->word, __ATOMIC_SEQ_CST);
+		v = atomic_load(w->word);
 		if (now_ns() - t0 > 9000000000)
 			break;
 	}

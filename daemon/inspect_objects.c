@@ -1,0 +1,119 @@
+/* zxctl objects: the visible objects, by koid (call_list_objects). */
+#include "config-build.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zircon/syscalls/iob.h>
+#include <zircon/syscalls/object.h>
+
+#include "daemon/dispatch.h"
+#include "daemon/inspect.h"
+#include "daemon/server.h"
+#include "objects/bti.h"
+#include "objects/iob.h"
+#include "objects/pmt.h"
+#include "objects/port.h"
+#include "objects/timer.h"
+#include "objects/vmar.h"
+#include "objects/vmo.h"
+
+/* A port's queue or a timer's arming, for the object's view. */
+static void
+detail_port_timer(struct object *o, struct arena *a, Zxd__ObjectView *ov)
+{
+	struct port *p = port_of(o);
+	struct timer *t = timer_of(o);
+
+	if (p != NULL) {
+		Zxd__PortView *pv = arena_get(a, sizeof(*pv));
+		size_t queued, waits;
+
+		zxd__port_view__init(pv);
+		port_counts(p, &queued, &waits);
+		pv->queued = queued;
+		pv->waits = waits;
+		pv->bind_to_interrupt = port_binds_interrupts(p);
+		ov->port = pv;
+	} else if (t != NULL) {
+		Zxd__TimerView *tv = arena_get(a, sizeof(*tv));
+
+		zxd__timer_view__init(tv);
+		tv->options = t->options;
+		tv->clock_id = t->clock_id;
+		tv->deadline = t->deadline;
+		tv->slack = t->slack;
+		if (t->deadline != 0)
+			tv->remaining_ns = t->deadline -
+			    timer_now(t->clock_id);
+		ov->timer = tv;
+	}
+}
+
+zx_status_t
+call_list_objects(struct call *c)
+{
+	Zxd__ObjectsReply *r;
+	Zxd__ObjectView **ov;
+	zx_koid_t *keys;
+	size_t *sel, n, room;
+	struct view v;
+	struct arena a;
+	zx_status_t st;
+
+	st = view_init(&v, c);
+	if (st != ZX_OK)
+		return st;
+	sel = calloc(PAGE_ENTRIES, sizeof(*sel));
+	if (sel == NULL) {
+		view_free(&v);
+		return ZX_ERR_NO_MEMORY;
+	}
+	n = select_page(&v, c->req->list_objects->after, NULL, sel);
+	room = ARENA_ALIGN(sizeof(*r)) + ARENA_ALIGN(n * sizeof(*keys)) +
+	    arena_size(n, sizeof(**ov));
+	for (size_t i = 0; i < n; i++)
+		room += holders_room(&v, v.objs[sel[i]]) +
+		    ARENA_ALIGN(sizeof(Zxd__PortView)) +
+		    ARENA_ALIGN(sizeof(Zxd__TimerView));
+	st = arena_new(c, &a, room);
+	if (st != ZX_OK)
+		goto out;
+
+	r = arena_get(&a, sizeof(*r));
+	zxd__objects_reply__init(r);
+	keys = arena_get(&a, n * sizeof(*keys));
+	ov = ARENA_ARRAY(&a, n, Zxd__ObjectView, ZXD__OBJECT_VIEW__INIT);
+	for (size_t i = 0; i < n; i++) {
+		struct object *o = v.objs[sel[i]];
+
+		keys[i] = o->koid;
+		ov[i]->koid = o->koid;
+		ov[i]->type = o->ops->type;
+		ov[i]->name = o->ops->has_name ? o->name : "";
+		/* A VMO's size is its size; anything else shows the
+		 * memory it holds. */
+		if (o->ops->type == ZX_OBJ_TYPE_VMO)
+			ov[i]->size_bytes = vmo_size(vmo_of(o));
+		else
+			ov[i]->size_bytes = o->ops->memory_bytes != NULL ?
+			    o->ops->memory_bytes(o) : 0;
+		ov[i]->handle_count = o->handle_count;
+		ov[i]->related_koid = o->peer_koid;
+		ov[i]->signals = o->signals;
+		ov[i]->n_holders = fill_holders(&v, o, &a, &ov[i]->holders,
+		    &ov[i]->holders_omitted);
+		detail_port_timer(o, &a, ov[i]);
+	}
+	r->all_visible = v.all;
+	r->objects = ov;
+	r->n_objects = fit_page((void **)ov, n, n == PAGE_ENTRIES, 16, keys,
+	    &r->next);
+	c->rep->body_case = ZXD__REPLY__BODY_OBJECTS;
+	c->rep->objects = r;
+out:
+	free(sel);
+	view_free(&v);
+	return st;
+}
