@@ -56,10 +56,11 @@ char *
 rights_text(zx_rights_t rights)
 {
 	zx_rights_t left = rights;
-	char *s = xstrdup("");
+	char *s;
 
 	if (table_opts.numeric)
 		return xasprintf("%#x", rights);
+	s = xstrdup("");
 	if (rights == 0) {
 		free(s);
 		return xstrdup("none");
