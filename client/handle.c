@@ -50,6 +50,7 @@ atfork_child(void)
 				e->priv_free(e->priv);
 			e->priv = NULL;
 			e->priv_free = NULL;
+			e->wake = NULL;
 		}
 	}
 	libzx_rpc_atfork_child();
@@ -142,6 +143,7 @@ zxh_install(int fd, const Zxd__HandleDesc *d)
 	e->sigword = NULL;
 	e->priv = NULL;
 	e->priv_free = NULL;
+	e->wake = NULL;
 	atomic_store(&e->waiters, 0);
 	e->epoch = monitor_epoch();
 	atomic_fetch_add(&e->gen, 1);
@@ -169,6 +171,8 @@ retire(zx_handle_t h, int *ret_fd, bool *ret_sync)
 
 		if (w != NULL)
 			syscall(SYS_futex, w, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+		if (e->wake != NULL)
+			e->wake(e->priv);
 		nanosleep(&ts, NULL);
 	}
 	pthread_mutex_lock(&e->lock);
@@ -179,6 +183,7 @@ retire(zx_handle_t h, int *ret_fd, bool *ret_sync)
 		e->priv_free(e->priv);
 	e->priv = NULL;
 	e->priv_free = NULL;
+	e->wake = NULL;
 	pthread_mutex_unlock(&e->lock);
 	return true;
 }

@@ -30,6 +30,9 @@ struct zxh {
 	/* Per-type state (a VMO's memfd, ...), released on close. */
 	void *priv;
 	void (*priv_free)(void *priv);
+	/* Wakes this handle's waiters that sleep elsewhere than on the
+	 * signal word (a port's), so a close can cancel them; or NULL. */
+	void (*wake)(void *priv);
 };
 
 /* The entry for a live handle value (fd in *ret_fd), or NULL; NULL

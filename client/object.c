@@ -33,8 +33,11 @@ zx_deadline_after(zx_duration_t d)
 {
 	zx_time_t now = zx_clock_get_monotonic();
 
+	/* Saturating, as the vDSO's. */
 	if (d > 0 && now > ZX_TIME_INFINITE - d)
 		return ZX_TIME_INFINITE;
+	if (d < 0 && now < ZX_TIME_INFINITE_PAST - d)
+		return ZX_TIME_INFINITE_PAST;
 	return now + d;
 }
 
@@ -341,6 +344,131 @@ out:
 	return st;
 }
 
+#ifndef FUTEX_32
+#define FUTEX_32	2
+struct futex_waitv {
+	uint64_t val;
+	uint64_t uaddr;
+	uint32_t flags;
+	uint32_t __reserved;
+};
+#endif
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv	449
+#endif
+
+/* Sleep until one of the n words differs from vals[] (or a spurious
+ * wakeup), or the deadline. */
+static void
+wait_many_words(atomic_uint *const *words, const unsigned *vals, size_t n,
+    zx_time_t deadline)
+{
+	struct futex_waitv fw[ZX_WAIT_MANY_MAX_ITEMS];
+	struct timespec ts, *tsp = NULL;
+	size_t k = 0;
+
+	if (deadline != ZX_TIME_INFINITE) {
+		ts.tv_sec = deadline / 1000000000;
+		ts.tv_nsec = deadline % 1000000000;
+		tsp = &ts;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t j;
+
+		/* The same object twice (duplicates, or one handle named
+		 * twice) is one word to wait on. */
+		for (j = 0; j < k; j++)
+			if (fw[j].uaddr == (uintptr_t)words[i])
+				break;
+		if (j < k)
+			continue;
+		fw[k].val = vals[i];
+		fw[k].uaddr = (uintptr_t)words[i];
+		fw[k].flags = FUTEX_32;
+		fw[k].__reserved = 0;
+		k++;
+	}
+	if (syscall(SYS_futex_waitv, fw, k, 0, tsp, CLOCK_MONOTONIC) < 0 &&
+	    errno == ENOSYS) {
+		/* Before Linux 5.16: one word at a time, briefly. */
+		struct timespec slice = { 0, 1000000 };
+
+		syscall(SYS_futex, words[0], FUTEX_WAIT, vals[0], &slice,
+		    NULL, 0);
+	}
+}
+
+EXPORT zx_status_t
+zx_object_wait_many(zx_wait_item_t *items, size_t count, zx_time_t deadline)
+{
+	struct zxh *es[ZX_WAIT_MANY_MAX_ITEMS];
+	atomic_uint *ws[ZX_WAIT_MANY_MAX_ITEMS];
+	unsigned gens[ZX_WAIT_MANY_MAX_ITEMS], vals[ZX_WAIT_MANY_MAX_ITEMS];
+	zx_status_t st = ZX_OK;
+	size_t i, n = 0;
+
+	if (count == 0) {
+		/* A sleep until the deadline. */
+		zx_nanosleep(deadline);
+		return ZX_ERR_TIMED_OUT;
+	}
+	if (count > ZX_WAIT_MANY_MAX_ITEMS)
+		return ZX_ERR_OUT_OF_RANGE;
+	if (items == NULL)
+		return ZX_ERR_INVALID_ARGS;
+	for (n = 0; n < count; n++) {
+		es[n] = zxh_get(items[n].handle, NULL);
+		if (es[n] == NULL) {
+			st = ZX_ERR_BAD_HANDLE;
+			break;
+		}
+		atomic_fetch_add(&es[n]->waiters, 1);
+		gens[n] = atomic_load(&es[n]->gen);
+		if (!atomic_load(&es[n]->live))
+			st = ZX_ERR_BAD_HANDLE;
+		else
+			st = zxh_sigword(items[n].handle, es[n], &ws[n]);
+		if (st != ZX_OK) {
+			n++;
+			break;
+		}
+	}
+	if (st != ZX_OK)
+		goto out;
+	for (;;) {
+		bool any = false, closed = false;
+
+		for (i = 0; i < n; i++) {
+			vals[i] = atomic_load(ws[i]);
+			if (atomic_load(&es[i]->gen) != gens[i])
+				closed = true;
+			if (vals[i] & items[i].waitfor)
+				any = true;
+		}
+		if (closed) {
+			for (i = 0; i < n; i++) {
+				items[i].pending = vals[i];
+				if (atomic_load(&es[i]->gen) != gens[i])
+					items[i].pending |=
+					    ZX_SIGNAL_HANDLE_CLOSED;
+			}
+			st = ZX_ERR_CANCELED;
+			break;
+		}
+		if (any || (deadline != ZX_TIME_INFINITE &&
+		    zx_clock_get_monotonic() >= deadline)) {
+			for (i = 0; i < n; i++)
+				items[i].pending = vals[i];
+			st = any ? ZX_OK : ZX_ERR_TIMED_OUT;
+			break;
+		}
+		wait_many_words(ws, vals, n, deadline);
+	}
+out:
+	for (i = 0; i < n; i++)
+		atomic_fetch_sub(&es[i]->waiters, 1);
+	return st;
+}
 EXPORT zx_status_t
 zx_event_create(uint32_t options, zx_handle_t *out)
 {

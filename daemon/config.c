@@ -99,6 +99,7 @@ config_init_defaults(struct config *ret)
 		.fd_budget = 0,
 		.fd_reserve = CONFIG_DEFAULT_FD_RESERVE,
 		.fd_share_per_uid = CONFIG_DEFAULT_FD_SHARE,
+		.port_items_per_client = CONFIG_DEFAULT_PORT_ITEMS,
 		.log_level = CONFIG_DEFAULT_LOG_LEVEL,
 		.n_root_uids = 1,
 		.n_regions = sizeof(default_regions) /

@@ -32,6 +32,10 @@
  *	fd_budget = 0			; the daemon's fds; 0 = RLIMIT_NOFILE
  *	fd_reserve = 256		; kept for accepting, refusing, zxctl
  *	fd_share_per_uid = 50		; percent of the rest one uid may hold
+ *	[limits]
+ *	vmo_bytes_per_client = 16G	; 0 = unlimited
+ *	handles_per_client = 65536	; 0 = unlimited
+ *	port_items_per_client = 65536	; async waits + queued packets
  *
  *	[region NAME]			; sim backend, one per region
  *	kind = ram			; ram | mmio
@@ -98,6 +102,7 @@
 #define CONFIG_DEFAULT_ROOT_FACTOR	1u
 #define CONFIG_DEFAULT_FD_RESERVE	256u
 #define CONFIG_DEFAULT_FD_SHARE		50u
+#define CONFIG_DEFAULT_PORT_ITEMS	65536u
 #define CONFIG_DEFAULT_LOG_LEVEL	6	/* info */
 
 /* Regions are in whole pages of this size. */
@@ -157,6 +162,8 @@ struct config {
 	uint64_t fd_budget;		/* 0: RLIMIT_NOFILE */
 	uint64_t fd_reserve;
 	uint64_t fd_share_per_uid;	/* percent, 1..100 */
+	/* Registered async waits plus queued port packets. */
+	uint32_t port_items_per_client;
 
 	/* In file order; regions never overlap. */
 	struct phys_region_def *regions;

@@ -25,6 +25,7 @@ static void set_root_gids(struct parser *p, const char *value);
 static void set_vmo_bytes(struct parser *p, const char *value);
 static void set_handles(struct parser *p, const char *value);
 static void set_limit(struct parser *p, const char *value);
+static void set_port_items(struct parser *p, const char *value);
 static void set_region_kind(struct parser *p, const char *value);
 static void set_region_base(struct parser *p, const char *value);
 static void set_region_size(struct parser *p, const char *value);
@@ -111,6 +112,9 @@ const struct key_entry config_keys[N_KEYS] = {
 		{ SECTION_LIMITS, "fd_reserve", false, set_limit },
 	[KEY_LIMIT_FIRST + 13] =
 		{ SECTION_LIMITS, "fd_share_per_uid", false, set_limit },
+	[KEY_PORT_ITEMS] =
+		{ SECTION_LIMITS, "port_items_per_client", false,
+		  set_port_items },
 	[KEY_REGION_KIND] =
 		{ SECTION_REGION, "kind", false, set_region_kind },
 	[KEY_REGION_BASE] =
@@ -500,6 +504,16 @@ set_limit(struct parser *p, const char *value)
 		*(uint64_t *)((char *)p->c + k->offset) = v;
 		return;
 	}
+}
+
+static void
+set_port_items(struct parser *p, const char *value)
+{
+	uint64_t v;
+
+	if (parser_number(p, "port_items_per_client", value, false,
+			  UINT32_MAX, &v))
+		p->c->port_items_per_client = (uint32_t)v;
 }
 
 static void

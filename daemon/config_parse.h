@@ -31,6 +31,7 @@ enum key {
 	KEY_HANDLES,
 	KEY_LIMIT_FIRST,		/* config_limit_keys[], in order */
 	KEY_LIMIT_LAST = KEY_LIMIT_FIRST + 13,
+	KEY_PORT_ITEMS,
 	KEY_REGION_KIND,
 	KEY_REGION_BASE,
 	KEY_REGION_SIZE,

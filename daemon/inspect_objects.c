@@ -14,11 +14,44 @@
 #include "objects/bti.h"
 #include "objects/iob.h"
 #include "objects/pmt.h"
+#include "objects/port.h"
+#include "objects/timer.h"
 #include "objects/vmar.h"
 #include "objects/vmo.h"
 
 /* The words object_ops.describe may write. */
 #define DETAIL_MAX	64
+/* A port's queue or a timer's arming, for the object's view. */
+static void
+detail_port_timer(struct object *o, struct arena *a, Zxd__ObjectView *ov)
+{
+	struct port *p = port_of(o);
+	struct timer *t = timer_of(o);
+
+	if (p != NULL) {
+		Zxd__PortView *pv = arena_get(a, sizeof(*pv));
+		size_t queued, waits;
+
+		zxd__port_view__init(pv);
+		port_counts(p, &queued, &waits);
+		pv->queued = queued;
+		pv->waits = waits;
+		pv->bind_to_interrupt = port_binds_interrupts(p);
+		ov->port = pv;
+	} else if (t != NULL) {
+		Zxd__TimerView *tv = arena_get(a, sizeof(*tv));
+
+		zxd__timer_view__init(tv);
+		tv->options = t->options;
+		tv->clock_id = t->clock_id;
+		tv->deadline = t->deadline;
+		tv->slack = t->slack;
+		if (t->deadline != 0)
+			tv->remaining_ns = t->deadline -
+			    timer_now(t->clock_id);
+		ov->timer = tv;
+	}
+}
 
 zx_status_t
 call_list_objects(struct call *c)
@@ -43,7 +76,9 @@ call_list_objects(struct call *c)
 	room = ARENA_ALIGN(sizeof(*r)) + ARENA_ALIGN(n * sizeof(*keys)) +
 	    arena_size(n, sizeof(**ov)) + n * ARENA_ALIGN(DETAIL_MAX);
 	for (size_t i = 0; i < n; i++)
-		room += holders_room(&v, v.objs[sel[i]]);
+		room += holders_room(&v, v.objs[sel[i]]) +
+		    ARENA_ALIGN(sizeof(Zxd__PortView)) +
+		    ARENA_ALIGN(sizeof(Zxd__TimerView));
 	st = arena_new(c, &a, room);
 	if (st != ZX_OK)
 		goto out;
@@ -79,6 +114,7 @@ call_list_objects(struct call *c)
 		ov[i]->signals = o->signals;
 		ov[i]->n_holders = fill_holders(&v, o, &a, &ov[i]->holders,
 		    &ov[i]->holders_omitted);
+		detail_port_timer(o, &a, ov[i]);
 	}
 	r->all_visible = v.all;
 	r->objects = ov;

@@ -113,16 +113,18 @@ reload_config(struct config *run, const struct reload_pins *pins)
 		    *(const uint64_t *)((const char *)&fresh + off);
 	}
 	account_init(run);
+	run->port_items_per_client = fresh.port_items_per_client;
 	run->log_level = fresh.log_level;
 	if (!pins->log_level)
 		log_max_priority = run->log_level;
 	config_free(&fresh);
 	log_ctx_msg(5, &(struct log_ctx){ .message_id = LOG_ID_RELOADED },
 	    "reloaded %s: log_level %s, %zu root uid(s), %zu root gid(s), "
-	    "vmo_bytes_per_client %llu, handles_per_client %u", run->path,
+	    "vmo_bytes_per_client %llu, handles_per_client %u, "
+	    "port_items_per_client %u", run->path,
 	    config_log_level_name(log_max_priority), run->n_root_uids,
 	    run->n_root_gids,
 	    (unsigned long long)run->vmo_bytes_per_client,
-	    run->handles_per_client);
+	    run->handles_per_client, run->port_items_per_client);
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include "daemon/server.h"
 #include "proto/wire.h"
 #include "objects/channel.h"
+#include "objects/port.h"
 
 /* Packets handled per wakeup of one connection. libzx has at most one
  * call in flight per socket, so after one packet the next read would
@@ -98,6 +99,7 @@ server_client_unref(struct client *cl)
 	if (cl == NULL || --cl->refcount > 0)
 		return;
 	account_client_free(cl);
+	port_account_unref(cl->port_acct);
 	free(cl);
 }
 

@@ -13,6 +13,8 @@
 #include "daemon/log.h"
 #include "objects/handle.h"
 
+struct port_account;
+
 /* One connected process (its control connection). */
 struct client {
 	uint64_t id;
@@ -25,6 +27,7 @@ struct client {
 	size_t nhandles;
 	uint64_t vmo_bytes;
 	struct object *root_vmar;	/* made on first use */
+	struct port_account *port_acct;	/* made on first use */
 	struct object *process;		/* made on first use */
 	int mem_fd;		/* its /proc/PID/mem (zx_iob_writev), or -1 */
 	bool mem_by_fd;		/* process_vm_readv refused: use mem_fd */

@@ -7,6 +7,7 @@
 
 #include <zircon/syscalls/object.h>
 
+
 #include "daemon/dispatch.h"
 #include "daemon/server.h"
 #include "objects/process.h"
@@ -114,6 +115,10 @@ call_get_info(struct call *c)
 	case ZX_INFO_VMO_V2:
 	case ZX_INFO_VMO_V3:
 		if (o->ops->type != ZX_OBJ_TYPE_VMO)
+			return ZX_ERR_WRONG_TYPE;
+		break;
+	case ZX_INFO_TIMER:
+		if (o->ops->type != ZX_OBJ_TYPE_TIMER)
 			return ZX_ERR_WRONG_TYPE;
 		break;
 	case ZX_INFO_VMAR:

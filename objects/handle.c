@@ -37,6 +37,8 @@ handle_free(struct handle *h)
 	handle_table_remove(h);
 	handle_set_in_flight(h, false);
 	o = h->obj;
+	/* Async waits registered through it end with it (no packet). */
+	object_cancel_handle(o, h);
 	n_handles--;
 	free(h);
 	object_handle_removed(o);
@@ -100,8 +102,12 @@ handle_set_in_flight(struct handle *h, bool in_flight)
 	h->in_flight = in_flight;
 	if (in_flight)
 		n_in_flight++;
-	else
+	else {
 		n_in_flight--;
+		/* Out of a channel into a process: as in Zircon, the async
+		 * waits made through it before it was sent end here. */
+		object_cancel_handle(h->obj, h);
+	}
 }
 
 size_t

@@ -43,6 +43,7 @@ object_init(struct object *o, const struct object_ops *ops)
 	o->sigpage_fd = -1;
 	o->sigword = NULL;
 	o->gc_mark = 0;
+	o->observers = NULL;
 	o->prev = NULL;
 	o->next = all_objects;
 	if (all_objects != NULL)
@@ -76,6 +77,7 @@ object_unref(struct object *o)
 	n_objects--;
 	if (o->ops->type < 64)
 		n_by_type[o->ops->type]--;
+	object_cancel_handle(o, NULL);
 	if (o->sigword != NULL)
 		munmap((void *)o->sigword, SIGPAGE_SIZE);
 	if (o->sigpage_fd >= 0)
@@ -121,15 +123,123 @@ object_unpair(struct object *o, zx_signals_t peer_closed)
 }
 
 void
+object_observe(struct object *o, struct object_observer *ob)
+{
+	ob->obj = o;
+	ob->prev = NULL;
+	ob->next = o->observers;
+	if (o->observers != NULL)
+		o->observers->prev = ob;
+	o->observers = ob;
+}
+
+void
+object_unobserve(struct object_observer *ob)
+{
+	struct object *o = ob->obj;
+
+	if (o == NULL)
+		return;
+	if (ob->prev != NULL)
+		ob->prev->next = ob->next;
+	else
+		o->observers = ob->next;
+	if (ob->next != NULL)
+		ob->next->prev = ob->prev;
+	ob->prev = ob->next = NULL;
+	ob->obj = NULL;
+}
+
+/* Unlink the observers of o that `pick` selects, in list order (newest
+ * first), onto a private list: callbacks then run with o's list in a
+ * consistent state, free to observe again. */
+static struct object_observer *
+take_observers(struct object *o, bool (*pick)(const struct object_observer *,
+    const void *), const void *arg)
+{
+	struct object_observer *ob, *next, *head = NULL, *tail = NULL;
+
+	for (ob = o->observers; ob != NULL; ob = next) {
+		next = ob->next;
+		if (!pick(ob, arg))
+			continue;
+		object_unobserve(ob);
+		if (tail != NULL)
+			tail->next = ob;
+		else
+			head = ob;
+		tail = ob;
+	}
+	return head;
+}
+
+static bool
+pick_matching(const struct object_observer *ob, const void *arg)
+{
+	return (ob->signals & *(const zx_signals_t *)arg) != 0;
+}
+
+static bool
+pick_handle(const struct object_observer *ob, const void *arg)
+{
+	return arg == NULL || ob->handle == arg;
+}
+
+void
 object_signal(struct object *o, zx_signals_t clear, zx_signals_t set)
 {
-	zx_signals_t old = o->signals;
+	zx_signals_t old = o->signals, now;
+	struct object_observer *ob, *next;
 
-	o->signals = (old & ~clear) | set;
-	if (o->signals == old || o->sigword == NULL)
+	now = o->signals = (old & ~clear) | set;
+	if (now == old)
 		return;
-	atomic_store(o->sigword, o->signals);
-	syscall(SYS_futex, o->sigword, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+	if (o->sigword != NULL) {
+		atomic_store(o->sigword, now);
+		syscall(SYS_futex, o->sigword, FUTEX_WAKE, INT_MAX, NULL,
+		    NULL, 0);
+	}
+	if ((now & ~old) == 0 || o->observers == NULL)
+		return;
+	/* The object outlives the callbacks even if one drops a handle
+	 * (unless it is already being destroyed). */
+	if (o->refcount == 0)
+		return;
+	object_ref(o);
+	for (ob = take_observers(o, pick_matching, &now); ob != NULL;
+	    ob = next) {
+		next = ob->next;
+		ob->next = NULL;
+		ob->on_match(ob, now);
+	}
+	object_unref(o);
+}
+
+size_t
+object_cancel_handle(struct object *o, const void *handle)
+{
+	struct object_observer *ob, *next;
+	size_t n = 0;
+
+	for (ob = take_observers(o, pick_handle, handle); ob != NULL;
+	    ob = next) {
+		next = ob->next;
+		ob->next = NULL;
+		ob->on_cancel(ob);
+		n++;
+	}
+	return n;
+}
+
+size_t
+object_observer_count(const struct object *o)
+{
+	size_t n = 0;
+
+	for (const struct object_observer *ob = o->observers; ob != NULL;
+	    ob = ob->next)
+		n++;
+	return n;
 }
 
 void

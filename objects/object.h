@@ -12,6 +12,7 @@
 #include <zircon/rights.h>
 
 struct object;
+struct object_observer;
 
 struct object_ops {
 	zx_obj_type_t type;
@@ -68,6 +69,7 @@ struct object {
 	int sigpage_fd;			/* -1 until a waiter asks */
 	_Atomic uint32_t *sigword;	/* mapped sigpage, or NULL */
 	uint32_t gc_mark;		/* the daemon's cycle collector */
+	struct object_observer *observers;	/* newest first */
 	struct object *prev, *next;	/* all live objects */
 };
 
@@ -85,7 +87,8 @@ void object_pair(struct object *a, struct object *b);
 /* Break the pair and assert `peer_closed` on the survivor. */
 void object_unpair(struct object *o, zx_signals_t peer_closed);
 
-/* Change the signal state; wakes futex waiters on the signal page. */
+/* Change the signal state; wakes futex waiters on the signal page and
+ * runs the observers (below). */
 void object_signal(struct object *o, zx_signals_t clear, zx_signals_t set);
 
 /* Strobe `bits`: wake whoever waits for them without asserting them
@@ -98,6 +101,41 @@ void object_strobe(struct object *o, zx_signals_t bits);
 /* The signal page's 32-bit words: 0 is the signal state. */
 #define OBJECT_SIGWORD_STROBE_SEQ	1
 #define OBJECT_SIGWORD_STROBED		2
+/*
+ * Observers: the one hook every signal change of every object goes
+ * through (Zircon's SignalObserver). Ports' async waits use it, and so
+ * may any part of the daemon that must react to another object's
+ * signals.
+ *
+ * An observer is one-shot: object_signal unlinks it before calling
+ * on_match, which may re-arm it with object_observe. It matches when a
+ * change raises at least one bit (old state to new state) and the new
+ * state intersects `signals`; observers that match one change run
+ * newest-registered first. `handle` is the handle the observer was
+ * registered through, or NULL: object_cancel_handle cancels the
+ * observers of one handle (its close, or its move through a channel),
+ * and an object being destroyed cancels all of its observers. on_cancel
+ * runs unlinked too, and may free the observer. The object is never
+ * freed inside either callback.
+ */
+struct object_observer {
+	struct object_observer *prev, *next;	/* on the object */
+	struct object *obj;		/* set while linked; not a reference */
+	zx_signals_t signals;
+	const void *handle;
+	void (*on_match)(struct object_observer *ob, zx_signals_t state);
+	void (*on_cancel)(struct object_observer *ob);
+};
+
+/* Link `ob` (signals, handle and callbacks filled in) to `o`. */
+void object_observe(struct object *o, struct object_observer *ob);
+/* Unlink `ob` if linked; calls nothing. */
+void object_unobserve(struct object_observer *ob);
+/* Unlink and cancel every observer of `o` registered through `handle`.
+ * Returns how many. */
+size_t object_cancel_handle(struct object *o, const void *handle);
+/* Observers linked to `o` now. */
+size_t object_observer_count(const struct object *o);
 
 /* A read-only fd of the object's signal page (created on first use):
  * its first 32-bit word is the signal state. The caller owns the fd. */

@@ -66,6 +66,10 @@ cmd_objects(struct ctl *ctl, char **argv, int argc)
 			jset(e, "holders", jholders(all[i]->holders,
 			    all[i]->n_holders));
 			ju64(e, "holders_omitted", all[i]->holders_omitted);
+			if (all[i]->port != NULL)
+				jset(e, "port", jport(all[i]->port));
+			if (all[i]->timer != NULL)
+				jset(e, "timer", jtimer(all[i]->timer));
 			json_object_array_add(a, e);
 		}
 		jset(j, "objects", a);

@@ -521,6 +521,12 @@ jstr(json_object *o, const char *key, const char *s)
 }
 
 void
+ji64(json_object *o, const char *key, int64_t v)
+{
+	jset(o, key, json_object_new_int64(v));
+}
+
+void
 jbool(json_object *o, const char *key, bool v)
 {
 	jset(o, key, json_object_new_boolean(v));

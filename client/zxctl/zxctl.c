@@ -216,6 +216,13 @@ static const struct command commands[] = {
 	    "Without the root-resource policy's admission you see the\n"
 	    "objects your uid holds handles to, and only your uid's holders.\n",
 	    cmd_objects },
+	{ "ports", "", 0, 0,
+	    "ports (queued packets, async waits) and timers",
+	    "List the ports you may see, with the packets queued on each\n"
+	    "that nobody has taken yet and the async waits registered on it;\n"
+	    "then the timers: clock, whether armed, how long until the\n"
+	    "deadline, the slack, and whether ZX_TIMER_SIGNALED is set.\n",
+	    cmd_ports },
 	{ "handles", "[PID]", 0, 1,
 	    "handles by process (of one process with PID)",
 	    "List handles by process: pid, uid, command, the handle's value\n"

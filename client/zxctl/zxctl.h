@@ -62,6 +62,10 @@ struct command {
 /* ---- the commands (cmd-NAME.c) ---- */
 int cmd_status(struct ctl *ctl, char **argv, int argc);
 int cmd_objects(struct ctl *ctl, char **argv, int argc);
+int cmd_ports(struct ctl *ctl, char **argv, int argc);
+/* A port's or a timer's part of an object's JSON (cmd-ports.c). */
+json_object *jport(const Zxd__PortView *p);
+json_object *jtimer(const Zxd__TimerView *t);
 int cmd_handles(struct ctl *ctl, char **argv, int argc);
 int cmd_maps(struct ctl *ctl, char **argv, int argc);
 int cmd_iob(struct ctl *ctl, char **argv, int argc);
@@ -138,6 +142,7 @@ json_object *jarray(void);
 void jset(json_object *o, const char *key, json_object *v);
 void ju64(json_object *o, const char *key, uint64_t v);
 void jstr(json_object *o, const char *key, const char *s);
+void ji64(json_object *o, const char *key, int64_t v);
 void jbool(json_object *o, const char *key, bool v);
 /* The envelope every document has. */
 json_object *jdoc(const struct ctl *ctl);
