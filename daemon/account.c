@@ -265,9 +265,10 @@ refused(struct client *cl, enum acct_kind kind, const char *whose,
 		return;
 	cl->limits_logged |= bit;
 	log_rate(5, &cl->lograte[LOG_KIND_REFUSED], LOG_KIND_REFUSED,
-	    LOG_CLIENT(cl, .message_id = LOG_ID_LIMIT), "client %llu (pid %d uid %u %s): "
-	    "over its %s limit of %llu %s (asked %llu more); refused "
-	    "(logged once per client and limit)",
+	    LOG_CLIENT(cl, .message_id = LOG_ID_LIMIT),
+	    "client %llu (pid %d uid %u %s): over its %s limit of %llu "
+	    "%s (asked %llu more); refused (logged once per client and "
+	    "limit)",
 	    (unsigned long long)cl->id, (int)cl->pid, (unsigned)cl->uid,
 	    cl->comm, whose, (unsigned long long)limit, kind_names[kind],
 	    (unsigned long long)n);
