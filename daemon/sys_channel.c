@@ -30,7 +30,27 @@ struct call_waiter {
 	uint64_t req_txid;		/* echoed in the outcome */
 	uint32_t rd_bytes, rd_handles;
 	struct event *timer;		/* deadline, or NULL */
+	zx_time_t deadline;
 };
+
+static zx_time_t now_ns(void);
+
+/* Arm cw's timer for the time left until its deadline, rounded up to
+ * libevent's microseconds. */
+static int
+arm_deadline(struct call_waiter *cw, zx_time_t now)
+{
+	zx_time_t left = cw->deadline - now + 999;
+	struct timeval tv = {
+		.tv_sec = (time_t)(left / 1000000000),
+		.tv_usec = (suseconds_t)(left % 1000000000 / 1000),
+	};
+
+	/* libevent counts from its cached loop time, which may be older
+	 * than `now`: refresh it, or the timer fires early. */
+	event_base_update_cache_time(server_base());
+	return evtimer_add(cw->timer, &tv);
+}
 
 zx_status_t
 call_channel_create(struct call *c)
@@ -357,8 +377,15 @@ call_timeout(evutil_socket_t fd, short what, void *arg)
 {
 	struct call_waiter *cw = arg;
 
+	zx_time_t now = now_ns();
+
 	(void)fd;
 	(void)what;
+	/* libevent's clock may be coarser than CLOCK_MONOTONIC (it uses
+	 * CLOCK_MONOTONIC_COARSE where it can): a timer can fire a tick
+	 * early. Zircon never times out before the deadline. */
+	if (now < cw->deadline && arm_deadline(cw, now) == 0)
+		return;
 	channel_call_abort(&cw->w, ZX_ERR_TIMED_OUT);
 }
 
@@ -419,8 +446,7 @@ call_channel_call(struct call *c)
 		return st;
 	}
 	if (k->deadline != ZX_TIME_INFINITE) {
-		zx_time_t now = now_ns(), left;
-		struct timeval tv;
+		zx_time_t now = now_ns();
 
 		/* A deadline already past still sends the request, and the
 		 * reply cannot have come yet: Zircon's wait times out. */
@@ -428,15 +454,9 @@ call_channel_call(struct call *c)
 			channel_call_abort(&cw->w, ZX_ERR_TIMED_OUT);
 			return ZX_OK;
 		}
-		/* Round up: never fire before the deadline. */
-		left = k->deadline - now + 999;
-		tv.tv_sec = (time_t)(left / 1000000000);
-		tv.tv_usec = (suseconds_t)(left % 1000000000 / 1000);
+		cw->deadline = k->deadline;
 		cw->timer = evtimer_new(server_base(), call_timeout, cw);
-		/* libevent counts from its cached loop time, which may be
-		 * older than `now`: refresh it, or the timer fires early. */
-		event_base_update_cache_time(server_base());
-		if (cw->timer == NULL || evtimer_add(cw->timer, &tv) < 0) {
+		if (cw->timer == NULL || arm_deadline(cw, now) < 0) {
 			channel_call_abort(&cw->w, ZX_ERR_NO_MEMORY);
 			return ZX_OK;
 		}
