@@ -14,8 +14,9 @@
  * get root_limit_factor times the counts and bytes. The daemon's own
  * descriptors (one per control connection and per handle, one per
  * VMO/IOB memory) are a budget: fd_budget (or RLIMIT_NOFILE) less
- * fd_reserve, which only accepting, refusing and zxctl may use; of the
- * rest one uid, and one process, may hold fd_share_per_uid percent.
+ * fd_reserve, which only accepting, refusing and the root-resource
+ * policy's peers (zxctl) may use; of the rest one uid, and one process,
+ * may hold fd_share_per_uid percent.
  *
  * A refusal is logged once per client record and limit, at notice
  * level, with what was refused; later ones are counted silently.
@@ -47,6 +48,7 @@ struct acct {
 static struct acct *procs, *uids;
 static const struct config *cfg;
 static uint64_t fd_budget;		/* for clients, reserve excluded */
+static uint64_t fd_reserve;		/* the reserve */
 static uint64_t fd_total;		/* charged, all clients */
 
 static const char *const kind_names[ACCT_NKINDS] = {
@@ -132,6 +134,7 @@ account_init(const struct config *c)
 	 * the reserve too. */
 	fd_budget = budget > c->fd_reserve + 32 ? budget - c->fd_reserve - 32 :
 	    budget / 2;
+	fd_reserve = budget - fd_budget;
 	log_debug("descriptor budget: %llu for clients (%llu kept in "
 	    "reserve), at most %llu%% per uid", (unsigned long long)fd_budget,
 	    (unsigned long long)(budget - fd_budget),
@@ -265,9 +268,10 @@ refused(struct client *cl, enum acct_kind kind, const char *whose,
 		return;
 	cl->limits_logged |= bit;
 	log_rate(5, &cl->lograte[LOG_KIND_REFUSED], LOG_KIND_REFUSED,
-	    LOG_CLIENT(cl, .message_id = LOG_ID_LIMIT), "client %llu (pid %d uid %u %s): "
-	    "over its %s limit of %llu %s (asked %llu more); refused "
-	    "(logged once per client and limit)",
+	    LOG_CLIENT(cl, .message_id = LOG_ID_LIMIT),
+	    "client %llu (pid %d uid %u %s): over its %s limit of %llu "
+	    "%s (asked %llu more); refused (logged once per client and "
+	    "limit)",
 	    (unsigned long long)cl->id, (int)cl->pid, (unsigned)cl->uid,
 	    cl->comm, whose, (unsigned long long)limit, kind_names[kind],
 	    (unsigned long long)n);
@@ -293,7 +297,11 @@ check(struct client *cl, enum acct_kind kind, uint64_t n)
 		refused(cl, kind, "uid's", lu, n);
 		return refusal(kind);
 	}
-	if (kind == ACCT_FDS && over(fd_total, n, fd_budget)) {
+	/* The root-resource policy's peers (zxctl run by an operator) may
+	 * dip into half the reserve when everyone else has taken the rest;
+	 * each uid and process still holds at most its share. */
+	if (kind == ACCT_FDS && over(fd_total, n, fd_budget +
+	    (cl->root_admitted ? fd_reserve / 2 : 0))) {
 		refused(cl, kind, "daemon's", fd_budget, n);
 		return ZX_ERR_NO_RESOURCES;
 	}

@@ -33,35 +33,25 @@ static void set_pci_device(struct parser *p, const char *value);
 static void set_pci_bar(struct parser *p, const char *value);
 static void set_log_level(struct parser *p, const char *value);
 
+/* name, suffix allowed, lowest, highest */
+#define LIMIT(name, suffix, min, max) \
+	{ #name, offsetof(struct config, name), suffix, min, max }
+
 const struct config_limit_key config_limit_keys[] = {
-	{ "vmo_bytes_per_uid", offsetof(struct config, vmo_bytes_per_uid), true, 0,
-	  UINT64_MAX },
-	{ "handles_per_uid", offsetof(struct config, handles_per_uid), false, 0,
-	  UINT32_MAX },
-	{ "connections_per_process", offsetof(struct config, connections_per_process), false, 0,
-	  UINT32_MAX },
-	{ "connections_per_uid", offsetof(struct config, connections_per_uid), false, 0,
-	  UINT32_MAX },
-	{ "channel_bytes_per_process", offsetof(struct config, channel_bytes_per_process), true, 0,
-	  UINT64_MAX },
-	{ "channel_bytes_per_uid", offsetof(struct config, channel_bytes_per_uid), true, 0,
-	  UINT64_MAX },
-	{ "channel_messages_per_process", offsetof(struct config, channel_messages_per_process), false, 0,
-	  UINT32_MAX },
-	{ "channel_messages_per_uid", offsetof(struct config, channel_messages_per_uid), false, 0,
-	  UINT32_MAX },
-	{ "pinned_bytes_per_process", offsetof(struct config, pinned_bytes_per_process), true, 0,
-	  UINT64_MAX },
-	{ "pinned_bytes_per_uid", offsetof(struct config, pinned_bytes_per_uid), true, 0,
-	  UINT64_MAX },
-	{ "root_limit_factor", offsetof(struct config, root_limit_factor), false, 1,
-	  1024 },
-	{ "fd_budget", offsetof(struct config, fd_budget), false, 0,
-	  UINT32_MAX },
-	{ "fd_reserve", offsetof(struct config, fd_reserve), false, 0,
-	  65536 },
-	{ "fd_share_per_uid", offsetof(struct config, fd_share_per_uid), false, 1,
-	  100 },
+	LIMIT(vmo_bytes_per_uid, true, 0, UINT64_MAX),
+	LIMIT(handles_per_uid, false, 0, UINT32_MAX),
+	LIMIT(connections_per_process, false, 0, UINT32_MAX),
+	LIMIT(connections_per_uid, false, 0, UINT32_MAX),
+	LIMIT(channel_bytes_per_process, true, 0, UINT64_MAX),
+	LIMIT(channel_bytes_per_uid, true, 0, UINT64_MAX),
+	LIMIT(channel_messages_per_process, false, 0, UINT32_MAX),
+	LIMIT(channel_messages_per_uid, false, 0, UINT32_MAX),
+	LIMIT(pinned_bytes_per_process, true, 0, UINT64_MAX),
+	LIMIT(pinned_bytes_per_uid, true, 0, UINT64_MAX),
+	LIMIT(root_limit_factor, false, 1, 1024),
+	LIMIT(fd_budget, false, 0, UINT32_MAX),
+	LIMIT(fd_reserve, false, 0, 65536),
+	LIMIT(fd_share_per_uid, false, 1, 100),
 };
 const size_t config_n_limit_keys =
     sizeof(config_limit_keys) / sizeof(config_limit_keys[0]);

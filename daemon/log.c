@@ -160,6 +160,7 @@ log_ctx_msg(int priority, const struct log_ctx *ctx, const char *fmt, ...)
 		write_line(priority, text);
 }
 
+unsigned log_rate_window = LOG_RATE_WINDOW_S;
 static struct log_rate global_rate[LOG_NKINDS];
 static uint64_t suppressed_total;
 
@@ -174,7 +175,7 @@ log_suppressed_total(void)
 static bool
 rate_allows(struct log_rate *r, uint64_t now)
 {
-	if (now >= r->window + LOG_RATE_WINDOW_S) {
+	if (now >= r->window + log_rate_window) {
 		r->window = now;
 		r->lines = 0;
 	}

@@ -69,6 +69,8 @@ void log_ctx_msg(int priority, const struct log_ctx *ctx, const char *fmt,
  */
 #define LOG_RATE_BURST		5
 #define LOG_RATE_WINDOW_S	10
+/* The window in use, seconds (tests shorten it). */
+extern unsigned log_rate_window;
 
 enum log_kind {
 	LOG_KIND_ACCEPT,	/* accepting connections */

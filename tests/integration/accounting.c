@@ -154,20 +154,26 @@ reap_ok(pid_t pid)
 	    "child failed: status %d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }
 
-/* Fork a child of uid/gid 65534 running fn(arg); its pid. */
+/* Fork a child of uid/gid `id` running fn(arg); its pid. */
 static pid_t
-fork_nobody(int (*fn)(void *), void *arg)
+fork_as(uid_t id, int (*fn)(void *), void *arg)
 {
 	pid_t pid = fork();
 
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
-		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 ||
-		    setuid(65534) < 0)
+		if (setgroups(0, NULL) < 0 || setgid(id) < 0 ||
+		    setuid(id) < 0)
 			_exit(126);
 		_exit(fn(arg));
 	}
 	return pid;
+}
+
+static pid_t
+fork_nobody(int (*fn)(void *), void *arg)
+{
+	return fork_as(65534, fn, arg);
 }
 
 /* --- one process, several connections ---------------------------------- */
@@ -528,4 +534,42 @@ Test(accounting, one_uid_gets_its_share_of_descriptors,
 			lines++;
 	fclose(f);
 	cr_expect_eq(lines, 1, "the refusal was logged %d times", lines);
+}
+
+/* Two uids take the whole budget between them: a newcomer of a third uid
+ * is refused at once, but the root-resource policy's peers (zxctl) still
+ * get in, through the reserve. */
+Test(accounting, the_reserve_keeps_zxctl_served, .fini = stop,
+    .timeout = 30)
+{
+	struct newcomer n = { .nraw = 0 };
+	int p1[3], p2[3], go[2], n1 = 0, n2 = 0;
+	struct zxdtest_stats s;
+	zx_handle_t ev;
+	pid_t a, b, c;
+
+	/* 400 - 100 reserved - 32 for the daemon: 268, 134 per uid. */
+	start("fd_budget = 400\nfd_reserve = 100\nfd_share_per_uid = 50\n");
+	cr_assert_eq(pipe(p1), 0);
+	cr_assert_eq(pipe(p2), 0);
+	cr_assert_eq(pipe(go), 0);
+	p1[2] = p2[2] = go[0];
+	a = fork_as(65534, grab_fds, p1);
+	cr_assert_eq(read(p1[0], &n1, sizeof(n1)), (ssize_t)sizeof(n1));
+	b = fork_as(65533, grab_fds, p2);
+	cr_assert_eq(read(p2[0], &n2, sizeof(n2)), (ssize_t)sizeof(n2));
+	cr_expect(n1 > 100 && n2 > 100, "got %d and %d", n1, n2);
+	/* A third uid: refused at once with NO_RESOURCES. */
+	cr_assert_eq(pipe(n.err), 0);
+	c = fork_as(65532, newcomer, &n);
+	close(n.err[1]);
+	reap_ok(c);
+	close(n.err[0]);
+	/* Root (admitted): served, and so is a stats request. */
+	cr_expect_eq(zx_event_create(0, &ev), ZX_OK);
+	zx_handle_close(ev);
+	cr_expect_eq(zxdtest_stats(D.socket, &s), 0);
+	(void)!write(go[1], "gg", 2);
+	reap_ok(a);
+	reap_ok(b);
 }

@@ -17,7 +17,8 @@
  * at the peak and after, log lines written. The bar: 0 observer
  * errors, no observer call over 50 ms (judged in full runs only), fds
  * back to the baseline and RSS within 8 MiB of it once the hostile
- * processes are gone.
+ * processes are gone, at most 30 log lines per pattern. With --quick
+ * only correctness is judged: observer errors, fds, log lines.
  */
 #include "config-build.h"
 
@@ -247,7 +248,7 @@ run(const struct pattern *p)
 	for (int i = 0; i < p->procs; i++)
 		waitpid(pids[i], NULL, 0);
 	o = observer_stop(&ob);
-	fds1 = daemon_settle(fds0, 0, 5);
+	fds1 = daemon_settle(fds0, 0, 20);
 	usleep(700000);		/* the daemon trims its heap after a burst */
 	rss1 = daemon_rss_kb();
 	lines1 = log_lines();
@@ -257,9 +258,15 @@ run(const struct pattern *p)
 	printf("  daemon fds %d -> peak %d -> %d; RSS %ld -> peak %ld -> "
 	    "%ld KiB; %d log lines\n", fds0, fds_peak, fds1, rss0, rss_peak,
 	    rss1, lines1 - lines0);
-	ok = o.errors == 0 && fds1 <= fds0 && rss1 - rss0 < 8 * 1024;
+	/* Logs are rate-limited per client and kind (5 per 10 s, and as
+	 * many for all clients): a flood writes a few lines, not one per
+	 * event. */
+	ok = o.errors == 0 && fds1 <= fds0 && lines1 - lines0 <= 30;
+	/* RSS and latency are figures in --quick (make check, perhaps under
+	 * ASan, whose allocator keeps what it got, on a loaded machine):
+	 * only correctness is judged there. */
 	if (!quick)
-		ok = ok && o.slow == 0;
+		ok = ok && o.slow == 0 && rss1 - rss0 < 8 * 1024;
 	printf("  %s\n", ok ? "ok" : "MISSED");
 	daemon_stop();
 	return ok;

@@ -82,7 +82,7 @@ main(int argc, char **argv)
 			waitpid(pids[i], NULL, 0);
 	}
 	o = observer_stop(&ob);
-	fds1 = daemon_settle(fds0, 0, 10);
+	fds1 = daemon_settle(fds0, 0, 20);
 	zxdtest_stats(D.socket, &s);
 	usleep(700000);		/* the daemon trims its heap after a burst */
 	rss1 = daemon_rss_kb();
