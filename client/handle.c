@@ -121,6 +121,7 @@ zxh_install(int fd, const Zxd__HandleDesc *d)
 	e->type = d->type;
 	e->rights = d->rights;
 	e->koid = d->koid;
+	e->related_koid = d->related_koid;
 	e->close_sync = d->close_sync;
 	e->sigword = NULL;
 	e->priv = NULL;

@@ -21,6 +21,7 @@ struct zxh {
 	uint32_t type;
 	zx_rights_t rights;
 	zx_koid_t koid;
+	zx_koid_t related_koid;
 	bool close_sync;		/* see HandleDesc.close_sync */
 	_Atomic(atomic_uint *) sigword;	/* read-only signal page, or NULL */
 	atomic_int waiters;

@@ -135,6 +135,7 @@ dispatch_describe(const struct handle *h, Zxd__HandleDesc *d)
 	d->type = h->obj->ops->type;
 	d->rights = h->rights;
 	d->close_sync = object_close_observable(h->obj);
+	d->related_koid = h->obj->peer_koid;
 }
 
 struct handle *
