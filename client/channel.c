@@ -144,7 +144,8 @@ take_message(struct rpc_reply *r, void *bytes, uint32_t max_bytes,
 
 	if (r->rep->body_case != ZXD__REPLY__BODY_CHANNEL_READ ||
 	    b->data.len != b->actual_bytes || b->data.len > max_bytes ||
-	    n != b->actual_handles || n > max_handles || r->nfds != n)
+	    n != b->actual_handles || n > max_handles ||
+	    r->nfds != n + (b->delivery ? 1 : 0))
 		return ZX_ERR_INTERNAL;
 	if (b->data.len > 0) {
 		if (bytes == NULL)
@@ -159,10 +160,39 @@ take_message(struct rpc_reply *r, void *bytes, uint32_t max_bytes,
 	return ZX_OK;
 }
 
+static zx_status_t read_by_request(zx_handle_t handle, struct zxh *e,
+    uint32_t options, void *bytes, zx_handle_t *handles, uint32_t num_bytes,
+    uint32_t num_handles, uint32_t *actual_bytes, uint32_t *actual_handles);
+
 EXPORT zx_status_t
 zx_channel_read(zx_handle_t handle, uint32_t options, void *bytes,
     zx_handle_t *handles, uint32_t num_bytes, uint32_t num_handles,
     uint32_t *actual_bytes, uint32_t *actual_handles)
+{
+	struct zxh *e = zxh_get(handle, NULL);
+	zx_status_t st;
+
+	if (e == NULL)
+		return read_by_request(handle, NULL, options, bytes, handles,
+		    num_bytes, num_handles, actual_bytes, actual_handles);
+	/* One reader at a time: a peek and its take are one step, and a
+	 * read by request after a backlog marker comes before any other
+	 * read of the delivery socket. */
+	pthread_mutex_lock(&e->rdlock);
+	if (dlv_read(e, options, bytes, handles, num_bytes, num_handles,
+	    actual_bytes, actual_handles, &st) == DLV_ASK)
+		st = read_by_request(handle, e, options, bytes, handles,
+		    num_bytes, num_handles, actual_bytes, actual_handles);
+	pthread_mutex_unlock(&e->rdlock);
+	return st;
+}
+
+/* A read the daemon answers (asking for a delivery socket if e has
+ * none; e is NULL for a value that is not a live handle). */
+static zx_status_t
+read_by_request(zx_handle_t handle, struct zxh *e, uint32_t options,
+    void *bytes, zx_handle_t *handles, uint32_t num_bytes,
+    uint32_t num_handles, uint32_t *actual_bytes, uint32_t *actual_handles)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__ChannelRead cr = ZXD__CHANNEL_READ__INIT;
@@ -172,12 +202,22 @@ zx_channel_read(zx_handle_t handle, uint32_t options, void *bytes,
 	cr.options = options;
 	cr.num_bytes = num_bytes;
 	cr.num_handles = num_handles;
+	cr.want_delivery = e != NULL && atomic_load(&e->dfd) < 0;
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_READ;
 	req.channel_read = &cr;
 	st = rpc_handle(handle, &req, NULL, 0, &rep);
 	if (st != ZX_OK)
 		return st;
 	st = rep.rep->status;
+	if (st == ZX_OK && e != NULL &&
+	    rep.rep->body_case == ZXD__REPLY__BODY_CHANNEL_READ &&
+	    rep.rep->channel_read->delivery &&
+	    rep.nfds == rep.rep->n_handles + 1) {
+		dlv_adopt(e, rep.fds[rep.nfds - 1]);
+		rep.fds[rep.nfds - 1] = -1;
+		rep.nfds--;
+		rep.rep->channel_read->delivery = false;
+	}
 	if ((st == ZX_OK || st == ZX_ERR_BUFFER_TOO_SMALL) &&
 	    rep.rep->body_case == ZXD__REPLY__BODY_CHANNEL_READ) {
 		/* Also on BUFFER_TOO_SMALL: the size the caller needs. */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
+#include "proto/delivery.h"
 
 #define CHUNK_BITS 10
 #define CHUNK_SIZE (1u << CHUNK_BITS)
@@ -37,11 +38,13 @@ atfork_child(void)
 			struct zxh *e = &ch[i];
 
 			pthread_mutex_init(&e->lock, NULL);
+			pthread_mutex_init(&e->rdlock, NULL);
 			atomic_store(&e->waiters, 0);
 			if (!atomic_load(&e->live))
 				continue;
 			atomic_store(&e->live, 0);
 			close((int)((c << CHUNK_BITS) | i));
+			dlv_drop(e);
 			if (e->sigword != NULL)
 				munmap((void *)e->sigword, 4096);
 			e->sigword = NULL;
@@ -80,8 +83,11 @@ slot(int fd, bool create)
 	ch = calloc(CHUNK_SIZE, sizeof(*ch));
 	if (ch == NULL)
 		return NULL;
-	for (size_t i = 0; i < CHUNK_SIZE; i++)
+	for (size_t i = 0; i < CHUNK_SIZE; i++) {
 		pthread_mutex_init(&ch[i].lock, NULL);
+		pthread_mutex_init(&ch[i].rdlock, NULL);
+		atomic_init(&ch[i].dfd, -1);
+	}
 	if (!atomic_compare_exchange_strong(&chunks[c], &expect, ch)) {
 		free(ch);
 		ch = expect;
@@ -126,6 +132,7 @@ zxh_install(int fd, const Zxd__HandleDesc *d)
 	e->sigword = NULL;
 	e->priv = NULL;
 	e->priv_free = NULL;
+	atomic_store(&e->dfd, -1);
 	atomic_store(&e->waiters, 0);
 	atomic_fetch_add(&e->gen, 1);
 	atomic_store(&e->live, 1);
@@ -151,10 +158,14 @@ retire(zx_handle_t h, int *ret_fd, bool *ret_sync)
 		struct timespec ts = { 0, 100000 };
 
 		if (w != NULL)
-			syscall(SYS_futex, w, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+			syscall(SYS_futex, &w[ZXD_SIGPAGE_SEQ], FUTEX_WAKE,
+			    INT_MAX, NULL, NULL, 0);
 		nanosleep(&ts, NULL);
 	}
 	pthread_mutex_lock(&e->lock);
+	pthread_mutex_lock(&e->rdlock);
+	dlv_drop(e);
+	pthread_mutex_unlock(&e->rdlock);
 	if (w != NULL)
 		munmap((void *)w, 4096);
 	atomic_store(&e->sigword, NULL);

@@ -18,6 +18,8 @@ struct zxh {
 	atomic_int live;
 	atomic_uint gen;		/* bumped on close: waiters cancel */
 	pthread_mutex_t lock;		/* one call at a time on the socket */
+	pthread_mutex_t rdlock;		/* one channel read at a time */
+	atomic_int dfd;			/* delivery socket, or -1 */
 	uint32_t type;
 	zx_rights_t rights;
 	zx_koid_t koid;
@@ -80,6 +82,22 @@ zx_status_t rpc_control_new(Zxd__Request *req, const int *fds,
     size_t nfds, zx_handle_t *out);
 /* A call on handle h whose reply is only a status. */
 zx_status_t rpc_handle_status(zx_handle_t h, Zxd__Request *req);
+
+/* Delivery sockets (client/dlv.c, doc/DATAPATH.md). dlv_read returns
+ * DLV_DONE with the read's status in *ret, or DLV_ASK: read by request
+ * (no socket, a backlog marker, the socket taken back). Called with
+ * e->rdlock held. */
+enum { DLV_DONE, DLV_ASK };
+int dlv_read(struct zxh *e, uint32_t options, void *bytes,
+    zx_handle_t *handles, uint32_t num_bytes, uint32_t num_handles,
+    uint32_t *actual_bytes, uint32_t *actual_handles, zx_status_t *ret);
+/* 1 if a packet waits in e's delivery socket, 0 if none, -1 if e has
+ * none (or it was taken back): the signal word then says. */
+int dlv_readable(struct zxh *e);
+/* Keep fd as e's delivery socket (closed if e has one already). */
+void dlv_adopt(struct zxh *e, int fd);
+/* Close e's delivery socket, if any. */
+void dlv_drop(struct zxh *e);
 
 /* The one errno -> status conversion of libzx. */
 zx_status_t libzx_status_from_errno(int negative_errno);

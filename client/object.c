@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
+#include "proto/delivery.h"
 
 EXPORT uint32_t
 zx_system_get_page_size(void)
@@ -298,8 +299,20 @@ zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
 		ts.tv_nsec = deadline % 1000000000;
 	}
 	for (;;) {
-		unsigned v = atomic_load(w);
+		/* The counter first: any change after this read wakes the
+		 * futex wait below. */
+		unsigned seq = atomic_load(&w[ZXD_SIGPAGE_SEQ]);
+		unsigned v = atomic_load(&w[ZXD_SIGPAGE_SIGNALS]);
 
+		/* A delivery socket's reader reads without the daemon
+		 * seeing it: READABLE is whether a packet is there. */
+		if (atomic_load(&e->dfd) >= 0) {
+			int r = dlv_readable(e);
+
+			if (r >= 0)
+				v = r ? v | ZX_CHANNEL_READABLE :
+				    v & ~ZX_CHANNEL_READABLE;
+		}
 		if (atomic_load(&e->gen) != gen) {
 			st = ZX_ERR_CANCELED;
 			if (observed != NULL)
@@ -321,7 +334,7 @@ zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
 		}
 		/* Monotonic absolute deadline; FUTEX_WAIT_BITSET without
 		 * FUTEX_CLOCK_REALTIME uses CLOCK_MONOTONIC. */
-		syscall(SYS_futex, w, FUTEX_WAIT_BITSET, v,
+		syscall(SYS_futex, &w[ZXD_SIGPAGE_SEQ], FUTEX_WAIT_BITSET, seq,
 		    deadline == ZX_TIME_INFINITE ? NULL : &ts, NULL,
 		    FUTEX_BITSET_MATCH_ANY);
 	}

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/delivery.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
@@ -140,6 +141,10 @@ conn_close(struct conn *c)
 {
 	struct client *cl = c->client;
 
+	/* Messages pushed to this handle come back to its endpoint's
+	 * queue first (they may hold handles on other connections). */
+	if (c->handle != NULL && !c->token)
+		delivery_handle_leaving(c->handle);
 	conn_unlink(c);
 	if (c->token) {
 		HASH_DEL(srv.tokens, c);
@@ -185,17 +190,21 @@ in_dispatch(const struct handle *h)
 void
 server_client_reap(struct client *cl)
 {
-	struct conn *c, *next;
+	struct conn *c;
 	char b;
 
-	for (c = srv.conns; c != NULL; c = next) {
-		next = c->next;
+	/* Closing one may detach others (a delivery socket's unread
+	 * handles): start over after each. */
+again:
+	for (c = srv.conns; c != NULL; c = c->next) {
 		if (c->client != cl || c->handle == NULL ||
 		    c == srv.dispatching || in_dispatch(c->handle))
 			continue;
 		/* EOF, with no request left before it. */
-		if (recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+		if (recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
 			conn_close(c);
+			goto again;
+		}
 	}
 }
 
@@ -241,6 +250,7 @@ server_detach_handle(struct handle *h)
 {
 	struct conn *c = h->conn;
 
+	delivery_handle_leaving(h);
 	if (c != NULL) {
 		conn_unlink(c);
 		c->client->nhandles--;

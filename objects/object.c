@@ -12,6 +12,7 @@
 
 #include "backends/anon.h"
 #include "objects/object.h"
+#include "proto/delivery.h"
 
 #define SIGPAGE_SIZE 4096
 
@@ -86,6 +87,8 @@ void
 object_handle_added(struct object *o)
 {
 	o->handle_count++;
+	if (o->ops->handle_added != NULL)
+		o->ops->handle_added(o);
 }
 
 void
@@ -124,8 +127,30 @@ object_signal(struct object *o, zx_signals_t clear, zx_signals_t set)
 	o->signals = (old & ~clear) | set;
 	if (o->signals == old || o->sigword == NULL)
 		return;
-	__atomic_store_n(o->sigword, o->signals, __ATOMIC_SEQ_CST);
-	syscall(SYS_futex, o->sigword, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+	__atomic_store_n(&o->sigword[ZXD_SIGPAGE_SIGNALS], o->signals,
+	    __ATOMIC_SEQ_CST);
+	object_signal_notify(o);
+}
+
+void
+object_signal_notify(struct object *o)
+{
+	_Atomic uint32_t *seq;
+
+	if (o->sigword == NULL)
+		return;
+	seq = &o->sigword[ZXD_SIGPAGE_SEQ];
+	__atomic_fetch_add(seq, 1, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, seq, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+void
+object_signal_reassert(struct object *o, zx_signals_t bits)
+{
+	/* Taken away where the daemon could not see it: drop the bits
+	 * quietly, so setting them again is the edge it is. */
+	o->signals &= ~bits;
+	object_signal(o, 0, bits);
 }
 
 zx_status_t

@@ -47,6 +47,8 @@ struct object_ops {
 	bool (*close_observable)(const struct object *o);
 	/* Memory this object holds, for accounting and zxctl. */
 	uint64_t (*memory_bytes)(const struct object *o);
+	/* A handle to it was made (handle_count already counts it). */
+	void (*handle_added)(struct object *o);
 };
 
 struct object {
@@ -77,8 +79,15 @@ void object_pair(struct object *a, struct object *b);
 /* Break the pair and assert `peer_closed` on the survivor. */
 void object_unpair(struct object *o, zx_signals_t peer_closed);
 
-/* Change the signal state; wakes futex waiters on the signal page. */
+/* Change the signal state; wakes futex waiters on the signal page
+ * (they wait on its change counter, proto/delivery.h). */
 void object_signal(struct object *o, zx_signals_t clear, zx_signals_t set);
+/* Bump the change counter and wake the waiters, signals unchanged (a
+ * packet went into a delivery socket). */
+void object_signal_notify(struct object *o);
+/* Assert `bits` as a new edge even if they were set: a reader took what
+ * they meant without the daemon seeing it (doc/DATAPATH.md). */
+void object_signal_reassert(struct object *o, zx_signals_t bits);
 
 /* A read-only fd of the object's signal page (created on first use):
  * its first 32-bit word is the signal state. The caller owns the fd. */

@@ -9,6 +9,7 @@
  */
 #include "config-build.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,4 +135,263 @@ Test(fastpath, handle_basic_after_daemon_death)
 	rmdir(d.dir);
 	/* Let stop() find a daemon to stop. */
 	cr_assert_eq(zxdtest_start(&d, NULL), 0);
+}
+
+/* --- channels: the delivery socket (doc/DATAPATH.md) ------------------ */
+
+static void
+put(zx_handle_t ch, const char *s)
+{
+	cr_assert_eq(zx_channel_write(ch, 0, s, (uint32_t)strlen(s), NULL, 0),
+	    ZX_OK);
+}
+
+/* Read one message and compare its bytes with s. */
+static void
+expect(zx_handle_t ch, const char *s)
+{
+	char buf[256];
+	uint32_t nb = 0, nh = 0;
+	zx_status_t st;
+
+	st = zx_channel_read(ch, 0, buf, NULL, sizeof(buf), 0, &nb, &nh);
+	cr_assert_eq(st, ZX_OK, "read: %s", zx_status_get_string(st));
+	cr_assert_eq(nb, strlen(s));
+	cr_assert_eq(memcmp(buf, s, nb), 0);
+}
+
+static void
+expect_status(zx_handle_t ch, zx_status_t want)
+{
+	char buf[8];
+	zx_status_t st;
+
+	st = zx_channel_read(ch, 0, buf, NULL, sizeof(buf), 0, NULL, NULL);
+	cr_assert_eq(st, want, "read: %s, want %s", zx_status_get_string(st),
+	    zx_status_get_string(want));
+}
+
+/* The first read of b goes to the daemon and brings b its delivery
+ * socket; what is written after waits there. */
+static void
+open_delivery(zx_handle_t a, zx_handle_t b)
+{
+	put(a, "first");
+	expect(b, "first");
+}
+
+Test(fastpath, channel_read_needs_no_daemon)
+{
+	zx_handle_t a, b, e, got;
+	zx_info_handle_basic_t info, einfo;
+	zx_signals_t obs = 0;
+	char buf[64];
+	uint32_t nb = 0, nh = 0;
+
+	cr_assert_eq(zx_channel_create(0, &a, &b), ZX_OK);
+	open_delivery(a, b);
+	put(a, "second");
+	put(a, "third, longer");
+	cr_assert_eq(zx_event_create(0, &e), ZX_OK);
+	cr_assert_eq(basic(e, &einfo, sizeof(einfo), NULL, NULL), ZX_OK);
+	cr_assert_eq(zx_channel_write(a, 0, "h", 1, &e, 1), ZX_OK);
+	cr_assert_eq(zx_handle_check_valid(e), ZX_ERR_NOT_FOUND);
+	/* The first wait on a handle maps its signal page (a request). */
+	cr_assert_eq(zx_object_wait_one(b, ZX_CHANNEL_WRITABLE, 0, NULL),
+	    ZX_OK);
+
+	cr_assert_eq(kill(d.pid, SIGSTOP), 0);
+	cr_assert_eq(zx_object_wait_one(b, ZX_CHANNEL_READABLE, 0, &obs),
+	    ZX_OK);
+	cr_assert(obs & ZX_CHANNEL_READABLE);
+	expect(b, "second");
+	/* Too small: the message stays, whole, and says its size. */
+	cr_assert_eq(zx_channel_read(b, 0, buf, NULL, 4, 0, &nb, &nh),
+	    ZX_ERR_BUFFER_TOO_SMALL);
+	cr_assert_eq(nb, 13);
+	cr_assert_eq(nh, 0);
+	expect(b, "third, longer");
+	/* A handle, moved: installed here with its type and rights. */
+	cr_assert_eq(zx_channel_read(b, 0, buf, &got, 1, 0, &nb, &nh),
+	    ZX_ERR_BUFFER_TOO_SMALL);
+	cr_assert_eq(nh, 1);
+	cr_assert_eq(zx_channel_read(b, 0, buf, &got, sizeof(buf), 1, &nb,
+	    &nh), ZX_OK);
+	cr_assert_eq(nh, 1);
+	cr_assert_eq(basic(got, &info, sizeof(info), NULL, NULL), ZX_OK);
+	cr_assert_eq(info.koid, einfo.koid);
+	cr_assert_eq(info.rights, einfo.rights);
+	cr_assert_eq(info.type, ZX_OBJ_TYPE_EVENT);
+	/* Empty: decided by the daemon's queue, found empty. */
+	expect_status(b, ZX_ERR_SHOULD_WAIT);
+	cr_assert_eq(zx_object_wait_one(b, ZX_CHANNEL_READABLE,
+	    zx_deadline_after(ZX_MSEC(20)), &obs), ZX_ERR_TIMED_OUT);
+	cr_assert(!(obs & ZX_CHANNEL_READABLE));
+	cr_assert(obs & ZX_CHANNEL_WRITABLE);
+	cr_assert_eq(kill(d.pid, SIGCONT), 0);
+
+	/* The moved handle works. */
+	cr_assert_eq(zx_object_signal(got, 0, ZX_USER_SIGNAL_0), ZX_OK);
+	zx_handle_close(got);
+	zx_handle_close(a);
+	zx_handle_close(b);
+}
+
+/* A reader blocked in wait_one wakes for a message pushed to it. */
+struct waiter {
+	zx_handle_t h;
+	zx_status_t st;
+	zx_signals_t obs;
+};
+
+static void *
+wait_readable(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->st = zx_object_wait_one(w->h, ZX_CHANNEL_READABLE,
+	    zx_deadline_after(ZX_SEC(10)), &w->obs);
+	return NULL;
+}
+
+Test(fastpath, waiter_wakes_for_pushed_message)
+{
+	zx_handle_t a, b;
+	struct waiter w = { 0 };
+	pthread_t t;
+
+	cr_assert_eq(zx_channel_create(0, &a, &b), ZX_OK);
+	open_delivery(a, b);
+	for (int i = 0; i < 50; i++) {
+		w.h = b;
+		w.st = ZX_ERR_INTERNAL;
+		cr_assert_eq(pthread_create(&t, NULL, wait_readable, &w), 0);
+		if (i % 2)
+			usleep(2000);
+		put(a, "ping");
+		pthread_join(t, NULL);
+		cr_assert_eq(w.st, ZX_OK, "round %d: %s", i,
+		    zx_status_get_string(w.st));
+		expect(b, "ping");
+	}
+	zx_handle_close(a);
+	zx_handle_close(b);
+}
+
+/* More than the socket holds: the rest waits in the daemon, behind a
+ * marker; order is kept, and the limit is still the daemon's. */
+Test(fastpath, backlog_keeps_order_and_limit)
+{
+	static char big[8192];
+	zx_handle_t a, b;
+	char buf[8192];
+	uint32_t nb;
+	int n;
+
+	cr_assert_eq(zx_channel_create(0, &a, &b), ZX_OK);
+	open_delivery(a, b);
+	for (n = 0; n < 200; n++) {
+		memset(big, 'a' + n % 26, sizeof(big));
+		memcpy(big, &n, sizeof(n));
+		cr_assert_eq(zx_channel_write(a, 0, big, sizeof(big), NULL, 0),
+		    ZX_OK);
+	}
+	for (int i = 0; i < n; i++) {
+		int k;
+
+		cr_assert_eq(zx_channel_read(b, 0, buf, NULL, sizeof(buf), 0,
+		    &nb, NULL), ZX_OK, "message %d", i);
+		cr_assert_eq(nb, sizeof(buf));
+		memcpy(&k, buf, sizeof(k));
+		cr_assert_eq(k, i);
+		cr_assert_eq(buf[100], 'a' + i % 26);
+	}
+	expect_status(b, ZX_ERR_SHOULD_WAIT);
+
+	/* Zircon's 3,500 pending messages, counted where they wait. */
+	for (int i = 0; i < 3500; i++)
+		cr_assert_eq(zx_channel_write(a, 0, "q", 1, NULL, 0), ZX_OK,
+		    "write %d", i);
+	cr_assert_eq(zx_channel_write(a, 0, "q", 1, NULL, 0),
+	    ZX_ERR_NO_RESOURCES);
+	expect(b, "q");
+	cr_assert_eq(zx_channel_write(a, 0, "r", 1, NULL, 0), ZX_OK);
+	cr_assert_eq(zx_channel_write(a, 0, "q", 1, NULL, 0),
+	    ZX_ERR_NO_RESOURCES);
+	for (int i = 0; i < 3499; i++)
+		expect(b, "q");
+	expect(b, "r");
+	expect_status(b, ZX_ERR_SHOULD_WAIT);
+	zx_handle_close(a);
+	zx_handle_close(b);
+}
+
+/* The endpoint leaves with unread messages: they go with it. */
+Test(fastpath, unread_messages_move_with_the_endpoint)
+{
+	zx_handle_t a, b, c0, c1, nb_, dup;
+	uint32_t nb, nh;
+	char buf[8];
+
+	cr_assert_eq(zx_channel_create(0, &a, &b), ZX_OK);
+	cr_assert_eq(zx_channel_create(0, &c0, &c1), ZX_OK);
+	open_delivery(a, b);
+	put(a, "one");
+	put(a, "two");
+	expect(b, "one");
+	/* Moved through another channel: "two" travels with b. */
+	cr_assert_eq(zx_channel_write(c0, 0, "b", 1, &b, 1), ZX_OK);
+	put(a, "three");
+	cr_assert_eq(zx_channel_read(c1, 0, buf, &nb_, sizeof(buf), 1, &nb,
+	    &nh), ZX_OK);
+	cr_assert_eq(nh, 1);
+	expect(nb_, "two");
+	put(a, "four");
+	/* Replaced (a second handle for a moment): the new one reads on,
+	 * in order. */
+	cr_assert_eq(zx_handle_replace(nb_, ZX_RIGHT_SAME_RIGHTS, &dup),
+	    ZX_OK);
+	nb_ = dup;
+	expect(nb_, "three");
+	expect(nb_, "four");
+	expect_status(nb_, ZX_ERR_SHOULD_WAIT);
+	put(a, "five");
+	put(a, "six");
+	expect(nb_, "five");
+	/* The peer goes: what was written is still read, then PEER_CLOSED,
+	 * and READABLE goes with the last message. */
+	zx_handle_close(a);
+	cr_assert_eq(zx_object_wait_one(nb_, ZX_CHANNEL_READABLE, 0, NULL),
+	    ZX_OK);
+	expect(nb_, "six");
+	expect_status(nb_, ZX_ERR_PEER_CLOSED);
+	cr_assert_eq(zx_object_wait_one(nb_, ZX_CHANNEL_READABLE, 0, NULL),
+	    ZX_ERR_TIMED_OUT);
+	zx_handle_close(nb_);
+	zx_handle_close(c0);
+	zx_handle_close(c1);
+}
+
+/* Handles pushed to a reader that closes without reading are freed. */
+Test(fastpath, unread_pushed_handles_are_freed)
+{
+	zx_handle_t a, b, e, keep;
+	zx_info_handle_count_t cnt;
+
+	cr_assert_eq(zx_channel_create(0, &a, &b), ZX_OK);
+	open_delivery(a, b);
+	cr_assert_eq(zx_event_create(0, &e), ZX_OK);
+	cr_assert_eq(zx_handle_duplicate(e, ZX_RIGHT_SAME_RIGHTS, &keep),
+	    ZX_OK);
+	cr_assert_eq(zx_channel_write(a, 0, "h", 1, &e, 1), ZX_OK);
+	cr_assert_eq(zx_object_get_info(keep, ZX_INFO_HANDLE_COUNT, &cnt,
+	    sizeof(cnt), NULL, NULL), ZX_OK);
+	cr_assert_eq(cnt.handle_count, 2);
+	/* Closing b is synchronous: the message's handle is gone after. */
+	cr_assert_eq(zx_handle_close(b), ZX_OK);
+	cr_assert_eq(zx_object_get_info(keep, ZX_INFO_HANDLE_COUNT, &cnt,
+	    sizeof(cnt), NULL, NULL), ZX_OK);
+	cr_assert_eq(cnt.handle_count, 1);
+	zx_handle_close(keep);
+	zx_handle_close(a);
 }

@@ -388,13 +388,16 @@ futex_wait_thread(void *arg)
 {
 	struct futex_waiter *w = arg;
 	int64_t t0 = now_ns();
+	/* Waiters sleep on the change counter (word 1), read first. */
+	uint32_t seq = __atomic_load_n(&w->word[1], __ATOMIC_SEQ_CST);
 	uint32_t v = __atomic_load_n(w->word, __ATOMIC_SEQ_CST);
 
 	while (v == 0) {
 		/* Long enough that a missing FUTEX_WAKE shows. */
 		struct timespec ts = { 10, 0 };
 
-		syscall(SYS_futex, w->word, FUTEX_WAIT, 0, &ts, NULL, 0);
+		syscall(SYS_futex, &w->word[1], FUTEX_WAIT, seq, &ts, NULL, 0);
+		seq = __atomic_load_n(&w->word[1], __ATOMIC_SEQ_CST);
 		v = __atomic_load_n(w->word, __ATOMIC_SEQ_CST);
 		if (now_ns() - t0 > 9000000000)
 			break;
