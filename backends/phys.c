@@ -32,8 +32,10 @@ struct ram_range {
 
 static struct {
 	const char *backend;
-	struct region *regions;
+	struct region **regions;	/* each allocated on its own: physical
+					 * VMOs keep pointers to them */
 	size_t n_regions;
+	size_t n_on_demand;
 	struct ram_range *ram;
 	size_t n_ram;
 } map;
@@ -65,18 +67,20 @@ phys_host_path(char *buf, size_t size, const char *path)
 int
 phys_add_region(const struct phys_region_spec *s)
 {
-	struct region *grown, *r;
+	struct region **grown, *r;
 	char *path = NULL;
 
 	if (s->path != NULL && (path = strdup(s->path)) == NULL)
 		return -ENOMEM;
+	r = calloc(1, sizeof(*r));
 	grown = reallocarray(map.regions, map.n_regions + 1, sizeof(*grown));
-	if (grown == NULL) {
+	if (r == NULL || grown == NULL) {
+		free(r);
 		free(path);
 		return -ENOMEM;
 	}
 	map.regions = grown;
-	r = &map.regions[map.n_regions++];
+	map.regions[map.n_regions++] = r;
 	r->pub = s->region;
 	r->reopen = s->reopen;
 	r->path = path;
@@ -148,7 +152,8 @@ phys_add_iomem_ram(char *err, size_t err_size)
 static int
 region_cmp(const void *a, const void *b)
 {
-	const struct region *x = a, *y = b;
+	const struct region *x = *(struct region *const *)a;
+	const struct region *y = *(struct region *const *)b;
 
 	if (x->pub.base != y->pub.base)
 		return x->pub.base < y->pub.base ? -1 : 1;
@@ -175,8 +180,8 @@ check_map(char *err, size_t err_size)
 {
 	qsort(map.regions, map.n_regions, sizeof(*map.regions), region_cmp);
 	for (size_t i = 0; i + 1 < map.n_regions; i++) {
-		const struct phys_region *a = &map.regions[i].pub;
-		const struct phys_region *b = &map.regions[i + 1].pub;
+		const struct phys_region *a = &map.regions[i]->pub;
+		const struct phys_region *b = &map.regions[i + 1]->pub;
 
 		if (a->base + (a->size - 1) >= b->base) {
 			phys_errf(err, err_size,
@@ -187,7 +192,7 @@ check_map(char *err, size_t err_size)
 		}
 	}
 	for (size_t i = 0; i < map.n_regions; i++) {
-		const struct phys_region *a = &map.regions[i].pub;
+		const struct phys_region *a = &map.regions[i]->pub;
 
 		if (a->kind != PHYS_MMIO)
 			continue;
@@ -209,7 +214,7 @@ check_map(char *err, size_t err_size)
 }
 
 int
-phys_init(const struct config *cfg, char *err, size_t err_size)
+phys_init(const struct phys_setup *cfg, char *err, size_t err_size)
 {
 	const char *name = cfg->backend ? cfg->backend : "sim";
 	int r;
@@ -244,11 +249,12 @@ void
 phys_shutdown(void)
 {
 	for (size_t i = 0; i < map.n_regions; i++) {
-		if (map.regions[i].owns_fd && map.regions[i].pub.fd >= 0)
-			close(map.regions[i].pub.fd);
-		if (map.regions[i].share_fd >= 0)
-			close(map.regions[i].share_fd);
-		free(map.regions[i].path);
+		if (map.regions[i]->owns_fd && map.regions[i]->pub.fd >= 0)
+			close(map.regions[i]->pub.fd);
+		if (map.regions[i]->share_fd >= 0)
+			close(map.regions[i]->share_fd);
+		free(map.regions[i]->path);
+		free(map.regions[i]);
 	}
 	free(map.regions);
 	free(map.ram);
@@ -270,7 +276,7 @@ phys_region_count(void)
 const struct phys_region *
 phys_region_at(size_t i)
 {
-	return i < map.n_regions ? &map.regions[i].pub : NULL;
+	return i < map.n_regions ? &map.regions[i]->pub : NULL;
 }
 
 bool
@@ -279,7 +285,7 @@ phys_touches_ram(uint64_t base, uint64_t size)
 	if (!range_valid(base, size))
 		return false;
 	for (size_t i = 0; i < map.n_regions; i++) {
-		const struct phys_region *r = &map.regions[i].pub;
+		const struct phys_region *r = &map.regions[i]->pub;
 
 		if (r->kind == PHYS_RAM &&
 		    overlaps(base, size, r->base, r->size))
@@ -292,13 +298,39 @@ phys_touches_ram(uint64_t base, uint64_t size)
 	return false;
 }
 
+int
+phys_serve_on_demand(uint64_t base, uint64_t size)
+{
+	int r;
+
+	if (map.backend == NULL || strcmp(map.backend, "sim") != 0)
+		return -EOPNOTSUPP;
+	if (!range_valid(base, size))
+		return -EINVAL;
+	for (size_t i = 0; i < map.n_regions; i++) {
+		const struct phys_region *x = &map.regions[i]->pub;
+
+		if (overlaps(base, size, x->base, x->size))
+			return -EEXIST;
+	}
+	if (phys_touches_ram(base, size))
+		return -EACCES;
+	if (size > PHYS_ON_DEMAND_MAX_SIZE ||
+	    map.n_on_demand >= PHYS_ON_DEMAND_MAX)
+		return -ENOSPC;
+	r = phys_sim_add_mmio(base, size);
+	if (r == 0)
+		map.n_on_demand++;
+	return r;
+}
+
 zx_status_t
 phys_lookup(uint64_t paddr, uint64_t size, struct phys_range *ret)
 {
 	if (!range_valid(paddr, size))
 		return ZX_ERR_INVALID_ARGS;
 	for (size_t i = 0; i < map.n_regions; i++) {
-		const struct phys_region *r = &map.regions[i].pub;
+		const struct phys_region *r = &map.regions[i]->pub;
 		uint64_t off;
 
 		if (paddr < r->base || paddr - r->base > r->size - 1)

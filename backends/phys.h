@@ -52,16 +52,41 @@
 
 #include <zircon/types.h>
 
-#include "daemon/config.h"
-
 enum phys_kind {
 	PHYS_RAM,
 	PHYS_MMIO,
 };
 
+/* Longest region or PCI name, without the terminating NUL. */
+#define PHYS_NAME_MAX		31
+
+/* A region the configuration declares: [base, base + size). */
+struct phys_region_def {
+	char name[PHYS_NAME_MAX + 1];
+	enum phys_kind kind;
+	uint64_t base;
+	uint64_t size;
+};
+
+/* A PCI BAR the pci backend exposes as a physical range. */
+struct phys_bar_def {
+	char name[PHYS_NAME_MAX + 1];
+	char device[16];		/* "dddd:bb:dd.f", lower case */
+	unsigned bar;			/* 0..5 */
+};
+
+/* What phys_init starts: a backend and what it serves. */
+struct phys_setup {
+	const char *backend;		/* "sim", "pci", "devmem"; NULL: sim */
+	const struct phys_region_def *regions;
+	size_t n_regions;
+	const struct phys_bar_def *bars;
+	size_t n_bars;
+};
+
 /* One region of the physical address space: [base, base + size). */
 struct phys_region {
-	char name[CONFIG_NAME_MAX + 1];
+	char name[PHYS_NAME_MAX + 1];
 	enum phys_kind kind;
 	uint64_t base;
 	uint64_t size;
@@ -92,7 +117,7 @@ struct phys_peer {
 };
 
 /*
- * Start the backend cfg->backend with cfg's regions or PCI BARs. On
+ * Start the backend setup->backend with its regions or PCI BARs. On
  * failure nothing is left set up, a one-line reason (naming the section,
  * device or file at fault) is written to err, and -errno is returned:
  * -EINVAL for an unknown backend or a configuration it cannot serve,
@@ -100,7 +125,7 @@ struct phys_peer {
  * -EEXIST for overlapping regions or BARs. Calling it twice without
  * phys_shutdown() in between gives -EALREADY.
  */
-int phys_init(const struct config *cfg, char *err, size_t err_size);
+int phys_init(const struct phys_setup *setup, char *err, size_t err_size);
 
 /* Close every fd and forget the map; fine to call when not started. */
 void phys_shutdown(void);
@@ -116,6 +141,18 @@ const struct phys_region *phys_region_at(size_t i);
  * that wraps past 2^64 touches nothing (Zircon's filter lets those through
  * and the allocator then refuses them with ZX_ERR_INVALID_ARGS). */
 bool phys_touches_ram(uint64_t base, uint64_t size);
+
+/* The sim backend only: serve [base, base + size) (page aligned) as an
+ * MMIO window of its own, backed on demand by a sparse memfd, when no
+ * configured region touches it and it is not RAM. A resource may grant
+ * MMIO anywhere outside RAM, as Zircon's tests expect; the configured
+ * map is only where devices are declared. At most PHYS_ON_DEMAND_MAX
+ * such windows of at most PHYS_ON_DEMAND_MAX_SIZE bytes each, kept for
+ * the daemon's life. 0, -EEXIST (a region is there), -EACCES (RAM),
+ * -ENOSPC (over the caps), -EOPNOTSUPP (another backend), -errno. */
+#define PHYS_ON_DEMAND_MAX		64
+#define PHYS_ON_DEMAND_MAX_SIZE	(1ULL << 36)
+int phys_serve_on_demand(uint64_t base, uint64_t size);
 
 /*
  * Find the region holding all of [paddr, paddr + size):

@@ -16,7 +16,7 @@
 #include "backends/phys_priv.h"
 
 int
-phys_devmem_init(const struct config *cfg, char *err, size_t err_size)
+phys_devmem_init(const struct phys_setup *cfg, char *err, size_t err_size)
 {
 	char path[4096];
 	bool owned = false;
@@ -30,7 +30,7 @@ phys_devmem_init(const struct config *cfg, char *err, size_t err_size)
 		return -EPERM;
 	}
 	for (size_t i = 0; i < cfg->n_regions; i++)
-		if (cfg->regions[i].kind == CONFIG_REGION_MMIO)
+		if (cfg->regions[i].kind == PHYS_MMIO)
 			n_mmio++;
 	if (n_mmio == 0) {
 		phys_errf(err, err_size,
@@ -51,8 +51,8 @@ phys_devmem_init(const struct config *cfg, char *err, size_t err_size)
 	}
 
 	for (size_t i = 0; i < cfg->n_regions; i++) {
-		const struct config_region *cr = &cfg->regions[i];
-		bool mmio = cr->kind == CONFIG_REGION_MMIO;
+		const struct phys_region_def *cr = &cfg->regions[i];
+		bool mmio = cr->kind == PHYS_MMIO;
 		struct phys_region_spec s = {
 			.reopen = mmio ? PHYS_REOPEN_PATH : PHYS_REOPEN_NONE,
 			.path = mmio ? path : NULL,

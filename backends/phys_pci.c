@@ -37,7 +37,7 @@ struct bar {
 
 /* Line `bar` of DEV/resource. */
 static int
-read_bar(const struct config_pci_bar *b, struct bar *ret, char *err,
+read_bar(const struct phys_bar_def *b, struct bar *ret, char *err,
     size_t err_size)
 {
 	char rel[128], path[4096], *line = NULL;
@@ -103,7 +103,7 @@ read_bar(const struct config_pci_bar *b, struct bar *ret, char *err,
 }
 
 static int
-add_bar(const struct config_pci_bar *b, char *err, size_t err_size)
+add_bar(const struct phys_bar_def *b, char *err, size_t err_size)
 {
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	struct phys_region_spec s = {
@@ -167,17 +167,17 @@ add_bar(const struct config_pci_bar *b, char *err, size_t err_size)
 }
 
 int
-phys_pci_init(const struct config *cfg, char *err, size_t err_size)
+phys_pci_init(const struct phys_setup *cfg, char *err, size_t err_size)
 {
 	int r;
 
-	if (cfg->n_pci_bars == 0) {
+	if (cfg->n_bars == 0) {
 		phys_errf(err, err_size,
 		    "the pci backend needs at least one [pci NAME] section");
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < cfg->n_pci_bars; i++) {
-		r = add_bar(&cfg->pci_bars[i], err, err_size);
+	for (size_t i = 0; i < cfg->n_bars; i++) {
+		r = add_bar(&cfg->bars[i], err, err_size);
 		if (r < 0)
 			return r;
 	}

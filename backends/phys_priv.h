@@ -46,9 +46,12 @@ int phys_host_path(char *buf, size_t size, const char *path);
 void phys_errf(char *err, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-int phys_sim_init(const struct config *cfg, char *err, size_t err_size);
-int phys_pci_init(const struct config *cfg, char *err, size_t err_size);
-int phys_devmem_init(const struct config *cfg, char *err,
+/* Add an on-demand MMIO region of the sim backend (see
+ * phys_serve_on_demand). */
+int phys_sim_add_mmio(uint64_t base, uint64_t size);
+int phys_sim_init(const struct phys_setup *cfg, char *err, size_t err_size);
+int phys_pci_init(const struct phys_setup *cfg, char *err, size_t err_size);
+int phys_devmem_init(const struct phys_setup *cfg, char *err,
     size_t err_size);
 
 #endif /* ZXD_BACKENDS_PHYS_PRIV_H */

@@ -20,7 +20,7 @@
  * opened before the inode turns 0400 (after which no one gets write
  * access by reopening). */
 static int
-region_memfd(const struct config_region *cr, int *ret_fd, int *ret_share)
+region_memfd(const struct phys_region_def *cr, int *ret_fd, int *ret_share)
 {
 	char name[64], path[64];
 	int fd, share = -1, r = 0;
@@ -45,42 +45,61 @@ region_memfd(const struct config_region *cr, int *ret_fd, int *ret_share)
 	return 0;
 }
 
-int
-phys_sim_init(const struct config *cfg, char *err, size_t err_size)
+static int
+add_region(const struct phys_region_def *cr, char *err, size_t err_size)
 {
-	for (size_t i = 0; i < cfg->n_regions; i++) {
-		const struct config_region *cr = &cfg->regions[i];
-		struct phys_region_spec s = {
-			.reopen = PHYS_REOPEN_MEMFD,
-			.owns_fd = true,
-		};
-		int fd = -1, share = -1, r;
+	struct phys_region_spec s = {
+		.reopen = PHYS_REOPEN_MEMFD,
+		.owns_fd = true,
+	};
+	int fd = -1, share = -1, r;
 
-		r = region_memfd(cr, &fd, &share);
-		if (r < 0) {
-			phys_errf(err, err_size,
-			    "region %s: cannot create its %" PRIu64
-			    "-byte memfd: %s", cr->name, cr->size,
-			    strerror(-r));
-			return r;
-		}
-		snprintf(s.region.name, sizeof(s.region.name), "%s",
-		    cr->name);
-		s.region.kind = cr->kind == CONFIG_REGION_RAM ? PHYS_RAM :
-		    PHYS_MMIO;
-		s.region.base = cr->base;
-		s.region.size = cr->size;
-		snprintf(s.region.source, sizeof(s.region.source), "memfd");
-		s.region.fd = fd;
-		s.region.fd_offset = 0;
-		s.share_fd = share;
-		r = phys_add_region(&s);
-		if (r < 0) {
-			close(share);
-			close(fd);
-			phys_errf(err, err_size, "out of memory");
-			return r;
-		}
+	r = region_memfd(cr, &fd, &share);
+	if (r < 0) {
+		phys_errf(err, err_size, "region %s: cannot create its %"
+		    PRIu64 "-byte memfd: %s", cr->name, cr->size,
+		    strerror(-r));
+		return r;
+	}
+	snprintf(s.region.name, sizeof(s.region.name), "%s", cr->name);
+	s.region.kind = cr->kind;
+	s.region.base = cr->base;
+	s.region.size = cr->size;
+	snprintf(s.region.source, sizeof(s.region.source), "memfd");
+	s.region.fd = fd;
+	s.region.fd_offset = 0;
+	s.share_fd = share;
+	r = phys_add_region(&s);
+	if (r < 0) {
+		close(share);
+		close(fd);
+		phys_errf(err, err_size, "out of memory");
+		return r;
 	}
 	return 0;
+}
+
+int
+phys_sim_init(const struct phys_setup *cfg, char *err, size_t err_size)
+{
+	for (size_t i = 0; i < cfg->n_regions; i++) {
+		int r = add_region(&cfg->regions[i], err, err_size);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+phys_sim_add_mmio(uint64_t base, uint64_t size)
+{
+	struct phys_region_def cr = {
+		.kind = PHYS_MMIO,
+		.base = base,
+		.size = size,
+	};
+
+	snprintf(cr.name, sizeof(cr.name), "mmio@%" PRIx64, base);
+	return add_region(&cr, NULL, 0);
 }

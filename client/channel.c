@@ -98,7 +98,7 @@ zx_channel_create(uint32_t options, zx_handle_t *out0, zx_handle_t *out1)
 	cc.options = options;
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_CREATE;
 	req.channel_create = &cc;
-	st = rpc_create(&req, h, 2);
+	st = rpc_new_handles(RPC_CONTROL, &req, NULL, 0, h, 2);
 	if (st != ZX_OK)
 		return st;
 	return rpc_out_pair(h, out0, out1);
@@ -109,25 +109,15 @@ zx_channel_write(zx_handle_t handle, uint32_t options, const void *bytes,
     uint32_t num_bytes, const zx_handle_t *handles, uint32_t num_handles)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
-	struct rpc_reply rep;
 	struct wr x;
 	zx_status_t st;
 
-	/* Zircon checks the options before the channel handle. When the
-	 * channel handle is valid the daemon does that check, and closes
-	 * the handles itself, as for every other failure. */
-	if (options != 0 && zxh_get(handle, NULL) == NULL) {
-		consume(handles, num_handles);
-		return ZX_ERR_INVALID_ARGS;
-	}
+	/* The daemon checks in Zircon's order and closes the handles
+	 * itself on every failure. */
 	wr_fill(&x, options, bytes, num_bytes, handles, num_handles);
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_WRITE;
 	req.channel_write = &x.w;
-	st = rpc_handle(handle, &req, x.fds, x.nfds, &rep);
-	if (st == ZX_OK) {
-		st = rep.rep->status;
-		rpc_reply_free(&rep);
-	}
+	st = rpc_call(handle, &req, x.fds, x.nfds, NULL);
 	consume_sent(&x, handles, num_handles);
 	return st;
 }
@@ -155,7 +145,7 @@ take_message(struct rpc_reply *r, void *bytes, uint32_t max_bytes,
 	if (n > 0) {
 		if (handles == NULL)
 			return ZX_ERR_INVALID_ARGS;
-		return rpc_take_handles(r, handles, n);
+		return rpc_reply_handles(r, handles, n);
 	}
 	return ZX_OK;
 }
@@ -205,10 +195,9 @@ read_by_request(zx_handle_t handle, struct zxh *e, uint32_t options,
 	cr.want_delivery = e != NULL && atomic_load(&e->dfd) < 0;
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_READ;
 	req.channel_read = &cr;
-	st = rpc_handle(handle, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
+	st = rpc_call(handle, &req, NULL, 0, &rep);
+	if (rep.rep == NULL)
 		return st;
-	st = rep.rep->status;
 	if (st == ZX_OK && e != NULL &&
 	    rep.rep->body_case == ZXD__REPLY__BODY_CHANNEL_READ &&
 	    rep.rep->channel_read->delivery &&
@@ -250,7 +239,7 @@ call_outcome(int sock, struct rpc_reply *out)
 		/* The daemon dropped the call without a word: it went
 		 * away, and the handle with it. */
 		return n == 0 ? ZX_ERR_CANCELED :
-		    libzx_status_from_errno((int)n);
+		    rpc_status_from_errno((int)n);
 	}
 	out->rep = zxd__reply__unpack(NULL, m.len, m.buf);
 	free(m.buf);
@@ -278,10 +267,6 @@ zx_channel_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 
 	if (args == NULL)
 		return ZX_ERR_INVALID_ARGS;
-	if (options != 0 && zxh_get(handle, NULL) == NULL) {
-		consume(args->wr_handles, args->wr_num_handles);
-		return ZX_ERR_INVALID_ARGS;
-	}
 	/* The daemon answers the call on a socket of its own, so the
 	 * channel's socket stays free for other threads meanwhile, and
 	 * closing the handle can cancel the wait. */
@@ -299,12 +284,8 @@ zx_channel_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 	x.fds[x.nfds++] = sv[1];
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_CALL;
 	req.channel_call = &cc;
-	st = rpc_handle(handle, &req, x.fds, x.nfds, &rep);
+	st = rpc_call(handle, &req, x.fds, x.nfds, NULL);
 	close(sv[1]);
-	if (st == ZX_OK) {
-		st = rep.rep->status;
-		rpc_reply_free(&rep);
-	}
 	consume_sent(&x, args->wr_handles, args->wr_num_handles);
 	if (st == ZX_OK)
 		st = call_outcome(sv[0], &rep);

@@ -3,7 +3,7 @@
  * the simulated DMA engine (zxd_sim_dma_read/write).
  *
  * Bytes that do not fit a packet (a DMA transfer over INLINE_DMA, more
- * than INLINE_ADDRS pinned addresses) travel through a memfd of the
+ * than WIRE_INLINE_ADDRS pinned addresses) travel through a memfd of the
  * calling thread's, kept mapped, that rides along with the request:
  * libzx copies into it and the daemon copies from it (copy_file_range),
  * or the other way round, so the daemon never maps client memory and a
@@ -26,12 +26,11 @@
 
 /*
  * Transfers up to INLINE_DMA travel in the packet (the daemon takes up to
- * 64 KiB there, daemon/sys_ddk.c); past it the memfd is as fast (measured
+ * WIRE_INLINE_DMA_MAX there); past it the memfd is as fast (measured
  * with tests/bench/bench_bti: equal from 8 KiB, the packet twice as fast
- * at 4 KiB and below). Addresses: up to INLINE_ADDRS in the reply.
+ * at 4 KiB and below). Addresses: up to WIRE_INLINE_ADDRS in the reply.
  */
 #define INLINE_DMA	(8 * 1024)
-#define INLINE_ADDRS	4096
 /* The smallest memfd a thread keeps. */
 #define STAGE_MIN	(64 * 1024)
 /* A thread keeps a memfd this big between calls; larger transfers get
@@ -173,6 +172,8 @@ zx_iommu_create(zx_handle_t resource, uint32_t type, const void *desc,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__IommuCreate ic = ZXD__IOMMU_CREATE__INIT;
+	zx_handle_t h;
+	zx_status_t st;
 
 	ic.type = type;
 	ic.desc_size = desc_size;
@@ -188,7 +189,10 @@ zx_iommu_create(zx_handle_t resource, uint32_t type, const void *desc,
 	}
 	req.body_case = ZXD__REQUEST__BODY_IOMMU_CREATE;
 	req.iommu_create = &ic;
-	return rpc_handle_new(resource, &req, NULL, 0, out);
+	st = rpc_new_handles(resource, &req, NULL, 0, &h, 1);
+	if (st != ZX_OK)
+		return st;
+	return rpc_out_handle(h, out);
 }
 
 EXPORT zx_status_t
@@ -197,6 +201,8 @@ zx_bti_create(zx_handle_t iommu, uint32_t options, uint64_t bti_id,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__BtiCreate bc = ZXD__BTI_CREATE__INIT;
+	zx_handle_t h;
+	zx_status_t st;
 
 	/* Checked before the handle. */
 	if (options != 0)
@@ -205,7 +211,10 @@ zx_bti_create(zx_handle_t iommu, uint32_t options, uint64_t bti_id,
 	bc.bti_id = bti_id;
 	req.body_case = ZXD__REQUEST__BODY_BTI_CREATE;
 	req.bti_create = &bc;
-	return rpc_handle_new(iommu, &req, NULL, 0, out);
+	st = rpc_new_handles(iommu, &req, NULL, 0, &h, 1);
+	if (st != ZX_OK)
+		return st;
+	return rpc_out_handle(h, out);
 }
 
 EXPORT zx_status_t
@@ -233,7 +242,7 @@ zx_bti_pin(zx_handle_t handle, uint32_t options, zx_handle_t vmo,
 		bp.vmo_sent = true;
 		fds[n++] = vfd;
 	}
-	if (num_addrs > INLINE_ADDRS && num_addrs <= max) {
+	if (num_addrs > WIRE_INLINE_ADDRS && num_addrs <= max) {
 		s = stage_get(num_addrs * sizeof(*addrs));
 		if (s == NULL)
 			return ZX_ERR_NO_MEMORY;
@@ -242,15 +251,14 @@ zx_bti_pin(zx_handle_t handle, uint32_t options, zx_handle_t vmo,
 	}
 	req.body_case = ZXD__REQUEST__BODY_BTI_PIN;
 	req.bti_pin = &bp;
-	st = rpc_handle(handle, &req, fds, n, &rep);
-	if (st == ZX_OK) {
-		st = rep.rep->status;
+	st = rpc_call(handle, &req, fds, n, &rep);
+	if (rep.rep != NULL) {
 		if (st == ZX_OK && (rep.rep->body_case !=
 		    ZXD__REPLY__BODY_BTI_PIN || (!bp.addrs_staged &&
 		    rep.rep->bti_pin->n_addrs != num_addrs)))
 			st = ZX_ERR_INTERNAL;
 		if (st == ZX_OK)
-			st = rpc_take_handles(&rep, &nh, 1);
+			st = rpc_reply_handles(&rep, &nh, 1);
 		if (st == ZX_OK) {
 			/* The addresses are copied out after the pin, and a
 			 * failed copy undoes it. */
@@ -279,20 +287,16 @@ zx_pmt_unpin(zx_handle_t handle)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__PmtUnpin pu = ZXD__PMT_UNPIN__INIT;
-	struct zxh *e = zxh_get(handle, NULL);
+	bool known = zxh_get(handle, NULL) != NULL;
 	zx_status_t st;
 
-	if (e == NULL)
-		return ZX_ERR_BAD_HANDLE;
-	/* The handle is removed first, so a wrong type still loses it. */
-	if (e->type != ZX_OBJ_TYPE_PMT) {
-		zxh_close(handle);
-		return ZX_ERR_WRONG_TYPE;
-	}
+	/* The daemon removes the handle first, whatever follows (a wrong
+	 * type still loses it). */
 	req.body_case = ZXD__REQUEST__BODY_PMT_UNPIN;
 	req.pmt_unpin = &pu;
-	st = rpc_handle_status(handle, &req);
-	zxh_close(handle);
+	st = rpc_call(handle, &req, NULL, 0, NULL);
+	if (known)
+		zxh_close(handle);
 	return st;
 }
 
@@ -304,7 +308,7 @@ zx_bti_release_quarantine(zx_handle_t handle)
 
 	req.body_case = ZXD__REQUEST__BODY_BTI_RELEASE_QUARANTINE;
 	req.bti_release_quarantine = &rq;
-	return rpc_handle_status(handle, &req);
+	return rpc_call(handle, &req, NULL, 0, NULL);
 }
 
 EXPORT zx_status_t
@@ -313,19 +317,17 @@ zx_vmo_create_contiguous(zx_handle_t bti, size_t size,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__VmoCreateContiguous cc = ZXD__VMO_CREATE_CONTIGUOUS__INIT;
-	uint32_t shift = (uint32_t)__builtin_ctz(zx_system_get_page_size());
+	zx_handle_t h;
+	zx_status_t st;
 
-	/* Checked before the handle. */
-	if (size == 0)
-		return ZX_ERR_INVALID_ARGS;
-	if (alignment_log2 != 0 && (alignment_log2 < shift ||
-	    alignment_log2 >= 64))
-		return ZX_ERR_INVALID_ARGS;
 	cc.size = size;
 	cc.alignment_log2 = alignment_log2;
 	req.body_case = ZXD__REQUEST__BODY_VMO_CREATE_CONTIGUOUS;
 	req.vmo_create_contiguous = &cc;
-	return rpc_handle_new(bti, &req, NULL, 0, out);
+	st = rpc_new_handles(bti, &req, NULL, 0, &h, 1);
+	if (st != ZX_OK)
+		return st;
+	return rpc_out_handle(h, out);
 }
 
 /* One transfer of the simulated DMA engine. */
@@ -334,26 +336,17 @@ sim_dma(zx_handle_t bti, bool write, zx_paddr_t addr, void *buf, size_t len)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__SimDma sd = ZXD__SIM_DMA__INIT;
-	zx_rights_t need = write ? ZX_RIGHT_WRITE : ZX_RIGHT_READ;
-	struct zxh *e = zxh_get(bti, NULL);
 	struct stage *s = NULL;
 	struct rpc_reply rep;
 	zx_status_t st;
 	int sfd = -1;
 
-	/* The daemon checks the same; this saves a round trip. */
-	if (e == NULL)
-		return ZX_ERR_BAD_HANDLE;
-	if (e->type != ZX_OBJ_TYPE_BTI)
-		return ZX_ERR_WRONG_TYPE;
-	if ((e->rights & need) != need)
-		return ZX_ERR_ACCESS_DENIED;
-	if (len > 0 && buf == NULL)
-		return ZX_ERR_INVALID_ARGS;
 	sd.write = write;
 	sd.addr = addr;
 	sd.len = len;
-	if (len > STAGE_KEEP) {
+	if (len > 0 && buf == NULL) {
+		sd.buf_null = true;
+	} else if (len > STAGE_KEEP) {
 		sfd = stage_once_fd(len);
 		if (sfd < 0 || (write && full_pwrite(sfd, buf, len) < 0)) {
 			if (sfd >= 0)
@@ -375,9 +368,8 @@ sim_dma(zx_handle_t bti, bool write, zx_paddr_t addr, void *buf, size_t len)
 	}
 	req.body_case = ZXD__REQUEST__BODY_SIM_DMA;
 	req.sim_dma = &sd;
-	st = rpc_handle(bti, &req, &sfd, sfd >= 0 ? 1 : 0, &rep);
-	if (st == ZX_OK) {
-		st = rep.rep->status;
+	st = rpc_call(bti, &req, &sfd, sfd >= 0 ? 1 : 0, &rep);
+	if (rep.rep != NULL) {
 		if (st == ZX_OK && !write && s != NULL) {
 			memcpy(buf, s->map, len);
 		} else if (st == ZX_OK && !write && sd.staged) {

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
-#include "proto/delivery.h"
+#include "proto/pages.h"
 
 #define CHUNK_BITS 10
 #define CHUNK_SIZE (1u << CHUNK_BITS)
@@ -46,7 +46,7 @@ atfork_child(void)
 			close((int)((c << CHUNK_BITS) | i));
 			dlv_drop(e);
 			if (e->sigword != NULL)
-				munmap((void *)e->sigword, 4096);
+				munmap((void *)e->sigword, SIGPAGE_SIZE);
 			e->sigword = NULL;
 			if (e->priv_free != NULL)
 				e->priv_free(e->priv);
@@ -167,7 +167,7 @@ retire(zx_handle_t h, int *ret_fd, bool *ret_sync)
 	dlv_drop(e);
 	pthread_mutex_unlock(&e->rdlock);
 	if (w != NULL)
-		munmap((void *)w, 4096);
+		munmap((void *)w, SIGPAGE_SIZE);
 	atomic_store(&e->sigword, NULL);
 	if (e->priv_free != NULL)
 		e->priv_free(e->priv);
@@ -281,6 +281,7 @@ dup_or_replace(zx_handle_t h, zx_rights_t rights, zx_handle_t *out,
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__HandleDuplicate d = ZXD__HANDLE_DUPLICATE__INIT;
 	Zxd__HandleReplace r = ZXD__HANDLE_REPLACE__INIT;
+	bool known = zxh_get(h, NULL) != NULL;
 	struct rpc_reply rep;
 	zx_handle_t nh;
 	zx_status_t st;
@@ -294,16 +295,16 @@ dup_or_replace(zx_handle_t h, zx_rights_t rights, zx_handle_t *out,
 		req.body_case = ZXD__REQUEST__BODY_HANDLE_DUPLICATE;
 		req.handle_duplicate = &d;
 	}
-	st = rpc_handle(h, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
+	st = rpc_call(h, &req, NULL, 0, &rep);
+	if (rep.rep == NULL)
 		return st;
 	/* replace consumes the source whatever the outcome; the daemon
-	 * has already closed its end. */
-	if (replace)
+	 * has already closed its end. (A value that was no handle is
+	 * left alone: another thread may have been given it since.) */
+	if (replace && known)
 		zxh_close(h);
-	st = rep.rep->status;
 	if (st == ZX_OK)
-		st = rpc_take_handles(&rep, &nh, 1);
+		st = rpc_reply_handles(&rep, &nh, 1);
 	rpc_reply_free(&rep);
 	if (st != ZX_OK)
 		return st;

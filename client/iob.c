@@ -12,10 +12,6 @@
 
 #include "client/libzx.h"
 
-/* Blobs up to this size ride in the request packet; larger ones in a
- * memfd (daemon/sys_iob.c). */
-#define INLINE_BLOB_MAX	(WIRE_MAX_MSG - 4096)
-
 EXPORT zx_status_t
 zx_iob_create(uint64_t options, const zx_iob_region_t *regions,
     uint32_t num_regions, zx_handle_t *ep0_out, zx_handle_t *ep1_out)
@@ -39,7 +35,7 @@ zx_iob_create(uint64_t options, const zx_iob_region_t *regions,
 	ic.out_null = ep0_out == NULL || ep1_out == NULL;
 	req.body_case = ZXD__REQUEST__BODY_IOB_CREATE;
 	req.iob_create = &ic;
-	st = rpc_create(&req, h, 2);
+	st = rpc_new_handles(RPC_CONTROL, &req, NULL, 0, h, 2);
 	if (st != ZX_OK)
 		return st;
 	*ep0_out = h[0];
@@ -55,7 +51,7 @@ blob_memfd(const void *blob, size_t size, int *ret_fd)
 	int fd = memfd_create("zxd-blob", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
 	if (fd < 0)
-		return libzx_status_from_errno(-errno);
+		return status_from_errno(-errno, ZX_ERR_INTERNAL);
 	while (done < size) {
 		ssize_t n = write(fd, (const char *)blob + done, size - done);
 
@@ -81,17 +77,12 @@ zx_iob_allocate_id(zx_handle_t handle, zx_iob_allocate_id_options_t options,
 	zx_status_t st;
 	int fd = -1;
 
-	/* Zircon checks the options before the handle. */
-	if (options != 0)
-		return ZX_ERR_INVALID_ARGS;
-	if (zxh_get(handle, NULL) == NULL)
-		return ZX_ERR_BAD_HANDLE;
 	ia.options = options;
 	ia.region_index = region_index;
 	ia.blob_size = blob_size;
 	if (blob == NULL) {
 		ia.blob_null = true;
-	} else if (blob_size > INLINE_BLOB_MAX) {
+	} else if (blob_size > WIRE_INLINE_BLOB_MAX) {
 		st = blob_memfd(blob, blob_size, &fd);
 		if (st != ZX_OK)
 			return st;
@@ -102,13 +93,12 @@ zx_iob_allocate_id(zx_handle_t handle, zx_iob_allocate_id_options_t options,
 	}
 	req.body_case = ZXD__REQUEST__BODY_IOB_ALLOCATE_ID;
 	req.iob_allocate_id = &ia;
-	st = rpc_handle(handle, &req, fd >= 0 ? &fd : NULL, fd >= 0 ? 1 : 0,
+	st = rpc_call(handle, &req, fd >= 0 ? &fd : NULL, fd >= 0 ? 1 : 0,
 	    &rep);
 	if (fd >= 0)
 		close(fd);
-	if (st != ZX_OK)
+	if (rep.rep == NULL)
 		return st;
-	st = rep.rep->status;
 	if (st == ZX_OK &&
 	    rep.rep->body_case != ZXD__REPLY__BODY_IOB_ALLOCATE_ID)
 		st = ZX_ERR_INTERNAL;

@@ -9,7 +9,9 @@
 
 #include <zircon/syscalls.h>
 
-#include "daemon/wire.h"
+#include "proto/pages.h"
+#include "proto/status.h"
+#include "proto/wire.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -51,37 +53,39 @@ struct rpc_reply {
 	size_t nfds;
 };
 
-/* A call on handle h's socket. Transport failures come back as
- * statuses (a socket the daemon closed: ZX_ERR_BAD_HANDLE); otherwise
- * ZX_OK and `out` holds the reply, whose status the caller reads.
- * The request's fds are not taken. */
-zx_status_t rpc_handle(zx_handle_t h, Zxd__Request *req, const int *fds,
+/* Where a call goes: a handle value (zx_handle_t, the call goes on its
+ * socket) or RPC_CONTROL, the process's control connection (connected
+ * on demand), which no handle value equals. */
+typedef uint64_t rpc_target_t;
+#define RPC_CONTROL	((rpc_target_t)1 << 32)
+
+/*
+ * The one way libzx asks the daemon. Sends req with fds[0..nfds) (not
+ * taken) to `to` and waits for the reply. A handle value libzx does not
+ * know goes to the control connection marked absent: the daemon makes
+ * every check, in Zircon's order, and answers BAD_HANDLE where Zircon
+ * would. Returns the transport's failure (a socket the daemon closed:
+ * ZX_ERR_BAD_HANDLE) or the reply's status. `out` (NULL: only the
+ * status) holds the reply whenever the daemon answered, whatever its
+ * status; rpc_reply_free(out) is always safe after the call.
+ */
+zx_status_t rpc_call(rpc_target_t to, Zxd__Request *req, const int *fds,
     size_t nfds, struct rpc_reply *out);
-/* A call on the process's control connection (connected on demand). */
-zx_status_t rpc_control(Zxd__Request *req, const int *fds, size_t nfds,
-    struct rpc_reply *out);
-/* Install the reply's handles into out[0..n) (n = reply->n_handles must
- * equal `n`). Unused fds are closed by rpc_reply_free. */
-zx_status_t rpc_take_handles(struct rpc_reply *r, zx_handle_t *out,
-    size_t n);
 void rpc_reply_free(struct rpc_reply *r);
-/* A control-connection call whose reply carries exactly n new handles,
- * installed into out[0..n) on success. */
-zx_status_t rpc_create(Zxd__Request *req, zx_handle_t *out, size_t n);
+/* Install the reply's handles into out[0..n) (the reply must carry
+ * exactly n). Unused fds are closed by rpc_reply_free. */
+zx_status_t rpc_reply_handles(struct rpc_reply *r, zx_handle_t *out,
+    size_t n);
+/* rpc_call for a call whose reply brings n new handles, installed into
+ * out[0..n) on success. */
+zx_status_t rpc_new_handles(rpc_target_t to, Zxd__Request *req,
+    const int *fds, size_t nfds, zx_handle_t *out, size_t n);
 /* Hand a new handle to the caller as the kernel does, last: a NULL
  * `out` loses it (closed) and gives ZX_ERR_INVALID_ARGS. */
 zx_status_t rpc_out_handle(zx_handle_t h, zx_handle_t *out);
 /* The same for the two ends of a new pair: both or neither. */
 zx_status_t rpc_out_pair(const zx_handle_t h[2], zx_handle_t *out0,
     zx_handle_t *out1);
-/* A call on handle h (or, for rpc_control_new, the control connection)
- * whose reply brings one new handle, delivered by rpc_out_handle. */
-zx_status_t rpc_handle_new(zx_handle_t h, Zxd__Request *req,
-    const int *fds, size_t nfds, zx_handle_t *out);
-zx_status_t rpc_control_new(Zxd__Request *req, const int *fds,
-    size_t nfds, zx_handle_t *out);
-/* A call on handle h whose reply is only a status. */
-zx_status_t rpc_handle_status(zx_handle_t h, Zxd__Request *req);
 
 /* Delivery sockets (client/dlv.c, doc/DATAPATH.md). dlv_read returns
  * DLV_DONE with the read's status in *ret, or DLV_ASK: read by request
@@ -99,7 +103,9 @@ void dlv_adopt(struct zxh *e, int fd);
 /* Close e's delivery socket, if any. */
 void dlv_drop(struct zxh *e);
 
-/* The one errno -> status conversion of libzx. */
-zx_status_t libzx_status_from_errno(int negative_errno);
+/* A failure of the socket to the daemon as a status: one the daemon
+ * closed means the handle is gone (BAD_HANDLE); otherwise the shared
+ * conversion (proto/status.h). */
+zx_status_t rpc_status_from_errno(int negative_errno);
 
 #endif

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
-#include "proto/delivery.h"
+#include "proto/pages.h"
 
 EXPORT uint32_t
 zx_system_get_page_size(void)
@@ -125,10 +125,9 @@ zx_object_get_info(zx_handle_t h, uint32_t topic, void *buffer,
 	gi.buffer_size = buffer_size;
 	req.body_case = ZXD__REQUEST__BODY_GET_INFO;
 	req.get_info = &gi;
-	st = rpc_handle(h, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
+	st = rpc_call(h, &req, NULL, 0, &rep);
+	if (rep.rep == NULL)
 		return st;
-	st = rep.rep->status;
 	if (rep.rep->body_case == ZXD__REPLY__BODY_GET_INFO) {
 		Zxd__GetInfoReply *r = rep.rep->get_info;
 
@@ -168,10 +167,9 @@ zx_object_get_property(zx_handle_t h, uint32_t property, void *value,
 	gp.size = size;
 	req.body_case = ZXD__REQUEST__BODY_GET_PROPERTY;
 	req.get_property = &gp;
-	st = rpc_handle(h, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
+	st = rpc_call(h, &req, NULL, 0, &rep);
+	if (rep.rep == NULL)
 		return st;
-	st = rep.rep->status;
 	if (st == ZX_OK && rep.rep->body_case == ZXD__REPLY__BODY_PROPERTY) {
 		ProtobufCBinaryData v = rep.rep->property->value;
 
@@ -199,7 +197,7 @@ zx_object_set_property(zx_handle_t h, uint32_t property, const void *value,
 	sp.value.data = (uint8_t *)value;
 	req.body_case = ZXD__REQUEST__BODY_SET_PROPERTY;
 	req.set_property = &sp;
-	return rpc_handle_status(h, &req);
+	return rpc_call(h, &req, NULL, 0, NULL);
 }
 
 static zx_status_t
@@ -217,7 +215,7 @@ signal_common(zx_handle_t h, uint32_t clear, uint32_t set, bool peer)
 		req.body_case = ZXD__REQUEST__BODY_OBJECT_SIGNAL;
 		req.object_signal = &s;
 	}
-	return rpc_handle_status(h, &req);
+	return rpc_call(h, &req, NULL, 0, NULL);
 }
 
 EXPORT zx_status_t
@@ -250,22 +248,21 @@ sigword_of(zx_handle_t h, struct zxh *e, atomic_uint **ret)
 	}
 	req.body_case = ZXD__REQUEST__BODY_WAIT_SETUP;
 	req.wait_setup = &ws;
-	st = rpc_handle(h, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
+	st = rpc_call(h, &req, NULL, 0, &rep);
+	if (rep.rep == NULL)
 		return st;
-	st = rep.rep->status;
 	if (st == ZX_OK && rep.nfds != 1)
 		st = ZX_ERR_INTERNAL;
 	if (st != ZX_OK) {
 		rpc_reply_free(&rep);
 		return st;
 	}
-	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, rep.fds[0], 0);
+	p = mmap(NULL, SIGPAGE_SIZE, PROT_READ, MAP_SHARED, rep.fds[0], 0);
 	rpc_reply_free(&rep);
 	if (p == MAP_FAILED)
 		return ZX_ERR_NO_MEMORY;
 	if (!atomic_compare_exchange_strong(&e->sigword, &expect, p)) {
-		munmap(p, 4096);
+		munmap(p, SIGPAGE_SIZE);
 		p = expect;
 	}
 	*ret = p;
@@ -343,22 +340,6 @@ out:
 	return st;
 }
 
-zx_status_t
-rpc_create(Zxd__Request *req, zx_handle_t *out, size_t n)
-{
-	struct rpc_reply rep;
-	zx_status_t st;
-
-	st = rpc_control(req, NULL, 0, &rep);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
-	if (st == ZX_OK)
-		st = rpc_take_handles(&rep, out, n);
-	rpc_reply_free(&rep);
-	return st;
-}
-
 EXPORT zx_status_t
 zx_event_create(uint32_t options, zx_handle_t *out)
 {
@@ -370,7 +351,7 @@ zx_event_create(uint32_t options, zx_handle_t *out)
 	ec.options = options;
 	req.body_case = ZXD__REQUEST__BODY_EVENT_CREATE;
 	req.event_create = &ec;
-	st = rpc_create(&req, &h, 1);
+	st = rpc_new_handles(RPC_CONTROL, &req, NULL, 0, &h, 1);
 	if (st != ZX_OK)
 		return st;
 	return rpc_out_handle(h, out);
@@ -387,7 +368,7 @@ zx_eventpair_create(uint32_t options, zx_handle_t *out0, zx_handle_t *out1)
 	ec.options = options;
 	req.body_case = ZXD__REQUEST__BODY_EVENTPAIR_CREATE;
 	req.eventpair_create = &ec;
-	st = rpc_create(&req, h, 2);
+	st = rpc_new_handles(RPC_CONTROL, &req, NULL, 0, h, 2);
 	if (st != ZX_OK)
 		return st;
 	return rpc_out_pair(h, out0, out1);

@@ -16,7 +16,7 @@ zxd_get_root_resource(zx_handle_t *out)
 		return ZX_ERR_INVALID_ARGS;
 	req.body_case = ZXD__REQUEST__BODY_GET_ROOT_RESOURCE;
 	req.get_root_resource = &grr;
-	return rpc_create(&req, out, 1);
+	return rpc_new_handles(RPC_CONTROL, &req, NULL, 0, out, 1);
 }
 
 EXPORT zx_status_t
@@ -26,6 +26,8 @@ zx_resource_create(zx_handle_t parent_rsrc, uint32_t options, uint64_t base,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__ResourceCreate rc = ZXD__RESOURCE_CREATE__INIT;
+	zx_handle_t h;
+	zx_status_t st;
 
 	rc.options = options;
 	rc.range_base = base;
@@ -41,5 +43,8 @@ zx_resource_create(zx_handle_t parent_rsrc, uint32_t options, uint64_t base,
 	}
 	req.body_case = ZXD__REQUEST__BODY_RESOURCE_CREATE;
 	req.resource_create = &rc;
-	return rpc_handle_new(parent_rsrc, &req, NULL, 0, resource_out);
+	st = rpc_new_handles(parent_rsrc, &req, NULL, 0, &h, 1);
+	if (st != ZX_OK)
+		return st;
+	return rpc_out_handle(h, resource_out);
 }

@@ -32,30 +32,20 @@ libzx_rpc_atfork_child(void)
 }
 
 zx_status_t
-libzx_status_from_errno(int e)
+rpc_status_from_errno(int e)
 {
 	switch (-e) {
-	case 0:
-		return ZX_OK;
-	case ENOMEM:
-		return ZX_ERR_NO_MEMORY;
-	case EMFILE:
-	case ENFILE:
-	case ENOBUFS:
-		return ZX_ERR_NO_RESOURCES;
 	case EBADF:
 	case ENOTSOCK:
 	case EPIPE:
 	case ECONNRESET:
 	case ENOTCONN:
+		/* The daemon closed the socket: the handle is gone. */
 		return ZX_ERR_BAD_HANDLE;
-	case EACCES:
-	case EPERM:
-		return ZX_ERR_ACCESS_DENIED;
 	case EMSGSIZE:
 		return ZX_ERR_OUT_OF_RANGE;
 	default:
-		return ZX_ERR_INTERNAL;
+		return status_from_errno(e, ZX_ERR_INTERNAL);
 	}
 }
 
@@ -111,13 +101,13 @@ roundtrip(int sock, Zxd__Request *req, const int *fds, size_t nfds,
 	req->nfds = (uint32_t)nfds;
 	r = wire_send(sock, &req->base, fds, nfds);
 	if (r < 0)
-		return libzx_status_from_errno(r);
+		return rpc_status_from_errno(r);
 	m.buf = rxbuf;
 	n = wire_recv(sock, &m);
 	if (n == 0)
 		return ZX_ERR_BAD_HANDLE;
 	if (n < 0)
-		return libzx_status_from_errno((int)n);
+		return rpc_status_from_errno((int)n);
 	out->rep = zxd__reply__unpack(NULL, m.len, m.buf);
 	memcpy(out->fds, m.fds, m.nfds * sizeof(int));
 	out->nfds = m.nfds;
@@ -127,28 +117,6 @@ roundtrip(int sock, Zxd__Request *req, const int *fds, size_t nfds,
 		return ZX_ERR_INTERNAL;
 	}
 	return ZX_OK;
-}
-
-zx_status_t
-rpc_handle(zx_handle_t h, Zxd__Request *req, const int *fds, size_t nfds,
-    struct rpc_reply *out)
-{
-	struct zxh *e;
-	zx_status_t st;
-	int fd;
-
-	out->rep = NULL;
-	out->nfds = 0;
-	e = zxh_get(h, &fd);
-	if (e == NULL)
-		return ZX_ERR_BAD_HANDLE;
-	pthread_mutex_lock(&e->lock);
-	if (!atomic_load(&e->live))
-		st = ZX_ERR_BAD_HANDLE;
-	else
-		st = roundtrip(fd, req, fds, nfds, out);
-	pthread_mutex_unlock(&e->lock);
-	return st;
 }
 
 static const char *
@@ -178,7 +146,7 @@ ctl_connect(void)
 	zxh_atfork_init();
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return libzx_status_from_errno(-errno);
+		return rpc_status_from_errno(-errno);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		close(fd);
 		return ZX_ERR_UNAVAILABLE;
@@ -201,14 +169,13 @@ ctl_connect(void)
 	return ZX_OK;
 }
 
-zx_status_t
-rpc_control(Zxd__Request *req, const int *fds, size_t nfds,
+/* A round trip on the control connection, connected on demand. */
+static zx_status_t
+control_roundtrip(Zxd__Request *req, const int *fds, size_t nfds,
     struct rpc_reply *out)
 {
 	zx_status_t st = ZX_OK;
 
-	out->rep = NULL;
-	out->nfds = 0;
 	pthread_mutex_lock(&ctl_lock);
 	if (ctl_fd < 0)
 		st = ctl_connect();
@@ -229,10 +196,57 @@ rpc_control(Zxd__Request *req, const int *fds, size_t nfds,
 	return st;
 }
 
-zx_status_t
-rpc_take_handles(struct rpc_reply *r, zx_handle_t *out, size_t n)
+static zx_status_t
+dispatch_to(rpc_target_t to, Zxd__Request *req, const int *fds, size_t nfds,
+    struct rpc_reply *out)
 {
-	if (r->rep->n_handles != n || r->nfds < n)
+	zx_handle_t h = (zx_handle_t)to;
+	struct zxh *e;
+	zx_status_t st;
+	int fd;
+
+	if (to == RPC_CONTROL)
+		return control_roundtrip(req, fds, nfds, out);
+	e = zxh_get(h, &fd);
+	if (e == NULL) {
+		/* Not a handle of this process: the daemon says so where
+		 * Zircon would. Without a daemon there is no handle. */
+		req->absent = true;
+		st = control_roundtrip(req, fds, nfds, out);
+		return st == ZX_ERR_UNAVAILABLE ? ZX_ERR_BAD_HANDLE : st;
+	}
+	pthread_mutex_lock(&e->lock);
+	if (!atomic_load(&e->live))
+		st = ZX_ERR_BAD_HANDLE;
+	else
+		st = roundtrip(fd, req, fds, nfds, out);
+	pthread_mutex_unlock(&e->lock);
+	return st;
+}
+
+zx_status_t
+rpc_call(rpc_target_t to, Zxd__Request *req, const int *fds, size_t nfds,
+    struct rpc_reply *out)
+{
+	struct rpc_reply local;
+	zx_status_t st;
+
+	if (out == NULL)
+		out = &local;
+	out->rep = NULL;
+	out->nfds = 0;
+	st = dispatch_to(to, req, fds, nfds, out);
+	if (st == ZX_OK)
+		st = out->rep->status;
+	if (out == &local)
+		rpc_reply_free(&local);
+	return st;
+}
+
+zx_status_t
+rpc_reply_handles(struct rpc_reply *r, zx_handle_t *out, size_t n)
+{
+	if (r->rep == NULL || r->rep->n_handles != n || r->nfds < n)
 		return ZX_ERR_INTERNAL;
 	for (size_t i = 0; i < n; i++) {
 		out[i] = zxh_install(r->fds[i], r->rep->handles[i]);
@@ -269,51 +283,16 @@ rpc_out_pair(const zx_handle_t h[2], zx_handle_t *out0, zx_handle_t *out1)
 	return ZX_OK;
 }
 
-/* The reply of a call that brings one new handle. */
-static zx_status_t
-new_handle_of(zx_status_t st, struct rpc_reply *rep, zx_handle_t *out)
-{
-	zx_handle_t h;
-
-	if (st != ZX_OK)
-		return st;
-	st = rep->rep->status;
-	if (st == ZX_OK)
-		st = rpc_take_handles(rep, &h, 1);
-	rpc_reply_free(rep);
-	if (st != ZX_OK)
-		return st;
-	return rpc_out_handle(h, out);
-}
-
 zx_status_t
-rpc_handle_new(zx_handle_t h, Zxd__Request *req, const int *fds, size_t nfds,
-    zx_handle_t *out)
-{
-	struct rpc_reply rep;
-
-	return new_handle_of(rpc_handle(h, req, fds, nfds, &rep), &rep, out);
-}
-
-zx_status_t
-rpc_control_new(Zxd__Request *req, const int *fds, size_t nfds,
-    zx_handle_t *out)
-{
-	struct rpc_reply rep;
-
-	return new_handle_of(rpc_control(req, fds, nfds, &rep), &rep, out);
-}
-
-zx_status_t
-rpc_handle_status(zx_handle_t h, Zxd__Request *req)
+rpc_new_handles(rpc_target_t to, Zxd__Request *req, const int *fds,
+    size_t nfds, zx_handle_t *out, size_t n)
 {
 	struct rpc_reply rep;
 	zx_status_t st;
 
-	st = rpc_handle(h, req, NULL, 0, &rep);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
+	st = rpc_call(to, req, fds, nfds, &rep);
+	if (st == ZX_OK)
+		st = rpc_reply_handles(&rep, out, n);
 	rpc_reply_free(&rep);
 	return st;
 }

@@ -23,12 +23,11 @@ zxd_handle_export(zx_handle_t handle, int *fd_out)
 		return ZX_ERR_BAD_HANDLE;
 	req.body_case = ZXD__REQUEST__BODY_HANDLE_EXPORT;
 	req.handle_export = &he;
-	st = rpc_control(&req, &fd, 1, &rep);
+	st = rpc_call(RPC_CONTROL, &req, &fd, 1, &rep);
 	/* Consumed whatever happened; the daemon has closed its end. */
 	zxh_close(handle);
-	if (st != ZX_OK)
+	if (rep.rep == NULL)
 		return st;
-	st = rep.rep->status;
 	if (st == ZX_OK && (rep.nfds != 1 || rep.rep->n_handles != 0))
 		st = ZX_ERR_INTERNAL;
 	if (st == ZX_OK && fd_out == NULL)
@@ -46,6 +45,7 @@ zxd_handle_import(int fd, zx_handle_t *out)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__HandleImport hi = ZXD__HANDLE_IMPORT__INIT;
+	zx_handle_t h;
 	zx_status_t st;
 
 	if (fd < 0 || fcntl(fd, F_GETFD) < 0)
@@ -57,7 +57,9 @@ zxd_handle_import(int fd, zx_handle_t *out)
 		return ZX_ERR_BAD_HANDLE;
 	req.body_case = ZXD__REQUEST__BODY_HANDLE_IMPORT;
 	req.handle_import = &hi;
-	st = rpc_control_new(&req, &fd, 1, out);
+	st = rpc_new_handles(RPC_CONTROL, &req, &fd, 1, &h, 1);
 	close(fd);
-	return st;
+	if (st != ZX_OK)
+		return st;
+	return rpc_out_handle(h, out);
 }

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
-#include "objects/vmar.h"
+#include "proto/vmar_layout.h"
 
 struct lmap {
 	uint64_t addr, len;
@@ -82,7 +82,7 @@ zx_vmar_root_self(void)
 		req.body_case = ZXD__REQUEST__BODY_VMAR_ROOT_SELF;
 		req.vmar_root_self = &rs;
 		root_handle = ZX_HANDLE_INVALID;
-		if (rpc_create(&req, &h, 1) == ZX_OK) {
+		if (rpc_new_handles(RPC_CONTROL, &req, NULL, 0, &h, 1) == ZX_OK) {
 			root_handle = h;
 			root_koid = zxh_get(h, NULL)->koid;
 		}
@@ -216,7 +216,7 @@ report_unmap(zx_handle_t vmar, uint64_t addr, uint64_t len)
 	um.len = len;
 	req.body_case = ZXD__REQUEST__BODY_VMAR_UNMAP;
 	req.vmar_unmap = &um;
-	return rpc_handle_status(vmar, &req);
+	return rpc_call(vmar, &req, NULL, 0, NULL);
 }
 
 /* --- reserving address space ----------------------------------------- */
@@ -355,16 +355,13 @@ prot_of(uint32_t perms)
 	    ((perms & ZX_VM_PERM_EXECUTE) ? PROT_EXEC : 0);
 }
 
+/* A failed mmap over the reservation: anything but a refused
+ * permission is a lack of address space. */
 static zx_status_t
 map_status(int e)
 {
-	switch (e) {
-	case EACCES:
-	case EPERM:
-		return ZX_ERR_ACCESS_DENIED;
-	default:
-		return ZX_ERR_NO_MEMORY;
-	}
+	return e == EACCES || e == EPERM ? ZX_ERR_ACCESS_DENIED :
+	    ZX_ERR_NO_MEMORY;
 }
 
 /* What is mapped: a VMO, or a region of an IOB through an endpoint. */
@@ -415,9 +412,8 @@ map_locked(zx_handle_t vmar, zx_vm_option_t options, uint64_t vmar_offset,
 	mr.region_index = src->region_index;
 	req.body_case = ZXD__REQUEST__BODY_VMAR_MAP;
 	req.vmar_map = &mr;
-	st = rpc_handle(vmar, &req, &src->fd, 1, &rep);
-	if (st == ZX_OK) {
-		st = rep.rep->status;
+	st = rpc_call(vmar, &req, &src->fd, 1, &rep);
+	if (rep.rep != NULL) {
 		if (st == ZX_OK &&
 		    (rep.rep->body_case != ZXD__REPLY__BODY_VMAR_MAP ||
 		    mr.addr == 0 || rep.nfds > 1))

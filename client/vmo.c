@@ -13,9 +13,8 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
-#include "objects/vmo.h"
+#include "proto/pages.h"
 
-#define STATE_PAGE	4096
 
 /* zxh.priv of a VMO handle. */
 struct vmo_priv {
@@ -34,7 +33,7 @@ priv_free(void *arg)
 
 	if (p->fd >= 0)
 		close(p->fd);
-	munmap(p->page, STATE_PAGE);
+	munmap(p->page, SIGPAGE_SIZE);
 	free(p);
 }
 
@@ -50,10 +49,9 @@ priv_fetch(zx_handle_t h, struct vmo_priv **ret)
 
 	req.body_case = ZXD__REQUEST__BODY_VMO_GET_FD;
 	req.vmo_get_fd = &gf;
-	st = rpc_handle(h, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
+	st = rpc_call(h, &req, NULL, 0, &rep);
+	if (rep.rep == NULL)
 		return st;
-	st = rep.rep->status;
 	if (st == ZX_OK && (rep.rep->body_case != ZXD__REPLY__BODY_VMO_FD ||
 	    rep.nfds < 1 || rep.nfds > 2))
 		st = ZX_ERR_INTERNAL;
@@ -61,7 +59,7 @@ priv_fetch(zx_handle_t h, struct vmo_priv **ret)
 	if (st == ZX_OK && p == NULL)
 		st = ZX_ERR_NO_MEMORY;
 	if (st == ZX_OK) {
-		p->page = mmap(NULL, STATE_PAGE, PROT_READ, MAP_SHARED,
+		p->page = mmap(NULL, SIGPAGE_SIZE, PROT_READ, MAP_SHARED,
 		    rep.fds[0], 0);
 		if (p->page == MAP_FAILED) {
 			free(p);
@@ -156,29 +154,26 @@ rw_check(const struct vmo_priv *p, uint64_t off, size_t len,
 		return ZX_ERR_BAD_STATE;
 	if (off + len > state_size(p))
 		return ZX_ERR_OUT_OF_RANGE;
-	if (len > 0 && buf == NULL)
-		return ZX_ERR_INVALID_ARGS;
+	/* No check of buf here: the kernel's pread/pwrite fault on it
+	 * (NULL included) and say EFAULT, which is Zircon's NOT_FOUND. */
 	return ZX_OK;
 }
 
+/* A failed pread/pwrite on the VMO's descriptor: the shared
+ * conversion, but a descriptor opened without write access means the
+ * handle lacks it, and EINVAL here is an offset past what a file can
+ * hold. */
 static zx_status_t
 io_status(int e)
 {
-	switch (e) {
-	case EFAULT:
-		return ZX_ERR_INVALID_ARGS;
-	case EBADF:
-	case EPERM:
-	case EACCES:
+	/* VmObject::ReadUser/WriteUser: a user copy that faults. */
+	if (e == EFAULT)
+		return ZX_ERR_NOT_FOUND;
+	if (e == EBADF)
 		return ZX_ERR_ACCESS_DENIED;
-	case ENOSPC:
-	case ENOMEM:
-	case EFBIG:
-	case EINVAL:
+	if (e == EINVAL)
 		return ZX_ERR_NO_MEMORY;
-	default:
-		return ZX_ERR_IO;
-	}
+	return status_from_errno(-e, ZX_ERR_IO);
 }
 
 EXPORT zx_status_t
@@ -309,21 +304,6 @@ zx_vmo_get_stream_size(zx_handle_t handle, uint64_t *size)
 	return st;
 }
 
-/* A call on handle h whose reply carries only a status. */
-static zx_status_t
-call_status(zx_handle_t h, Zxd__Request *req)
-{
-	struct rpc_reply rep;
-	zx_status_t st;
-
-	st = rpc_handle(h, req, NULL, 0, &rep);
-	if (st != ZX_OK)
-		return st;
-	st = rep.rep->status;
-	rpc_reply_free(&rep);
-	return st;
-}
-
 EXPORT zx_status_t
 zx_vmo_set_size(zx_handle_t handle, uint64_t size)
 {
@@ -333,7 +313,7 @@ zx_vmo_set_size(zx_handle_t handle, uint64_t size)
 	ss.size = size;
 	req.body_case = ZXD__REQUEST__BODY_VMO_SET_SIZE;
 	req.vmo_set_size = &ss;
-	return call_status(handle, &req);
+	return rpc_call(handle, &req, NULL, 0, NULL);
 }
 
 EXPORT zx_status_t
@@ -345,7 +325,7 @@ zx_vmo_set_stream_size(zx_handle_t handle, uint64_t size)
 	ss.size = size;
 	req.body_case = ZXD__REQUEST__BODY_VMO_SET_STREAM_SIZE;
 	req.vmo_set_stream_size = &ss;
-	return call_status(handle, &req);
+	return rpc_call(handle, &req, NULL, 0, NULL);
 }
 
 EXPORT zx_status_t
@@ -360,7 +340,7 @@ zx_vmo_create(uint64_t size, uint32_t options, zx_handle_t *out)
 	vc.options = options;
 	req.body_case = ZXD__REQUEST__BODY_VMO_CREATE;
 	req.vmo_create = &vc;
-	st = rpc_create(&req, &h, 1);
+	st = rpc_new_handles(RPC_CONTROL, &req, NULL, 0, &h, 1);
 	if (st != ZX_OK)
 		return st;
 	return rpc_out_handle(h, out);
@@ -372,21 +352,18 @@ zx_vmo_create_child(zx_handle_t handle, uint32_t options, uint64_t offset,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__VmoCreateChild cc = ZXD__VMO_CREATE_CHILD__INIT;
-	uint64_t page = zx_system_get_page_size();
-	uint64_t rounded = (size + page - 1) & ~(page - 1);
+	zx_handle_t h;
+	zx_status_t st;
 
-	/* Zircon checks these before it looks at the handle. */
-	if (rounded < size || rounded > VMO_MAX_SIZE(page))
-		return ZX_ERR_OUT_OF_RANGE;
-	if ((options & ZX_VMO_CHILD_NO_WRITE) &&
-	    (options & ZX_VMO_CHILD_RESIZABLE))
-		return ZX_ERR_INVALID_ARGS;
 	cc.options = options;
 	cc.offset = offset;
 	cc.size = size;
 	req.body_case = ZXD__REQUEST__BODY_VMO_CREATE_CHILD;
 	req.vmo_create_child = &cc;
-	return rpc_handle_new(handle, &req, NULL, 0, out);
+	st = rpc_new_handles(handle, &req, NULL, 0, &h, 1);
+	if (st != ZX_OK)
+		return st;
+	return rpc_out_handle(h, out);
 }
 
 EXPORT zx_status_t
@@ -406,10 +383,9 @@ zx_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset,
 	or.buffer_size = buffer != NULL ? buffer_size : 0;
 	req.body_case = ZXD__REQUEST__BODY_VMO_OP_RANGE;
 	req.vmo_op_range = &or;
-	st = rpc_handle(handle, &req, NULL, 0, &rep);
-	if (st != ZX_OK)
+	st = rpc_call(handle, &req, NULL, 0, &rep);
+	if (rep.rep == NULL)
 		return st;
-	st = rep.rep->status;
 	if (st == ZX_OK && op == ZX_VMO_OP_LOCK) {
 		const Zxd__VmoLockState *ls = rep.rep->vmo_lock_state;
 		zx_vmo_lock_state_t state;
@@ -434,13 +410,10 @@ zx_vmo_set_cache_policy(zx_handle_t handle, uint32_t cache_policy)
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__VmoSetCachePolicy cp = ZXD__VMO_SET_CACHE_POLICY__INIT;
 
-	/* Zircon checks the policy before it looks at the handle. */
-	if (cache_policy & ~ZX_CACHE_POLICY_MASK)
-		return ZX_ERR_INVALID_ARGS;
 	cp.cache_policy = cache_policy;
 	req.body_case = ZXD__REQUEST__BODY_VMO_SET_CACHE_POLICY;
 	req.vmo_set_cache_policy = &cp;
-	return call_status(handle, &req);
+	return rpc_call(handle, &req, NULL, 0, NULL);
 }
 
 EXPORT zx_status_t
@@ -449,6 +422,8 @@ zx_vmo_create_physical(zx_handle_t resource, zx_paddr_t paddr, size_t size,
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__VmoCreatePhysical cp = ZXD__VMO_CREATE_PHYSICAL__INIT;
+	zx_handle_t h;
+	zx_status_t st;
 
 	/* Asked on the resource's handle: the daemon checks the resource,
 	 * the range and the map, in Zircon's order. */
@@ -456,5 +431,8 @@ zx_vmo_create_physical(zx_handle_t resource, zx_paddr_t paddr, size_t size,
 	cp.size = size;
 	req.body_case = ZXD__REQUEST__BODY_VMO_CREATE_PHYSICAL;
 	req.vmo_create_physical = &cp;
-	return rpc_handle_new(resource, &req, NULL, 0, out);
+	st = rpc_new_handles(resource, &req, NULL, 0, &h, 1);
+	if (st != ZX_OK)
+		return st;
+	return rpc_out_handle(h, out);
 }

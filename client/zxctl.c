@@ -34,7 +34,7 @@
 #include <zircon/types.h>
 #include <zxd/zxd.h>
 
-#include "daemon/wire.h"
+#include "proto/wire.h"
 
 /* Exit statuses (zxctl(1)). */
 enum {

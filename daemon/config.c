@@ -89,8 +89,8 @@ struct parser {
 	unsigned section_errors;	/* n_errors when the section began */
 	unsigned key_line[N_KEYS];	/* where each key was set, or 0 */
 
-	struct config_region region;	/* the [region] being read */
-	struct config_pci_bar pci;	/* the [pci] being read */
+	struct phys_region_def region;	/* the [region] being read */
+	struct phys_bar_def pci;	/* the [pci] being read */
 	bool seen_region;
 	bool seen_pci;
 	unsigned *region_lines;		/* header line of c->regions[i] */
@@ -150,9 +150,9 @@ static const struct key_entry keys[N_KEYS] = {
 
 static const char *const backends[] = { "sim", "pci", "devmem" };
 
-static const struct config_region default_regions[] = {
-	{ "ram", CONFIG_REGION_RAM, 0x0, 0x40000000 },
-	{ "mmio0", CONFIG_REGION_MMIO, 0xf0000000, 0x1000000 },
+static const struct phys_region_def default_regions[] = {
+	{ "ram", PHYS_RAM, 0x0, 0x40000000 },
+	{ "mmio0", PHYS_MMIO, 0xf0000000, 0x1000000 },
 };
 
 static void *
@@ -233,9 +233,9 @@ config_copy(const struct config *src, struct config *ret)
 	c.root_gids = memdup(src->root_gids, src->n_root_gids,
 			     sizeof(gid_t));
 	c.regions = memdup(src->regions, src->n_regions,
-			   sizeof(struct config_region));
+			   sizeof(struct phys_region_def));
 	c.pci_bars = memdup(src->pci_bars, src->n_pci_bars,
-			    sizeof(struct config_pci_bar));
+			    sizeof(struct phys_bar_def));
 	if (strdup_or_null(src->path, &c.path) < 0 ||
 	    strdup_or_null(src->socket_path, &c.socket_path) < 0 ||
 	    strdup_or_null(src->backend, &c.backend) < 0 ||
@@ -260,9 +260,9 @@ config_backend_known(const char *name)
 }
 
 const char *
-config_region_kind_name(enum config_region_kind kind)
+config_region_kind_name(enum phys_kind kind)
 {
-	return kind == CONFIG_REGION_MMIO ? "mmio" : "ram";
+	return kind == PHYS_MMIO ? "mmio" : "ram";
 }
 
 bool
@@ -708,9 +708,9 @@ static void
 set_region_kind(struct parser *p, const char *value)
 {
 	if (strcmp(value, "ram") == 0)
-		p->region.kind = CONFIG_REGION_RAM;
+		p->region.kind = PHYS_RAM;
 	else if (strcmp(value, "mmio") == 0)
-		p->region.kind = CONFIG_REGION_MMIO;
+		p->region.kind = PHYS_MMIO;
 	else
 		parser_error(p, p->lineno, "kind: '%s' is not ram or mmio",
 			     value);
@@ -819,7 +819,7 @@ name_valid(const char *name)
 static void
 parser_end_region(struct parser *p)
 {
-	struct config_region *r = &p->region, *o, *grown;
+	struct phys_region_def *r = &p->region, *o, *grown;
 	struct config *c = p->c;
 	unsigned *lines;
 
@@ -865,7 +865,7 @@ parser_end_region(struct parser *p)
 static void
 parser_end_pci(struct parser *p)
 {
-	struct config_pci_bar *b = &p->pci, *o, *grown;
+	struct phys_bar_def *b = &p->pci, *o, *grown;
 	struct config *c = p->c;
 	unsigned *lines;
 

@@ -61,7 +61,11 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define CONFIG_DEFAULT_SOCKET		"/run/zxd/zxd.sock"
+#include <zxd/zxd.h>
+
+#include "backends/phys.h"
+
+#define CONFIG_DEFAULT_SOCKET		ZXD_DEFAULT_SOCKET
 #define CONFIG_DEFAULT_SOCKET_MODE	0666
 #define CONFIG_DEFAULT_BACKEND		"sim"
 #define CONFIG_DEFAULT_VMO_BYTES	(UINT64_C(16) << 30)
@@ -71,27 +75,7 @@
 #define CONFIG_PAGE_SIZE		UINT64_C(4096)
 
 /* Longest region or PCI name, without the terminating NUL. */
-#define CONFIG_NAME_MAX			31
-
-enum config_region_kind {
-	CONFIG_REGION_RAM,
-	CONFIG_REGION_MMIO,
-};
-
-/* A region of the sim backend's physical address space: [base, base+size). */
-struct config_region {
-	char name[CONFIG_NAME_MAX + 1];
-	enum config_region_kind kind;
-	uint64_t base;
-	uint64_t size;
-};
-
-/* A PCI BAR the pci backend exposes as a physical range. */
-struct config_pci_bar {
-	char name[CONFIG_NAME_MAX + 1];
-	char device[16];		/* "dddd:bb:dd.f", lower case */
-	unsigned bar;			/* 0..5 */
-};
+#define CONFIG_NAME_MAX			PHYS_NAME_MAX
 
 struct config {
 	char *path;			/* file loaded, NULL for built-ins */
@@ -113,9 +97,9 @@ struct config {
 	uint32_t handles_per_client;
 
 	/* In file order; regions never overlap. */
-	struct config_region *regions;
+	struct phys_region_def *regions;
 	size_t n_regions;
-	struct config_pci_bar *pci_bars;
+	struct phys_bar_def *pci_bars;
 	size_t n_pci_bars;
 };
 
@@ -126,6 +110,19 @@ struct config {
  * Returns 0 or -ENOMEM; *ret is untouched on failure.
  */
 int config_init_defaults(struct config *ret);
+
+/* What the physical-memory backend is to serve, for phys_init. */
+static inline struct phys_setup
+config_phys(const struct config *c)
+{
+	return (struct phys_setup){
+		.backend = c->backend,
+		.regions = c->regions,
+		.n_regions = c->n_regions,
+		.bars = c->pci_bars,
+		.n_bars = c->n_pci_bars,
+	};
+}
 
 /*
  * Parse the file at path over the configuration already in *c, which is
@@ -146,7 +143,7 @@ void config_free(struct config *c);
 bool config_backend_known(const char *name);
 
 /* "ram" or "mmio". */
-const char *config_region_kind_name(enum config_region_kind kind);
+const char *config_region_kind_name(enum phys_kind kind);
 
 /*
  * Whether a peer gets the root resource: its uid is in root_uids, or its

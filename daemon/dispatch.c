@@ -14,33 +14,129 @@
 
 #define MAX_BODY 256
 
-static const struct dispatch_entry *const families[] = {
-	sys_object_calls,
-	sys_event_calls,
-	sys_resource_calls,
-	sys_operator_calls,
-	sys_vmo_calls,
-	sys_vmar_calls,
-	sys_ddk_calls,
-	sys_channel_calls,
-	sys_transfer_calls,
-	sys_iob_calls,
+/* A name listed twice in calls.def redeclares its enumerator. */
+enum {
+#define CALL(n_, w_, k_) CALL_INDEX_##n_,
+#include "daemon/calls.def"
+#undef CALL
+	N_CALLS
+};
+
+static struct dispatch_entry table[N_CALLS] = {
+#define CALL(n_, w_, k_) \
+	{ .name = #n_, .fn = call_##n_, .where = (w_), .nfds = (k_) },
+#include "daemon/calls.def"
+#undef CALL
 };
 
 static const struct dispatch_entry *by_body[MAX_BODY];
 static bool indexed;
 
-static void
-build_index(void)
+int
+dispatch_init(void)
 {
-	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
-		for (const struct dispatch_entry *e = families[f];
-		    e->fn != NULL; e++) {
-			if ((unsigned)e->body < MAX_BODY)
-				by_body[e->body] = e;
+	const ProtobufCMessageDescriptor *d = &zxd__request__descriptor;
+
+	if (indexed)
+		return 0;
+	for (size_t i = 0; i < N_CALLS; i++) {
+		struct dispatch_entry *e = &table[i];
+		const ProtobufCFieldDescriptor *f =
+		    protobuf_c_message_descriptor_get_field_by_name(d, e->name);
+
+		if (f == NULL || f->id >= MAX_BODY ||
+		    !(f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)) {
+			fprintf(stderr, "zxd: calls.def: %s is not a request "
+			    "of proto/zxd.proto\n", e->name);
+			return -1;
+		}
+		if (by_body[f->id] != NULL) {
+			fprintf(stderr, "zxd: calls.def: %s and %s are both "
+			    "request %u\n", by_body[f->id]->name, e->name,
+			    f->id);
+			return -1;
+		}
+		e->body = (Zxd__Request__BodyCase)f->id;
+		by_body[f->id] = e;
+	}
+	/* call_body holds any reply body without an allocation. */
+	for (unsigned i = 0; i < zxd__reply__descriptor.n_fields; i++) {
+		const ProtobufCFieldDescriptor *f =
+		    &zxd__reply__descriptor.fields[i];
+		const ProtobufCMessageDescriptor *md = f->descriptor;
+
+		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    md->sizeof_message > sizeof(((struct call *)0)->body)) {
+			fprintf(stderr, "zxd: reply body %s is over %zu "
+			    "bytes\n", md->name,
+			    sizeof(((struct call *)0)->body));
+			return -1;
 		}
 	}
 	indexed = true;
+	return 0;
+}
+
+const struct dispatch_entry *
+dispatch_lookup(Zxd__Request__BodyCase body)
+{
+	if (!indexed && dispatch_init() < 0)
+		abort();
+	return (unsigned)body < MAX_BODY ? by_body[body] : NULL;
+}
+
+void
+dispatch_call_release(struct call *c)
+{
+	for (size_t i = 0; i < c->n_scratch; i++)
+		free(c->scratch[i]);
+	c->n_scratch = 0;
+	c->small_used = 0;
+	c->body_used = false;
+}
+
+void *
+call_body(struct call *c, size_t size)
+{
+	if (!c->body_used && size <= sizeof(c->body)) {
+		c->body_used = true;
+		memset(c->body, 0, size);
+		return c->body;
+	}
+	return call_alloc(c, size);
+}
+
+bool
+call_keep(struct call *c, void *p)
+{
+	if (c->n_scratch >= sizeof(c->scratch) / sizeof(c->scratch[0])) {
+		free(p);
+		return false;
+	}
+	c->scratch[c->n_scratch++] = p;
+	return true;
+}
+
+void *
+call_alloc(struct call *c, size_t size)
+{
+	size_t align = _Alignof(max_align_t);
+	void *p;
+
+	/* Small records (an info topic, a name) come from the call. */
+	if (size <= sizeof(c->small) - c->small_used) {
+		p = c->small + c->small_used;
+		c->small_used += (size + align - 1) & ~(align - 1);
+		if (c->small_used > sizeof(c->small))
+			c->small_used = sizeof(c->small);
+		memset(p, 0, size);
+		return p;
+	}
+	p = calloc(1, size ? size : 1);
+
+	if (p == NULL || !call_keep(c, p))
+		return NULL;
+	return p;
 }
 
 void
@@ -238,8 +334,8 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 	zx_status_t st;
 	int r;
 
-	if (!indexed)
-		build_index();
+	if (!indexed && dispatch_init() < 0)
+		abort();
 	req = zxd__request__unpack(NULL, m->len, m->buf);
 	if (req == NULL)
 		return -EPROTO;
@@ -253,8 +349,11 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 	}
 	if ((unsigned)req->body_case < MAX_BODY)
 		e = by_body[req->body_case];
-	if (e == NULL || !(e->where & (conn->handle ? ON_HANDLE : ON_CONTROL))
-	    || (e->nfds >= 0 && (size_t)e->nfds != m->nfds)) {
+	/* A call on a handle libzx does not know comes on the control
+	 * connection marked absent. */
+	if (e == NULL || !(e->where & (conn->handle || req->absent ?
+	    ON_HANDLE : ON_CONTROL)) || (req->absent && conn->handle) ||
+	    (e->nfds >= 0 && (size_t)e->nfds != m->nfds)) {
 		r = -EPROTO;
 		goto out;
 	}
@@ -272,14 +371,17 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 		/* Handles are per process: another process holding a copy
 		 * of the fd (inherited over fork) gets no service. */
 		st = conn->handle ? ZX_ERR_BAD_HANDLE : ZX_ERR_ACCESS_DENIED;
-	} else
+	} else if (req->absent && !(e->where & SELF_LATE)) {
+		st = ZX_ERR_BAD_HANDLE;
+	} else {
 		st = e->fn(&c);
+	}
 	r = send_reply(&c, st);
 	if (r == 0 && c.close_self)
 		r = DISPATCH_CLOSE;
 	else if (r < 0)
 		r = DISPATCH_CLOSE;
-	free(c.scratch);
+	dispatch_call_release(&c);
 out:
 	zxd__request__free_unpacked(req, NULL);
 	return r;

@@ -4,7 +4,10 @@
 #define ZXD_DISPATCH_H
 
 #include "daemon/server.h"
-#include "daemon/wire.h"
+#include "proto/wire.h"
+
+#include <stdbool.h>
+#include <stddef.h>
 
 /* A channel read returns up to 64 handles. */
 #define DISPATCH_MAX_OUT WIRE_MAX_FDS
@@ -33,38 +36,66 @@ struct call {
 	int out_fds[DISPATCH_MAX_OUT];
 	size_t n_out_fds;
 	bool close_self;		/* close `conn` after replying */
-	/* Storage for the reply's body, and a buffer freed after sending. */
-	union {
-		Zxd__GetInfoReply get_info;
-		Zxd__PropertyReply property;
-		Zxd__StatsReply stats;
-		Zxd__VmoFdReply vmo_fd;
-		Zxd__VmoLockState vmo_lock_state;
-		Zxd__VmarInfo vmar_info;
-		Zxd__VmarMapReply vmar_map;
-		Zxd__BtiPinReply bti_pin;
-		Zxd__SimDmaReply sim_dma;
-		Zxd__ChannelReadReply channel_read;
-		Zxd__IobAllocateIdReply iob_alloc;
-	} body;
-	void *scratch;
+	/* The reply's body (call_body), and memory freed once the reply
+	 * is sent (call_alloc, call_keep). */
+	_Alignas(max_align_t) unsigned char body[512];
+	bool body_used;
+	_Alignas(max_align_t) unsigned char small[256];
+	size_t small_used;
+	void *scratch[4];
+	size_t n_scratch;
 };
 
 typedef zx_status_t (*dispatch_fn)(struct call *c);
 
+/* Where a request may arrive (daemon/calls.def). */
 enum dispatch_where {
 	ON_CONTROL = 1,
 	ON_HANDLE = 2,
-	ON_ANY = 3,
+	SELF_LATE = 4,		/* sent absent: the handler still runs */
 };
 
 struct dispatch_entry {
-	Zxd__Request__BodyCase body;
-	const char *name;
-	dispatch_fn fn;
-	enum dispatch_where where;
+	Zxd__Request__BodyCase body;	/* from the name, at start */
+	const char *name;		/* the oneof field */
+	dispatch_fn fn;			/* call_<name> */
+	unsigned where;
 	int nfds;			/* fds the request carries; -1 = any */
 };
+
+/* Every handler, declared from the table. */
+#define CALL(n_, w_, k_) zx_status_t call_##n_(struct call *c);
+#include "daemon/calls.def"
+#undef CALL
+
+/* Build the index of the table: each name must be a field of Request's
+ * body. Returns 0, or -1 with the reason on stderr. dispatch_packet
+ * builds it on first use; zxd calls it at start to fail early. */
+int dispatch_init(void);
+/* The table entry for a request body, or NULL (the index is built on
+ * first use). */
+const struct dispatch_entry *dispatch_lookup(Zxd__Request__BodyCase body);
+/* Free what call_alloc and call_keep hold for c. */
+void dispatch_call_release(struct call *c);
+
+/* The reply's body, zeroed memory of `size` bytes that lives until the
+ * reply is sent, or NULL. CALL_REPLY sets it as the reply's `field`
+ * (body case ZXD__REPLY__BODY_<CASE>) after `init`: */
+void *call_body(struct call *c, size_t size);
+#define CALL_REPLY(c, field, CASE, init) __extension__ ({		\
+	__typeof__((c)->rep->field) r_ = call_body((c), sizeof(*r_));	\
+	if (r_ != NULL) {						\
+		init(r_);						\
+		(c)->rep->body_case = ZXD__REPLY__BODY_##CASE;		\
+		(c)->rep->field = r_;					\
+	}								\
+	r_;								\
+})
+/* Memory freed after the reply is sent (the bytes a reply points to):
+ * call_alloc's is zeroed, NULL when out of memory; call_keep takes
+ * memory already allocated (on failure, false, it is freed now). */
+void *call_alloc(struct call *c, size_t size);
+bool call_keep(struct call *c, void *p);
 
 /* Handle one received packet on `conn`. Returns 0, DISPATCH_CLOSE, or
  * -EPROTO to drop the connection. */
@@ -93,24 +124,12 @@ struct handle *dispatch_arg_handle(struct call *c, size_t i);
 /* A client's control connection closed: its process is gone. */
 void dispatch_client_gone(struct client *cl);
 
-/* The tables of each family, ended by an entry with fn == NULL. */
-extern const struct dispatch_entry sys_object_calls[];
-extern const struct dispatch_entry sys_event_calls[];
-extern const struct dispatch_entry sys_resource_calls[];
-extern const struct dispatch_entry sys_operator_calls[];
-extern const struct dispatch_entry sys_vmo_calls[];
-extern const struct dispatch_entry sys_vmar_calls[];
-extern const struct dispatch_entry sys_ddk_calls[];
-
 /* A descriptor of VMO v's memory for the caller of c to map, opened
  * O_RDONLY or O_RDWR (`oflags`): vmo_open's, or for a physical VMO one
  * the physical-memory backend makes for that peer. */
 struct vmo;
 zx_status_t sys_vmo_open(struct call *c, struct vmo *v, int oflags,
     int *ret_fd);
-extern const struct dispatch_entry sys_channel_calls[];
-extern const struct dispatch_entry sys_transfer_calls[];
-extern const struct dispatch_entry sys_iob_calls[];
 
 /* Per-family hooks for dispatch_client_gone. */
 void sys_vmar_client_gone(struct client *cl);
@@ -121,6 +140,6 @@ void sys_vmo_payer(struct client *cl, struct vmo_payer *ret);
 /* Take the closes of BTI `bti`'s PMT handles that are already there
  * (sys_ddk.c), before an answer they change. Returns how many; each
  * may have destroyed objects, `bti` among them. */
-size_t sys_ddk_settle(struct call *c, struct object *bti);
+size_t sys_ddk_settle(struct object *bti);
 
 #endif

@@ -46,13 +46,28 @@ stderr_is_journal(void)
 	return journal == JOURNAL_YES;
 }
 
+/* A person reading a terminal wants no "<N>"; journald and other
+ * readers of a pipe or file get the prefix sd-daemon.h defines. */
+static bool
+stderr_wants_prefix(void)
+{
+	static int wants = -1;
+
+	if (wants < 0)
+		wants = !isatty(STDERR_FILENO) || stderr_is_journal();
+	return wants;
+}
+
 static void
 write_line(int priority, const char *text)
 {
 	char line[LOG_LINE_MAX + 8];
 
 	/* One write per line, so lines of concurrent writers never mix. */
-	snprintf(line, sizeof(line), "<%d>%s\n", priority, text);
+	if (stderr_wants_prefix())
+		snprintf(line, sizeof(line), "<%d>%s\n", priority, text);
+	else
+		snprintf(line, sizeof(line), "zxd: %s\n", text);
 	fputs(line, stderr);
 }
 

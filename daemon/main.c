@@ -17,6 +17,7 @@
 
 #include "backends/phys.h"
 #include "daemon/config.h"
+#include "daemon/dispatch.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
 #include "objects/resource.h"
@@ -94,6 +95,7 @@ main(int argc, char **argv)
 	const char *socket_opt = NULL, *config_path = NULL, *backend = NULL;
 	const char *check = NULL;
 	char errbuf[512];
+	struct phys_setup ps;
 	struct event *ev_term, *ev_int, *ev_wd = NULL;
 	struct event_base *base;
 	struct config cfg;
@@ -124,13 +126,15 @@ main(int argc, char **argv)
 			printf("zxd %s\n", PACKAGE_VERSION);
 			return 0;
 		default:
-			usage(stderr);
+			/* getopt said what was wrong. */
+			fputs("Try 'zxd --help' for more information.\n",
+			    stderr);
 			return 2;
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "zxd: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
+		fprintf(stderr, "zxd: unexpected argument '%s'\n"
+		    "Try 'zxd --help' for more information.\n", argv[optind]);
 		return 2;
 	}
 
@@ -162,13 +166,18 @@ main(int argc, char **argv)
 		log_err("out of memory");
 		return 1;
 	}
+	if (dispatch_init() < 0) {
+		config_free(&cfg);
+		return 1;
+	}
 	if (!config_backend_known(cfg.backend)) {
 		log_err("unknown backend '%s' (sim, pci or devmem)",
 		    cfg.backend);
 		config_free(&cfg);
 		return 1;
 	}
-	if (phys_init(&cfg, errbuf, sizeof(errbuf)) < 0) {
+	ps = config_phys(&cfg);
+	if (phys_init(&ps, errbuf, sizeof(errbuf)) < 0) {
 		log_err("backend %s: %s", cfg.backend, errbuf);
 		config_free(&cfg);
 		return 1;

@@ -17,7 +17,7 @@
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
-#include "daemon/wire.h"
+#include "proto/wire.h"
 #include "objects/channel.h"
 
 /* Packets handled per wakeup of one connection. libzx has at most one
@@ -188,27 +188,6 @@ in_dispatch(const struct handle *h)
 }
 
 void
-server_client_reap(struct client *cl)
-{
-	struct conn *c;
-	char b;
-
-	/* Closing one may detach others (a delivery socket's unread
-	 * handles): start over after each. */
-again:
-	for (c = srv.conns; c != NULL; c = c->next) {
-		if (c->client != cl || c->handle == NULL ||
-		    c == srv.dispatching || in_dispatch(c->handle))
-			continue;
-		/* EOF, with no request left before it. */
-		if (recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
-			conn_close(c);
-			goto again;
-		}
-	}
-}
-
-void
 server_close_handle(struct handle *h)
 {
 	if (h->conn != NULL)
@@ -228,21 +207,39 @@ conn_at_eof(const struct conn *c)
 }
 
 size_t
-server_settle_closes(const struct conn *keep)
+server_settle(bool (*pick)(const struct handle *h, void *arg), void *arg)
 {
 	struct conn *c;
 	size_t n = 0;
 
-	/* Closing a handle may release others: start over after each. */
 again:
 	for (c = srv.conns; c != NULL; c = c->next) {
-		if (c != keep && c->handle != NULL && conn_at_eof(c)) {
+		if (c->handle == NULL || c == srv.dispatching ||
+		    in_dispatch(c->handle))
+			continue;
+		if (pick != NULL && !pick(c->handle, arg))
+			continue;
+		if (conn_at_eof(c)) {
 			conn_close(c);
 			n++;
 			goto again;
 		}
 	}
 	return n;
+}
+
+static bool
+of_client(const struct handle *h, void *arg)
+{
+	const struct conn *c = h->conn;
+
+	return c != NULL && c->client == arg;
+}
+
+size_t
+server_settle_client(struct client *cl)
+{
+	return server_settle(of_client, cl);
 }
 
 void
@@ -458,7 +455,7 @@ server_attach_handle(struct client *cl, pid_t pid, struct handle *h,
 
 	if (cfg->handles_per_client != 0 &&
 	    cl->nhandles >= cfg->handles_per_client)
-		server_client_reap(cl);
+		server_settle_client(cl);
 	if (cfg->handles_per_client != 0 &&
 	    cl->nhandles >= cfg->handles_per_client)
 		return ZX_ERR_NO_RESOURCES;

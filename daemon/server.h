@@ -69,11 +69,6 @@ zx_status_t server_attach_handle(struct client *cl, pid_t pid,
 /* The handle whose client end `fd` is (an fd received from a client),
  * or NULL. */
 struct handle *server_handle_of_fd(int fd);
-/* Closing a handle is a close() the daemon sees later, as EOF. Before
- * refusing something over a limit, take the closes of `cl` that are
- * already there (never those of the handles the packet being served
- * came on or carries). */
-void server_client_reap(struct client *cl);
 /* Tear down a handle's connection and free the handle: its holders see
  * EOF from now on. Also frees a handle in flight. */
 void server_close_handle(struct handle *h);
@@ -102,12 +97,20 @@ void server_token_close(struct conn *tok);
 struct client *server_client_ref(struct client *cl);
 void server_client_unref(struct client *cl);
 
-/* Apply the closes clients made that the event loop has not seen yet
- * (handle sockets at EOF), leaving `keep` alone: zx_handle_close is a
- * plain close(), but Zircon's is synchronous, so a call that finds a
- * range still held settles them and looks again. Returns how many
- * handles it closed. */
-size_t server_settle_closes(const struct conn *keep);
+/*
+ * The one settle primitive. Closing a handle is a close() the daemon
+ * sees later, as EOF; Zircon's close is synchronous. Before an answer a
+ * close changes (a limit, a range still held, what a device reaches),
+ * take the closes that are already there: close every handle whose
+ * client end is gone with no request left before it and that `pick`
+ * selects (NULL: any), never the one the packet being served came on or
+ * carries. A close may release others, so it starts over after each.
+ * Returns how many it closed; each may have destroyed objects.
+ */
+size_t server_settle(bool (*pick)(const struct handle *h, void *arg),
+    void *arg);
+/* server_settle of the handles of client `cl`. */
+size_t server_settle_client(struct client *cl);
 size_t server_client_count(void);
 struct client *server_client_first(void);
 uint64_t server_uptime_ns(void);

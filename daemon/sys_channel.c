@@ -33,8 +33,8 @@ struct call_waiter {
 	struct event *timer;		/* deadline, or NULL */
 };
 
-static zx_status_t
-chan_create(struct call *c)
+zx_status_t
+call_channel_create(struct call *c)
 {
 	struct object *a, *b;
 	zx_status_t st = channel_create(c->req->channel_create->options,
@@ -83,7 +83,7 @@ collect(struct call *c, const Zxd__ChannelWrite *w, struct handle **hs,
 			hs[(*nh)++] = h;
 			if (!(h->rights & ZX_RIGHT_TRANSFER))
 				st = ZX_ERR_ACCESS_DENIED;
-			else if (h->obj == c->self->obj)
+			else if (c->self != NULL && h->obj == c->self->obj)
 				st = ZX_ERR_NOT_SUPPORTED;
 		}
 		if (first == ZX_OK)
@@ -160,8 +160,8 @@ build_msg(struct call *c, const Zxd__ChannelWrite *w, zx_rights_t rights,
 	return ZX_OK;
 }
 
-static zx_status_t
-chan_write(struct call *c)
+zx_status_t
+call_channel_write(struct call *c)
 {
 	struct channel_msg *m;
 	zx_status_t st;
@@ -175,11 +175,11 @@ chan_write(struct call *c)
 	return st;
 }
 
-static zx_status_t
-chan_read(struct call *c)
+zx_status_t
+call_channel_read(struct call *c)
 {
 	const Zxd__ChannelRead *r = c->req->channel_read;
-	Zxd__ChannelReadReply *body = &c->body.channel_read;
+	Zxd__ChannelReadReply *body = call_body(c, sizeof(*body));
 	struct object *o;
 	struct channel_msg *m;
 	uint32_t nbytes = r->num_bytes, nhandles = r->num_handles;
@@ -218,7 +218,8 @@ chan_read(struct call *c)
 	m->nhandles = 0;
 	body->data.data = m->data;
 	body->data.len = m->nbytes;
-	c->scratch = m;
+	if (!call_keep(c, m))
+		return ZX_ERR_NO_MEMORY;
 	/* A reader that read by request (after a backlog marker) finds
 	 * the rest in its delivery socket again. */
 	channel_sink_refill(o);
@@ -339,8 +340,8 @@ now_ns(void)
 	return (zx_time_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static zx_status_t
-chan_call(struct call *c)
+zx_status_t
+call_channel_call(struct call *c)
 {
 	const Zxd__ChannelCall *k = c->req->channel_call;
 	struct channel_msg *m;
@@ -409,15 +410,3 @@ chan_call(struct call *c)
 	}
 	return ZX_OK;
 }
-
-const struct dispatch_entry sys_channel_calls[] = {
-	{ ZXD__REQUEST__BODY_CHANNEL_CREATE, "channel_create", chan_create,
-	    ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_CHANNEL_WRITE, "channel_write", chan_write,
-	    ON_HANDLE, -1 },
-	{ ZXD__REQUEST__BODY_CHANNEL_READ, "channel_read", chan_read,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_CHANNEL_CALL, "channel_call", chan_call,
-	    ON_HANDLE, -1 },
-	{ 0 },
-};

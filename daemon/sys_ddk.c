@@ -30,47 +30,27 @@
 /* sys_bti_pin's kMaxAddrs: what 64 pages of addresses hold. */
 #define MAX_ADDRS	(PAGE * 64 / sizeof(uint64_t))
 
-/*
- * Closing a handle is a close() the daemon sees later; Zircon's is
- * synchronous. Before an answer that a PMT's close changes (what the
- * device reaches, the quarantine), take the closes of this BTI's PMT
- * handles that are already there. Only a BTI with mapped PMTs has any.
- */
-static size_t
-settle_pmts(struct call *c, struct bti *b)
+/* The handles server_settle takes before an answer a PMT's close
+ * changes (what the device reaches, the quarantine): those of BTI b's
+ * pinned PMTs, while b has mapped PMTs and handles. (With no BTI handle
+ * left a close frees the PMT, and perhaps b: nothing to settle for
+ * anyone's answer.) */
+static bool
+pinned_pmt_of(const struct handle *h, void *arg)
 {
-	struct handle *h;
-	struct pmt *p;
-	size_t n = 0;
-	char byte;
+	const struct bti *b = arg;
+	const struct pmt *p = pmt_of(h->obj);
 
-again:
-	/* With no BTI handle left a close frees the PMT (and perhaps b):
-	 * nothing to settle for anyone's answer. */
-	if (b->mapped == 0 || b->zero_handles)
-		return n;
-	for (h = handle_first(); h != NULL; h = handle_next(h)) {
-		struct conn *conn = h->conn;
-
-		p = pmt_of(h->obj);
-		if (p == NULL || p->bti != b || p->state != PMT_PINNED ||
-		    conn == NULL || conn == c->conn)
-			continue;
-		if (recv(conn->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
-			server_close_handle(h);
-			n++;
-			goto again;
-		}
-	}
-	return n;
+	return b->mapped > 0 && !b->zero_handles && p != NULL &&
+	    p->bti == b && p->state == PMT_PINNED;
 }
 
 size_t
-sys_ddk_settle(struct call *c, struct object *bti)
+sys_ddk_settle(struct object *bti)
 {
 	struct bti *b = bti_of(bti);
 
-	return b != NULL ? settle_pmts(c, b) : 0;
+	return b != NULL ? server_settle(pinned_pmt_of, b) : 0;
 }
 
 /*
@@ -103,7 +83,7 @@ stage_check(int fd, bool daemon_writes, uint64_t need)
 
 /* --- zx_iommu_create ------------------------------------------------- */
 
-static zx_status_t
+zx_status_t
 call_iommu_create(struct call *c)
 {
 	const Zxd__IommuCreate *r = c->req->iommu_create;
@@ -138,7 +118,7 @@ call_iommu_create(struct call *c)
 
 /* --- zx_bti_create ---------------------------------------------------- */
 
-static zx_status_t
+zx_status_t
 call_bti_create(struct call *c)
 {
 	const Zxd__BtiCreate *r = c->req->bti_create;
@@ -161,14 +141,11 @@ call_bti_create(struct call *c)
 
 /* --- zx_bti_pin ------------------------------------------------------- */
 
-/* Addresses that travel in the reply; more need the client's memfd. */
-#define INLINE_ADDRS	4096
-
-static zx_status_t
+zx_status_t
 call_bti_pin(struct call *c)
 {
 	const Zxd__BtiPinRequest *r = c->req->bti_pin;
-	Zxd__BtiPinReply *rep = &c->body.bti_pin;
+	Zxd__BtiPinReply *rep = call_body(c, sizeof(*rep));
 	uint32_t options = r->options, perms = 0;
 	bool compress = false, contiguous = false;
 	size_t nfds = (r->vmo_sent ? 1 : 0) + (r->addrs_staged ? 1 : 0);
@@ -232,11 +209,10 @@ call_bti_pin(struct call *c)
 	if (options != 0)
 		return ZX_ERR_INVALID_ARGS;
 
-	addrs = calloc(r->num_addrs ? r->num_addrs : 1, sizeof(*addrs));
+	addrs = call_alloc(c, r->num_addrs * sizeof(*addrs));
 	if (addrs == NULL)
 		return ZX_ERR_NO_MEMORY;
-	c->scratch = addrs;
-	settle_pmts(c, b);
+	server_settle(pinned_pmt_of, b);
 	st = bti_pin(b, v, r->offset, r->size, perms, &p);
 	if (st != ZX_OK)
 		return st;
@@ -250,7 +226,7 @@ call_bti_pin(struct call *c)
 		st = stage_check(fd, true, len);
 		if (st == ZX_OK && pwrite(fd, addrs, len, 0) != (ssize_t)len)
 			st = ZX_ERR_INVALID_ARGS;
-	} else if (st == ZX_OK && r->num_addrs > INLINE_ADDRS) {
+	} else if (st == ZX_OK && r->num_addrs > WIRE_INLINE_ADDRS) {
 		st = ZX_ERR_INVALID_ARGS;	/* would not fit a packet */
 	}
 	if (st == ZX_OK)
@@ -273,7 +249,7 @@ call_bti_pin(struct call *c)
 
 /* --- zx_pmt_unpin ----------------------------------------------------- */
 
-static zx_status_t
+zx_status_t
 call_pmt_unpin(struct call *c)
 {
 	struct pmt *p = pmt_of(c->self->obj);
@@ -288,7 +264,7 @@ call_pmt_unpin(struct call *c)
 
 /* --- zx_bti_release_quarantine --------------------------------------- */
 
-static zx_status_t
+zx_status_t
 call_bti_release_quarantine(struct call *c)
 {
 	struct bti *b;
@@ -298,64 +274,18 @@ call_bti_release_quarantine(struct call *c)
 	if (st != ZX_OK)
 		return st;
 	b = bti_of(c->self->obj);
-	settle_pmts(c, b);
+	server_settle(pinned_pmt_of, b);
 	bti_release_quarantine(b);
 	return ZX_OK;
 }
 
-/* --- zx_vmo_create_contiguous ---------------------------------------- */
-
-static zx_status_t
-call_vmo_create_contiguous(struct call *c)
-{
-	const Zxd__VmoCreateContiguous *r = c->req->vmo_create_contiguous;
-	unsigned shift = (unsigned)__builtin_ctzll(PAGE);
-	uint32_t align = r->alignment_log2;
-	struct vmo_payer payer;
-	uint64_t base, rounded;
-	struct vmo *v;
-	zx_status_t st;
-
-	if (r->size == 0)
-		return ZX_ERR_INVALID_ARGS;
-	if (align == 0)
-		align = shift;
-	if (align < shift || align >= 64)
-		return ZX_ERR_INVALID_ARGS;
-	st = handle_check(c->self, ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP);
-	if (st != ZX_OK)
-		return st;
-	st = vmo_round_size(r->size, &rounded);
-	if (st != ZX_OK)
-		return st;
-	/* Physically contiguous, aligned: a run of the window, for the
-	 * VMO's whole life; then the memory, all committed. */
-	st = iommu_contiguous_alloc(rounded, align, &base);
-	if (st != ZX_OK)
-		return st;
-	sys_vmo_payer(c->client, &payer);
-	st = vmo_create_contiguous(r->size, &payer, &v);
-	if (st != ZX_OK) {
-		iommu_contiguous_free(base, rounded);
-		return st;
-	}
-	vmo_set_paddr(v, base, iommu_contiguous_free);
-	st = dispatch_add_handle(c, &v->obj, ZX_DEFAULT_VMO_RIGHTS);
-	object_unref(&v->obj);
-	return st;
-}
-
 /* --- zxd_sim_dma_read/write ------------------------------------------ */
 
-/* Transfers whose bytes travel in the packet; longer ones need the
- * client's memfd. */
-#define INLINE_DMA	(64 * 1024)
-
-static zx_status_t
+zx_status_t
 call_sim_dma(struct call *c)
 {
 	const Zxd__SimDma *r = c->req->sim_dma;
-	Zxd__SimDmaReply *rep = &c->body.sim_dma;
+	Zxd__SimDmaReply *rep = call_body(c, sizeof(*rep));
 	struct bti_dma_io io = { .fd = -1 };
 	struct bti *b;
 	zx_status_t st;
@@ -367,6 +297,8 @@ call_sim_dma(struct call *c)
 	    ZX_RIGHT_WRITE : ZX_RIGHT_READ);
 	if (st != ZX_OK)
 		return st;
+	if (r->buf_null && r->len > 0)
+		return ZX_ERR_INVALID_ARGS;
 	b = bti_of(c->self->obj);
 	if (r->staged) {
 		io.fd = c->msg->fds[0];
@@ -378,40 +310,20 @@ call_sim_dma(struct call *c)
 			return ZX_ERR_INVALID_ARGS;
 		io.buf = r->data.data;
 	} else {
-		if (r->len > INLINE_DMA)
+		if (r->len > WIRE_INLINE_DMA_MAX)
 			return ZX_ERR_INVALID_ARGS;
-		c->scratch = malloc(r->len ? r->len : 1);
-		if (c->scratch == NULL)
+		io.buf = call_alloc(c, r->len);
+		if (io.buf == NULL)
 			return ZX_ERR_NO_MEMORY;
-		io.buf = c->scratch;
 	}
-	settle_pmts(c, b);
+	server_settle(pinned_pmt_of, b);
 	st = bti_dma(b, r->write, r->addr, r->len, &io);
 	if (st != ZX_OK || r->write || r->staged)
 		return st;
 	zxd__sim_dma_reply__init(rep);
-	rep->data.data = c->scratch;
+	rep->data.data = io.buf;
 	rep->data.len = r->len;
 	c->rep->body_case = ZXD__REPLY__BODY_SIM_DMA;
 	c->rep->sim_dma = rep;
 	return ZX_OK;
 }
-
-const struct dispatch_entry sys_ddk_calls[] = {
-	{ ZXD__REQUEST__BODY_IOMMU_CREATE, "iommu_create", call_iommu_create,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_BTI_CREATE, "bti_create", call_bti_create,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_BTI_PIN, "bti_pin", call_bti_pin, ON_HANDLE,
-	    -1 },
-	{ ZXD__REQUEST__BODY_PMT_UNPIN, "pmt_unpin", call_pmt_unpin,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_BTI_RELEASE_QUARANTINE,
-	    "bti_release_quarantine", call_bti_release_quarantine, ON_HANDLE,
-	    0 },
-	{ ZXD__REQUEST__BODY_VMO_CREATE_CONTIGUOUS, "vmo_create_contiguous",
-	    call_vmo_create_contiguous, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_SIM_DMA, "sim_dma", call_sim_dma, ON_HANDLE,
-	    -1 },
-	{ 0 },
-};

@@ -4,7 +4,7 @@
 #include "daemon/dispatch.h"
 #include "objects/event.h"
 
-static zx_status_t
+zx_status_t
 call_event_create(struct call *c)
 {
 	struct object *o;
@@ -17,7 +17,7 @@ call_event_create(struct call *c)
 	return st;
 }
 
-static zx_status_t
+zx_status_t
 call_eventpair_create(struct call *c)
 {
 	struct object *a, *b;
@@ -33,11 +33,3 @@ call_eventpair_create(struct call *c)
 	object_unref(b);
 	return st;
 }
-
-const struct dispatch_entry sys_event_calls[] = {
-	{ ZXD__REQUEST__BODY_EVENT_CREATE, "event_create", call_event_create,
-	    ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_EVENTPAIR_CREATE, "eventpair_create",
-	    call_eventpair_create, ON_CONTROL, 0 },
-	{ 0 },
-};

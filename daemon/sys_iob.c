@@ -12,10 +12,7 @@
 #include "daemon/server.h"
 #include "objects/iob.h"
 
-/* Past this, libzx sends a blob in a memfd rather than in the packet. */
-#define INLINE_BLOB_MAX	(WIRE_MAX_MSG - 4096)
-
-static zx_status_t
+zx_status_t
 call_iob_create(struct call *c)
 {
 	const Zxd__IobCreate *r = c->req->iob_create;
@@ -77,17 +74,17 @@ request_blob(struct call *c, struct iob_blob *b)
 		b->fault = r->blob_size > 0;
 		return ZX_OK;
 	}
-	if (r->blob.len != r->blob_size || r->blob_size > INLINE_BLOB_MAX)
+	if (r->blob.len != r->blob_size || r->blob_size > WIRE_INLINE_BLOB_MAX)
 		return ZX_ERR_INVALID_ARGS;
 	b->data = r->blob.data;
 	return ZX_OK;
 }
 
-static zx_status_t
+zx_status_t
 call_iob_allocate_id(struct call *c)
 {
 	const Zxd__IobAllocateId *r = c->req->iob_allocate_id;
-	Zxd__IobAllocateIdReply *rep = &c->body.iob_alloc;
+	Zxd__IobAllocateIdReply *rep = call_body(c, sizeof(*rep));
 	struct iob_blob blob;
 	uint32_t id;
 	zx_status_t st;
@@ -110,11 +107,3 @@ call_iob_allocate_id(struct call *c)
 	c->rep->iob_allocate_id = rep;
 	return ZX_OK;
 }
-
-const struct dispatch_entry sys_iob_calls[] = {
-	{ ZXD__REQUEST__BODY_IOB_CREATE, "iob_create", call_iob_create,
-	    ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_IOB_ALLOCATE_ID, "iob_allocate_id",
-	    call_iob_allocate_id, ON_HANDLE, -1 },
-	{ 0 },
-};

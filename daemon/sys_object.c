@@ -23,8 +23,8 @@ new_rights(zx_rights_t have, zx_rights_t want, zx_rights_t *ret)
 	return ZX_OK;
 }
 
-static zx_status_t
-handle_duplicate(struct call *c)
+zx_status_t
+call_handle_duplicate(struct call *c)
 {
 	zx_rights_t r;
 	zx_status_t st;
@@ -37,8 +37,8 @@ handle_duplicate(struct call *c)
 	return dispatch_add_handle(c, c->self->obj, r);
 }
 
-static zx_status_t
-handle_replace(struct call *c)
+zx_status_t
+call_handle_replace(struct call *c)
 {
 	zx_rights_t r;
 	zx_status_t st;
@@ -55,7 +55,7 @@ handle_replace(struct call *c)
 static zx_status_t
 info_single(struct call *c, const void *rec, size_t size)
 {
-	Zxd__GetInfoReply *r = &c->body.get_info;
+	Zxd__GetInfoReply *r = call_body(c, sizeof(*r));
 	uint64_t bufsize = c->req->get_info->buffer_size;
 
 	zxd__get_info_reply__init(r);
@@ -66,18 +66,17 @@ info_single(struct call *c, const void *rec, size_t size)
 		r->actual = 0;
 		return ZX_ERR_BUFFER_TOO_SMALL;
 	}
-	c->scratch = malloc(size);
-	if (c->scratch == NULL)
+	r->data.data = call_alloc(c, size);
+	if (r->data.data == NULL)
 		return ZX_ERR_NO_MEMORY;
-	memcpy(c->scratch, rec, size);
-	r->data.data = c->scratch;
+	memcpy(r->data.data, rec, size);
 	r->data.len = size;
 	r->actual = 1;
 	return ZX_OK;
 }
 
-static zx_status_t
-get_info(struct call *c)
+zx_status_t
+call_get_info(struct call *c)
 {
 	struct handle *h = c->self;
 	struct object *o = h->obj;
@@ -123,7 +122,7 @@ get_info(struct call *c)
 		if (o->ops->type != ZX_OBJ_TYPE_BTI)
 			return ZX_ERR_WRONG_TYPE;
 		/* PMTs closed just now are quarantined already. */
-		sys_ddk_settle(c, o);
+		sys_ddk_settle(o);
 		break;
 	case ZX_INFO_RESOURCE:
 		/* Zircon looks the handle up as a resource: another type is
@@ -135,15 +134,15 @@ get_info(struct call *c)
 		break;
 	}
 	if (o->ops->get_info != NULL) {
-		Zxd__GetInfoReply *r = &c->body.get_info;
+		Zxd__GetInfoReply *r = call_body(c, sizeof(*r));
 		size_t actual = 0, avail = 0, recsize = 0;
 		size_t cap = bufsize > 1 << 20 ? 1 << 20 : (size_t)bufsize;
+		void *buf = call_alloc(c, cap);
 		zx_status_t st;
 
-		c->scratch = calloc(1, cap ? cap : 1);
-		if (c->scratch == NULL)
+		if (buf == NULL)
 			return ZX_ERR_NO_MEMORY;
-		st = o->ops->get_info(o, topic, h->rights, c->scratch, cap,
+		st = o->ops->get_info(o, topic, h->rights, buf, cap,
 		    &actual, &avail, &recsize);
 		if (st != ZX_OK && st != ZX_ERR_BUFFER_TOO_SMALL)
 			return st;
@@ -152,20 +151,20 @@ get_info(struct call *c)
 		c->rep->get_info = r;
 		r->actual = actual;
 		r->avail = avail;
-		r->data.data = c->scratch;
+		r->data.data = buf;
 		r->data.len = st == ZX_OK ? actual * recsize : 0;
 		return st;
 	}
 	return ZX_ERR_NOT_SUPPORTED;
 }
 
-static zx_status_t
-get_property(struct call *c)
+zx_status_t
+call_get_property(struct call *c)
 {
 	struct object *o = c->self->obj;
 	uint32_t prop = c->req->get_property->property;
 	uint64_t size = c->req->get_property->size;
-	Zxd__PropertyReply *r = &c->body.property;
+	Zxd__PropertyReply *r = call_body(c, sizeof(*r));
 	zx_status_t st;
 
 	if (!(c->self->rights & ZX_RIGHT_GET_PROPERTY))
@@ -175,12 +174,11 @@ get_property(struct call *c)
 	case ZX_PROP_NAME:
 		if (size < ZX_MAX_NAME_LEN)
 			return ZX_ERR_BUFFER_TOO_SMALL;
-		c->scratch = calloc(1, ZX_MAX_NAME_LEN);
-		if (c->scratch == NULL)
+		r->value.data = call_alloc(c, ZX_MAX_NAME_LEN);
+		if (r->value.data == NULL)
 			return ZX_ERR_NO_MEMORY;
 		if (o->ops->has_name)
-			memcpy(c->scratch, o->name, ZX_MAX_NAME_LEN - 1);
-		r->value.data = c->scratch;
+			memcpy(r->value.data, o->name, ZX_MAX_NAME_LEN - 1);
 		r->value.len = ZX_MAX_NAME_LEN;
 		break;
 	case ZX_PROP_VMO_CONTENT_SIZE:
@@ -194,13 +192,12 @@ get_property(struct call *c)
 			return ZX_ERR_NOT_SUPPORTED;
 		if (size > 4096)
 			size = 4096;
-		c->scratch = calloc(1, size ? size : 1);
-		if (c->scratch == NULL)
+		r->value.data = call_alloc(c, size);
+		if (r->value.data == NULL)
 			return ZX_ERR_NO_MEMORY;
-		st = o->ops->get_property(o, prop, c->scratch, size);
+		st = o->ops->get_property(o, prop, r->value.data, size);
 		if (st != ZX_OK)
 			return st;
-		r->value.data = c->scratch;
 		r->value.len = size;
 		break;
 	}
@@ -209,8 +206,8 @@ get_property(struct call *c)
 	return ZX_OK;
 }
 
-static zx_status_t
-set_property(struct call *c)
+zx_status_t
+call_set_property(struct call *c)
 {
 	struct object *o = c->self->obj;
 	uint32_t prop = c->req->set_property->property;
@@ -238,6 +235,10 @@ set_property(struct call *c)
 			return ZX_ERR_BUFFER_TOO_SMALL;
 		if (o->ops->set_property == NULL)
 			return ZX_ERR_WRONG_TYPE;
+		/* Setting the content size writes the VMO: the kernel wants
+		 * WRITE as well as SET_PROPERTY. */
+		if (!(c->self->rights & ZX_RIGHT_WRITE))
+			return ZX_ERR_ACCESS_DENIED;
 		/* fall through */
 	default:
 		if (o->ops->set_property == NULL)
@@ -256,8 +257,8 @@ check_mask(const struct object *o, uint32_t clear, uint32_t set)
 	return ZX_OK;
 }
 
-static zx_status_t
-object_signal_self(struct call *c)
+zx_status_t
+call_object_signal(struct call *c)
 {
 	struct object *o = c->self->obj;
 	const Zxd__ObjectSignal *s = c->req->object_signal;
@@ -274,8 +275,8 @@ object_signal_self(struct call *c)
 	return ZX_OK;
 }
 
-static zx_status_t
-object_signal_peer(struct call *c)
+zx_status_t
+call_object_signal_peer(struct call *c)
 {
 	struct object *o = c->self->obj;
 	const Zxd__ObjectSignal *s = c->req->object_signal_peer;
@@ -294,8 +295,8 @@ object_signal_peer(struct call *c)
 	return ZX_OK;
 }
 
-static zx_status_t
-wait_setup(struct call *c)
+zx_status_t
+call_wait_setup(struct call *c)
 {
 	struct object *o = c->self->obj;
 	zx_status_t st;
@@ -310,23 +311,3 @@ wait_setup(struct call *c)
 		return st;
 	return dispatch_add_fd(c, fd);
 }
-
-const struct dispatch_entry sys_object_calls[] = {
-	{ ZXD__REQUEST__BODY_HANDLE_DUPLICATE, "handle_duplicate",
-	    handle_duplicate, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_HANDLE_REPLACE, "handle_replace",
-	    handle_replace, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_GET_INFO, "object_get_info", get_info,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_GET_PROPERTY, "object_get_property",
-	    get_property, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_SET_PROPERTY, "object_set_property",
-	    set_property, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_OBJECT_SIGNAL, "object_signal",
-	    object_signal_self, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_OBJECT_SIGNAL_PEER, "object_signal_peer",
-	    object_signal_peer, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_WAIT_SETUP, "wait_setup", wait_setup,
-	    ON_HANDLE, 0 },
-	{ 0 },
-};

@@ -11,8 +11,7 @@
  * (ZX_INFO_VMO, ZX_INFO_IOB_REGIONS, ZX_INFO_BTI), so a new object type
  * shows up in `zxctl objects` and `status` with no change here. What no
  * info topic carries (IOB mappings, a physical VMO's address, a BTI's
- * pins) comes from the three detail_*() functions below, the extension
- * points that objects/iob.c, objects/vmo.c and objects/bti.c fill in.
+ * pins) comes from objects/: iob_mappings(), vmo_paddr(), bti_pins().
  *
  * Lists come in pages that fit one packet (proto/zxd.proto).
  */
@@ -48,17 +47,6 @@
 
 /* ---- extension points --------------------------------------------------- */
 
-/* A pinned range of a BTI, as `zxctl bti` shows it. */
-struct detail_pin {
-	zx_koid_t pmt_koid;
-	zx_koid_t vmo_koid;
-	uint64_t vmo_offset;
-	uint64_t size;
-	uint64_t device_addr;
-	uint32_t perms;
-	bool quarantined;
-};
-
 /*
  * How many live mappings IOB endpoint `ep` holds of region `index` (the
  * count ZX_IOB_PEER_CLOSED waits on), whichever process made them.
@@ -74,39 +62,6 @@ static bool
 detail_vmo_paddr(struct object *vmo, uint64_t *paddr)
 {
 	return vmo_is(vmo) && vmo_paddr(vmo_of(vmo), 0, paddr);
-}
-
-/*
- * Up to `n` of the pins of BTI `bti`, from the `skip`-th, into out[];
- * returns how many pins the BTI has in all (quarantined ones included),
- * newest first.
- */
-static size_t
-detail_bti_pins(struct object *bti, size_t skip, struct detail_pin *out,
-    size_t n)
-{
-	struct bti *b = bti_of(bti);
-	size_t total = 0;
-
-	if (b == NULL)
-		return 0;
-	for (struct pmt *p = b->pmts; p != NULL; p = p->next) {
-		if (p->state == PMT_UNPINNED)
-			continue;
-		if (total >= skip && total - skip < n) {
-			struct detail_pin *d = &out[total - skip];
-
-			d->pmt_koid = p->obj.koid;
-			d->vmo_koid = p->vmo->obj.koid;
-			d->vmo_offset = p->offset;
-			d->size = p->size;
-			d->device_addr = pmt_addr(p, 0);
-			d->perms = p->perms;
-			d->quarantined = p->state == PMT_QUARANTINED;
-		}
-		total++;
-	}
-	return total;
 }
 
 /* ---- what the asker may see --------------------------------------------- */
@@ -256,7 +211,7 @@ view_holder_count(const struct view *v, const struct object *o)
 /* ---- building replies --------------------------------------------------- */
 
 /*
- * Reply messages are built in one block, freed with c->scratch after
+ * Reply messages are built in one block, freed by call_keep after
  * sending: first sized, then carved up.
  */
 struct arena {
@@ -273,8 +228,7 @@ arena_new(struct call *c, struct arena *a, size_t size)
 	if (a->p == NULL)
 		return ZX_ERR_NO_MEMORY;
 	a->left = size;
-	c->scratch = a->p;
-	return ZX_OK;
+	return call_keep(c, a->p) ? ZX_OK : ZX_ERR_NO_MEMORY;
 }
 
 /* Sized beforehand, so it never runs out. */
@@ -428,10 +382,10 @@ fit_page(void **msgs, size_t n, bool full, size_t fixed,
 
 /* ---- status ------------------------------------------------------------- */
 
-static zx_status_t
-stats(struct call *c)
+zx_status_t
+call_stats(struct call *c)
 {
-	Zxd__StatsReply *r = &c->body.stats;
+	Zxd__StatsReply *r = call_body(c, sizeof(*r));
 	uint64_t handles_by_type[ZX_OBJ_TYPE_UPPER_BOUND] = { 0 };
 	size_t n_obj_types = 0, n_handle_types = 0, k;
 	uint64_t mem = 0;
@@ -496,8 +450,8 @@ stats(struct call *c)
 
 /* ---- objects ------------------------------------------------------------ */
 
-static zx_status_t
-list_objects(struct call *c)
+zx_status_t
+call_list_objects(struct call *c)
 {
 	Zxd__ObjectsReply *r;
 	Zxd__ObjectView **ov;
@@ -571,8 +525,8 @@ seen_ino_cmp(const void *a, const void *b)
 	return x->h->ino < y->h->ino ? -1 : x->h->ino > y->h->ino;
 }
 
-static zx_status_t
-list_handles(struct call *c)
+zx_status_t
+call_list_handles(struct call *c)
 {
 	const Zxd__ListHandles *q = c->req->list_handles;
 	Zxd__HandlesReply *r;
@@ -723,8 +677,8 @@ fill_iob_maps(const struct view *v, struct iob_ep *ep, struct arena *a,
  * mappings hold it). An object that is not a visible IOB is "not
  * found", whatever it is.
  */
-static zx_status_t
-iob_query(struct call *c)
+zx_status_t
+call_iob_query(struct call *c)
 {
 	zx_iob_region_info_t *info = NULL;
 	zx_info_iob_t iob;
@@ -807,7 +761,7 @@ static const char *
 region_of(const struct config *cfg, uint64_t paddr)
 {
 	for (size_t i = 0; i < cfg->n_regions; i++) {
-		const struct config_region *rg = &cfg->regions[i];
+		const struct phys_region_def *rg = &cfg->regions[i];
 
 		if (paddr >= rg->base && paddr - rg->base < rg->size)
 			return rg->name;
@@ -815,8 +769,8 @@ region_of(const struct config *cfg, uint64_t paddr)
 	return "";
 }
 
-static zx_status_t
-list_phys(struct call *c)
+zx_status_t
+call_list_phys(struct call *c)
 {
 	const struct config *cfg = server_config();
 	zx_koid_t after = c->req->list_phys->after;
@@ -914,11 +868,11 @@ is_bti(struct object *o)
 	return o->ops->type == ZX_OBJ_TYPE_BTI;
 }
 
-static zx_status_t
-list_bti(struct call *c)
+zx_status_t
+call_list_bti(struct call *c)
 {
 	const Zxd__ListBti *q = c->req->list_bti;
-	struct detail_pin *pins = NULL;
+	struct bti_pin_view *pins = NULL;
 	Zxd__BtiReply *r;
 	Zxd__BtiView **bv;
 	zx_koid_t *keys;
@@ -932,7 +886,7 @@ list_bti(struct call *c)
 again:
 	for (struct object *o = object_first(); o != NULL;
 	    o = object_next(o)) {
-		if (is_bti(o) && sys_ddk_settle(c, o) > 0)
+		if (is_bti(o) && sys_ddk_settle(o) > 0)
 			goto again;
 	}
 	st = view_init(&v, c);
@@ -961,7 +915,7 @@ again:
 	    arena_size(n, sizeof(**bv));
 	for (size_t i = 0; i < n; i++) {
 		struct object *o = v.objs[sel[i]];
-		size_t np = detail_bti_pins(o, 0, NULL, 0);
+		size_t np = bti_pins(bti_of(o), 0, NULL, 0);
 
 		room += holders_room(&v, o) + arena_size(np > PINS_MAX ?
 		    PINS_MAX : np, sizeof(Zxd__BtiPin));
@@ -985,7 +939,7 @@ again:
 			bv[i]->pmo_count = info.pmo_count;
 			bv[i]->quarantine_count = info.quarantine_count;
 		}
-		total = detail_bti_pins(o, 0, pins, PINS_MAX);
+		total = bti_pins(bti_of(o), 0, pins, PINS_MAX);
 		np = total > PINS_MAX ? PINS_MAX : total;
 		bv[i]->pins = ARENA_ARRAY(&a, np, Zxd__BtiPin,
 		    ZXD__BTI_PIN__INIT);
@@ -1017,17 +971,3 @@ out:
 	view_free(&v);
 	return st;
 }
-
-const struct dispatch_entry sys_operator_calls[] = {
-	{ ZXD__REQUEST__BODY_STATS, "stats", stats, ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_LIST_OBJECTS, "list_objects", list_objects,
-	    ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_LIST_HANDLES, "list_handles", list_handles,
-	    ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_IOB_QUERY, "iob_query", iob_query, ON_CONTROL,
-	    0 },
-	{ ZXD__REQUEST__BODY_LIST_PHYS, "list_phys", list_phys, ON_CONTROL,
-	    0 },
-	{ ZXD__REQUEST__BODY_LIST_BTI, "list_bti", list_bti, ON_CONTROL, 0 },
-	{ 0 },
-};

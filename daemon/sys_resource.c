@@ -29,7 +29,7 @@ admitted(const struct call *c)
 	    0);
 }
 
-static zx_status_t
+zx_status_t
 call_get_root_resource(struct call *c)
 {
 	const struct wire_creds *cr = &c->msg->creds;
@@ -57,7 +57,7 @@ call_get_root_resource(struct call *c)
 	return st;
 }
 
-static zx_status_t
+zx_status_t
 call_resource_create(struct call *c)
 {
 	const Zxd__ResourceCreate *rc = c->req->resource_create;
@@ -73,7 +73,7 @@ call_resource_create(struct call *c)
 	    rc->name.len, rc->name_fault, &o);
 	/* A range held by a resource whose last handle the caller (or
 	 * anyone) has closed already is free in Zircon. */
-	if (st == ZX_ERR_NOT_FOUND && server_settle_closes(c->conn) > 0)
+	if (st == ZX_ERR_NOT_FOUND && server_settle(NULL, NULL) > 0)
 		st = resource_create(resource_of(c->self->obj), rc->options,
 		    rc->range_base, rc->range_size,
 		    (const char *)rc->name.data, rc->name.len,
@@ -88,11 +88,3 @@ call_resource_create(struct call *c)
 	object_unref(o);
 	return st;
 }
-
-const struct dispatch_entry sys_resource_calls[] = {
-	{ ZXD__REQUEST__BODY_GET_ROOT_RESOURCE, "get_root_resource",
-	    call_get_root_resource, ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_RESOURCE_CREATE, "resource_create",
-	    call_resource_create, ON_HANDLE, 0 },
-	{ 0 },
-};

@@ -8,8 +8,8 @@
 #include "daemon/dispatch.h"
 #include "daemon/server.h"
 
-static zx_status_t
-handle_export(struct call *c)
+zx_status_t
+call_handle_export(struct call *c)
 {
 	struct handle *h = dispatch_arg_handle(c, 0);
 	zx_status_t st;
@@ -31,8 +31,8 @@ handle_export(struct call *c)
 	return dispatch_add_fd(c, fd);
 }
 
-static zx_status_t
-handle_import(struct call *c)
+zx_status_t
+call_handle_import(struct call *c)
 {
 	struct conn *tok = server_token_find(c->msg->fds[0]);
 	zx_status_t st;
@@ -52,11 +52,3 @@ handle_import(struct call *c)
 	server_token_close(tok);
 	return ZX_OK;
 }
-
-const struct dispatch_entry sys_transfer_calls[] = {
-	{ ZXD__REQUEST__BODY_HANDLE_EXPORT, "handle_export", handle_export,
-	    ON_CONTROL, 1 },
-	{ ZXD__REQUEST__BODY_HANDLE_IMPORT, "handle_import", handle_import,
-	    ON_CONTROL, 1 },
-	{ 0 },
-};

@@ -10,7 +10,7 @@
 
 #include "backends/phys.h"
 #include "daemon/dispatch.h"
-#include "daemon/errno.h"
+#include "proto/status.h"
 #include "daemon/server.h"
 #include "objects/resource.h"
 #include "objects/vmo.h"
@@ -27,7 +27,7 @@ payer_charge(void *ctx, uint64_t bytes)
 		used = cl->vmo_bytes + vmo_unbounded_bytes(cl);
 		if (used > limit || bytes > limit - used) {
 			/* VMOs the client closed just now may free some. */
-			server_client_reap(cl);
+			server_settle_client(cl);
 			used = cl->vmo_bytes + vmo_unbounded_bytes(cl);
 		}
 		if (used > limit || bytes > limit - used)
@@ -89,7 +89,7 @@ self_vmo(struct call *c, zx_rights_t rights, struct vmo **ret)
 	return st;
 }
 
-static zx_status_t
+zx_status_t
 call_vmo_create(struct call *c)
 {
 	const Zxd__VmoCreate *r = c->req->vmo_create;
@@ -105,10 +105,10 @@ call_vmo_create(struct call *c)
 	return st;
 }
 
-static zx_status_t
+zx_status_t
 call_vmo_get_fd(struct call *c)
 {
-	Zxd__VmoFdReply *r = &c->body.vmo_fd;
+	Zxd__VmoFdReply *r = call_body(c, sizeof(*r));
 	zx_rights_t rights = c->self->rights;
 	uint64_t offset, limit;
 	struct vmo *v;
@@ -151,7 +151,7 @@ call_vmo_get_fd(struct call *c)
 	return ZX_OK;
 }
 
-static zx_status_t
+zx_status_t
 call_vmo_set_size(struct call *c)
 {
 	struct vmo *v;
@@ -167,7 +167,7 @@ call_vmo_set_size(struct call *c)
 	return vmo_set_size(v, c->req->vmo_set_size->size);
 }
 
-static zx_status_t
+zx_status_t
 call_vmo_set_stream_size(struct call *c)
 {
 	struct vmo *v;
@@ -179,7 +179,7 @@ call_vmo_set_stream_size(struct call *c)
 	return vmo_set_stream_size(v, c->req->vmo_set_stream_size->size);
 }
 
-static zx_status_t
+zx_status_t
 call_vmo_create_child(struct call *c)
 {
 	const Zxd__VmoCreateChild *r = c->req->vmo_create_child;
@@ -228,11 +228,11 @@ call_vmo_create_child(struct call *c)
 	return st;
 }
 
-static zx_status_t
+zx_status_t
 call_vmo_op_range(struct call *c)
 {
 	const Zxd__VmoOpRange *r = c->req->vmo_op_range;
-	Zxd__VmoLockState *ls = &c->body.vmo_lock_state;
+	Zxd__VmoLockState *ls = call_body(c, sizeof(*ls));
 	zx_vmo_lock_state_t state;
 	struct vmo *v;
 	zx_status_t st;
@@ -254,7 +254,7 @@ call_vmo_op_range(struct call *c)
 	return ZX_OK;
 }
 
-static zx_status_t
+zx_status_t
 call_vmo_set_cache_policy(struct call *c)
 {
 	uint32_t policy = c->req->vmo_set_cache_policy->cache_policy;
@@ -270,7 +270,7 @@ call_vmo_set_cache_policy(struct call *c)
 	st = vmo_set_cache_policy(v, policy);
 	if (st == ZX_ERR_BAD_STATE) {
 		/* Children the caller closed just now do not count. */
-		server_client_reap(c->client);
+		server_settle_client(c->client);
 		st = vmo_set_cache_policy(v, policy);
 	}
 	return st;
@@ -278,58 +278,54 @@ call_vmo_set_cache_policy(struct call *c)
 
 /* --- physical VMOs --------------------------------------------------- */
 
-/*
- * sys_vmo_create_physical, in its order: validate_resource_mmio (no
- * right needed on the resource), RoundSize, VmObjectPhysical::Create's
- * argument checks; then what only zxd has to check, that the range is
- * memory it can serve: one region of the backend's map, MMIO.
- */
-static zx_status_t
+zx_status_t
 call_vmo_create_physical(struct call *c)
 {
 	const Zxd__VmoCreatePhysical *r = c->req->vmo_create_physical;
-	uint64_t paddr = r->paddr, size;
-	struct phys_range range;
+	const char *region;
 	struct vmo *v;
 	zx_status_t st;
-	int fd;
 
 	st = handle_check(c->self, ZX_OBJ_TYPE_RESOURCE, 0);
 	if (st != ZX_OK)
 		return st;
-	st = resource_validate_ranged(resource_of(c->self->obj),
-	    ZX_RSRC_KIND_MMIO, paddr, r->size);
-	if (st != ZX_OK)
-		return st;
-	st = vmo_round_size(r->size, &size);
-	if (st != ZX_OK)
-		return st;
-	if ((paddr & (vmo_page_size() - 1)) || size == 0 ||
-	    paddr + (size - 1) < paddr)
-		return ZX_ERR_INVALID_ARGS;
-	/* Zircon maps whatever the bus answers there; zxd has bytes only
-	 * where a region is, and one VMO is one region's descriptor. */
-	st = phys_lookup(paddr, size, &range);
-	if (st != ZX_OK)
-		return ZX_ERR_OUT_OF_RANGE;
-	/* A resource never covers RAM (the root's filter refused it
-	 * first), but the map has the last word. */
-	if (range.region->kind == PHYS_RAM)
-		return ZX_ERR_ACCESS_DENIED;
-	/* Known but not served (no backend makes such an MMIO region
-	 * today; devmem's unserved regions are RAM). */
-	if (range.region->fd < 0)
-		return ZX_ERR_NOT_SUPPORTED;
-	fd = fcntl(range.region->fd, F_DUPFD_CLOEXEC, 0);
-	if (fd < 0)
-		return errno_to_status(-errno);
-	st = vmo_create_physical(fd, range.fd_offset, paddr, size, &v);
+	st = vmo_physical_create(c->self->obj, r->paddr, r->size, &v,
+	    &region);
 	if (st != ZX_OK)
 		return st;
 	log_debug("pid %d created physical VMO koid %" PRIu64 " [%#" PRIx64
-	    ", +%#" PRIx64 ") in region %s", (int)c->pid, v->obj.koid, paddr,
-	    size, range.region->name);
+	    ", +%#" PRIx64 ") in region %s", (int)c->pid, v->obj.koid,
+	    r->paddr, v->mem->size, region);
 	/* Zircon's default VMO rights: no EXECUTE, no RESIZE. */
+	st = dispatch_add_handle(c, &v->obj, ZX_DEFAULT_VMO_RIGHTS);
+	object_unref(&v->obj);
+	return st;
+}
+
+/* zx_vmo_create_contiguous, on a BTI handle. */
+zx_status_t
+call_vmo_create_contiguous(struct call *c)
+{
+	const Zxd__VmoCreateContiguous *r = c->req->vmo_create_contiguous;
+	unsigned shift = (unsigned)__builtin_ctzll(vmo_page_size());
+	uint32_t align = r->alignment_log2;
+	struct vmo_payer payer;
+	struct vmo *v;
+	zx_status_t st;
+
+	if (r->size == 0)
+		return ZX_ERR_INVALID_ARGS;
+	if (align == 0)
+		align = shift;
+	if (align < shift || align >= 64)
+		return ZX_ERR_INVALID_ARGS;
+	st = handle_check(c->self, ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP);
+	if (st != ZX_OK)
+		return st;
+	sys_vmo_payer(c->client, &payer);
+	st = vmo_contiguous_create(r->size, align, &payer, &v);
+	if (st != ZX_OK)
+		return st;
 	st = dispatch_add_handle(c, &v->obj, ZX_DEFAULT_VMO_RIGHTS);
 	object_unref(&v->obj);
 	return st;
@@ -339,36 +335,9 @@ zx_status_t
 sys_vmo_open(struct call *c, struct vmo *v, int oflags, int *ret_fd)
 {
 	struct phys_peer peer = { c->pid, c->msg->creds.uid };
-	struct phys_range range;
-	zx_status_t st;
 
 	if (!vmo_is_physical(v))
 		return vmo_open(v, oflags, ret_fd);
-	/* The region holding the memory the VMO (or its parent) was made
-	 * over: the map does not change while the daemon runs. */
-	st = phys_lookup(v->mem->paddr, v->mem->size, &range);
-	if (st != ZX_OK)
-		return ZX_ERR_INTERNAL;
-	return phys_client_fd(&range, (oflags & O_ACCMODE) != O_RDONLY,
-	    &peer, ret_fd);
+	return vmo_physical_open(v, (oflags & O_ACCMODE) != O_RDONLY, &peer,
+	    ret_fd);
 }
-
-const struct dispatch_entry sys_vmo_calls[] = {
-	{ ZXD__REQUEST__BODY_VMO_CREATE, "vmo_create", call_vmo_create,
-	    ON_CONTROL, 0 },
-	{ ZXD__REQUEST__BODY_VMO_GET_FD, "vmo_get_fd", call_vmo_get_fd,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_VMO_SET_SIZE, "vmo_set_size", call_vmo_set_size,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_VMO_SET_STREAM_SIZE, "vmo_set_stream_size",
-	    call_vmo_set_stream_size, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_VMO_CREATE_CHILD, "vmo_create_child",
-	    call_vmo_create_child, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_VMO_OP_RANGE, "vmo_op_range", call_vmo_op_range,
-	    ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_VMO_SET_CACHE_POLICY, "vmo_set_cache_policy",
-	    call_vmo_set_cache_policy, ON_HANDLE, 0 },
-	{ ZXD__REQUEST__BODY_VMO_CREATE_PHYSICAL, "vmo_create_physical",
-	    call_vmo_create_physical, ON_HANDLE, 0 },
-	{ 0 },
-};

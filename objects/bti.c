@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/errno.h"
+#include "proto/status.h"
 #include "objects/bti.h"
 
 #define PAGE	vmo_page_size()
@@ -52,6 +52,31 @@ struct bti *
 bti_of(struct object *o)
 {
 	return o != NULL && o->ops == &bti_ops ? (struct bti *)o : NULL;
+}
+
+size_t
+bti_pins(const struct bti *b, size_t skip, struct bti_pin_view *out,
+    size_t n)
+{
+	size_t total = 0;
+
+	for (const struct pmt *p = b->pmts; p != NULL; p = p->next) {
+		if (p->state == PMT_UNPINNED)
+			continue;
+		if (total >= skip && total - skip < n) {
+			struct bti_pin_view *d = &out[total - skip];
+
+			d->pmt_koid = p->obj.koid;
+			d->vmo_koid = p->vmo->obj.koid;
+			d->vmo_offset = p->offset;
+			d->size = p->size;
+			d->device_addr = pmt_addr(p, 0);
+			d->perms = p->perms;
+			d->quarantined = p->state == PMT_QUARANTINED;
+		}
+		total++;
+	}
+	return total;
 }
 
 zx_status_t
@@ -427,7 +452,7 @@ bti_dma(struct bti *b, bool write, uint64_t addr, uint64_t len,
 			r = copy_fds(s->fd, s->off, io->fd, io_off, s->len);
 		io_off += s->len;
 	}
-	st = errno_to_status(r);
+	st = status_from_errno(r, ZX_ERR_INTERNAL);
 out:
 	free(segs);
 	return st;

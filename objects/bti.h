@@ -57,6 +57,23 @@ struct bti {
 /* The BTI behind o, or NULL when o is not one. */
 struct bti *bti_of(struct object *o);
 
+/* A pinned range of a BTI, as the operator sees it (`zxctl bti`). */
+struct bti_pin_view {
+	zx_koid_t pmt_koid;
+	zx_koid_t vmo_koid;
+	uint64_t vmo_offset;
+	uint64_t size;
+	uint64_t device_addr;		/* the first one handed out */
+	uint32_t perms;			/* ZX_BTI_PERM_* */
+	bool quarantined;
+};
+
+/* Up to `n` of the pins of b, from the `skip`-th, into out[]; returns
+ * how many pins b has in all (quarantined ones included), newest
+ * first. */
+size_t bti_pins(const struct bti *b, size_t skip, struct bti_pin_view *out,
+    size_t n);
+
 /* BusTransactionInitiatorDispatcher::Create: ZX_ERR_INVALID_ARGS for a
  * bti_id the IOMMU does not know (never, with the dummy). */
 zx_status_t bti_create(struct iommu *iommu, uint64_t bti_id,

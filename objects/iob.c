@@ -39,6 +39,12 @@ _Static_assert(sizeof(struct blob_index) == 8, "index layout");
 
 static const struct object_ops iob_ops;
 
+struct iob_ep *
+iob_of(struct object *o)
+{
+	return o != NULL && o->ops == &iob_ops ? (struct iob_ep *)o : NULL;
+}
+
 bool
 iob_is(const struct object *o)
 {

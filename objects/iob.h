@@ -49,11 +49,8 @@ struct iob_ep {
 
 bool iob_is(const struct object *o);
 
-static inline struct iob_ep *
-iob_of(struct object *o)
-{
-	return (struct iob_ep *)o;
-}
+/* The IOB endpoint o is, or NULL when it is none. */
+struct iob_ep *iob_of(struct object *o);
 
 /* zx_iob_create after the options, count and copy checks: `n` (1..64)
  * region descriptions, checked region by region in Zircon's order (type

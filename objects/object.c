@@ -12,9 +12,8 @@
 
 #include "backends/anon.h"
 #include "objects/object.h"
-#include "proto/delivery.h"
+#include "proto/pages.h"
 
-#define SIGPAGE_SIZE 4096
 
 static zx_koid_t next_koid = ZX_KOID_FIRST;
 static struct object *all_objects;

@@ -74,6 +74,114 @@ static const struct object_ops vmar_ops = {
 	.get_info = vmar_get_info,
 };
 
+struct vmar *
+vmar_of(struct object *o)
+{
+	return o != NULL && o->ops == &vmar_ops ? (struct vmar *)o : NULL;
+}
+
+static bool
+valid_protection(zx_vm_option_t options)
+{
+	/* No way to express a writable or executable mapping that cannot
+	 * be read. */
+	return (options & ZX_VM_PERM_READ) ||
+	    !(options & (ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE));
+}
+
+/* What libzx's reservation of the address range came to. */
+static zx_status_t
+placement_status(int32_t placement)
+{
+	switch (placement) {
+	case ZX_OK:
+	case ZX_ERR_ALREADY_EXISTS:
+	case ZX_ERR_NO_MEMORY:
+	case ZX_ERR_INVALID_ARGS:
+		return placement;
+	default:
+		return ZX_ERR_INVALID_ARGS;
+	}
+}
+
+zx_status_t
+vmar_map(struct vmar *vmar, zx_rights_t vr, const struct vmar_map_src *src,
+    const struct vmar_map_args *a, struct vmar_map_result *ret)
+{
+	const zx_vm_option_t can_map = ZX_VM_CAN_MAP_READ |
+	    ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_EXECUTE;
+	zx_vm_option_t options = a->options;
+	zx_rights_t mr = src->rights;
+	struct vmar_place place;
+	uint32_t max_perms = 0;
+	uint64_t align, foff;
+	zx_status_t st;
+
+	/* vmar_map_common. */
+	if (!(mr & ZX_RIGHT_MAP))
+		return ZX_ERR_ACCESS_DENIED;
+	/* zxd never offers execute-only mappings. */
+	if (options & ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED)
+		options |= ZX_VM_PERM_READ;
+	if (!valid_protection(options))
+		return ZX_ERR_INVALID_ARGS;
+	if ((options & ZX_VM_MAP_RANGE) && (options & ZX_VM_SPECIFIC_OVERWRITE))
+		return ZX_ERR_INVALID_ARGS;
+	if (options & can_map)
+		return ZX_ERR_INVALID_ARGS;
+	if ((mr & ZX_RIGHT_READ) && (vr & ZX_RIGHT_READ))
+		max_perms |= ZX_VM_PERM_READ;
+	if ((mr & ZX_RIGHT_WRITE) && (vr & ZX_RIGHT_WRITE))
+		max_perms |= ZX_VM_PERM_WRITE;
+	if ((mr & ZX_RIGHT_EXECUTE) && (vr & ZX_RIGHT_EXECUTE))
+		max_perms |= ZX_VM_PERM_EXECUTE;
+	if (options & VMAR_PERMS & ~max_perms)
+		return ZX_ERR_ACCESS_DENIED;
+	if ((options & ZX_VM_FAULT_BEYOND_STREAM_SIZE) &&
+	    !(options & ZX_VM_ALLOW_FAULTS))
+		return ZX_ERR_INVALID_ARGS;
+
+	/* VmAddressRegionDispatcher::Map. */
+	st = vmar_map_flags(options, &align);
+	if (st != ZX_OK)
+		return st;
+	if ((options & ZX_VM_REQUIRE_NON_RESIZABLE) && src->resizable)
+		return ZX_ERR_NOT_SUPPORTED;
+	if (!(options & ZX_VM_ALLOW_FAULTS) && vmo_is_discardable(src->vmo))
+		return ZX_ERR_NOT_SUPPORTED;
+	/* A mapping cannot fault past the stream size on Linux. */
+	if (options & ZX_VM_FAULT_BEYOND_STREAM_SIZE)
+		return ZX_ERR_NOT_SUPPORTED;
+	st = vmar_map_layout(vmar->base, vmar->len, vmo_page_size(), options,
+	    a->vmar_offset, a->vmo_offset, a->len, align, &place);
+	if (st != ZX_OK)
+		return st;
+
+	/* Only the owner's libzx can put a mapping in its address space. */
+	if (vmar->pid != a->pid)
+		return ZX_ERR_NOT_SUPPORTED;
+	st = placement_status(a->placement);
+	if (st != ZX_OK)
+		return st;
+	if (a->addr < vmar->base || a->addr - vmar->base > vmar->len ||
+	    place.size > vmar->len - (a->addr - vmar->base) ||
+	    (a->addr & (place.align - 1)) ||
+	    (place.addr != 0 && a->addr != place.addr))
+		return ZX_ERR_INVALID_ARGS;
+	foff = vmo_fd_offset(src->vmo) + a->vmo_offset;
+	if (foff < a->vmo_offset || foff > INT64_MAX ||
+	    place.size > INT64_MAX - foff)
+		return ZX_ERR_NO_MEMORY;	/* past what mmap can reach */
+	st = vmar_map_record_iob(vmar, a->addr, place.size, src->vmo,
+	    a->vmo_offset, max_perms, src->via, src->region);
+	if (st != ZX_OK)
+		return st;
+	ret->size = place.size;
+	ret->max_perms = max_perms;
+	ret->file_offset = foff;
+	return ZX_OK;
+}
+
 zx_status_t
 vmar_root_new(pid_t pid, struct vmar **ret)
 {

@@ -4,9 +4,8 @@
  * The mapping itself is done by libzx (mmap of a descriptor the daemon
  * hands out); the daemon checks rights and options and keeps a record
  * of each mapping, which ZX_INFO_VMO counts and which libzx updates when
- * it unmaps. The static inline functions below are the pure part of
- * zx_vmar_map's checks, shared by both sides so that they agree on the
- * address a mapping gets. */
+ * it unmaps. The address space and the pure part of zx_vmar_map's
+ * checks, which both sides share, are in proto/vmar_layout.h. */
 #ifndef ZXD_OBJECTS_VMAR_H
 #define ZXD_OBJECTS_VMAR_H
 
@@ -19,16 +18,7 @@
 #include <zircon/types.h>
 
 #include "objects/object.h"
-
-/* Zircon's user address space: from 16 MiB to the top of what Linux
- * gives a process. */
-#define VMAR_ROOT_BASE		UINT64_C(0x1000000)
-#if defined(__aarch64__)
-#define VMAR_ROOT_END		UINT64_C(0xfffffffff000)
-#else
-#define VMAR_ROOT_END		UINT64_C(0x7ffffffff000)
-#endif
-#define VMAR_ROOT_LEN		(VMAR_ROOT_END - VMAR_ROOT_BASE)
+#include "proto/vmar_layout.h"
 
 /* The root VMAR's rights: the default ones and READ, WRITE, EXECUTE for
  * its CAN_MAP_* flags. */
@@ -39,9 +29,6 @@
 /* Mapping records a VMAR keeps at most: more than Linux lets a process
  * have (vm.max_map_count is 65530 by default). */
 #define VMAR_MAX_MAPPINGS	65536
-
-#define VMAR_PERMS \
-	(ZX_VM_PERM_READ | ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE)
 
 struct vmo;
 struct vmar;
@@ -69,14 +56,49 @@ struct vmar {
 	size_t num_mappings;
 };
 
-static inline struct vmar *
-vmar_of(struct object *o)
-{
-	return (struct vmar *)o;
-}
+/* The VMAR o is, or NULL when it is none. */
+struct vmar *vmar_of(struct object *o);
 
 /* The root VMAR of process `pid`. */
 zx_status_t vmar_root_new(pid_t pid, struct vmar **ret);
+
+/* What zx_vmar_map maps: a VMO, or region `region` of an IOB through
+ * endpoint `via` (NULL for a VMO), with the rights the caller's handle
+ * has on that memory. */
+struct vmar_map_src {
+	struct vmo *vmo;
+	zx_rights_t rights;
+	bool resizable;
+	struct object *via;
+	uint32_t region;
+};
+
+/* A zx_vmar_map request: the call's arguments, the calling process and
+ * where its libzx reserved the range (or what reserving came to). */
+struct vmar_map_args {
+	zx_vm_option_t options;
+	uint64_t vmar_offset, vmo_offset, len;
+	pid_t pid;
+	uint64_t addr;
+	zx_status_t placement;
+};
+
+struct vmar_map_result {
+	uint64_t size;			/* page-rounded */
+	uint32_t max_perms;		/* ZX_VM_PERM_* it may ever get */
+	uint64_t file_offset;		/* of vmo_offset in the VMO's fd */
+};
+
+/*
+ * zx_vmar_map after the handle lookups: vmar_map_common's and
+ * VmAddressRegionDispatcher::Map's checks in Zircon's order (`vmar_rights`
+ * are the VMAR handle's), then the placement libzx made, then the
+ * record of the mapping. Only the VMAR's own process may map
+ * (ZX_ERR_NOT_SUPPORTED otherwise).
+ */
+zx_status_t vmar_map(struct vmar *vmar, zx_rights_t vmar_rights,
+    const struct vmar_map_src *src, const struct vmar_map_args *args,
+    struct vmar_map_result *ret);
 
 /* Record a mapping of [addr, addr + len) (takes a reference on vmo). */
 zx_status_t vmar_map_record(struct vmar *vmar, uint64_t addr, uint64_t len,
@@ -93,85 +115,5 @@ zx_status_t vmar_unmap_record(struct vmar *vmar, uint64_t addr,
     uint64_t len);
 /* The process is gone: forget every record. */
 void vmar_clear(struct vmar *vmar);
-
-/* --- the pure part of zx_vmar_map ------------------------------------ */
-
-/* Bits of zx_vm_option_t below the alignment field that mean something. */
-#define VMAR_KNOWN_OPTIONS	UINT32_C(0xffff)
-
-/* split_syscall_flags: unknown bits and the alignment field. *align is 0
- * or the alignment in bytes. */
-static inline zx_status_t
-vmar_map_flags(zx_vm_option_t options, uint64_t *align)
-{
-	uint32_t a;
-
-	if (options & ((UINT32_C(1) << ZX_VM_ALIGN_BASE) - 1) &
-	    ~VMAR_KNOWN_OPTIONS)
-		return ZX_ERR_INVALID_ARGS;
-	a = options >> ZX_VM_ALIGN_BASE;
-	if ((a < 10 && a != 0) || a > 32)
-		return ZX_ERR_INVALID_ARGS;
-	*align = a == 0 ? 0 : UINT64_C(1) << a;
-	return ZX_OK;
-}
-
-/* Where a mapping goes: its page-rounded size and, for SPECIFIC ones,
- * its address; for OFFSET_IS_UPPER_LIMIT, the address it must end
- * below. */
-struct vmar_place {
-	uint64_t size;
-	uint64_t addr;
-	uint64_t upper;
-	uint64_t align;		/* at least a page */
-};
-
-/* CreateVmMapping and CreateSubVmarInner, in Zircon's order, for a VMAR
- * at [base, base + vlen). */
-static inline zx_status_t
-vmar_map_layout(uint64_t base, uint64_t vlen, uint64_t page,
-    zx_vm_option_t options, uint64_t vmar_offset, uint64_t vmo_offset,
-    uint64_t len, uint64_t align, struct vmar_place *p)
-{
-	const zx_vm_option_t allowed = VMAR_PERMS |
-	    ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED | ZX_VM_SPECIFIC |
-	    ZX_VM_SPECIFIC_OVERWRITE | ZX_VM_OFFSET_IS_UPPER_LIMIT |
-	    ZX_VM_MAP_RANGE | ZX_VM_REQUIRE_NON_RESIZABLE |
-	    ZX_VM_ALLOW_FAULTS | ZX_VM_FAULT_BEYOND_STREAM_SIZE;
-	bool overwrite = options & ZX_VM_SPECIFIC_OVERWRITE;
-	bool specific = (options & ZX_VM_SPECIFIC) || overwrite;
-	bool upper = options & ZX_VM_OFFSET_IS_UPPER_LIMIT;
-	uint64_t size;
-
-	if (options & ~(allowed | ~VMAR_KNOWN_OPTIONS))
-		return ZX_ERR_INVALID_ARGS;
-	if (vmo_offset & (page - 1))
-		return ZX_ERR_INVALID_ARGS;
-	size = (len + page - 1) & ~(page - 1);
-	if (size < len)
-		return ZX_ERR_OUT_OF_RANGE;
-	if (vmo_offset + size < vmo_offset)
-		return ZX_ERR_OUT_OF_RANGE;
-	if (size == 0)
-		return ZX_ERR_INVALID_ARGS;
-	if (specific && upper)
-		return ZX_ERR_INVALID_ARGS;
-	if (!specific && !upper && vmar_offset != 0)
-		return ZX_ERR_INVALID_ARGS;
-	if (vmar_offset & (page - 1))
-		return ZX_ERR_INVALID_ARGS;
-	if (!upper && (vmar_offset >= vlen || size > vlen - vmar_offset))
-		return ZX_ERR_INVALID_ARGS;
-	if (upper && (vmar_offset > vlen || size > vlen ||
-	    size > vmar_offset))
-		return ZX_ERR_INVALID_ARGS;
-	p->size = size;
-	p->align = align > page ? align : page;
-	p->addr = specific ? base + vmar_offset : 0;
-	p->upper = upper ? base + vmar_offset : 0;
-	if (specific && (p->addr & (p->align - 1)))
-		return ZX_ERR_INVALID_ARGS;
-	return ZX_OK;
-}
 
 #endif

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "backends/anon.h"
-#include "daemon/errno.h"
+#include "proto/status.h"
 #include "objects/vmar.h"
 #include "objects/vmo.h"
 
@@ -35,6 +35,12 @@ bool
 vmo_is(const struct object *o)
 {
 	return o != NULL && o->ops == &vmo_ops;
+}
+
+struct vmo *
+vmo_of(struct object *o)
+{
+	return vmo_is(o) ? (struct vmo *)o : NULL;
 }
 
 static bool
@@ -230,7 +236,7 @@ make_root(uint64_t size, uint64_t content_size, uint32_t mflags,
 		r = anon_seal_mode(fd);
 	if (r == 0)
 		r = anon_seal_size(fd, !(mflags & VMO_MEM_RESIZABLE));
-	st = errno_to_status(r);
+	st = status_from_errno(r, ZX_ERR_INTERNAL);
 	if (st == ZX_OK) {
 		m = mem_new(fd, size, limit, mflags);
 		content = content_new(content_size);
@@ -320,7 +326,7 @@ vmo_create_contiguous(uint64_t size, const struct vmo_payer *payer,
 	r = anon_commit(v->mem->fd, 0, rounded);
 	if (r < 0) {
 		object_unref(&v->obj);
-		return errno_to_status(r);
+		return status_from_errno(r, ZX_ERR_INTERNAL);
 	}
 	*ret = v;
 	return ZX_OK;
@@ -542,7 +548,7 @@ zero_range(struct vmo *v, uint64_t off, uint64_t len)
 		r = anon_zero(m->fd, start, end - start);
 	else
 		r = anon_punch(m->fd, start, end - start);
-	return errno_to_status(r);
+	return status_from_errno(r, ZX_ERR_INTERNAL);
 }
 
 zx_status_t
@@ -575,7 +581,7 @@ vmo_set_size(struct vmo *v, uint64_t size)
 	if (r < 0) {
 		if (aligned > old && m->payer.ops != NULL)
 			m->payer.ops->uncharge(m->payer.ctx, aligned - old);
-		return errno_to_status(r);
+		return status_from_errno(r, ZX_ERR_INTERNAL);
 	}
 	if (aligned < old && m->payer.ops != NULL)
 		m->payer.ops->uncharge(m->payer.ctx, old - aligned);
@@ -747,7 +753,7 @@ make_snapshot(struct vmo *v, uint32_t type, bool resizable, uint64_t offset,
 	r = anon_copy(v->mem->fd, v->offset + offset, c->mem->fd, 0, len);
 	if (r < 0) {
 		object_unref(&c->obj);
-		return errno_to_status(r);
+		return status_from_errno(r, ZX_ERR_INTERNAL);
 	}
 	c->kind = VMO_SNAPSHOT;
 	*ret = c;
@@ -856,7 +862,8 @@ op_commit(struct vmo *v, uint64_t off, uint64_t len)
 			return st;
 		m->payer.ops->uncharge(m->payer.ctx, len);
 	}
-	return errno_to_status(anon_commit(m->fd, start, len));
+	return status_from_errno(anon_commit(m->fd, start, len),
+	    ZX_ERR_INTERNAL);
 }
 
 static zx_status_t
@@ -880,7 +887,8 @@ op_decommit(struct vmo *v, uint64_t off, uint64_t len)
 	if (start >= v->mem->file_limit)
 		return ZX_OK;
 	len = min_u64(len, v->mem->file_limit - start);
-	return errno_to_status(anon_punch(v->mem->fd, start, len));
+	return status_from_errno(anon_punch(v->mem->fd, start, len),
+	    ZX_ERR_INTERNAL);
 }
 
 static zx_status_t
@@ -1028,9 +1036,11 @@ vmo_set_cache_policy(struct vmo *v, uint32_t policy)
 		return ZX_OK;
 	}
 	/* VmObjectPaged::SetMappingCachePolicy: no way back from uncached
-	 * for committed pages, and nothing may share or pin the pages. */
+	 * for committed pages (contiguous VMOs are exempt: their pages are
+	 * pinned for life and were cleaned when made uncached), and nothing
+	 * may share or pin the pages. */
 	if (v->cache_policy != ZX_CACHE_POLICY_CACHED &&
-	    vmo_committed_bytes(v) != 0)
+	    !is_contiguous(v) && vmo_committed_bytes(v) != 0)
 		return ZX_ERR_BAD_STATE;
 	if (v->mem->pins != NULL || v->num_mappings != 0 ||
 	    v->num_children != 0 || v->parent != NULL)
@@ -1075,7 +1085,8 @@ vmo_open(struct vmo *v, int oflags, int *ret_fd)
 {
 	if (vmo_is_physical(v))
 		return ZX_ERR_NOT_SUPPORTED;
-	return errno_to_status(anon_open(v->mem->fd, oflags, ret_fd));
+	return status_from_errno(anon_open(v->mem->fd, oflags, ret_fd),
+	    ZX_ERR_INTERNAL);
 }
 
 uint64_t

@@ -16,25 +16,11 @@
 #include <zircon/types.h>
 
 #include "objects/object.h"
+#include "proto/pages.h"
 
 /* Zircon's largest VMO: ROUNDDOWN(UINT64_MAX, 2 * 16 pages), 2^64 - 128
  * KiB with 4 KiB pages. */
 #define VMO_MAX_SIZE(page)	(UINT64_MAX & ~(UINT64_C(32) * (page) - 1))
-
-/* What a client reads from a VMO's state page (the object's signal page,
- * read-only for clients) at VMO_SHARED_OFFSET: the daemon keeps it
- * current, so size checks and zx_vmo_get_size cost no round trip. */
-#define VMO_SHARED_OFFSET	64
-struct vmo_shared {
-	uint64_t size;			/* zx_vmo_get_size */
-	uint64_t content_size;		/* zx_vmo_get_stream_size */
-	uint32_t cache_policy;
-	uint32_t reserved;
-};
-
-/* VmoFdReply.flags: what the data path must know. */
-#define VMO_FD_PHYSICAL		(1u << 0)	/* no zx_vmo_read, write */
-#define VMO_FD_RESIZABLE	(1u << 1)
 
 /* struct vmo_mem.flags */
 #define VMO_MEM_RESIZABLE	(1u << 0)
@@ -128,11 +114,8 @@ struct vmo {
 	struct vmo *mem_next;	/* next user of mem */
 };
 
-static inline struct vmo *
-vmo_of(struct object *o)
-{
-	return (struct vmo *)o;
-}
+/* The VMO o is, or NULL when it is none. */
+struct vmo *vmo_of(struct object *o);
 
 bool vmo_is(const struct object *o);
 
@@ -165,6 +148,22 @@ zx_status_t vmo_create_on_fd(int fd, uint64_t offset, uint64_t size,
  */
 zx_status_t vmo_create_physical(int fd, uint64_t fd_offset, uint64_t paddr,
     uint64_t size, struct vmo **ret);
+
+struct phys_peer;
+/* zx_vmo_create_physical after the resource handle was looked up (it
+ * needs no right): objects/vmo_physical.c. *ret_region names the
+ * backend's region that holds it. */
+zx_status_t vmo_physical_create(struct object *rsrc, uint64_t paddr,
+    uint64_t size, struct vmo **ret, const char **ret_region);
+/* zx_vmo_create_contiguous after the BTI handle was checked: `size`
+ * bytes of physically contiguous memory aligned to 2^align_log2, charged
+ * to payer. */
+zx_status_t vmo_contiguous_create(uint64_t size, uint32_t align_log2,
+    const struct vmo_payer *payer, struct vmo **ret);
+/* A descriptor of physical VMO v's memory for `peer`, read-write when
+ * `write`: the backend makes one per peer. */
+zx_status_t vmo_physical_open(struct vmo *v, bool write,
+    const struct phys_peer *peer, int *ret_fd);
 
 /* The physical address of byte `offset` of physical VMO v (a slice's
  * offsets count from the slice), or of a VMO given one by

@@ -36,10 +36,4 @@ struct zxd_dlv_handle {
 	uint32_t reserved;
 };
 
-/* The signal page (one per object, read-only in clients): word 0 holds
- * the signals, word 1 counts changes (of word 0, and packets pushed into
- * a delivery socket). Waiters FUTEX_WAIT on word 1. */
-#define ZXD_SIGPAGE_SIGNALS	0
-#define ZXD_SIGPAGE_SEQ		1
-
 #endif

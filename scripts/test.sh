@@ -19,5 +19,11 @@ if [ $rc -eq 0 ]; then
 	make -j"$(nproc)" distcheck || rc=$?
 	[ $rc -eq 0 ] || fail=$((fail + 1))
 fi
+# The Debian packages: built, installed on this machine, the demo built
+# against them and run against the installed daemon (needs root).
+if [ $rc -eq 0 ] && [ "$(id -u)" = 0 ]; then
+	bash ../scripts/pkg-test.sh || rc=$?
+	[ $rc -eq 0 ] || fail=$((fail + 1))
+fi
 echo "$pass passed, $fail failed"
 exit $rc

@@ -188,3 +188,35 @@ Test(contiguous, stable_run)
 	zx_handle_close(a);
 	zx_handle_close(other);
 }
+
+/* Zircon's core test (bti, cache policy of a contiguous VMO): a
+ * contiguous VMO made uncached, with its pages committed (all of them,
+ * always), goes back to CACHED; an ordinary VMO with committed pages
+ * cannot (BAD_STATE). */
+Test(contiguous, cache_policy_round_trip)
+{
+	zx_handle_t bti = bti_new(), h = ZX_HANDLE_INVALID, v;
+
+	cr_assert_eq(zx_vmo_create_contiguous(bti, 2 * PAGE, 0, &h), ZX_OK);
+	cr_assert_eq(zx_vmo_set_cache_policy(h, ZX_CACHE_POLICY_UNCACHED),
+	    ZX_OK);
+	cr_assert_eq(vmo_info(h).cache_policy, ZX_CACHE_POLICY_UNCACHED);
+	cr_assert_eq(zx_vmo_set_cache_policy(h, ZX_CACHE_POLICY_CACHED),
+	    ZX_OK);
+	cr_assert_eq(vmo_info(h).cache_policy, ZX_CACHE_POLICY_CACHED);
+	cr_assert_eq(zx_vmo_set_cache_policy(h,
+	    ZX_CACHE_POLICY_WRITE_COMBINING), ZX_OK);
+	cr_assert_eq(zx_vmo_set_cache_policy(h, ZX_CACHE_POLICY_CACHED),
+	    ZX_OK);
+
+	v = vmo_new(PAGE, 0);
+	cr_assert_eq(zx_vmo_set_cache_policy(v, ZX_CACHE_POLICY_UNCACHED),
+	    ZX_OK);
+	cr_assert_eq(zx_vmo_op_range(v, ZX_VMO_OP_COMMIT, 0, PAGE, NULL, 0),
+	    ZX_OK);
+	cr_assert_eq(zx_vmo_set_cache_policy(v, ZX_CACHE_POLICY_CACHED),
+	    ZX_ERR_BAD_STATE);
+	zx_handle_close(v);
+	zx_handle_close(h);
+	zx_handle_close(bti);
+}

@@ -13,7 +13,7 @@
 #include <criterion/criterion.h>
 #include <zircon/syscalls.h>
 
-#include "daemon/wire.h"
+#include "proto/wire.h"
 
 static uint8_t rxbuf[WIRE_MAX_MSG];
 

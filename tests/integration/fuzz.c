@@ -32,7 +32,7 @@
 
 #include <sys/wait.h>
 
-#include "daemon/wire.h"
+#include "proto/wire.h"
 #include "tests/lib/zxdtest.h"
 
 /* The fuzzing runs in a forked child (its death then also drops whatever

@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "daemon/wire.h"
+#include "proto/wire.h"
 #include "objects/vmar.h"
 #include "tests/integration/iob_util.h"
 #include "tests/lib/zxdtest.h"

@@ -27,7 +27,7 @@
 #include <zircon/syscalls/resource.h>
 #include <zxd/zxd.h>
 
-#include "daemon/wire.h"
+#include "proto/wire.h"
 #include "tests/lib/zxdtest.h"
 
 #define MMIO	ZX_RSRC_KIND_MMIO

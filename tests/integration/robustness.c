@@ -34,7 +34,7 @@
 
 #include <zxd/zxd.h>
 
-#include "daemon/wire.h"
+#include "proto/wire.h"
 #include "tests/lib/zxdtest.h"
 
 static struct zxdtest_daemon D;
@@ -371,12 +371,15 @@ enum bad_kind {
 	BAD_FDS_NOT_EXPECTED,	/* declares and carries 1; takes none */
 	BAD_OVERSIZED,		/* a packet over WIRE_MAX_MSG */
 	BAD_TOO_MANY_FDS,	/* more than WIRE_MAX_FDS fds */
+	BAD_ABSENT_CREATE,	/* `absent` on a control-only request */
+	BAD_ABSENT_GET_INFO,	/* `absent` (good on the control connection) */
+	BAD_LAST = BAD_ABSENT_GET_INFO
 };
 
 static const char *const bad_name[] = {
 	"garbage", "empty packet", "no body", "hello", "event_create",
 	"get_info", "nfds > fds", "nfds < fds", "unexpected fd",
-	"oversized", "too many fds",
+	"oversized", "too many fds", "absent event_create", "absent get_info",
 };
 
 static void
@@ -413,6 +416,18 @@ send_bad(int sock, enum bad_kind k)
 		send_req(sock, &req, NULL, 0);
 		break;
 	case BAD_GET_INFO:
+		req.body_case = ZXD__REQUEST__BODY_GET_INFO;
+		req.get_info = &gi;
+		send_req(sock, &req, NULL, 0);
+		break;
+	case BAD_ABSENT_CREATE:
+		req.absent = true;
+		req.body_case = ZXD__REQUEST__BODY_EVENT_CREATE;
+		req.event_create = &ec;
+		send_req(sock, &req, NULL, 0);
+		break;
+	case BAD_ABSENT_GET_INFO:
+		req.absent = true;
 		req.body_case = ZXD__REQUEST__BODY_GET_INFO;
 		req.get_info = &gi;
 		send_req(sock, &req, NULL, 0);
@@ -465,7 +480,7 @@ Test(robust, control_connection)
 	still_served(keep, "nothing");
 	base = stats();
 	fds0 = daemon_fds();
-	for (int k = BAD_GARBAGE; k <= BAD_TOO_MANY_FDS; k++) {
+	for (int k = BAD_GARBAGE; k <= BAD_LAST; k++) {
 		int sock;
 
 		/* Before HELLO: anything but a good HELLO. */
@@ -476,9 +491,9 @@ Test(robust, control_connection)
 			close(sock);
 			still_served(keep, bad_name[k]);
 		}
-		/* After HELLO: a second HELLO, a handle-only request, and
-		 * every framing error. */
-		if (k == BAD_EVENT_CREATE)
+		/* After HELLO: a second HELLO, a handle-only request, an
+		 * absent control-only one, and every framing error. */
+		if (k == BAD_EVENT_CREATE || k == BAD_ABSENT_GET_INFO)
 			continue;
 		sock = raw_control();
 		send_bad(sock, k);
@@ -488,6 +503,59 @@ Test(robust, control_connection)
 	}
 	settle(&base, fds0);
 	zx_handle_close(keep);
+	daemon_down_checked(SIGTERM);
+}
+
+/* A call on a handle the caller's libzx does not know comes on the
+ * control connection marked absent: answered BAD_HANDLE in Zircon's
+ * order (after the checks Zircon makes first), the connection kept. */
+Test(robust, absent_handle)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__GetInfo gi = ZXD__GET_INFO__INIT;
+	Zxd__VmoSetCachePolicy cp = ZXD__VMO_SET_CACHE_POLICY__INIT;
+	struct wire_msg *m = msg_new();
+	Zxd__Reply *rep;
+	int sock = raw_control();
+
+	req.txid = 7;
+	req.absent = true;
+	gi.topic = ZX_INFO_HANDLE_BASIC;
+	gi.buffer_size = sizeof(zx_info_handle_basic_t);
+	req.body_case = ZXD__REQUEST__BODY_GET_INFO;
+	req.get_info = &gi;
+	send_req(sock, &req, NULL, 0);
+	rep = recv_reply(sock, m);
+	cr_assert_not_null(rep);
+	cr_assert_eq(rep->txid, 7);
+	cr_assert_eq(rep->status, ZX_ERR_BAD_HANDLE);
+	cr_assert_eq(rep->n_handles, 0);
+	zxd__reply__free_unpacked(rep, NULL);
+	wire_msg_clear(m);
+
+	/* Zircon checks the policy before the handle. */
+	req.txid = 8;
+	cp.cache_policy = ~0u;
+	req.body_case = ZXD__REQUEST__BODY_VMO_SET_CACHE_POLICY;
+	req.vmo_set_cache_policy = &cp;
+	send_req(sock, &req, NULL, 0);
+	rep = recv_reply(sock, m);
+	cr_assert_not_null(rep);
+	cr_assert_eq(rep->txid, 8);
+	cr_assert_eq(rep->status, ZX_ERR_INVALID_ARGS);
+	zxd__reply__free_unpacked(rep, NULL);
+	wire_msg_clear(m);
+	req.txid = 9;
+	cp.cache_policy = ZX_CACHE_POLICY_CACHED;
+	send_req(sock, &req, NULL, 0);
+	rep = recv_reply(sock, m);
+	cr_assert_not_null(rep);
+	cr_assert_eq(rep->txid, 9);
+	cr_assert_eq(rep->status, ZX_ERR_BAD_HANDLE);
+	zxd__reply__free_unpacked(rep, NULL);
+	msg_free(m);
+	close(sock);
+	still_served(ZX_HANDLE_INVALID, "absent");
 	daemon_down_checked(SIGTERM);
 }
 
@@ -536,7 +604,7 @@ Test(robust, handle_socket)
 	still_served(keep, "nothing");
 	base = stats();
 	fds0 = daemon_fds();
-	for (int k = BAD_GARBAGE; k <= BAD_TOO_MANY_FDS; k++) {
+	for (int k = BAD_GARBAGE; k <= BAD_LAST; k++) {
 		/* A handle-only request is a good one here. */
 		if (k == BAD_GET_INFO)
 			continue;

@@ -192,13 +192,22 @@ Test(vmo_rw, bad_buffers)
 {
 	zx_handle_t h = vmo_new(PAGE, 0);
 
-	cr_assert_eq(zx_vmo_read(h, NULL, 0, 16), ZX_ERR_INVALID_ARGS);
-	cr_assert_eq(zx_vmo_write(h, NULL, 0, 16), ZX_ERR_INVALID_ARGS);
+	/* Zircon's user copy faults on NULL as on any other bad pointer:
+	 * NOT_FOUND, and the VMO is unchanged. */
+	cr_assert_eq(zx_vmo_write(h, "keep", 0, 4), ZX_OK);
+	cr_assert_eq(zx_vmo_read(h, NULL, 0, 16), ZX_ERR_NOT_FOUND);
+	cr_assert_eq(zx_vmo_write(h, NULL, 0, 16), ZX_ERR_NOT_FOUND);
 	cr_assert_eq(zx_vmo_read(h, NULL, 0, 0), ZX_OK);
 	cr_assert_eq(zx_vmo_write(h, NULL, PAGE, 0), ZX_OK);
 	/* A pointer that faults. */
-	cr_assert_eq(zx_vmo_read(h, (void *)16, 0, 16), ZX_ERR_INVALID_ARGS);
-	cr_assert_eq(zx_vmo_write(h, (void *)16, 0, 16), ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(zx_vmo_read(h, (void *)16, 0, 16), ZX_ERR_NOT_FOUND);
+	cr_assert_eq(zx_vmo_write(h, (void *)16, 0, 16), ZX_ERR_NOT_FOUND);
+	{
+		char back[4];
+
+		cr_assert_eq(zx_vmo_read(h, back, 0, 4), ZX_OK);
+		cr_assert_arr_eq(back, "keep", 4);
+	}
 	/* The range comes first. */
 	cr_assert_eq(zx_vmo_read(h, NULL, PAGE, 1), ZX_ERR_OUT_OF_RANGE);
 	cr_assert_eq(zx_handle_close(h), ZX_OK);
@@ -479,6 +488,30 @@ Test(vmo_content_size, property)
 	cr_assert_eq(zx_object_set_property(e, ZX_PROP_VMO_CONTENT_SIZE,
 	    &target, 8), ZX_ERR_ACCESS_DENIED);
 	zx_handle_close(e);
+	zx_handle_close(h);
+}
+
+/* Zircon's core test: setting the content size through a handle with
+ * SET_PROPERTY but not WRITE is ACCESS_DENIED and changes nothing;
+ * reading it needs no WRITE. */
+Test(vmo_content_size, set_needs_write)
+{
+	zx_handle_t h = vmo_new(2 * PAGE, 0), d;
+	uint64_t target = 10, cs = 0;
+
+	d = dup_rights(h, ZX_RIGHT_READ | ZX_RIGHT_GET_PROPERTY |
+	    ZX_RIGHT_SET_PROPERTY);
+	cr_assert_eq(zx_object_set_property(d, ZX_PROP_VMO_CONTENT_SIZE,
+	    &target, sizeof(target)), ZX_ERR_ACCESS_DENIED);
+	cr_assert_eq(zx_object_get_property(d, ZX_PROP_VMO_CONTENT_SIZE, &cs,
+	    sizeof(cs)), ZX_OK);
+	cr_assert_eq(cs, 2 * PAGE);
+	/* The size check still comes first. */
+	cr_assert_eq(zx_object_set_property(d, ZX_PROP_VMO_CONTENT_SIZE,
+	    &target, 4), ZX_ERR_BUFFER_TOO_SMALL);
+	/* The name needs no WRITE. */
+	cr_assert_eq(zx_object_set_property(d, ZX_PROP_NAME, "n", 1), ZX_OK);
+	zx_handle_close(d);
 	zx_handle_close(h);
 }
 

@@ -250,3 +250,37 @@ Test(phys_devmem, vmo_at_its_address)
 	zx_handle_close(root);
 	stop();
 }
+
+/* --- sim ----------------------------------------------------------------- */
+
+/* The sim backend makes at most 64 such windows (only holders of the root
+ * resource can ask for them); past that, out of range. */
+Test(phys_sim, on_demand_windows_are_capped)
+{
+	zx_handle_t root, h;
+	int made = 0, refused = 0;
+
+	make_root();
+	start("[daemon]\nbackend = sim\n");
+	root = root_resource();
+
+	for (int i = 0; i < 80; i++) {
+		zx_status_t st;
+
+		h = ZX_HANDLE_INVALID;
+		st = zx_vmo_create_physical(root, 0x200000000ULL +
+		    (uint64_t)i * 0x200000, PAGE, &h);
+		if (st == ZX_OK) {
+			made++;
+			zx_handle_close(h);
+		} else {
+			cr_assert_eq(st, ZX_ERR_OUT_OF_RANGE);
+			refused++;
+		}
+	}
+	cr_assert_leq(made, 64);
+	cr_assert_eq(made, 64);
+	cr_assert_eq(refused, 16);
+	zx_handle_close(root);
+	stop();
+}

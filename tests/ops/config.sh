@@ -141,4 +141,26 @@ grep -q "bad.conf:27: expected '\[section\]' or 'key = value'" \
 grep -q '^<3>.*configuration not loaded' "$tmp/bad.log" ||
 	fail "zxd --config bad.conf: no error logged"
 echo "ok - zxd refuses to start on a bad file"
+# Command line mistakes say how to get help, with status 2.
+"$zxd" --no-such-option >/dev/null 2>"$tmp/opt.log"
+rc=$?
+[ $rc -eq 2 ] || fail "zxd --no-such-option: exit status $rc, want 2"
+grep -qx "Try 'zxd --help' for more information." "$tmp/opt.log" ||
+	fail "zxd --no-such-option: no pointer to --help"
+"$zxd" extra-argument >/dev/null 2>"$tmp/opt.log"
+[ $? -eq 2 ] && grep -q "Try 'zxd --help'" "$tmp/opt.log" ||
+	fail "zxd extra-argument: no pointer to --help"
+echo "ok - command line mistakes point at --help"
+
+# On a terminal, log lines carry no <N> prefix (a pipe or the journal
+# still gets it, as above). script(1) gives zxd a terminal.
+if command -v script >/dev/null; then
+	script -qec "'$zxd' --socket '$tmp/tty.sock' --config '$src/tests/ops/bad.conf'" \
+		/dev/null >"$tmp/tty.log" 2>&1 </dev/null
+	grep -q 'zxd: .*configuration not loaded' "$tmp/tty.log" ||
+		fail "on a terminal: no plain error line"
+	grep -q '^<[0-7]>' "$tmp/tty.log" &&
+		fail "on a terminal: <N> prefixes"
+	echo "ok - no <N> prefixes on a terminal"
+fi
 exit 0

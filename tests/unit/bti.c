@@ -103,9 +103,10 @@ Test(iommu_unit, create)
 /* --- the window ------------------------------------------------------- */
 
 static void
-start_phys(const struct config_region *regions, size_t n)
+start_phys(const struct phys_region_def *regions, size_t n)
 {
 	struct config c;
+	struct phys_setup ps;
 	char err[256];
 
 	cr_assert_eq(config_init_defaults(&c), 0);
@@ -113,15 +114,16 @@ start_phys(const struct config_region *regions, size_t n)
 	c.regions = calloc(n, sizeof(*c.regions));
 	memcpy(c.regions, regions, n * sizeof(*regions));
 	c.n_regions = n;
-	cr_assert_eq(phys_init(&c, err, sizeof(err)), 0, "%s", err);
+	ps = config_phys(&c);
+	cr_assert_eq(phys_init(&ps, err, sizeof(err)), 0, "%s", err);
 	config_free(&c);
 }
 
 Test(window, default_map)
 {
-	static const struct config_region map[] = {
-		{ "ram", CONFIG_REGION_RAM, 0, 0x40000000 },
-		{ "mmio0", CONFIG_REGION_MMIO, 0xF0000000, 0x1000000 },
+	static const struct phys_region_def map[] = {
+		{ "ram", PHYS_RAM, 0, 0x40000000 },
+		{ "mmio0", PHYS_MMIO, 0xF0000000, 0x1000000 },
 	};
 
 	start_phys(map, 2);
@@ -132,10 +134,10 @@ Test(window, default_map)
 /* A region in the first slot pushes the window past it. */
 Test(window, avoids_regions)
 {
-	static const struct config_region map[] = {
-		{ "ram", CONFIG_REGION_RAM, 0, 0x40000000 },
-		{ "high", CONFIG_REGION_MMIO, TIB + 3 * TIB / 4, 0x1000 },
-		{ "higher", CONFIG_REGION_MMIO, 2 * TIB, 0x1000 },
+	static const struct phys_region_def map[] = {
+		{ "ram", PHYS_RAM, 0, 0x40000000 },
+		{ "high", PHYS_MMIO, TIB + 3 * TIB / 4, 0x1000 },
+		{ "higher", PHYS_MMIO, 2 * TIB, 0x1000 },
 	};
 	uint64_t run;
 

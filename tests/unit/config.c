@@ -166,11 +166,11 @@ Test(config, defaults)
 
 	cr_assert_eq(c.n_regions, 2);
 	cr_assert_str_eq(c.regions[0].name, "ram");
-	cr_assert_eq(c.regions[0].kind, CONFIG_REGION_RAM);
+	cr_assert_eq(c.regions[0].kind, PHYS_RAM);
 	cr_assert_eq(c.regions[0].base, 0x0);
 	cr_assert_eq(c.regions[0].size, 0x40000000);
 	cr_assert_str_eq(c.regions[1].name, "mmio0");
-	cr_assert_eq(c.regions[1].kind, CONFIG_REGION_MMIO);
+	cr_assert_eq(c.regions[1].kind, PHYS_MMIO);
 	cr_assert_eq(c.regions[1].base, 0xf0000000);
 	cr_assert_eq(c.regions[1].size, 0x1000000);
 
@@ -208,11 +208,11 @@ Test(config, full_file)
 
 	cr_assert_eq(c.n_regions, 2);
 	cr_assert_str_eq(c.regions[0].name, "dram");
-	cr_assert_eq(c.regions[0].kind, CONFIG_REGION_RAM);
+	cr_assert_eq(c.regions[0].kind, PHYS_RAM);
 	cr_assert_eq(c.regions[0].base, 0);
 	cr_assert_eq(c.regions[0].size, 256 << 20);
 	cr_assert_str_eq(c.regions[1].name, "uart");
-	cr_assert_eq(c.regions[1].kind, CONFIG_REGION_MMIO);
+	cr_assert_eq(c.regions[1].kind, PHYS_MMIO);
 	cr_assert_eq(c.regions[1].base, 0xfe201000);
 	cr_assert_eq(c.regions[1].size, 4096);
 
@@ -467,7 +467,7 @@ Test(config, regions)
 		    "size = 0x1000\n");
 	cr_assert_eq(c.n_regions, 1);
 	cr_assert_str_eq(c.regions[0].name, "lo");
-	cr_assert_eq(c.regions[0].kind, CONFIG_REGION_MMIO);
+	cr_assert_eq(c.regions[0].kind, PHYS_MMIO);
 	cr_assert_eq(c.regions[0].base, 0x10000000);
 	cr_assert_eq(c.regions[0].size, 0x1000);
 	config_free(&c);
@@ -798,6 +798,6 @@ Test(config, helpers)
 	cr_assert(config_backend_known("devmem"));
 	cr_assert_not(config_backend_known("Sim"));
 	cr_assert_not(config_backend_known(""));
-	cr_assert_str_eq(config_region_kind_name(CONFIG_REGION_RAM), "ram");
-	cr_assert_str_eq(config_region_kind_name(CONFIG_REGION_MMIO), "mmio");
+	cr_assert_str_eq(config_region_kind_name(PHYS_RAM), "ram");
+	cr_assert_str_eq(config_region_kind_name(PHYS_MMIO), "mmio");
 }

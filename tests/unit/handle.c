@@ -4,7 +4,7 @@
  * handle_check's order, signals and the signal page, peers.
  *
  * The last group drives the handlers of daemon/sys_object.c directly
- * (through sys_object_calls[]) with handles whose rights no client can
+ * (through the call table, daemon/calls.def) with handles whose rights no client can
  * get yet: an event carries no GET/SET_PROPERTY right, so the NAME
  * property paths are only reachable here until VMOs exist.
  *
@@ -512,6 +512,38 @@ Test(event, last_handle_asserts_peer_closed)
 	cr_assert_eq(object_count(), 0);
 }
 
+/* --- the call table (daemon/calls.def) ------------------------------- */
+
+/* Every request of proto/zxd.proto but HELLO has exactly one entry, the
+ * entry named as its field, its handler set. */
+Test(calls, every_request_has_one_entry)
+{
+	const ProtobufCMessageDescriptor *d = &zxd__request__descriptor;
+	size_t n = 0;
+
+	cr_assert_eq(dispatch_init(), 0);
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		const struct dispatch_entry *e;
+
+		if (!(f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+			continue;
+		e = dispatch_lookup((Zxd__Request__BodyCase)f->id);
+		if (f->id == ZXD__REQUEST__BODY_HELLO) {
+			cr_expect_null(e, "hello has a table entry");
+			continue;
+		}
+		cr_assert_not_null(e, "no entry for request %s", f->name);
+		cr_expect_str_eq(e->name, f->name);
+		cr_expect_not_null(e->fn, "%s", f->name);
+		cr_expect(e->where & (ON_CONTROL | ON_HANDLE), "%s", f->name);
+		cr_expect(!(e->where & SELF_LATE) || (e->where & ON_HANDLE),
+		    "%s: SELF_LATE off a handle", f->name);
+		n++;
+	}
+	cr_assert_gt(n, 40);
+}
+
 /* --- the syscall layer (daemon/sys_object.c) -------------------------- */
 
 struct fake_call {
@@ -524,15 +556,12 @@ struct fake_call {
 static zx_status_t
 run(struct fake_call *f, struct handle *self)
 {
-	const struct dispatch_entry *e;
+	const struct dispatch_entry *e = dispatch_lookup(f->req.body_case);
 
-	for (e = sys_object_calls; e->fn != NULL; e++)
-		if (e->body == f->req.body_case)
-			break;
-	cr_assert_not_null(e->fn, "no handler for body %d",
+	cr_assert_not_null(e, "no handler for body %d",
 	    (int)f->req.body_case);
-	cr_assert_eq(e->where, ON_HANDLE);
-	free(f->c.scratch);
+	cr_assert_eq(e->where & ON_HANDLE, ON_HANDLE);
+	dispatch_call_release(&f->c);
 	memset(&f->c, 0, sizeof(f->c));
 	zxd__reply__init(&f->rep);
 	f->c.self = self;
@@ -545,8 +574,7 @@ run(struct fake_call *f, struct handle *self)
 static void
 fake_free(struct fake_call *f)
 {
-	free(f->c.scratch);
-	f->c.scratch = NULL;
+	dispatch_call_release(&f->c);
 	wire_close_fds(f->c.out_fds, f->c.n_out_fds);
 	f->c.n_out_fds = 0;
 }

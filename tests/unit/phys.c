@@ -115,6 +115,7 @@ static int
 init_with(const char *backend, const char *text)
 {
 	struct config c;
+	struct phys_setup ps;
 	int r;
 
 	load_cfg(&c, text);
@@ -122,7 +123,8 @@ init_with(const char *backend, const char *text)
 		free(c.backend);
 		c.backend = strdup(backend);
 	}
-	r = phys_init(&c, err, sizeof(err));
+	ps = config_phys(&c);
+	r = phys_init(&ps, err, sizeof(err));
 	config_free(&c);
 	return r;
 }

@@ -32,11 +32,13 @@ static void
 setup(void)
 {
 	struct config c;
+	struct phys_setup ps;
 	char err[256];
 
 	page = (uint64_t)sysconf(_SC_PAGESIZE);
 	cr_assert_eq(config_init_defaults(&c), 0);
-	cr_assert_eq(phys_init(&c, err, sizeof(err)), 0, "%s", err);
+	ps = config_phys(&c);
+	cr_assert_eq(phys_init(&ps, err, sizeof(err)), 0, "%s", err);
 	config_free(&c);
 	cr_assert_eq(resource_root(&root_obj), ZX_OK);
 	root = resource_of(root_obj);

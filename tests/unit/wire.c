@@ -22,7 +22,7 @@
 
 #include <criterion/criterion.h>
 
-#include "daemon/wire.h"
+#include "proto/wire.h"
 
 /* Open fds of this process. */
 static int

@@ -1,5 +1,6 @@
-/* Framing shared by zxd and libzx: one protobuf-c message per
- * SOCK_SEQPACKET packet, its fds in the same sendmsg. */
+/* The wire, shared by zxd, libzx and zxctl: framing (one protobuf-c
+ * message per SOCK_SEQPACKET packet, its fds in the same sendmsg) and
+ * every constant both sides must agree on. */
 #ifndef ZXD_WIRE_H
 #define ZXD_WIRE_H
 
@@ -10,12 +11,19 @@
 
 #include "proto/zxd.pb-c.h"
 
+/* Bump when a message changes meaning (HelloReply says it back). */
 #define ZXD_PROTOCOL_VERSION	1
 
 /* Caps on one packet: a channel message (64 KiB of bytes, 64 handles)
  * plus room for the envelope. */
 #define WIRE_MAX_MSG	(72 * 1024)
 #define WIRE_MAX_FDS	64
+
+/* What travels inside a packet; more goes through a memfd the packet
+ * carries (see the messages in proto/zxd.proto). */
+#define WIRE_INLINE_ADDRS	4096	/* BtiPinReply.addrs */
+#define WIRE_INLINE_DMA_MAX	(64 * 1024)	/* SimDma.data, at most */
+#define WIRE_INLINE_BLOB_MAX	(WIRE_MAX_MSG - 4096)	/* IobAllocateId */
 
 struct wire_creds {
 	pid_t pid;

@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "daemon/wire.h"
+#include "proto/wire.h"
 
 void
 wire_close_fds(int *fds, size_t n)

@@ -4,10 +4,10 @@
 
 #include <zircon/errors.h>
 
-#include "daemon/errno.h"
+#include "proto/status.h"
 
 zx_status_t
-errno_to_status(int e)
+status_from_errno(int e, zx_status_t otherwise)
 {
 	switch (-e) {
 	case 0:
@@ -21,6 +21,7 @@ errno_to_status(int e)
 	case ENOBUFS:
 		return ZX_ERR_NO_RESOURCES;
 	case EINVAL:
+	case EFAULT:
 		return ZX_ERR_INVALID_ARGS;
 	case EACCES:
 	case EPERM:
@@ -41,6 +42,6 @@ errno_to_status(int e)
 	case ENOTSUP:
 		return ZX_ERR_NOT_SUPPORTED;
 	default:
-		return ZX_ERR_INTERNAL;
+		return otherwise;
 	}
 }
