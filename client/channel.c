@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
+#include "proto/envelope.h"
 
 /* The write part of a write or call request. */
 struct wr {
@@ -241,7 +242,8 @@ call_outcome(int sock, struct rpc_reply *out)
 		return n == 0 ? ZX_ERR_CANCELED :
 		    rpc_status_from_errno((int)n);
 	}
-	out->rep = zxd__reply__unpack(NULL, m.len, m.buf);
+	out->rep = (Zxd__Reply *)envelope_unpack(&zxd__reply__descriptor,
+	    m.len, m.buf);
 	free(m.buf);
 	memcpy(out->fds, m.fds, m.nfds * sizeof(int));
 	out->nfds = m.nfds;

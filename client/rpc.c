@@ -11,6 +11,7 @@
 #include <zxd/zxd.h>
 
 #include "client/libzx.h"
+#include "proto/envelope.h"
 
 static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
 static int ctl_fd = -1;
@@ -53,7 +54,7 @@ void
 rpc_reply_free(struct rpc_reply *r)
 {
 	if (r->rep != NULL)
-		zxd__reply__free_unpacked(r->rep, NULL);
+		envelope_free(&r->rep->base);
 	r->rep = NULL;
 	wire_close_fds(r->fds, r->nfds);
 	r->nfds = 0;
@@ -108,7 +109,8 @@ roundtrip(int sock, Zxd__Request *req, const int *fds, size_t nfds,
 		return ZX_ERR_BAD_HANDLE;
 	if (n < 0)
 		return rpc_status_from_errno((int)n);
-	out->rep = zxd__reply__unpack(NULL, m.len, m.buf);
+	out->rep = (Zxd__Reply *)envelope_unpack(&zxd__reply__descriptor,
+	    m.len, m.buf);
 	memcpy(out->fds, m.fds, m.nfds * sizeof(int));
 	out->nfds = m.nfds;
 	if (out->rep == NULL || out->rep->txid != req->txid ||

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "daemon/dispatch.h"
+#include "proto/envelope.h"
 #include "daemon/log.h"
 
 #define MAX_BODY 256
@@ -330,13 +331,14 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 	const struct dispatch_entry *e = NULL;
 	Zxd__Request *req;
 	Zxd__Reply rep = ZXD__REPLY__INIT;
-	struct call c = { 0 };
+	struct call c;
 	zx_status_t st;
 	int r;
 
 	if (!indexed && dispatch_init() < 0)
 		abort();
-	req = zxd__request__unpack(NULL, m->len, m->buf);
+	req = (Zxd__Request *)envelope_unpack(&zxd__request__descriptor,
+	    m->len, m->buf);
 	if (req == NULL)
 		return -EPROTO;
 	if (req->nfds != m->nfds) {
@@ -358,6 +360,7 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 		goto out;
 	}
 
+	memset(&c, 0, CALL_ZEROED_SIZE);
 	c.entry = e;
 	c.conn = conn;
 	c.client = conn->client;
@@ -383,6 +386,6 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 		r = DISPATCH_CLOSE;
 	dispatch_call_release(&c);
 out:
-	zxd__request__free_unpacked(req, NULL);
+	envelope_free(&req->base);
 	return r;
 }

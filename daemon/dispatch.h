@@ -27,24 +27,29 @@ struct call {
 	const Zxd__Request *req;
 	struct wire_msg *msg;		/* in fds: set an entry to -1 to keep it */
 	Zxd__Reply *rep;
+	size_t n_out_handles;
+	size_t n_out_fds;
+	bool close_self;		/* close `conn` after replying */
+	bool body_used;
+	size_t small_used;
+	void *scratch[4];
+	size_t n_scratch;
+	/* From here on nothing is zeroed per call (dispatch_packet): each
+	 * array is read only up to its count above. */
 	/* New handles and extra fds for the reply (handles first). */
 	struct handle *out_handles[DISPATCH_MAX_OUT];
 	Zxd__HandleDesc out_desc[DISPATCH_MAX_OUT];
 	Zxd__HandleDesc *out_descp[DISPATCH_MAX_OUT];
 	int out_handle_fds[DISPATCH_MAX_OUT];
-	size_t n_out_handles;
 	int out_fds[DISPATCH_MAX_OUT];
-	size_t n_out_fds;
-	bool close_self;		/* close `conn` after replying */
 	/* The reply's body (call_body), and memory freed once the reply
 	 * is sent (call_alloc, call_keep). */
 	_Alignas(max_align_t) unsigned char body[512];
-	bool body_used;
 	_Alignas(max_align_t) unsigned char small[256];
-	size_t small_used;
-	void *scratch[4];
-	size_t n_scratch;
 };
+
+/* The part of struct call zeroed for each request. */
+#define CALL_ZEROED_SIZE	offsetof(struct call, out_handles)
 
 typedef zx_status_t (*dispatch_fn)(struct call *c);
 
