@@ -395,3 +395,85 @@ Test(fastpath, unread_pushed_handles_are_freed)
 	zx_handle_close(keep);
 	zx_handle_close(a);
 }
+
+/* --- the control connection, shared by threads without a lock -------- */
+
+#define N_THREADS	8
+#define N_CALLS		150
+
+static void *
+create_many(void *arg)
+{
+	uintptr_t id = (uintptr_t)arg;
+
+	for (int i = 0; i < N_CALLS; i++) {
+		uint64_t want = (uint64_t)(1 + (id * N_CALLS + i) % 64) * 4096;
+		uint64_t size = 0;
+		zx_handle_t v, e;
+
+		/* Each reply must reach the thread that asked: the size
+		 * tells whose VMO came back. */
+		if (zx_vmo_create(want, 0, &v) != ZX_OK)
+			return (void *)1;
+		if (zx_vmo_get_size(v, &size) != ZX_OK || size != want)
+			return (void *)2;
+		if (zx_event_create(0, &e) != ZX_OK)
+			return (void *)3;
+		zx_handle_close(e);
+		zx_handle_close(v);
+	}
+	return NULL;
+}
+
+Test(fastpath, control_calls_from_many_threads)
+{
+	pthread_t t[N_THREADS];
+	void *ret;
+
+	for (uintptr_t i = 0; i < N_THREADS; i++)
+		cr_assert_eq(pthread_create(&t[i], NULL, create_many,
+		    (void *)i), 0);
+	for (int i = 0; i < N_THREADS; i++) {
+		cr_assert_eq(pthread_join(t[i], &ret), 0);
+		cr_assert_null(ret, "thread %d failed at step %ld", i,
+		    (long)(uintptr_t)ret);
+	}
+}
+
+/* Threads waiting on the control connection when the daemon dies all
+ * get an answer (none blocks for ever). */
+static void *
+create_until_gone(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		zx_handle_t e;
+		zx_status_t st = zx_event_create(0, &e);
+
+		if (st != ZX_OK)
+			return (void *)(intptr_t)st;
+		zx_handle_close(e);
+	}
+}
+
+Test(fastpath, control_waiters_see_daemon_death)
+{
+	pthread_t t[N_THREADS];
+	int status;
+	void *ret;
+
+	for (int i = 0; i < N_THREADS; i++)
+		cr_assert_eq(pthread_create(&t[i], NULL, create_until_gone,
+		    NULL), 0);
+	usleep(50000);
+	cr_assert_eq(kill(d.pid, SIGKILL), 0);
+	cr_assert_eq(waitpid(d.pid, &status, 0), d.pid);
+	unlink(d.socket);
+	for (int i = 0; i < N_THREADS; i++) {
+		cr_assert_eq(pthread_join(t[i], &ret), 0);
+		cr_assert_eq((zx_status_t)(intptr_t)ret, ZX_ERR_UNAVAILABLE);
+	}
+	unlink(d.log);
+	rmdir(d.dir);
+	cr_assert_eq(zxdtest_start(&d, NULL), 0);
+}
