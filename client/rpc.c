@@ -11,6 +11,7 @@
 #include <zxd/zxd.h>
 
 #include "client/libzx.h"
+#include "proto/conn.h"
 #include "proto/envelope.h"
 
 /*
@@ -168,55 +169,31 @@ roundtrip(int sock, Zxd__Request *req, const int *fds, size_t nfds,
 	return st;
 }
 
-static const char *
-socket_path(void)
-{
-	const char *p = getenv("ZXD_SOCKET");
-
-	return p != NULL && *p != '\0' ? p : ZXD_DEFAULT_SOCKET;
-}
-
 static zx_status_t
 ctl_connect(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	Zxd__Request req = ZXD__REQUEST__INIT;
-	Zxd__Hello hello = ZXD__HELLO__INIT;
-	struct rpc_reply rep;
-	const char *path = socket_path();
-	zx_status_t st;
-	int fd;
+	int32_t hello_status;
+	int fd, r;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return ZX_ERR_UNAVAILABLE;
-	strcpy(sa.sun_path, path);
 	/* A child must not inherit this connection, even if this process
 	 * never held a handle. */
 	zxh_atfork_init();
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return rpc_status_from_errno(-errno);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(fd);
+	r = conn_open(conn_socket_path(), &fd, &hello_status);
+	switch (r) {
+	case 0:
+		ctl_fd = fd;
+		ctl_gen++;
+		return ZX_OK;
+	case -EPROTONOSUPPORT:
+		return hello_status;
+	case -EMFILE:
+	case -ENFILE:
+	case -ENOBUFS:
+	case -ENOMEM:
+		return rpc_status_from_errno(r);
+	default:
 		return ZX_ERR_UNAVAILABLE;
 	}
-	hello.version = ZXD_PROTOCOL_VERSION;
-	req.body_case = ZXD__REQUEST__BODY_HELLO;
-	req.hello = &hello;
-	st = roundtrip(fd, &req, NULL, 0, &rep);
-	if (st != ZX_OK) {
-		close(fd);
-		return ZX_ERR_UNAVAILABLE;
-	}
-	st = rep.rep->status;
-	rpc_reply_free(&rep);
-	if (st != ZX_OK) {
-		close(fd);
-		return st;
-	}
-	ctl_fd = fd;
-	ctl_gen++;
-	return ZX_OK;
 }
 
 /* Fail every waiter (the connection broke); called with ctl_lock held. */

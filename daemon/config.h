@@ -1,7 +1,7 @@
 /*
  * zxd.conf: the daemon's configuration file.
  *
- * An INI file read with libinih. An example; [daemon] (but socket_group),
+ * An INI file (daemon/config.c reads it). An example; [daemon] (but socket_group),
  * [policy] and [limits] show the built-in defaults:
  *
  *	[daemon]
@@ -76,6 +76,9 @@
 
 /* Longest region or PCI name, without the terminating NUL. */
 #define CONFIG_NAME_MAX			PHYS_NAME_MAX
+/* Longest key line, without comments and outer blanks (what inih,
+ * which zxd once used, allowed). */
+#define CONFIG_LINE_MAX			198
 
 struct config {
 	char *path;			/* file loaded, NULL for built-ins */
@@ -130,9 +133,9 @@ config_phys(const struct config *c)
  * to errors (may be NULL), in line order, as "path:line: message\n", and
  * then -EINVAL is returned. A file that cannot be opened or read gives
  * "path: reason\n" and -errno; -ENOMEM when memory runs out. path may be
- * c->path, to load the same file again. A key line may hold 198
- * characters, not counting comments and outer blanks (inih's line
- * buffer); comments may be longer.
+ * c->path, to load the same file again. A key line may hold
+ * CONFIG_LINE_MAX characters, not counting comments and outer blanks;
+ * comments may be longer.
  */
 int config_load(struct config *c, const char *path, FILE *errors);
 

@@ -360,7 +360,7 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 		goto out;
 	}
 
-	memset(&c, 0, CALL_ZEROED_SIZE);
+	memset(&c, 0, offsetof(struct call, out_handles));
 	c.entry = e;
 	c.conn = conn;
 	c.client = conn->client;

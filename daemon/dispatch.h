@@ -17,7 +17,9 @@
 
 struct dispatch_entry;
 
-/* One request in flight. */
+/* One request in flight. dispatch_packet zeroes every field before
+ * `out_handles` (add new ones there); the buffers from `out_handles`
+ * on are filled as they are used. */
 struct call {
 	const struct dispatch_entry *entry;	/* its table entry */
 	struct conn *conn;
@@ -27,29 +29,26 @@ struct call {
 	const Zxd__Request *req;
 	struct wire_msg *msg;		/* in fds: set an entry to -1 to keep it */
 	Zxd__Reply *rep;
+	bool close_self;		/* close `conn` after replying */
 	size_t n_out_handles;
 	size_t n_out_fds;
-	bool close_self;		/* close `conn` after replying */
 	bool body_used;
 	size_t small_used;
-	void *scratch[4];
 	size_t n_scratch;
-	/* From here on nothing is zeroed per call (dispatch_packet): each
-	 * array is read only up to its count above. */
+	/* Memory freed once the reply is sent (call_alloc, call_keep). */
+	void *scratch[4];
+
 	/* New handles and extra fds for the reply (handles first). */
 	struct handle *out_handles[DISPATCH_MAX_OUT];
 	Zxd__HandleDesc out_desc[DISPATCH_MAX_OUT];
 	Zxd__HandleDesc *out_descp[DISPATCH_MAX_OUT];
 	int out_handle_fds[DISPATCH_MAX_OUT];
 	int out_fds[DISPATCH_MAX_OUT];
-	/* The reply's body (call_body), and memory freed once the reply
-	 * is sent (call_alloc, call_keep). */
+	/* The reply's body (call_body) and small records (call_alloc). */
 	_Alignas(max_align_t) unsigned char body[512];
 	_Alignas(max_align_t) unsigned char small[256];
 };
 
-/* The part of struct call zeroed for each request. */
-#define CALL_ZEROED_SIZE	offsetof(struct call, out_handles)
 
 typedef zx_status_t (*dispatch_fn)(struct call *c);
 

@@ -75,6 +75,13 @@ info_single(struct call *c, const void *rec, size_t size)
 	return ZX_OK;
 }
 
+/* server_settle's pick: the handles of one object. */
+static bool
+of_object(const struct handle *h, void *arg)
+{
+	return h->obj == arg;
+}
+
 zx_status_t
 call_get_info(struct call *c)
 {
@@ -104,6 +111,7 @@ call_get_info(struct call *c)
 	case ZX_INFO_VMO:
 	case ZX_INFO_VMO_V1:
 	case ZX_INFO_VMO_V2:
+	case ZX_INFO_VMO_V3:
 		if (o->ops->type != ZX_OBJ_TYPE_VMO)
 			return ZX_ERR_WRONG_TYPE;
 		break;
@@ -112,10 +120,15 @@ call_get_info(struct call *c)
 			return ZX_ERR_WRONG_TYPE;
 		break;
 	case ZX_INFO_HANDLE_COUNT: {
-		zx_info_handle_count_t rec = { .handle_count = o->handle_count };
+		zx_info_handle_count_t rec;
 
 		if (!(h->rights & ZX_RIGHT_INSPECT))
 			return ZX_ERR_ACCESS_DENIED;
+		/* Zircon's close has taken effect when it returns; events and
+		 * parentless VMOs close without a round trip, so count the
+		 * closes of this object's handles not seen yet first. */
+		server_settle(of_object, o);
+		rec.handle_count = o->handle_count;
 		return info_single(c, &rec, sizeof(rec));
 	}
 	case ZX_INFO_BTI:

@@ -13,9 +13,7 @@
 #include "proto/status.h"
 #include "objects/vmar.h"
 #include "objects/vmo.h"
-
-#define PAGE		vmo_page_size()
-#define MAX_SIZE	VMO_MAX_SIZE(PAGE)
+#include "objects/vmo_priv.h"
 
 static const struct object_ops vmo_ops;
 
@@ -44,12 +42,6 @@ vmo_of(struct object *o)
 	return vmo_is(o) ? (struct vmo *)o : NULL;
 }
 
-static bool
-page_aligned(uint64_t x)
-{
-	return (x & (PAGE - 1)) == 0;
-}
-
 static struct vmo_mem *unbounded;
 
 zx_status_t
@@ -61,19 +53,6 @@ vmo_round_size(uint64_t size, uint64_t *ret)
 		return ZX_ERR_OUT_OF_RANGE;
 	*ret = r;
 	return ZX_OK;
-}
-
-/* [off, off + len) lies inside [0, size) without overflow. */
-static bool
-in_range(uint64_t off, uint64_t len, uint64_t size)
-{
-	return off <= size && len <= size - off;
-}
-
-static uint64_t
-min_u64(uint64_t a, uint64_t b)
-{
-	return a < b ? a : b;
 }
 
 /* --- memory and content size -------------------------------------- */
@@ -143,8 +122,8 @@ mem_unref(struct vmo_mem *m)
 	free(m);
 }
 
-static bool
-mem_pinned(const struct vmo_mem *m, uint64_t off, uint64_t len)
+bool
+vmo_mem_pinned(const struct vmo_mem *m, uint64_t off, uint64_t len)
 {
 	for (const struct vmo_pin *p = m->pins; p != NULL; p = p->next)
 		if (off < p->offset + p->len && p->offset < off + len)
@@ -164,8 +143,8 @@ mem_committed(const struct vmo_mem *m, uint64_t off, uint64_t len)
 	return hole >= 0 && (uint64_t)hole >= off + len;
 }
 
-static struct vmo_content *
-content_new(uint64_t size)
+struct vmo_content *
+vmo_content_new(uint64_t size)
 {
 	struct vmo_content *c = calloc(1, sizeof(*c));
 
@@ -185,8 +164,8 @@ content_unref(struct vmo_content *c)
 
 /* --- the state page ------------------------------------------------- */
 
-static void
-publish(struct vmo *v)
+void
+vmo_publish(struct vmo *v)
 {
 	struct vmo_shared *s;
 
@@ -203,13 +182,13 @@ static void
 publish_mem(struct vmo_mem *m)
 {
 	for (struct vmo *v = m->users; v != NULL; v = v->mem_next)
-		publish(v);
+		vmo_publish(v);
 }
 
 /* --- construction --------------------------------------------------- */
 
 /* A VMO over `mem` (whose reference it takes) with `content` (same). */
-static struct vmo *
+struct vmo *
 vmo_new(enum vmo_kind kind, struct vmo_mem *mem, uint64_t offset,
     struct vmo_content *content)
 {
@@ -233,8 +212,8 @@ vmo_new(enum vmo_kind kind, struct vmo_mem *mem, uint64_t offset,
 }
 
 /* New anonymous memory of `size` charged to `payer`, and its owner. */
-static zx_status_t
-make_root(uint64_t size, uint64_t content_size, uint32_t mflags,
+zx_status_t
+vmo_make_root(uint64_t size, uint64_t content_size, uint32_t mflags,
     const struct vmo_payer *payer, struct vmo **ret)
 {
 	uint64_t limit = min_u64(size, ANON_MAX_SIZE);
@@ -260,7 +239,7 @@ make_root(uint64_t size, uint64_t content_size, uint32_t mflags,
 	st = status_from_errno(r, ZX_ERR_INTERNAL);
 	if (st == ZX_OK) {
 		m = mem_new(fd, size, limit, mflags);
-		content = content_new(content_size);
+		content = vmo_content_new(content_size);
 		if (m == NULL || content == NULL) {
 			free(m);
 			content_unref(content);
@@ -321,7 +300,7 @@ vmo_create(uint64_t size, uint32_t options, const struct vmo_payer *payer,
 	if (options != 0)
 		return ZX_ERR_INVALID_ARGS;
 	/* The content size is the size asked for, unrounded. */
-	return make_root(rounded, size, mflags, payer, ret);
+	return vmo_make_root(rounded, size, mflags, payer, ret);
 }
 
 zx_status_t
@@ -341,7 +320,7 @@ vmo_create_contiguous(uint64_t size, const struct vmo_payer *payer,
 	if (rounded > ANON_MAX_SIZE || rounded / PAGE >
 	    (uint64_t)sysconf(_SC_PHYS_PAGES))
 		return ZX_ERR_NO_MEMORY;
-	st = make_root(rounded, size, VMO_MEM_CONTIGUOUS, payer, &v);
+	st = vmo_make_root(rounded, size, VMO_MEM_CONTIGUOUS, payer, &v);
 	if (st != ZX_OK)
 		return st;
 	r = anon_commit(v->mem->fd, 0, rounded);
@@ -368,7 +347,7 @@ vmo_create_on_fd(int fd, uint64_t offset, uint64_t size, uint32_t mem_flags,
 	}
 	/* The VMO is [offset, offset + size) of the fd. */
 	m = mem_new(fd, size, offset + size, mem_flags & ~VMO_MEM_RESIZABLE);
-	content = content_new(size);
+	content = vmo_content_new(size);
 	if (m == NULL || content == NULL) {
 		close(fd);
 		free(m);
@@ -435,12 +414,6 @@ bool
 vmo_is_physical(const struct vmo *v)
 {
 	return v->mem->flags & VMO_MEM_PHYSICAL;
-}
-
-static bool
-is_contiguous(const struct vmo *v)
-{
-	return v->mem->flags & VMO_MEM_CONTIGUOUS;
 }
 
 bool
@@ -538,8 +511,7 @@ vmo_get_info_record(const struct vmo *v, zx_rights_t rights,
 	    (v->kind == VMO_SNAPSHOT ? ZX_INFO_VMO_IS_COW_CLONE : 0) |
 	    (v->immutable ? ZX_INFO_VMO_IMMUTABLE : 0) |
 	    ZX_INFO_VMO_VIA_HANDLE;
-	info->committed_bytes = vmo_committed_bytes(v);
-	info->populated_bytes = info->committed_bytes;
+	vmo_attribute(v, info);
 	info->handle_rights = rights;
 	info->cache_policy = v->cache_policy;
 }
@@ -548,8 +520,8 @@ vmo_get_info_record(const struct vmo *v, zx_rights_t rights,
 
 /* Make [off, off + len) of the VMO read as zero. Pinned pages are
  * zeroed in place, the rest handed back. */
-static zx_status_t
-zero_range(struct vmo *v, uint64_t off, uint64_t len)
+zx_status_t
+vmo_zero_range(struct vmo *v, uint64_t off, uint64_t len)
 {
 	struct vmo_mem *m = v->mem;
 	uint64_t start = v->offset + off, end;
@@ -563,7 +535,7 @@ zero_range(struct vmo *v, uint64_t off, uint64_t len)
 		return ZX_OK;	/* past the memfd: already zero */
 	end = start + min_u64(len, m->file_limit - start);
 	/* Contiguous memory keeps its pages, as pinned memory does. */
-	if ((m->flags & VMO_MEM_CONTIGUOUS) || mem_pinned(m, start &
+	if ((m->flags & VMO_MEM_CONTIGUOUS) || vmo_mem_pinned(m, start &
 	    ~(PAGE - 1), ((end + PAGE - 1) & ~(PAGE - 1)) - (start &
 	    ~(PAGE - 1))))
 		r = anon_zero(m->fd, start, end - start);
@@ -589,7 +561,7 @@ vmo_set_size(struct vmo *v, uint64_t size)
 		    ZX_ERR_UNAVAILABLE;
 	if (aligned > MAX_SIZE)
 		return ZX_ERR_OUT_OF_RANGE;
-	if (aligned < old && mem_pinned(m, aligned, old - aligned))
+	if (aligned < old && vmo_mem_pinned(m, aligned, old - aligned))
 		return ZX_ERR_BAD_STATE;
 	if (aligned > old && m->payer.ops != NULL) {
 		st = m->payer.ops->charge(m->payer.ctx, aligned - old);
@@ -610,7 +582,7 @@ vmo_set_size(struct vmo *v, uint64_t size)
 		m->charged = m->charged - old + aligned;
 	m->size = aligned;
 	m->file_limit = limit;
-	(void)zero_range(v, size, aligned - size);
+	(void)vmo_zero_range(v, size, aligned - size);
 	v->content->size = size;
 	publish_mem(m);
 	return ZX_OK;
@@ -628,7 +600,7 @@ vmo_set_stream_size(struct vmo *v, uint64_t size)
 		return ZX_ERR_OUT_OF_RANGE;
 	/* Whatever lies past the smaller of the two sizes reads as zero. */
 	from = min_u64(size, old);
-	st = zero_range(v, from, vsize - from);
+	st = vmo_zero_range(v, from, vsize - from);
 	if (st != ZX_OK)
 		return st;
 	v->content->size = size;
@@ -644,434 +616,8 @@ vmo_set_content_size(struct vmo *v, uint64_t size)
 	v->content->size = size;
 	/* Zircon ignores the outcome of this zeroing. */
 	if (size < vsize)
-		(void)zero_range(v, size, vsize - size);
+		(void)vmo_zero_range(v, size, vsize - size);
 	publish_mem(v->mem);
-}
-
-/* --- children ------------------------------------------------------- */
-
-static void
-child_link(struct vmo *parent, struct vmo *c)
-{
-	c->parent = parent;
-	c->sib_prev = NULL;
-	c->sib_next = parent->children;
-	if (parent->children != NULL)
-		parent->children->sib_prev = c;
-	parent->children = c;
-	if (parent->num_children++ == 0)
-		object_signal(&parent->obj, ZX_VMO_ZERO_CHILDREN, 0);
-}
-
-/* Unlink without touching the signal; the caller settles it. */
-static void
-child_unlink(struct vmo *c)
-{
-	struct vmo *p = c->parent;
-
-	if (c->sib_prev != NULL)
-		c->sib_prev->sib_next = c->sib_next;
-	else
-		p->children = c->sib_next;
-	if (c->sib_next != NULL)
-		c->sib_next->sib_prev = c->sib_prev;
-	p->num_children--;
-	c->parent = NULL;
-	c->sib_prev = c->sib_next = NULL;
-}
-
-static zx_status_t
-make_slice(struct vmo *v, uint64_t offset, uint64_t size,
-    uint64_t content_size, struct vmo **ret)
-{
-	struct vmo_content *content;
-	struct vmo *c;
-
-	if (!page_aligned(offset) || !page_aligned(size))
-		return ZX_ERR_INVALID_ARGS;
-	if (size > MAX_SIZE)
-		return ZX_ERR_OUT_OF_RANGE;
-	if (!in_range(offset, size, vmo_size(v)))
-		return ZX_ERR_INVALID_ARGS;
-	if (vmo_is_resizable(v))
-		return ZX_ERR_NOT_SUPPORTED;
-	if (v->cache_policy != ZX_CACHE_POLICY_CACHED && !is_contiguous(v) &&
-	    !vmo_is_physical(v))
-		return ZX_ERR_BAD_STATE;
-	content = content_new(content_size);
-	if (content == NULL)
-		return ZX_ERR_NO_MEMORY;
-	v->mem->refcount++;
-	c = vmo_new(VMO_SLICE, v->mem, v->offset + offset, content);
-	if (c == NULL)
-		return ZX_ERR_NO_MEMORY;
-	c->slice_size = size;
-	c->cache_policy = v->cache_policy;
-	*ret = c;
-	return ZX_OK;
-}
-
-static zx_status_t
-make_reference(struct vmo *v, bool resizable, uint64_t offset,
-    uint64_t size, struct vmo **ret)
-{
-	struct vmo *c;
-
-	if (vmo_is_physical(v))
-		return ZX_ERR_NOT_SUPPORTED;
-	/* A reference spans the whole parent. */
-	if (offset != 0 || size != 0)
-		return ZX_ERR_INVALID_ARGS;
-	if (v->kind == VMO_SLICE || is_contiguous(v))
-		return ZX_ERR_NOT_SUPPORTED;
-	if (resizable && !vmo_is_resizable(v))
-		return ZX_ERR_NOT_SUPPORTED;
-	if (v->cache_policy != ZX_CACHE_POLICY_CACHED)
-		return ZX_ERR_BAD_STATE;
-	v->mem->refcount++;
-	v->content->refcount++;
-	c = vmo_new(VMO_REFERENCE, v->mem, v->offset, v->content);
-	if (c == NULL)
-		return ZX_ERR_NO_MEMORY;
-	*ret = c;
-	return ZX_OK;
-}
-
-/* A snapshot of any kind is an eager copy: it sees the parent as it was,
- * which is what SNAPSHOT promises and more than the other kinds do. */
-static zx_status_t
-make_snapshot(struct vmo *v, uint32_t type, bool resizable, uint64_t offset,
-    uint64_t size, uint64_t content_size, const struct vmo_payer *payer,
-    struct vmo **ret)
-{
-	uint64_t vsize = vmo_size(v), len;
-	struct vmo *c;
-	zx_status_t st;
-	int r;
-
-	if (vmo_is_physical(v))
-		return ZX_ERR_NOT_SUPPORTED;
-	if (is_contiguous(v))
-		return ZX_ERR_INVALID_ARGS;
-	if (!page_aligned(offset) || !page_aligned(size))
-		return ZX_ERR_INVALID_ARGS;
-	if (size > MAX_SIZE)
-		return ZX_ERR_OUT_OF_RANGE;
-	if (offset + size < offset || v->offset + offset < offset)
-		return ZX_ERR_OUT_OF_RANGE;
-	if (v->cache_policy != ZX_CACHE_POLICY_CACHED)
-		return ZX_ERR_BAD_STATE;
-	/* A bidirectional clone through a slice has no defined meaning. */
-	if (type == ZX_VMO_CHILD_SNAPSHOT && v->kind == VMO_SLICE)
-		return ZX_ERR_NOT_SUPPORTED;
-	st = make_root(size, content_size, resizable ? VMO_MEM_RESIZABLE : 0,
-	    payer, &c);
-	if (st != ZX_OK)
-		return st;
-	/* Past the parent's end the child reads zero. */
-	len = offset < vsize ? min_u64(size, vsize - offset) : 0;
-	len = min_u64(len, c->mem->file_limit);
-	r = anon_copy(v->mem->fd, v->offset + offset, c->mem->fd, 0, len);
-	if (r < 0) {
-		object_unref(&c->obj);
-		return status_from_errno(r, ZX_ERR_INTERNAL);
-	}
-	c->kind = VMO_SNAPSHOT;
-	*ret = c;
-	return ZX_OK;
-}
-
-zx_status_t
-vmo_create_child(struct vmo *v, uint32_t options, uint64_t offset,
-    uint64_t size, uint64_t content_size, bool copy_name, bool immutable,
-    const struct vmo_payer *payer, struct vmo **ret)
-{
-	bool resizable = false;
-	uint32_t type;
-	struct vmo *c = NULL;
-	zx_status_t st;
-
-	/* VmObjectDispatcher::CreateChildInternal, in its order. */
-	if (vmo_is_discardable(v))
-		return ZX_ERR_NOT_SUPPORTED;
-	if (options & ZX_VMO_CHILD_SLICE) {
-		if (options & ~ZX_VMO_CHILD_SLICE)
-			return ZX_ERR_INVALID_ARGS;
-		st = make_slice(v, offset, size, content_size, &c);
-	} else if (options & ZX_VMO_CHILD_REFERENCE) {
-		options &= ~ZX_VMO_CHILD_REFERENCE;
-		if (options & ZX_VMO_CHILD_RESIZABLE) {
-			resizable = true;
-			options &= ~ZX_VMO_CHILD_RESIZABLE;
-		}
-		if (options != 0)
-			return ZX_ERR_INVALID_ARGS;
-		st = make_reference(v, resizable, offset, size, &c);
-	} else {
-		if (options & ZX_VMO_CHILD_SNAPSHOT)
-			type = ZX_VMO_CHILD_SNAPSHOT;
-		else if (options & ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE)
-			type = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
-		else if (options & ZX_VMO_CHILD_SNAPSHOT_MODIFIED)
-			type = ZX_VMO_CHILD_SNAPSHOT_MODIFIED;
-		else
-			return ZX_ERR_INVALID_ARGS;
-		options &= ~type;
-		if (options & ZX_VMO_CHILD_RESIZABLE) {
-			resizable = true;
-			options &= ~ZX_VMO_CHILD_RESIZABLE;
-		}
-		if (options != 0)
-			return ZX_ERR_INVALID_ARGS;
-		st = make_snapshot(v, type, resizable, offset, size,
-		    content_size, payer, &c);
-	}
-	if (st != ZX_OK)
-		return st;
-	if (copy_name)
-		memcpy(c->obj.name, v->obj.name, sizeof(c->obj.name));
-	c->immutable = immutable;
-	child_link(v, c);
-	*ret = c;
-	return ZX_OK;
-}
-
-/* --- zx_vmo_op_range ------------------------------------------------ */
-
-/* The page-rounded range [*off, *off + *len) for commit and prefetch,
- * checked against the VMO. */
-static zx_status_t
-round_range(const struct vmo *v, uint64_t *off, uint64_t *len)
-{
-	uint64_t end = *off + *len, end_page, start;
-
-	if (end < *off)
-		return ZX_ERR_OUT_OF_RANGE;
-	end_page = (end + PAGE - 1) & ~(PAGE - 1);
-	if (end_page < end)
-		return ZX_ERR_OUT_OF_RANGE;
-	start = *off & ~(PAGE - 1);
-	if (!in_range(start, end_page - start, vmo_size(v)))
-		return ZX_ERR_OUT_OF_RANGE;
-	*off = start;
-	*len = end_page - start;
-	return ZX_OK;
-}
-
-static zx_status_t
-op_commit(struct vmo *v, uint64_t off, uint64_t len)
-{
-	struct vmo_mem *m = v->mem;
-	uint64_t start;
-	zx_status_t st;
-
-	if (vmo_is_physical(v))
-		return ZX_ERR_NOT_SUPPORTED;
-	st = round_range(v, &off, &len);
-	if (st != ZX_OK || len == 0)
-		return st;
-	start = v->offset + off;
-	if (start >= m->file_limit)
-		return ZX_ERR_NO_MEMORY;
-	if (len > m->file_limit - start)
-		return ZX_ERR_NO_MEMORY;
-	/* An unbounded VMO is charged by what it holds: committing must
-	 * fit in what its payer may still hold. */
-	if ((m->flags & VMO_MEM_UNBOUNDED) && m->payer.ops != NULL) {
-		st = m->payer.ops->charge(m->payer.ctx, len);
-		if (st != ZX_OK)
-			return st;
-		m->payer.ops->uncharge(m->payer.ctx, len);
-	}
-	return status_from_errno(anon_commit(m->fd, start, len),
-	    ZX_ERR_INTERNAL);
-}
-
-static zx_status_t
-op_decommit(struct vmo *v, uint64_t off, uint64_t len)
-{
-	uint64_t start = v->offset + off;
-
-	if (vmo_is_physical(v) || is_contiguous(v))
-		return ZX_ERR_NOT_SUPPORTED;
-	if (!in_range(off, len, vmo_size(v)))
-		return ZX_ERR_OUT_OF_RANGE;
-	if (len == 0)
-		return ZX_OK;
-	/* Copy-on-write children cannot drop pages (VmCowPages). */
-	if (v->kind == VMO_SNAPSHOT)
-		return ZX_ERR_NOT_SUPPORTED;
-	if (!page_aligned(off) || !page_aligned(len))
-		return ZX_ERR_INVALID_ARGS;
-	if (mem_pinned(v->mem, start, len))
-		return ZX_ERR_BAD_STATE;
-	if (start >= v->mem->file_limit)
-		return ZX_OK;
-	len = min_u64(len, v->mem->file_limit - start);
-	return status_from_errno(anon_punch(v->mem->fd, start, len),
-	    ZX_ERR_INTERNAL);
-}
-
-static zx_status_t
-op_zero(struct vmo *v, uint64_t off, uint64_t len)
-{
-	if (vmo_is_physical(v))
-		return ZX_ERR_NOT_SUPPORTED;
-	/* Zeroing is an efficient write, and uncached VMOs take none. */
-	if (v->cache_policy != ZX_CACHE_POLICY_CACHED)
-		return ZX_ERR_BAD_STATE;
-	if (!in_range(off, len, vmo_size(v)))
-		return ZX_ERR_OUT_OF_RANGE;
-	return zero_range(v, off, len);
-}
-
-static zx_status_t
-op_cache(struct vmo *v, uint64_t off, uint64_t len)
-{
-	if (len == 0)
-		return ZX_ERR_INVALID_ARGS;
-	if (!in_range(off, len, vmo_size(v)))
-		return ZX_ERR_OUT_OF_RANGE;
-	/* The memory is coherent for every user the daemon serves. */
-	return ZX_OK;
-}
-
-static zx_status_t
-op_prefetch(struct vmo *v, uint64_t off, uint64_t len)
-{
-	/* VmObjectPhysical::PrefetchRange: always present; the range is
-	 * checked as given. */
-	if (vmo_is_physical(v))
-		return in_range(off, len, vmo_size(v)) ? ZX_OK :
-		    ZX_ERR_OUT_OF_RANGE;
-	/* Nothing is ever compressed or paged out by zxd. */
-	return round_range(v, &off, &len);
-}
-
-/* Discardable VMOs: zxd never discards, so a lock never finds the
- * contents gone. The range is the whole VMO. */
-static zx_status_t
-op_lock_check(struct vmo *v, uint64_t off, uint64_t len)
-{
-	if (!vmo_is_discardable(v))
-		return ZX_ERR_NOT_SUPPORTED;
-	if (off + len < off)
-		return ZX_ERR_OUT_OF_RANGE;
-	if (off != 0 || len != vmo_size(v))
-		return ZX_ERR_OUT_OF_RANGE;
-	return ZX_OK;
-}
-
-zx_status_t
-vmo_op_range(struct vmo *v, uint32_t op, uint64_t offset, uint64_t size,
-    zx_rights_t rights, uint64_t buffer_size, zx_vmo_lock_state_t *ls)
-{
-	const zx_rights_t rw = ZX_RIGHT_READ | ZX_RIGHT_WRITE;
-	zx_status_t st;
-
-	switch (op) {
-	case ZX_VMO_OP_COMMIT:
-		if (!(rights & ZX_RIGHT_WRITE))
-			return ZX_ERR_ACCESS_DENIED;
-		return op_commit(v, offset, size);
-	case ZX_VMO_OP_DECOMMIT:
-		if (!(rights & ZX_RIGHT_WRITE))
-			return ZX_ERR_ACCESS_DENIED;
-		return op_decommit(v, offset, size);
-	case ZX_VMO_OP_LOCK:
-		if (!(rights & rw))
-			return ZX_ERR_ACCESS_DENIED;
-		st = op_lock_check(v, offset, size);
-		if (st != ZX_OK)
-			return st;
-		/* Zircon locks, then finds the buffer too small and
-		 * unlocks again: no change. */
-		if (buffer_size < sizeof(*ls))
-			return ZX_ERR_INVALID_ARGS;
-		v->lock_count++;
-		memset(ls, 0, sizeof(*ls));
-		ls->offset = offset;
-		ls->size = size;
-		return ZX_OK;
-	case ZX_VMO_OP_TRY_LOCK:
-		if (!(rights & rw))
-			return ZX_ERR_ACCESS_DENIED;
-		st = op_lock_check(v, offset, size);
-		if (st == ZX_OK)
-			v->lock_count++;
-		return st;
-	case ZX_VMO_OP_UNLOCK:
-		if (!(rights & rw))
-			return ZX_ERR_ACCESS_DENIED;
-		st = op_lock_check(v, offset, size);
-		if (st != ZX_OK)
-			return st;
-		if (v->lock_count == 0)
-			return ZX_ERR_BAD_STATE;
-		v->lock_count--;
-		return ZX_OK;
-	case ZX_VMO_OP_CACHE_SYNC:
-	case ZX_VMO_OP_CACHE_CLEAN:
-	case ZX_VMO_OP_CACHE_CLEAN_INVALIDATE:
-		if (!(rights & ZX_RIGHT_READ))
-			return ZX_ERR_ACCESS_DENIED;
-		return op_cache(v, offset, size);
-	case ZX_VMO_OP_CACHE_INVALIDATE:
-		/* It may drop dirty lines: a write. */
-		if (!(rights & ZX_RIGHT_WRITE))
-			return ZX_ERR_ACCESS_DENIED;
-		return op_cache(v, offset, size);
-	case ZX_VMO_OP_ZERO:
-		if (!(rights & ZX_RIGHT_WRITE))
-			return ZX_ERR_ACCESS_DENIED;
-		return op_zero(v, offset, size);
-	case ZX_VMO_OP_ALWAYS_NEED:
-	case ZX_VMO_OP_DONT_NEED:
-		/* Hints for pager-backed VMOs; ignored for the others. */
-		return ZX_OK;
-	case ZX_VMO_OP_PREFETCH:
-		if (!(rights & ZX_RIGHT_READ))
-			return ZX_ERR_ACCESS_DENIED;
-		return op_prefetch(v, offset, size);
-	default:
-		return ZX_ERR_INVALID_ARGS;
-	}
-}
-
-zx_status_t
-vmo_set_cache_policy(struct vmo *v, uint32_t policy)
-{
-	if (policy & ~ZX_CACHE_POLICY_MASK)
-		return ZX_ERR_INVALID_ARGS;
-	/* VmObjectPhysical::SetMappingCachePolicy: the same policy again
-	 * is fine whatever the state; a slice always has its parent (the
-	 * kernel's slice keeps the parent object alive). */
-	if (vmo_is_physical(v)) {
-		if (policy == v->cache_policy)
-			return ZX_OK;
-		if (v->num_mappings != 0 || v->num_children != 0 ||
-		    v->parent != NULL || v->kind == VMO_SLICE)
-			return ZX_ERR_BAD_STATE;
-		v->cache_policy = policy;
-		publish(v);
-		return ZX_OK;
-	}
-	/* VmObjectPaged::SetMappingCachePolicy: no way back from uncached
-	 * for committed pages (contiguous VMOs are exempt: their pages are
-	 * pinned for life and were cleaned when made uncached), and nothing
-	 * may share or pin the pages. */
-	if (v->cache_policy != ZX_CACHE_POLICY_CACHED &&
-	    !is_contiguous(v) && vmo_committed_bytes(v) != 0)
-		return ZX_ERR_BAD_STATE;
-	if (v->mem->pins != NULL || v->num_mappings != 0 ||
-	    v->num_children != 0 || v->parent != NULL)
-		return ZX_ERR_BAD_STATE;
-	if (v->kind == VMO_SLICE || v->kind == VMO_REFERENCE ||
-	    v->mem->users != v || v->mem_next != NULL)
-		return ZX_ERR_BAD_STATE;
-	v->cache_policy = policy;
-	publish(v);
-	return ZX_OK;
 }
 
 /* --- descriptors and pins -------------------------------------------- */
@@ -1086,7 +632,7 @@ vmo_get_fds(struct vmo *v, int oflags, int *ret_state_fd, int *ret_data_fd,
 	st = object_sigpage_fd(&v->obj, &sfd);
 	if (st != ZX_OK)
 		return st;
-	publish(v);
+	vmo_publish(v);
 	if (oflags != -1) {
 		st = vmo_open(v, oflags, &dfd);
 		if (st != ZX_OK) {
@@ -1131,7 +677,7 @@ vmo_pin(struct vmo *v, uint64_t offset, uint64_t len)
 	 * over and over). */
 	if (!vmo_is_physical(v) && !is_contiguous(v) &&
 	    !mem_committed(v->mem, v->offset + offset, len)) {
-		st = op_commit(v, offset, len);
+		st = vmo_commit(v, offset, len);
 		if (st != ZX_OK)
 			return st;
 	}
@@ -1162,7 +708,7 @@ vmo_unpin(struct vmo *v, uint64_t offset, uint64_t len)
 bool
 vmo_any_pinned(const struct vmo *v, uint64_t offset, uint64_t len)
 {
-	return mem_pinned(v->mem, v->offset + offset, len);
+	return vmo_mem_pinned(v->mem, v->offset + offset, len);
 }
 
 void
@@ -1199,11 +745,11 @@ vmo_destroy(struct object *o)
 
 	/* Zircon re-homes the children of a dying VMO with its parent. */
 	if (p != NULL)
-		child_unlink(v);
+		vmo_child_unlink(v);
 	while (v->children != NULL) {
 		struct vmo *c = v->children;
 
-		child_unlink(c);
+		vmo_child_unlink(c);
 		if (p != NULL) {
 			c->parent = p;
 			c->sib_next = p->children;
@@ -1236,6 +782,9 @@ vmo_get_info(struct object *o, uint32_t topic, zx_rights_t rights, void *buf,
 	switch (topic) {
 	case ZX_INFO_VMO:
 		size = sizeof(info);
+		break;
+	case ZX_INFO_VMO_V3:
+		size = offsetof(zx_info_vmo_t, committed_private_bytes);
 		break;
 	case ZX_INFO_VMO_V2:
 		size = offsetof(zx_info_vmo_t, populated_bytes);

@@ -102,6 +102,8 @@ struct vmo {
 	enum vmo_kind kind;
 	uint64_t offset;	/* where this VMO starts in mem */
 	uint64_t slice_size;	/* VMO_SLICE: its fixed size */
+	uint64_t snap_offset;	/* VMO_SNAPSHOT: where it started in its
+				 * parent, for memory attribution */
 	struct vmo_content *content;
 	uint32_t cache_policy;
 	bool immutable;		/* SNAPSHOT | NO_WRITE */
@@ -117,6 +119,11 @@ struct vmo {
 	size_t num_mappings;
 	struct vmo *mem_next;	/* next user of mem */
 };
+
+/* Zircon's attribution of v's committed pages in `info` (committed,
+ * populated, private, scaled and fractional scaled bytes, metadata):
+ * objects/vmo_attrib.c. */
+void vmo_attribute(const struct vmo *v, zx_info_vmo_t *info);
 
 /* The VMO o is, or NULL when it is none. */
 struct vmo *vmo_of(struct object *o);

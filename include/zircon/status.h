@@ -23,6 +23,7 @@ extern "C" {
  * "ZX_ERR_BAD_HANDLE", ...), or "(UNKNOWN)". The string is static.
  */
 ZX_SYSCALL_EXPORT const char *zx_status_get_string(zx_status_t status);
+ZX_SYSCALL_EXPORT const char *_zx_status_get_string(zx_status_t status);
 
 #ifdef __cplusplus
 }

@@ -705,3 +705,50 @@ Test(iob_signals, duplicates_keep_the_peer_open)
 	cr_assert(peer_closed_soon(ep1));
 	zx_handle_close(ep1);
 }
+
+/* Zircon's close has taken effect when it returns: ep1 sees PEER_CLOSED
+ * at once (deadline 0), every time, whichever way ep0's last handle and
+ * mapping went: a duplicate closed too, a mapping unmapped before the
+ * close, or after it. */
+Test(iob_signals, peer_closed_at_once_every_time)
+{
+	zx_iob_region_t r;
+
+	memset(&r, 0, sizeof(r));
+	r.type = ZX_IOB_REGION_TYPE_PRIVATE;
+	r.access = ZX_IOB_ACCESS_EP0_CAN_MAP_READ |
+	    ZX_IOB_ACCESS_EP0_CAN_MAP_WRITE | ZX_IOB_ACCESS_EP1_CAN_MAP_READ;
+	r.size = 4096;
+	r.discipline.type = ZX_IOB_DISCIPLINE_TYPE_NONE;
+	for (int i = 0; i < 100; i++) {
+		for (int way = 0; way < 3; way++) {
+			zx_handle_t ep0, ep1, d;
+			zx_vaddr_t a = 0;
+			zx_signals_t seen = 0;
+
+			cr_assert_eq(zx_iob_create(0, &r, 1, &ep0, &ep1),
+			    ZX_OK);
+			if (way > 0)
+				cr_assert_eq(zx_vmar_map_iob(
+				    zx_vmar_root_self(), ZX_VM_PERM_READ |
+				    ZX_VM_PERM_WRITE, 0, ep0, 0, 0, 4096, &a),
+				    ZX_OK);
+			if (way == 0) {
+				cr_assert_eq(zx_handle_duplicate(ep0,
+				    ZX_RIGHT_SAME_RIGHTS, &d), ZX_OK);
+				cr_assert_eq(zx_handle_close(d), ZX_OK);
+			}
+			if (way == 1)
+				cr_assert_eq(zx_vmar_unmap(zx_vmar_root_self(),
+				    a, 4096), ZX_OK);
+			cr_assert_eq(zx_handle_close(ep0), ZX_OK);
+			if (way == 2)
+				cr_assert_eq(zx_vmar_unmap(zx_vmar_root_self(),
+				    a, 4096), ZX_OK);
+			zx_object_wait_one(ep1, ZX_IOB_PEER_CLOSED, 0, &seen);
+			cr_assert(seen & ZX_IOB_PEER_CLOSED,
+			    "round %d, way %d", i, way);
+			zx_handle_close(ep1);
+		}
+	}
+}

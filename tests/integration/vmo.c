@@ -578,6 +578,13 @@ Test(vmo_info, records)
 	    &avail), ZX_OK);
 	cr_assert_eq(zx_object_get_info(h, ZX_INFO_VMO_V2, buf, 119, &actual,
 	    &avail), ZX_ERR_BUFFER_TOO_SMALL);
+	cr_assert_eq(zx_object_get_info(h, ZX_INFO_VMO_V3, buf, 128, &actual,
+	    &avail), ZX_OK);
+	cr_assert_eq(zx_object_get_info(h, ZX_INFO_VMO_V3, buf, 127, &actual,
+	    &avail), ZX_ERR_BUFFER_TOO_SMALL);
+	cr_assert_eq(zx_object_get_info(h, ZX_INFO_VMO, &info,
+	    sizeof(info) - 1, &actual, &avail), ZX_ERR_BUFFER_TOO_SMALL);
+	cr_assert_eq(avail, 1);
 	cr_assert_eq(zx_object_get_info(h, ZX_INFO_VMO, NULL, sizeof(info),
 	    &actual, &avail), ZX_ERR_INVALID_ARGS);
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Configuration: every key daemon/config.c knows is in the sample
+# Configuration: every key daemon/config_keys.c knows is in the sample
 # etc/zxd.conf and documented in zxd.conf(5); the sample is valid and,
 # uncommented, is exactly the built-in configuration; `zxd --check-config`
 # reports each error of a bad file as FILE:LINE: what, in line order,
@@ -26,11 +26,11 @@ fail() {
 
 # --- every key: in the sample and in the man page ----------------------
 keys=$(sed -n 's/.*{ SECTION_[A-Z]*, "\([a-z_]*\)".*/\1/p' \
-	"$src/daemon/config.c")
+	"$src/daemon/config_keys.c")
 sections=$(sed -n 's/.*\[SECTION_[A-Z]*\] = "\([a-z]*\)".*/\1/p' \
 	"$src/daemon/config.c")
 [ -n "$keys" ] && [ -n "$sections" ] ||
-	fail "cannot read the key table of daemon/config.c"
+	fail "cannot read the tables of daemon/config.c, config_keys.c"
 for k in $keys; do
 	grep -Eq "^#[[:space:]]*$k =" "$sample" ||
 		fail "etc/zxd.conf does not show key '$k'"

@@ -45,7 +45,7 @@ SIZE(zx_info_vmar_t, 16);
 OFF(zx_info_vmar_t, base, 0);
 OFF(zx_info_vmar_t, len, 8);
 
-SIZE(zx_info_vmo_t, 128);
+SIZE(zx_info_vmo_t, 176);
 OFF(zx_info_vmo_t, koid, 0);
 OFF(zx_info_vmo_t, name, 8);
 OFF(zx_info_vmo_t, size_bytes, 40);
@@ -61,9 +61,17 @@ OFF(zx_info_vmo_t, cache_policy, 100);
 OFF(zx_info_vmo_t, metadata_bytes, 104);
 OFF(zx_info_vmo_t, committed_change_events, 112);
 OFF(zx_info_vmo_t, populated_bytes, 120);
+OFF(zx_info_vmo_t, committed_private_bytes, 128);
+OFF(zx_info_vmo_t, populated_private_bytes, 136);
+OFF(zx_info_vmo_t, committed_scaled_bytes, 144);
+OFF(zx_info_vmo_t, populated_scaled_bytes, 152);
+OFF(zx_info_vmo_t, committed_fractional_scaled_bytes, 160);
+OFF(zx_info_vmo_t, populated_fractional_scaled_bytes, 168);
 /* Older versions are prefixes of the newest. */
 SIZE(zx_info_vmo_v1_t, 104);
 SIZE(zx_info_vmo_v2_t, 120);
+SIZE(zx_info_vmo_v3_t, 128);
+OFF(zx_info_vmo_v3_t, populated_bytes, 120);
 OFF(zx_info_vmo_v1_t, cache_policy, 100);
 OFF(zx_info_vmo_v2_t, committed_change_events, 112);
 
@@ -108,8 +116,12 @@ OFF(zx_iob_region_info_t, koid, 120);
 
 SIZE(zx_iommu_desc_dummy_t, 1);
 
-SIZE(zx_info_maps_mapping_t, 40);
-SIZE(zx_info_maps_t, 104);
+SIZE(zx_info_maps_mapping_t, 88);
+SIZE(zx_info_maps_t, 152);
+SIZE(zx_info_maps_mapping_v2_t, 40);
+SIZE(zx_info_maps_v2_t, 104);
+SIZE(zx_info_maps_mapping_v1_t, 32);
+SIZE(zx_info_maps_v1_t, 96);
 OFF(zx_info_maps_t, u, 64);
 
 SIZE(zx_channel_call_args_t, 48);
@@ -258,18 +270,21 @@ STATIC_ASSERT(ZX_BTI_CONTIGUOUS == 0x10);
 STATIC_ASSERT(ZX_INFO_NONE == 0);
 STATIC_ASSERT(ZX_INFO_HANDLE_VALID == 1 && ZX_INFO_HANDLE_BASIC == 2);
 STATIC_ASSERT(ZX_INFO_VMAR == 7);
-STATIC_ASSERT(ZX_INFO_PROCESS_MAPS == 0x1000000D);
+STATIC_ASSERT(ZX_INFO_PROCESS_MAPS == 0x2000000D);
+STATIC_ASSERT(ZX_INFO_PROCESS_MAPS_V2 == 0x1000000D);
 STATIC_ASSERT(ZX_INFO_PROCESS_MAPS_V1 == 13);
-STATIC_ASSERT(ZX_INFO_PROCESS_VMOS == 0x2000000E);
+STATIC_ASSERT(ZX_INFO_PROCESS_VMOS == 0x3000000E);
+STATIC_ASSERT(ZX_INFO_PROCESS_VMOS_V3 == 0x2000000E);
 STATIC_ASSERT(ZX_INFO_PROCESS_VMOS_V1 == 14);
 STATIC_ASSERT(ZX_INFO_PROCESS_VMOS_V2 == 0x1000000E);
 STATIC_ASSERT(ZX_INFO_RESOURCE == 18 && ZX_INFO_HANDLE_COUNT == 19);
 STATIC_ASSERT(ZX_INFO_BTI == 20);
-STATIC_ASSERT(ZX_INFO_VMO == 0x20000017);
+STATIC_ASSERT(ZX_INFO_VMO == 0x30000017);
+STATIC_ASSERT(ZX_INFO_VMO_V3 == 0x20000017);
 STATIC_ASSERT(ZX_INFO_VMO_V1 == 0x17 && ZX_INFO_VMO_V2 == 0x10000017);
 STATIC_ASSERT(ZX_INFO_IOB == 34 && ZX_INFO_IOB_REGIONS == 35);
 STATIC_ASSERT(ZX_INFO_VMAR_MAPS == 36);
-STATIC_ASSERT(ZX_INFO_TOPIC(23u, 2u) == ZX_INFO_VMO);
+STATIC_ASSERT(ZX_INFO_TOPIC(23u, 3u) == ZX_INFO_VMO);
 
 STATIC_ASSERT(ZX_PROP_NAME == 3 && ZX_PROP_VMO_CONTENT_SIZE == 17);
 

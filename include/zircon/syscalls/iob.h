@@ -3,8 +3,9 @@
  * ZX_INFO_IOB_REGIONS.
  *
  * The structs cross the wire byte for byte, so their layout is fixed:
- * zx_iob_discipline_t is 72 bytes, zx_iob_region_t 120, and
- * zx_iob_region_info_t 128 (tests/unit/headers.c checks every offset).
+ * zx_iob_discipline_t is 72 bytes and zx_iob_region_t 120
+ * (tests/unit/headers.c checks every offset). zx_iob_region_info_t, the
+ * ZX_INFO_IOB_REGIONS record, is in <zircon/syscalls/object.h>.
  */
 #ifndef ZIRCON_SYSCALLS_IOB_H
 #define ZIRCON_SYSCALLS_IOB_H
@@ -36,9 +37,24 @@ typedef uint64_t zx_iob_discipline_type_t;
 #define ZX_IOB_DISCIPLINE_TYPE_ID_ALLOCATOR \
 	((zx_iob_discipline_type_t)(1u))
 
+/*
+ * A ring buffer that many writers append to through zx_iob_writev(), each
+ * entry headed by the writing endpoint's tag; one reader consumes it
+ * through a mapping. Shared regions only.
+ */
+#define ZX_IOB_DISCIPLINE_TYPE_MEDIATED_WRITE_RING_BUFFER \
+	((zx_iob_discipline_type_t)(2u))
+
+typedef struct zx_iob_discipline_mediated_write_ring_buffer {
+	/* Written into the header of every entry this IOB appends. */
+	uint64_t tag;
+	uint64_t reserved[7];
+} zx_iob_discipline_mediated_write_ring_buffer_t;
+
 typedef struct zx_iob_discipline {
 	zx_iob_discipline_type_t type;
 	union {
+		zx_iob_discipline_mediated_write_ring_buffer_t ring_buffer;
 		uint64_t reserved[8];
 	};
 } zx_iob_discipline_t;
@@ -49,6 +65,9 @@ typedef uint32_t zx_iob_region_type_t;
 
 /* Memory owned by the IOBuffer alone, reachable only through it. */
 #define ZX_IOB_REGION_TYPE_PRIVATE	((zx_iob_region_type_t)(0u))
+/* Memory of a shared region (zx_iob_create_shared_region()), which many
+ * IOBuffers may refer to. */
+#define ZX_IOB_REGION_TYPE_SHARED	((zx_iob_region_type_t)(1u))
 
 /*
  * Per-endpoint access to a region. "Mediated" access goes through the
@@ -83,6 +102,13 @@ typedef struct zx_iob_region_private {
 	uint64_t padding2[3];
 } zx_iob_region_private_t;
 
+/* ZX_IOB_REGION_TYPE_SHARED: the region's size is the shared region's. */
+typedef struct zx_iob_region_shared {
+	uint32_t options;
+	zx_handle_t shared_region;
+	uint64_t padding[3];
+} zx_iob_region_shared_t;
+
 typedef struct zx_iob_region {
 	zx_iob_region_type_t type;
 	zx_iob_access_t access;
@@ -92,25 +118,19 @@ typedef struct zx_iob_region {
 	/* Per-type description, selected by type. */
 	union {
 		zx_iob_region_private_t private_region;
+		zx_iob_region_shared_t shared_region;
 		uint8_t max_extension[32];
 	};
 } zx_iob_region_t;
 
-/*
- * One record of ZX_INFO_IOB_REGIONS. Each endpoint sees itself as EP0:
- * on endpoint 1 the two access nibbles come back swapped.
- */
-typedef struct zx_iob_region_info {
-	zx_iob_region_t region;
-	/* The koid of the memory object backing the region. */
-	zx_koid_t koid;
-} zx_iob_region_info_t;
-
 /* Options for zx_iob_allocate_id(); none are defined yet. */
 typedef uint32_t zx_iob_allocate_id_options_t;
 
-/* Options for zx_iob_write(). */
+/* Options for zx_iob_writev(); none are defined yet. */
 typedef uint64_t zx_iob_write_options_t;
+
+/* zx_iob_create_shared_region() options; none are defined yet. */
+typedef uint64_t zx_iob_create_shared_region_options_t;
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,2 @@
+/* tests/unit/abi.c, compiled as C++. */
+#include "tests/unit/abi.c"
