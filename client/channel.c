@@ -7,7 +7,9 @@
  * Zircon. */
 #include "config-build.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -222,37 +224,113 @@ read_by_request(zx_handle_t handle, struct zxh *e, uint32_t options,
 	return st;
 }
 
-/* Wait for the one packet the daemon sends on a call's reply socket. */
+/*
+ * Each thread's reply socket for zx_channel_call, made once and kept: the
+ * daemon gets a copy of its sending end with every call and answers
+ * there, so the channel's socket stays free for other threads meanwhile
+ * and closing the handle can cancel the wait. Since the thread keeps the
+ * sending end too, the daemon's death shows on the handle's socket, which
+ * the wait watches as well.
+ */
+static __thread int call_sock[2] = { -1, -1 };
+static pthread_key_t call_sock_key;
+static pthread_once_t call_sock_once = PTHREAD_ONCE_INIT;
+
+static void
+call_sock_close(void *arg)
+{
+	(void)arg;
+	if (call_sock[0] >= 0) {
+		close(call_sock[0]);
+		close(call_sock[1]);
+	}
+	call_sock[0] = call_sock[1] = -1;
+}
+
+/* A forked child must not answer for its parent's calls. */
+static void
+call_sock_atfork_child(void)
+{
+	call_sock_close(NULL);
+}
+
+static void
+call_sock_init(void)
+{
+	pthread_key_create(&call_sock_key, call_sock_close);
+	pthread_atfork(NULL, NULL, call_sock_atfork_child);
+}
+
+static bool
+call_sock_get(void)
+{
+	pthread_once(&call_sock_once, call_sock_init);
+	if (call_sock[0] >= 0)
+		return true;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+	    call_sock) < 0) {
+		call_sock[0] = call_sock[1] = -1;
+		return false;
+	}
+	/* Only for the destructor to run at thread exit. */
+	pthread_setspecific(call_sock_key, call_sock);
+	return true;
+}
+
+/* Wait for the outcome of the call whose request had `txid`, on the
+ * thread's reply socket; the handle's socket `hfd` says if the daemon
+ * went away meanwhile. */
 static zx_status_t
-call_outcome(int sock, struct rpc_reply *out)
+call_outcome(int hfd, uint64_t txid, struct rpc_reply *out)
 {
 	struct wire_msg m = { 0 };
 	ssize_t n;
 
 	out->rep = NULL;
 	out->nfds = 0;
-	m.buf = malloc(WIRE_MAX_MSG);
+	m.buf = rpc_thread_buf();
 	if (m.buf == NULL)
 		return ZX_ERR_NO_MEMORY;
-	n = wire_recv(sock, &m);
-	if (n <= 0) {
-		free(m.buf);
-		/* The daemon dropped the call without a word: it went
-		 * away, and the handle with it. */
-		return n == 0 ? ZX_ERR_CANCELED :
-		    rpc_status_from_errno((int)n);
-	}
-	out->rep = (Zxd__Reply *)envelope_unpack(&zxd__reply__descriptor,
-	    m.len, m.buf);
-	free(m.buf);
-	memcpy(out->fds, m.fds, m.nfds * sizeof(int));
-	out->nfds = m.nfds;
-	if (out->rep == NULL || out->rep->nfds != m.nfds ||
-	    out->rep->n_handles > m.nfds) {
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = call_sock[0], .events = POLLIN },
+			{ .fd = hfd, .events = POLLRDHUP },
+		};
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return ZX_ERR_INTERNAL;
+		if (!(p[0].revents & POLLIN)) {
+			if (p[1].revents & (POLLRDHUP | POLLHUP | POLLERR |
+			    POLLNVAL)) {
+				/* The daemon dropped the call without a
+				 * word: it went away, and the handle with
+				 * it. */
+				if (recv(call_sock[0], m.buf, 1, MSG_PEEK |
+				    MSG_DONTWAIT) < 0)
+					return ZX_ERR_CANCELED;
+			} else {
+				continue;
+			}
+		}
+		n = wire_recv(call_sock[0], &m);
+		if (n <= 0)
+			return n == 0 ? ZX_ERR_CANCELED :
+			    rpc_status_from_errno((int)n);
+		out->rep = (Zxd__Reply *)envelope_unpack(
+		    &zxd__reply__descriptor, m.len, m.buf);
+		memcpy(out->fds, m.fds, m.nfds * sizeof(int));
+		out->nfds = m.nfds;
+		if (out->rep == NULL || out->rep->nfds != m.nfds ||
+		    out->rep->n_handles > m.nfds) {
+			rpc_reply_free(out);
+			return ZX_ERR_INTERNAL;
+		}
+		if (out->rep->txid == txid)
+			return ZX_OK;
+		/* An outcome from an earlier call this thread gave up on
+		 * (its daemon went away): not ours. */
 		rpc_reply_free(out);
-		return ZX_ERR_INTERNAL;
 	}
-	return ZX_OK;
 }
 
 EXPORT zx_status_t
@@ -265,17 +343,15 @@ zx_channel_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 	struct rpc_reply rep;
 	struct wr x;
 	zx_status_t st;
-	int sv[2];
+	int hfd = -1;
 
 	if (args == NULL)
 		return ZX_ERR_INVALID_ARGS;
-	/* The daemon answers the call on a socket of its own, so the
-	 * channel's socket stays free for other threads meanwhile, and
-	 * closing the handle can cancel the wait. */
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+	if (!call_sock_get()) {
 		consume(args->wr_handles, args->wr_num_handles);
 		return ZX_ERR_NO_RESOURCES;
 	}
+	(void)zxh_get(handle, &hfd);
 	wr_fill(&x, options, args->wr_bytes, args->wr_num_bytes,
 	    args->wr_handles, args->wr_num_handles);
 	cc.write = &x.w;
@@ -283,15 +359,14 @@ zx_channel_call(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 	cc.rd_num_handles = args->rd_num_handles;
 	cc.deadline = deadline;
 	cc.reply_fd = (uint32_t)x.nfds;
-	x.fds[x.nfds++] = sv[1];
+	x.fds[x.nfds++] = call_sock[1];
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_CALL;
 	req.channel_call = &cc;
 	st = rpc_call(handle, &req, x.fds, x.nfds, NULL);
-	close(sv[1]);
 	consume_sent(&x, args->wr_handles, args->wr_num_handles);
-	if (st == ZX_OK)
-		st = call_outcome(sv[0], &rep);
-	close(sv[0]);
+	if (st != ZX_OK)
+		return st;
+	st = call_outcome(hfd, req.txid, &rep);
 	if (st != ZX_OK)
 		return st;
 	st = rep.rep->status;

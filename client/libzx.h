@@ -87,6 +87,9 @@ zx_status_t rpc_out_handle(zx_handle_t h, zx_handle_t *out);
 zx_status_t rpc_out_pair(const zx_handle_t h[2], zx_handle_t *out0,
     zx_handle_t *out1);
 
+/* The calling thread's receive buffer (WIRE_MAX_MSG bytes), or NULL. */
+uint8_t *rpc_thread_buf(void);
+
 /* Delivery sockets (client/dlv.c, doc/DATAPATH.md). dlv_read returns
  * DLV_DONE with the read's status in *ret, or DLV_ASK: read by request
  * (no socket, a backlog marker, the socket taken back). Called with

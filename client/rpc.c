@@ -149,6 +149,12 @@ recv_reply(int sock, struct rpc_reply *out)
 	return ZX_OK;
 }
 
+uint8_t *
+rpc_thread_buf(void)
+{
+	return rxbuf_get();
+}
+
 /* Send and wait for the matching reply on `sock` (one call at a time on
  * it: the caller holds its lock). */
 static zx_status_t

@@ -477,3 +477,97 @@ Test(fastpath, control_waiters_see_daemon_death)
 	rmdir(d.dir);
 	cr_assert_eq(zxdtest_start(&d, NULL), 0);
 }
+
+/* --- zx_channel_call: one reply socket per thread, kept ----------------- */
+
+struct caller {
+	zx_handle_t ch;
+	zx_status_t st;
+};
+
+static void *
+call_unanswered(void *arg)
+{
+	struct caller *c = arg;
+	char wr[8] = { 0 }, rd[8];
+	zx_channel_call_args_t args = {
+		.wr_bytes = wr, .wr_num_bytes = sizeof(wr),
+		.rd_bytes = rd, .rd_num_bytes = sizeof(rd),
+	};
+	uint32_t nb, nh;
+
+	c->st = zx_channel_call(c->ch, 0, ZX_TIME_INFINITE, &args, &nb, &nh);
+	return NULL;
+}
+
+/* The thread keeps its reply socket's sending end, so the daemon's death
+ * cannot show there: the wait watches the handle's socket too. */
+Test(fastpath, call_returns_when_daemon_dies)
+{
+	struct caller c = { .st = ZX_ERR_INTERNAL };
+	zx_handle_t peer;
+	pthread_t t;
+	int status;
+
+	cr_assert_eq(zx_channel_create(0, &c.ch, &peer), ZX_OK);
+	cr_assert_eq(pthread_create(&t, NULL, call_unanswered, &c), 0);
+	usleep(50000);
+	cr_assert_eq(kill(d.pid, SIGKILL), 0);
+	cr_assert_eq(waitpid(d.pid, &status, 0), d.pid);
+	cr_assert_eq(pthread_join(t, NULL), 0);
+	cr_assert_eq(c.st, ZX_ERR_CANCELED, "%s", zx_status_get_string(c.st));
+	unlink(d.socket);
+	unlink(d.log);
+	rmdir(d.dir);
+	cr_assert_eq(zxdtest_start(&d, NULL), 0);
+}
+
+/* Calls in a row reuse the socket; a forked child makes its own. */
+static void
+serve_one(zx_handle_t srv)
+{
+	char buf[64];
+	uint32_t nb, nh;
+
+	cr_assert_eq(zx_object_wait_one(srv, ZX_CHANNEL_READABLE,
+	    ZX_TIME_INFINITE, NULL), ZX_OK);
+	cr_assert_eq(zx_channel_read(srv, 0, buf, NULL, sizeof(buf), 0, &nb,
+	    &nh), ZX_OK);
+	buf[4] ^= 1;
+	cr_assert_eq(zx_channel_write(srv, 0, buf, nb, NULL, 0), ZX_OK);
+}
+
+static void *
+serve_many(void *arg)
+{
+	zx_handle_t srv = *(zx_handle_t *)arg;
+
+	for (int i = 0; i < 100; i++)
+		serve_one(srv);
+	return NULL;
+}
+
+Test(fastpath, calls_in_a_row)
+{
+	zx_handle_t cl, srv;
+	pthread_t t;
+
+	cr_assert_eq(zx_channel_create(0, &cl, &srv), ZX_OK);
+	cr_assert_eq(pthread_create(&t, NULL, serve_many, &srv), 0);
+	for (int i = 0; i < 100; i++) {
+		char wr[8] = { 0, 0, 0, 0, (char)i }, rd[8];
+		zx_channel_call_args_t args = {
+			.wr_bytes = wr, .wr_num_bytes = sizeof(wr),
+			.rd_bytes = rd, .rd_num_bytes = sizeof(rd),
+		};
+		uint32_t nb, nh;
+
+		cr_assert_eq(zx_channel_call(cl, 0, ZX_TIME_INFINITE, &args,
+		    &nb, &nh), ZX_OK, "call %d", i);
+		cr_assert_eq(nb, sizeof(rd));
+		cr_assert_eq(rd[4], (char)(i ^ 1));
+	}
+	pthread_join(t, NULL);
+	zx_handle_close(cl);
+	zx_handle_close(srv);
+}
