@@ -244,6 +244,12 @@ room_for_one(struct channel *ch)
 	return pending(ch) < CHANNEL_MAX_PENDING;
 }
 
+void
+channel_refresh_signals(struct object *o)
+{
+	refresh_readable(to_channel(o));
+}
+
 bool
 channel_is(const struct object *o)
 {

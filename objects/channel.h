@@ -108,6 +108,11 @@ void channel_sink_refill(struct object *o);
 /* Stop delivering: unread messages come back to the head of the queue in
  * order, and the sink is freed. Nothing if o has no sink. */
 void channel_sink_stop(struct object *o);
+/* Make o's ZX_CHANNEL_READABLE exact again (a sink's reader reads
+ * without the daemon seeing it): for whoever is about to look at the
+ * daemon's copy of the signals (a wait registered on a port, an info
+ * query). */
+void channel_refresh_signals(struct object *o);
 /* Whether o delivers into a sink. */
 bool channel_has_sink(const struct object *o);
 /* Whether o is a channel endpoint. */
