@@ -9,17 +9,21 @@
  */
 #include "config-build.h"
 
+#include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <zircon/status.h>
 #include <zircon/syscalls.h>
+#include <zircon/syscalls/iommu.h>
 #include <zircon/syscalls/object.h>
 #include <zxd/zxd.h>
 
@@ -570,4 +574,84 @@ Test(fastpath, calls_in_a_row)
 	pthread_join(t, NULL);
 	zx_handle_close(cl);
 	zx_handle_close(srv);
+}
+
+/* --- simulated DMA: staged when the daemon may not reach our memory ----- */
+
+/* A zxd running as uid 65534: it may not read or write the memory of
+ * this (root) process, so DMA goes through the staging memfd. */
+static pid_t
+start_unprivileged(char *dir, size_t dirsize, char *sock, size_t socksize)
+{
+	const char *bin = getenv("ZXD_BIN") != NULL ? getenv("ZXD_BIN") :
+	    "./zxd";
+	pid_t pid;
+
+	snprintf(dir, dirsize, "/tmp/zxdtest.XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert_eq(chmod(dir, 0777), 0);
+	snprintf(sock, socksize, "%s/zxd.sock", dir);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0)
+			dup2(null, 2);
+		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 ||
+		    setuid(65534) < 0)
+			_exit(126);
+		execl(bin, bin, "--socket", sock, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 500 && access(sock, F_OK) != 0; i++)
+		usleep(10000);
+	usleep(20000);
+	return pid;
+}
+
+Test(fastpath, dma_staged_when_daemon_cannot_reach_us)
+{
+	char dir[64], sock[100];
+	const size_t n = 256 * 1024;
+	zx_iommu_desc_dummy_t desc = { 0 };
+	zx_handle_t root, iommu, bti, vmo, pmt;
+	uint8_t *buf = malloc(n), *got = malloc(n);
+	zx_paddr_t base;
+	pid_t pid;
+	int status;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root, to run zxd as another user");
+	pid = start_unprivileged(dir, sizeof(dir), sock, sizeof(sock));
+	setenv("ZXD_SOCKET", sock, 1);
+	cr_assert_eq(zxd_get_root_resource(&root), ZX_OK);
+	cr_assert_eq(zx_iommu_create(root, ZX_IOMMU_TYPE_DUMMY, &desc,
+	    sizeof(desc), &iommu), ZX_OK);
+	cr_assert_eq(zx_bti_create(iommu, 0, 1, &bti), ZX_OK);
+	cr_assert_eq(zx_vmo_create_contiguous(bti, n, 0, &vmo), ZX_OK);
+	cr_assert_eq(zx_bti_pin(bti, ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE |
+	    ZX_BTI_CONTIGUOUS, vmo, 0, n, &base, 1, &pmt), ZX_OK);
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < n; i++)
+			buf[i] = (uint8_t)(i * 7 + (size_t)round);
+		cr_assert_eq(zxd_sim_dma_write(bti, base, buf, n), ZX_OK);
+		cr_assert_eq(zx_vmo_read(vmo, got, 0, n), ZX_OK);
+		cr_assert_eq(memcmp(buf, got, n), 0);
+		memset(got, 0, n);
+		cr_assert_eq(zxd_sim_dma_read(bti, base, got, n), ZX_OK);
+		cr_assert_eq(memcmp(buf, got, n), 0);
+	}
+	cr_assert_eq(zx_pmt_unpin(pmt), ZX_OK);
+	zx_handle_close(vmo);
+	zx_handle_close(bti);
+	zx_handle_close(iommu);
+	zx_handle_close(root);
+	kill(pid, SIGTERM);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	rmdir(dir);
+	setenv("ZXD_SOCKET", d.socket, 1);
+	free(buf);
+	free(got);
 }
