@@ -91,15 +91,17 @@ send_packet(struct delivery *d, const struct dlv_head *head, size_t nh,
 /* The handles of a pushed message belong to the reader from the push on
  * (counted against it, usable by it only), as fds in flight in D. */
 static zx_status_t
-dlv_push(struct channel_sink *s, struct channel_msg *m)
+dlv_push(struct channel_sink *s, struct channel_msg *m, bool *drained)
 {
 	struct delivery *d = to_dlv(s);
 	struct dlv_head head;
 	int fds[ZX_CHANNEL_MAX_MSG_HANDLES];
 	uint32_t i, n = m->nhandles;
 	zx_status_t st = ZX_OK;
+	int unread = unread_bytes(d);
 
-	if (unread_bytes(d) >= d->limit || !d->client->connected)
+	*drained = unread == 0;
+	if (unread >= d->limit || !d->client->connected)
 		return ZX_ERR_SHOULD_WAIT;
 	memset(&head.h, 0, sizeof(head.h));
 	head.h.kind = ZXD_DLV_MSG;

@@ -153,13 +153,14 @@ sink_push(struct channel *ch, struct channel_msg *m)
 {
 	struct channel_sink *s = ch->sink;
 	uint32_t nbytes = m->nbytes;
-	bool drained = s->drained(s);
+	bool drained = false;
+	zx_status_t st = s->push(s, m, &drained);
 
 	if (drained) {
 		ch->npushed = 0;
 		ch->pushed_bytes = 0;
 	}
-	if (s->push(s, m) != ZX_OK)
+	if (st != ZX_OK)
 		return false;
 	ch->npushed++;
 	ch->pushed_bytes += nbytes;

@@ -49,8 +49,10 @@ struct channel_waiter {
  */
 struct channel_sink {
 	/* Hand m to the reader. ZX_OK takes m; otherwise (no room, no
-	 * resources) m stays with the caller, unchanged. */
-	zx_status_t (*push)(struct channel_sink *s, struct channel_msg *m);
+	 * resources) m stays with the caller, unchanged. *drained says
+	 * whether every packet pushed before had been read. */
+	zx_status_t (*push)(struct channel_sink *s, struct channel_msg *m,
+	    bool *drained);
 	/* Push the backlog marker; false if it could not be. */
 	bool (*mark)(struct channel_sink *s);
 	/* Whether every packet pushed has been read. */

@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -604,9 +606,21 @@ start_unprivileged(char *dir, size_t dirsize, char *sock, size_t socksize)
 		execl(bin, bin, "--socket", sock, (char *)NULL);
 		_exit(127);
 	}
-	for (int i = 0; i < 500 && access(sock, F_OK) != 0; i++)
+	/* Ready once it accepts connections (bound is not enough). */
+	for (int i = 0; i < 500; i++) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		bool up;
+
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+		up = fd >= 0 && connect(fd, (struct sockaddr *)&sa,
+		    sizeof(sa)) == 0;
+		if (fd >= 0)
+			close(fd);
+		if (up)
+			break;
 		usleep(10000);
-	usleep(20000);
+	}
 	return pid;
 }
 
