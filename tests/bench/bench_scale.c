@@ -259,17 +259,30 @@ main(void)
 	printf("  %ld threads  %8.0f calls/s   floor %8.0f calls/s (one "
 	    "thread)   ratio %.2fx\n", nthreads, many, one, many / one);
 
-	lat = mmap(NULL, (size_t)clients * (size_t)rounds * N_TYPES *
+	lat = mmap(NULL, (size_t)(clients > 4 ? clients : 4) * (size_t)rounds *
+	    N_TYPES *
 	    sizeof(float), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 	    -1, 0);
 	if (lat == MAP_FAILED)
 		bench_die("mmap");
-	one = clients_run(1, rounds, a50, a99);
+	/* One client alone: the best of three runs (the least disturbed by
+	 * load from elsewhere), as its own floor. */
+	one = 0;
+	for (int i = 0; i < 3; i++) {
+		double r, x50[N_TYPES], x99[N_TYPES];
+
+		r = clients_run(1, rounds * 4, x50, x99);
+		if (r > one) {
+			one = r;
+			memcpy(a50, x50, sizeof(a50));
+			memcpy(a99, x99, sizeof(a99));
+		}
+	}
 	many = clients_run((int)clients, rounds, p50, p99);
 	printf("bench_scale: %ld clients x %ld mixed rounds (%d calls each), "
 	    "started together\n", clients, rounds, N_TYPES);
 	printf("  aggregate  %8.0f calls/s   floor %8.0f calls/s (one client "
-	    "alone)   ratio %.2f of it\n", many, one, many / one);
+	    "alone, best of 3)   ratio %.2f of it\n", many, one, many / one);
 	for (int t = 0; t < N_TYPES; t++)
 		printf("  %-20s p50 %7.1f us  p99 %7.1f us  p99/p50 %.2f   "
 		    "(alone: p50 %.1f us)\n", type_name[t], p50[t] / 1e3,
