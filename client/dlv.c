@@ -104,9 +104,8 @@ discard_packet(int dfd)
 }
 
 int
-dlv_read(struct zxh *e, uint32_t options, void *bytes, zx_handle_t *handles,
-    uint32_t num_bytes, uint32_t num_handles, uint32_t *actual_bytes,
-    uint32_t *actual_handles, zx_status_t *ret)
+dlv_read(struct zxh *e, uint32_t options, void *bytes, uint32_t num_bytes,
+    uint32_t num_handles, struct dlv_result *res)
 {
 	struct dlv_head head;
 	union dlv_ctl ctl;
@@ -119,6 +118,8 @@ dlv_read(struct zxh *e, uint32_t options, void *bytes, zx_handle_t *handles,
 	size_t hl, nfds;
 	ssize_t n;
 
+	res->have_actuals = false;
+	res->nhandles = 0;
 	/* Options the daemon would refuse are for the daemon to refuse. */
 	if (dfd < 0 || (options & ~ZX_CHANNEL_READ_MAY_DISCARD))
 		return DLV_ASK;
@@ -127,7 +128,7 @@ dlv_read(struct zxh *e, uint32_t options, void *bytes, zx_handle_t *handles,
 	} while (n < 0 && errno == EINTR);
 	if (n < 0 && errno == EAGAIN) {
 		/* The daemon's queue for this endpoint is empty. */
-		*ret = ZX_ERR_SHOULD_WAIT;
+		res->st = ZX_ERR_SHOULD_WAIT;
 		return DLV_DONE;
 	}
 	if (n != (ssize_t)sizeof(head.h) || head.h.kind != ZXD_DLV_MSG ||
@@ -145,29 +146,28 @@ dlv_read(struct zxh *e, uint32_t options, void *bytes, zx_handle_t *handles,
 	nb = head.h.nbytes;
 	nh = head.h.nhandles;
 	/* Also on BUFFER_TOO_SMALL: the size the caller needs. */
-	if (actual_bytes != NULL)
-		*actual_bytes = nb;
-	if (actual_handles != NULL)
-		*actual_handles = nh;
+	res->have_actuals = true;
+	res->actual_bytes = nb;
+	res->actual_handles = nh;
 	if (nb > num_bytes || nh > num_handles) {
 		if (options & ZX_CHANNEL_READ_MAY_DISCARD)
 			discard_packet(dfd);
-		*ret = ZX_ERR_BUFFER_TOO_SMALL;
+		res->st = ZX_ERR_BUFFER_TOO_SMALL;
 		return DLV_DONE;
 	}
-	if (nb > 0 && bytes == NULL) {
-		/* As a read by request: the message is taken, and lost. */
-		discard_packet(dfd);
-		*ret = ZX_ERR_INVALID_ARGS;
-		return DLV_DONE;
-	}
-	/* The bytes go straight into the caller's buffer. */
+	/* The bytes go straight into the caller's buffer: one the kernel
+	 * cannot write (EFAULT) loses the message and its handles, as a
+	 * faulting copy-out does in Zircon. */
 	hl = sizeof(head.h) + nh * sizeof(head.d[0]);
 	iov[0] = (struct iovec){ &head, hl };
 	iov[1] = (struct iovec){ bytes, nb };
 	do {
 		n = recvmsg(dfd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	} while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EFAULT) {
+		res->st = ZX_ERR_INVALID_ARGS;
+		return DLV_DONE;
+	}
 	nfds = n > 0 ? packet_fds(&mh, fds, ZX_CHANNEL_MAX_MSG_HANDLES) : 0;
 	if (n <= 0 || (size_t)n != hl + nb || head.h.kind != ZXD_DLV_MSG ||
 	    head.h.nbytes != nb || head.h.nhandles != nh) {
@@ -178,21 +178,14 @@ dlv_read(struct zxh *e, uint32_t options, void *bytes, zx_handle_t *handles,
 		if (n <= 0)
 			return DLV_ASK;
 		dlv_drop(e);
-		*ret = ZX_ERR_INTERNAL;
-		return DLV_DONE;
-	}
-	if (nh > 0 && handles == NULL) {
-		/* The bytes are copied, the handles closed (Zircon copies
-		 * the bytes out first). */
-		wire_close_fds(fds, nfds);
-		*ret = ZX_ERR_INVALID_ARGS;
+		res->st = ZX_ERR_INTERNAL;
 		return DLV_DONE;
 	}
 	if ((mh.msg_flags & MSG_CTRUNC) || nfds != nh) {
 		/* Out of descriptors in this process: the handles the
 		 * kernel could not install are gone. */
 		wire_close_fds(fds, nfds);
-		*ret = ZX_ERR_NO_RESOURCES;
+		res->st = ZX_ERR_NO_RESOURCES;
 		return DLV_DONE;
 	}
 	for (uint32_t i = 0; i < nh; i++) {
@@ -203,16 +196,19 @@ dlv_read(struct zxh *e, uint32_t options, void *bytes, zx_handle_t *handles,
 		d.type = head.d[i].type;
 		d.rights = head.d[i].rights;
 		d.close_sync = head.d[i].flags & ZXD_DLV_CLOSE_SYNC;
-		handles[i] = zxh_install(fds[i], &d);
+		res->handles[i] = zxh_install(fds[i], &d);
+		res->types[i] = d.type;
+		res->rights[i] = d.rights;
 		fds[i] = -1;
-		if (handles[i] == ZX_HANDLE_INVALID) {
+		if (res->handles[i] == ZX_HANDLE_INVALID) {
 			for (uint32_t j = 0; j < i; j++)
-				zxh_close(handles[j]);
+				zxh_close(res->handles[j]);
 			wire_close_fds(fds, nh);
-			*ret = ZX_ERR_NO_MEMORY;
+			res->st = ZX_ERR_NO_MEMORY;
 			return DLV_DONE;
 		}
 	}
-	*ret = ZX_OK;
+	res->nhandles = nh;
+	res->st = ZX_OK;
 	return DLV_DONE;
 }

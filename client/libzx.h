@@ -91,13 +91,23 @@ zx_status_t rpc_out_pair(const zx_handle_t h[2], zx_handle_t *out0,
 uint8_t *rpc_thread_buf(void);
 
 /* Delivery sockets (client/dlv.c, doc/DATAPATH.md). dlv_read returns
- * DLV_DONE with the read's status in *ret, or DLV_ASK: read by request
- * (no socket, a backlog marker, the socket taken back). Called with
- * e->rdlock held. */
+ * DLV_DONE with the read's outcome in *res, or DLV_ASK: read by request
+ * (no socket, a backlog marker, the socket taken back). It writes only
+ * the bytes into the caller's memory (through the kernel: EFAULT is
+ * INVALID_ARGS); the caller hands out the rest. Called with e->rdlock
+ * held. */
 enum { DLV_DONE, DLV_ASK };
+struct dlv_result {
+	zx_status_t st;
+	bool have_actuals;		/* OK or BUFFER_TOO_SMALL */
+	uint32_t actual_bytes, actual_handles;
+	uint32_t nhandles;		/* installed, on ZX_OK */
+	zx_handle_t handles[ZX_CHANNEL_MAX_MSG_HANDLES];
+	zx_obj_type_t types[ZX_CHANNEL_MAX_MSG_HANDLES];
+	zx_rights_t rights[ZX_CHANNEL_MAX_MSG_HANDLES];
+};
 int dlv_read(struct zxh *e, uint32_t options, void *bytes,
-    zx_handle_t *handles, uint32_t num_bytes, uint32_t num_handles,
-    uint32_t *actual_bytes, uint32_t *actual_handles, zx_status_t *ret);
+    uint32_t num_bytes, uint32_t num_handles, struct dlv_result *res);
 /* 1 if a packet waits in e's delivery socket, 0 if none, -1 if e has
  * none (or it was taken back): the signal word then says. */
 int dlv_readable(struct zxh *e);

@@ -146,6 +146,11 @@ zx_object_get_info(zx_handle_t h, uint32_t topic, void *buffer,
 			*actual = (size_t)r->actual;
 		if (avail != NULL)
 			*avail = (size_t)r->avail;
+		/* ZX_INFO_HANDLE_TABLE's count-only form: no buffer and no
+		 * avail, and actual gets the number of handles. */
+		if (topic == ZX_INFO_HANDLE_TABLE && buffer == NULL && avail == NULL &&
+		    actual != NULL)
+			*actual = (size_t)r->avail;
 	}
 out:
 	rpc_reply_free(&rep);

@@ -1,4 +1,4 @@
-/* zx_vmar_*: the process's root VMAR.
+/* zx_vmar_*: the process's root VMAR and its sub-VMARs.
  *
  * libzx reserves the address range, the daemon checks rights and options
  * and hands out the memory opened with the access the mapping may ever
@@ -21,9 +21,13 @@
 #include "client/libzx.h"
 #include "proto/vmar_layout.h"
 
+/* What the process has in its root VMAR: mappings, and the PROT_NONE
+ * reservations of sub-VMARs (sub). Inside a sub-VMAR the daemon keeps
+ * the record. */
 struct lmap {
 	uint64_t addr, len;
 	uint32_t max_perms;
+	bool sub;
 };
 
 /* The process's mappings, by address. */
@@ -180,12 +184,12 @@ maps_remove(uint64_t addr, uint64_t len)
 }
 
 static void
-maps_insert(uint64_t addr, uint64_t len, uint32_t max_perms)
+maps_insert(uint64_t addr, uint64_t len, uint32_t max_perms, bool sub)
 {
 	size_t i = first_after(addr);
 
 	memmove(&maps.v[i + 1], &maps.v[i], (maps.n - i) * sizeof(maps.v[0]));
-	maps.v[i] = (struct lmap){ addr, len, max_perms };
+	maps.v[i] = (struct lmap){ addr, len, max_perms, sub };
 	maps.n++;
 }
 
@@ -275,6 +279,11 @@ reserve_overwrite(struct reservation *r)
 	while (pos < end) {
 		uint64_t next = end;
 
+		if (i < maps.n && maps.v[i].addr < end && maps.v[i].sub) {
+			/* A sub-VMAR is in the way. */
+			reservation_release(r);
+			return ZX_ERR_INVALID_ARGS;
+		}
 		if (i < maps.n && maps.v[i].addr <= pos) {
 			pos = end_of(&maps.v[i++]);
 			continue;
@@ -312,7 +321,7 @@ reserve_anywhere(struct reservation *r, const struct vmar_place *pl)
 	}
 	p = mmap(NULL, pl->size + extra, PROT_NONE, RESERVE_FLAGS, -1, 0);
 	if (p == MAP_FAILED)
-		return ZX_ERR_NO_MEMORY;
+		return ZX_ERR_NO_RESOURCES;
 	a = ((uint64_t)(uintptr_t)p + pl->align - 1) & ~(pl->align - 1);
 	top = (uint64_t)(uintptr_t)p + pl->size + extra;
 	if (a > (uint64_t)(uintptr_t)p)
@@ -321,7 +330,7 @@ reserve_anywhere(struct reservation *r, const struct vmar_place *pl)
 		munmap((void *)(uintptr_t)(a + pl->size), top - a - pl->size);
 	if (a < VMAR_ROOT_BASE || a + pl->size > limit) {
 		munmap((void *)(uintptr_t)a, pl->size);
-		return ZX_ERR_NO_MEMORY;
+		return ZX_ERR_NO_RESOURCES;
 	}
 	r->addr = a;
 	r->size = pl->size;
@@ -371,11 +380,29 @@ struct map_source {
 	uint32_t region_index;
 };
 
-/* Send the map request; on success mmap over the reservation. */
+/* Whether a VMAR handle is this process's root VMAR (in a root libzx
+ * reserves the range itself; in a sub-VMAR the daemon chooses). */
+static bool
+is_root(const struct zxh *e)
+{
+	return root_koid != 0 && e->koid == root_koid;
+}
+
+/* Give [addr, addr + size) of a sub-VMAR back to its PROT_NONE
+ * reservation. */
+static void
+rereserve(uint64_t addr, uint64_t size)
+{
+	(void)mmap((void *)(uintptr_t)addr, size, PROT_NONE,
+	    RESERVE_FLAGS | MAP_FIXED, -1, 0);
+}
+
+/* Send the map request; on success mmap over the reservation (the
+ * one made here in the root, the sub-VMAR's otherwise). */
 static zx_status_t
-map_locked(zx_handle_t vmar, zx_vm_option_t options, uint64_t vmar_offset,
-    const struct map_source *src, uint64_t vmo_offset, uint64_t len,
-    uint64_t *ret_addr, uint64_t *ret_size)
+map_locked(zx_handle_t vmar, bool root, zx_vm_option_t options,
+    uint64_t vmar_offset, const struct map_source *src, uint64_t vmo_offset,
+    uint64_t len, uint64_t *ret_addr, uint64_t *ret_size)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__VmarMap mr = ZXD__VMAR_MAP__INIT;
@@ -383,7 +410,7 @@ map_locked(zx_handle_t vmar, zx_vm_option_t options, uint64_t vmar_offset,
 	struct reservation res = { 0 };
 	struct vmar_place pl;
 	struct rpc_reply rep;
-	uint64_t align;
+	uint64_t align, addr, size;
 	zx_status_t st;
 	uint32_t max_perms;
 	void *p;
@@ -394,7 +421,8 @@ map_locked(zx_handle_t vmar, zx_vm_option_t options, uint64_t vmar_offset,
 	if (opts & ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED)
 		opts |= ZX_VM_PERM_READ;
 	mr.placement = ZX_OK;
-	if (vmar_map_flags(opts, &align) == ZX_OK &&
+	mr.daemon_places = !root;
+	if (root && vmar_map_flags(opts, &align) == ZX_OK &&
 	    vmar_map_layout(VMAR_ROOT_BASE, VMAR_ROOT_LEN, page_size(), opts,
 	    vmar_offset, vmo_offset, len, align, &pl) == ZX_OK) {
 		st = maps_reserve(2);
@@ -416,7 +444,8 @@ map_locked(zx_handle_t vmar, zx_vm_option_t options, uint64_t vmar_offset,
 	if (rep.rep != NULL) {
 		if (st == ZX_OK &&
 		    (rep.rep->body_case != ZXD__REPLY__BODY_VMAR_MAP ||
-		    mr.addr == 0 || rep.nfds > 1))
+		    (root && (mr.addr == 0 ||
+		    rep.rep->vmar_map->addr != mr.addr)) || rep.nfds > 1))
 			st = ZX_ERR_INTERNAL;
 		if (st != ZX_OK)
 			rpc_reply_free(&rep);
@@ -425,30 +454,39 @@ map_locked(zx_handle_t vmar, zx_vm_option_t options, uint64_t vmar_offset,
 		reservation_release(&res);
 		return st;
 	}
+	addr = rep.rep->vmar_map->addr;
+	size = root ? res.size : (len + page_size() - 1) & ~(page_size() - 1);
 	max_perms = rep.rep->vmar_map->max_perms;
 	if (rep.nfds == 1) {
 		flags = MAP_SHARED | MAP_FIXED;
 		if (options & ZX_VM_MAP_RANGE)
 			flags |= MAP_POPULATE;
-		p = mmap((void *)(uintptr_t)res.addr, res.size,
-		    prot_of(opts), flags, rep.fds[0],
-		    (off_t)rep.rep->vmar_map->file_offset);
+		p = mmap((void *)(uintptr_t)addr, size, prot_of(opts), flags,
+		    rep.fds[0], (off_t)rep.rep->vmar_map->file_offset);
 		if (p == MAP_FAILED) {
 			st = map_status(errno);
 			rpc_reply_free(&rep);
-			reservation_release(&res);
-			report_unmap(vmar, res.addr, res.size);
+			if (root)
+				reservation_release(&res);
+			else
+				rereserve(addr, size);
+			report_unmap(vmar, addr, size);
 			return st;
 		}
+	} else if (!root) {
+		/* Without READ the mapping can never be accessed: a
+		 * PROT_NONE range is all it needs (and SPECIFIC_OVERWRITE
+		 * may have replaced one that could). */
+		rereserve(addr, size);
 	}
-	/* Without READ the mapping can never be accessed: the
-	 * PROT_NONE reservation is all it needs. */
 	rpc_reply_free(&rep);
-	free(res.gaps);
-	maps_remove(res.addr, res.size);
-	maps_insert(res.addr, res.size, max_perms);
-	*ret_addr = res.addr;
-	*ret_size = res.size;
+	if (root) {
+		free(res.gaps);
+		maps_remove(addr, size);
+		maps_insert(addr, size, max_perms, false);
+	}
+	*ret_addr = addr;
+	*ret_size = size;
 	return ZX_OK;
 }
 
@@ -461,6 +499,7 @@ map_common(zx_handle_t handle, zx_vm_option_t options, size_t vmar_offset,
 	struct zxh *ev, *em;
 	uint64_t addr, size;
 	zx_status_t st;
+	bool root;
 
 	ev = zxh_get(handle, NULL);
 	if (ev == NULL)
@@ -470,13 +509,18 @@ map_common(zx_handle_t handle, zx_vm_option_t options, size_t vmar_offset,
 	em = zxh_get(obj, &src.fd);
 	if (em == NULL)
 		return ZX_ERR_BAD_HANDLE;
+	root = is_root(ev);
 	pthread_mutex_lock(&maps.lock);
-	st = map_locked(handle, options, vmar_offset, &src, vmo_offset,
+	st = map_locked(handle, root, options, vmar_offset, &src, vmo_offset,
 	    len, &addr, &size);
 	if (st == ZX_OK && mapped_addr == NULL) {
 		/* Zircon destroys a mapping it cannot report. */
-		unmap_recorded(addr, size);
-		maps_remove(addr, size);
+		if (root) {
+			unmap_recorded(addr, size);
+			maps_remove(addr, size);
+		} else {
+			rereserve(addr, size);
+		}
 		report_unmap(handle, addr, size);
 		st = ZX_ERR_INVALID_ARGS;
 	}
@@ -525,6 +569,55 @@ check_range(uint64_t addr, uint64_t len, uint64_t *size)
 	return ZX_OK;
 }
 
+/* A length rounded up to pages; 0 if it overflows. */
+static uint64_t
+round_len(uint64_t len)
+{
+	uint64_t page = page_size(), s = (len + page - 1) & ~(page - 1);
+
+	return s < len ? 0 : s;
+}
+
+/* Apply what the daemon said of a range after an unmap or destroy in a
+ * sub-VMAR: back to the reservation, or released (a sub-VMAR of the
+ * root destroyed). */
+static zx_status_t
+apply_range(const struct rpc_reply *rep)
+{
+	const Zxd__VmarRangeReply *r = rep->rep->vmar_range;
+
+	if (rep->rep->body_case != ZXD__REPLY__BODY_VMAR_RANGE)
+		return ZX_ERR_INTERNAL;
+	if (r->reserve) {
+		rereserve(r->addr, r->len);
+	} else {
+		unmap_recorded(r->addr, r->len);
+		maps_remove(r->addr, r->len);
+	}
+	return ZX_OK;
+}
+
+static zx_status_t
+unmap_sub(zx_handle_t handle, uint64_t addr, uint64_t len)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__VmarUnmap um = ZXD__VMAR_UNMAP__INIT;
+	struct rpc_reply rep;
+	zx_status_t st;
+
+	um.addr = addr;
+	um.len = round_len(len);
+	req.body_case = ZXD__REQUEST__BODY_VMAR_UNMAP;
+	req.vmar_unmap = &um;
+	pthread_mutex_lock(&maps.lock);
+	st = rpc_call(handle, &req, NULL, 0, &rep);
+	if (st == ZX_OK)
+		st = apply_range(&rep);
+	rpc_reply_free(&rep);
+	pthread_mutex_unlock(&maps.lock);
+	return st;
+}
+
 EXPORT zx_status_t
 zx_vmar_unmap(zx_handle_t handle, zx_vaddr_t addr, size_t len)
 {
@@ -536,6 +629,8 @@ zx_vmar_unmap(zx_handle_t handle, zx_vaddr_t addr, size_t len)
 		return ZX_ERR_BAD_HANDLE;
 	if (e->type != ZX_OBJ_TYPE_VMAR)
 		return ZX_ERR_WRONG_TYPE;
+	if (!is_root(e))
+		return unmap_sub(handle, addr, len);
 	st = check_range(addr, len, &size);
 	if (st != ZX_OK)
 		return st;
@@ -553,62 +648,185 @@ zx_vmar_unmap(zx_handle_t handle, zx_vaddr_t addr, size_t len)
 	return st;
 }
 
+/* The daemon checks the rights, the arguments and the mappings in
+ * Zircon's order; then the Linux kernel has the last word (a read-only
+ * descriptor never becomes writable). */
 EXPORT zx_status_t
 zx_vmar_protect(zx_handle_t handle, zx_vm_option_t options, zx_vaddr_t addr,
     size_t len)
 {
-	zx_rights_t need = 0;
-	uint64_t size, pos, end;
-	struct zxh *e;
-	zx_status_t st = ZX_OK;
-	size_t i;
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__VmarProtect pr = ZXD__VMAR_PROTECT__INIT;
+	uint64_t size = round_len(len);
+	zx_vm_option_t perms = options;
+	zx_status_t st;
 
-	if (options & ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED)
-		options = (options | ZX_VM_PERM_READ) &
+	if (perms & ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED)
+		perms = (perms | ZX_VM_PERM_READ) &
 		    ~ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED;
-	if (options & ZX_VM_PERM_READ)
-		need |= ZX_RIGHT_READ;
-	if (options & ZX_VM_PERM_WRITE)
-		need |= ZX_RIGHT_WRITE;
-	if (options & ZX_VM_PERM_EXECUTE)
-		need |= ZX_RIGHT_EXECUTE;
-	e = zxh_get(handle, NULL);
+	pr.options = options;
+	pr.addr = addr;
+	pr.len = size;
+	req.body_case = ZXD__REQUEST__BODY_VMAR_PROTECT;
+	req.vmar_protect = &pr;
+	pthread_mutex_lock(&maps.lock);
+	st = rpc_call(handle, &req, NULL, 0, NULL);
+	if (st == ZX_OK && mprotect((void *)(uintptr_t)addr, size,
+	    prot_of(perms)) < 0)
+		st = map_status(errno);
+	pthread_mutex_unlock(&maps.lock);
+	return st;
+}
+
+/* --- sub-VMARs ------------------------------------------------------- */
+
+EXPORT zx_status_t
+zx_vmar_allocate(zx_handle_t parent, zx_vm_option_t options, size_t offset,
+    size_t size, zx_handle_t *child_vmar, zx_vaddr_t *child_addr)
+{
+	static const struct vmar_shape root_shape = { VMAR_ROOT_BASE,
+	    VMAR_ROOT_LEN, VMAR_ROOT_FLAGS, false };
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__VmarAllocate al = ZXD__VMAR_ALLOCATE__INIT;
+	struct reservation res = { 0 };
+	struct vmar_place pl;
+	struct rpc_reply rep;
+	struct zxh *e;
+	zx_handle_t h = ZX_HANDLE_INVALID;
+	uint64_t addr = 0;
+	zx_status_t st;
+	bool root;
+
+	e = zxh_get(parent, NULL);
 	if (e == NULL)
 		return ZX_ERR_BAD_HANDLE;
 	if (e->type != ZX_OBJ_TYPE_VMAR)
 		return ZX_ERR_WRONG_TYPE;
-	if ((e->rights & need) != need)
-		return ZX_ERR_ACCESS_DENIED;
-	if (!(options & ZX_VM_PERM_READ) &&
-	    (options & (ZX_VM_PERM_WRITE | ZX_VM_PERM_EXECUTE)))
-		return ZX_ERR_INVALID_ARGS;
-	if (addr & (page_size() - 1))
-		return ZX_ERR_INVALID_ARGS;
-	/* Protect takes permissions only: no other flag, no alignment. */
-	if (options & ~VMAR_PERMS)
-		return ZX_ERR_INVALID_ARGS;
-	st = check_range(addr, len, &size);
+	root = is_root(e);
+	pthread_mutex_lock(&maps.lock);
+	al.options = options;
+	al.offset = offset;
+	al.size = size;
+	al.daemon_places = !root;
+	al.placement = ZX_OK;
+	if (root && vmar_allocate_layout(&root_shape, page_size(), options,
+	    offset, size, &pl) == ZX_OK) {
+		st = maps_reserve(2);
+		if (st != ZX_OK)
+			goto out;
+		al.placement = reserve(&res, &pl, options & ZX_VM_SPECIFIC);
+		if (al.placement == ZX_OK)
+			al.addr = res.addr;
+	}
+	req.body_case = ZXD__REQUEST__BODY_VMAR_ALLOCATE;
+	req.vmar_allocate = &al;
+	st = rpc_call(parent, &req, NULL, 0, &rep);
+	if (st == ZX_OK &&
+	    (rep.rep->body_case != ZXD__REPLY__BODY_VMAR_INFO ||
+	    (root && rep.rep->vmar_info->addr != al.addr)))
+		st = ZX_ERR_INTERNAL;
+	if (st == ZX_OK) {
+		addr = rep.rep->vmar_info->addr;
+		st = rpc_reply_handles(&rep, &h, 1);
+	}
+	rpc_reply_free(&rep);
+	if (st != ZX_OK) {
+		reservation_release(&res);
+		goto out;
+	}
+	/* The reservation is the sub-VMAR. */
+	if (root)
+		maps_insert(addr, res.size, 0, true);
+out:
+	pthread_mutex_unlock(&maps.lock);
 	if (st != ZX_OK)
 		return st;
-	pthread_mutex_lock(&maps.lock);
-	pos = addr;
-	end = addr + size;
-	for (i = first_after(addr); i < maps.n && pos < end; i++) {
-		if (maps.v[i].addr > pos)
-			break;
-		if (options & ~maps.v[i].max_perms) {
-			st = ZX_ERR_ACCESS_DENIED;
-			break;
-		}
-		pos = end_of(&maps.v[i]);
+	/* Zircon destroys a VMAR it cannot report. */
+	if (child_vmar == NULL || child_addr == NULL) {
+		zx_vmar_destroy(h);
+		zx_handle_close(h);
+		return ZX_ERR_INVALID_ARGS;
 	}
-	if (st == ZX_OK && pos < end)
-		st = ZX_ERR_NOT_FOUND;
-	/* The kernel has the last word: a read-only descriptor never
-	 * becomes writable. */
-	if (st == ZX_OK && mprotect((void *)(uintptr_t)addr, size,
-	    prot_of(options)) < 0)
-		st = map_status(errno);
+	*child_vmar = h;
+	*child_addr = (zx_vaddr_t)addr;
+	return ZX_OK;
+}
+
+EXPORT zx_status_t
+zx_vmar_destroy(zx_handle_t handle)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__VmarDestroy d = ZXD__VMAR_DESTROY__INIT;
+	struct rpc_reply rep;
+	zx_status_t st;
+
+	req.body_case = ZXD__REQUEST__BODY_VMAR_DESTROY;
+	req.vmar_destroy = &d;
+	pthread_mutex_lock(&maps.lock);
+	st = maps_reserve(1);
+	if (st == ZX_OK) {
+		st = rpc_call(handle, &req, NULL, 0, &rep);
+		if (st == ZX_OK)
+			st = apply_range(&rep);
+		rpc_reply_free(&rep);
+	}
+	pthread_mutex_unlock(&maps.lock);
+	return st;
+}
+
+static int
+advice_of(uint32_t op)
+{
+	switch (op) {
+	case ZX_VMAR_OP_COMMIT:
+#ifdef MADV_POPULATE_WRITE
+		return MADV_POPULATE_WRITE;
+#else
+		return MADV_WILLNEED;
+#endif
+	case ZX_VMAR_OP_MAP_RANGE:
+	case ZX_VMAR_OP_ALWAYS_NEED:
+	case ZX_VMAR_OP_PREFETCH:
+#ifdef MADV_POPULATE_READ
+		return MADV_POPULATE_READ;
+#else
+		return MADV_WILLNEED;
+#endif
+	case ZX_VMAR_OP_DECOMMIT:
+		/* Gives the pages back to the VMO's memory: they read as
+		 * zero after, as in Zircon. */
+		return MADV_REMOVE;
+	default:
+		return MADV_DONTNEED;
+	}
+}
+
+EXPORT zx_status_t
+zx_vmar_op_range(zx_handle_t handle, uint32_t op, zx_vaddr_t address,
+    size_t size, void *buffer, size_t buffer_size)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__VmarOpRange o = ZXD__VMAR_OP_RANGE__INIT;
+	uint64_t len = round_len(size);
+	zx_status_t st;
+	void *p = (void *)(uintptr_t)address;
+
+	o.op = op;
+	o.addr = address;
+	o.len = len;
+	o.buffer = buffer != NULL || buffer_size != 0;
+	req.body_case = ZXD__REQUEST__BODY_VMAR_OP_RANGE;
+	req.vmar_op_range = &o;
+	pthread_mutex_lock(&maps.lock);
+	st = rpc_call(handle, &req, NULL, 0, NULL);
+	if (st == ZX_OK && madvise(p, len, advice_of(op)) < 0) {
+		/* Populating is a hint where the kernel cannot (a mapping
+		 * without READ is only a reservation here). */
+		if (op == ZX_VMAR_OP_DECOMMIT)
+			st = map_status(errno);
+		else if (op != ZX_VMAR_OP_DONT_NEED)
+			(void)madvise(p, len, MADV_WILLNEED);
+	}
 	pthread_mutex_unlock(&maps.lock);
 	return st;
 }

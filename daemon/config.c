@@ -85,6 +85,7 @@ config_init_defaults(struct config *ret)
 		.socket_mode = CONFIG_DEFAULT_SOCKET_MODE,
 		.vmo_bytes_per_client = CONFIG_DEFAULT_VMO_BYTES,
 		.handles_per_client = CONFIG_DEFAULT_HANDLES,
+		.log_level = CONFIG_DEFAULT_LOG_LEVEL,
 		.n_root_uids = 1,
 		.n_regions = sizeof(default_regions) /
 			     sizeof(default_regions[0]),
@@ -130,6 +131,26 @@ config_copy(const struct config *src, struct config *ret)
 	}
 	*ret = c;
 	return 0;
+}
+
+static const char *const log_levels[] = {
+	[3] = "err", [4] = "warning", [5] = "notice", [6] = "info",
+	[7] = "debug",
+};
+
+int
+config_log_level_parse(const char *name)
+{
+	for (int i = 3; i <= 7; i++)
+		if (strcmp(name, log_levels[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+config_log_level_name(int level)
+{
+	return level >= 3 && level <= 7 ? log_levels[level] : "?";
 }
 
 bool

@@ -70,6 +70,7 @@
 #define CONFIG_DEFAULT_BACKEND		"sim"
 #define CONFIG_DEFAULT_VMO_BYTES	(UINT64_C(16) << 30)
 #define CONFIG_DEFAULT_HANDLES		65536u
+#define CONFIG_DEFAULT_LOG_LEVEL	6	/* info */
 
 /* Regions are in whole pages of this size. */
 #define CONFIG_PAGE_SIZE		UINT64_C(4096)
@@ -94,6 +95,10 @@ struct config {
 	size_t n_root_uids;
 	gid_t *root_gids;
 	size_t n_root_gids;
+
+	/* The most verbose priority logged (sd-daemon.h's numbers:
+	 * 3 err ... 7 debug). */
+	int log_level;
 
 	/* Per-client limits, 0 = unlimited. */
 	uint64_t vmo_bytes_per_client;
@@ -141,6 +146,12 @@ int config_load(struct config *c, const char *path, FILE *errors);
 
 /* Free what *c holds and zero it; *c may be zeroed or half-built. */
 void config_free(struct config *c);
+
+/* The priority of a log_level name (err, warning, notice, info, debug),
+ * or -1. */
+int config_log_level_parse(const char *name);
+/* The name of a priority between 3 and 7. */
+const char *config_log_level_name(int level);
 
 /* Whether name is a backend zxd knows ("sim", "pci", "devmem"). */
 bool config_backend_known(const char *name);

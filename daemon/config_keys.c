@@ -28,6 +28,7 @@ static void set_region_base(struct parser *p, const char *value);
 static void set_region_size(struct parser *p, const char *value);
 static void set_pci_device(struct parser *p, const char *value);
 static void set_pci_bar(struct parser *p, const char *value);
+static void set_log_level(struct parser *p, const char *value);
 
 const struct key_entry config_keys[N_KEYS] = {
 	[KEY_SOCKET] =
@@ -57,6 +58,8 @@ const struct key_entry config_keys[N_KEYS] = {
 		{ SECTION_PCI, "device", false, set_pci_device },
 	[KEY_PCI_BAR] =
 		{ SECTION_PCI, "bar", false, set_pci_bar },
+	[KEY_LOG_LEVEL] =
+		{ SECTION_DAEMON, "log_level", false, set_log_level },
 };
 
 /* Digit value in base 16, or 16 for a non-digit. */
@@ -514,3 +517,16 @@ set_pci_bar(struct parser *p, const char *value)
 }
 
 /* Region and PCI names end up in zxctl's output, JSON included. */
+
+static void
+set_log_level(struct parser *p, const char *value)
+{
+	int level = config_log_level_parse(value);
+
+	if (level < 0) {
+		parser_error(p, p->lineno, "log_level: unknown level '%s' "
+		    "(err, warning, notice, info or debug)", value);
+		return;
+	}
+	p->c->log_level = level;
+}

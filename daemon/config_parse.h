@@ -34,6 +34,7 @@ enum key {
 	KEY_REGION_SIZE,
 	KEY_PCI_DEVICE,
 	KEY_PCI_BAR,
+	KEY_LOG_LEVEL,
 	N_KEYS,
 };
 

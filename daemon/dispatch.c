@@ -143,6 +143,7 @@ call_alloc(struct call *c, size_t size)
 void
 dispatch_client_gone(struct client *cl)
 {
+	sys_process_client_gone(cl);
 	sys_vmar_client_gone(cl);
 }
 
@@ -219,7 +220,7 @@ dispatch_log_refused(const struct call *c, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	log_ctx_msg(5, LOG_CLIENT(cl, .koid = c->self ? c->self->obj->koid : 0,
-	    .request = c->entry->name), "client %llu (pid %d uid %u %s): "
+	    .request = c->entry->name, .message_id = LOG_ID_REFUSED), "client %llu (pid %d uid %u %s): "
 	    "%s refused: %s", (unsigned long long)cl->id, (int)c->pid,
 	    (unsigned)cl->uid, cl->comm, c->entry->name, what);
 }
@@ -307,7 +308,8 @@ hello(struct conn *conn, Zxd__Request *req)
 		return -EPROTO;
 	rep.txid = req->txid;
 	if (req->hello->version != ZXD_PROTOCOL_VERSION) {
-		log_ctx_msg(4, LOG_CLIENT(conn->client, .request = "hello"),
+		log_ctx_msg(4, LOG_CLIENT(conn->client, .request = "hello",
+		    .message_id = LOG_ID_PROTOCOL),
 		    "client %llu (pid %d uid %u %s): protocol version %u, "
 		    "want %u", (unsigned long long)conn->client->id,
 		    (int)conn->client->pid, (unsigned)conn->client->uid,

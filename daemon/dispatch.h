@@ -137,6 +137,11 @@ zx_status_t sys_vmo_open(struct call *c, struct vmo *v, int oflags,
 
 /* Per-family hooks for dispatch_client_gone. */
 void sys_vmar_client_gone(struct client *cl);
+void sys_process_client_gone(struct client *cl);
+
+/* The caller's root VMAR (made on first use; not a new reference). */
+struct vmar;
+zx_status_t sys_vmar_root(struct call *c, struct vmar **ret);
 
 struct vmo_payer;
 /* Memory charged to client `cl` (its VMO limit): VMOs, IOB regions. */

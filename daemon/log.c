@@ -112,8 +112,8 @@ void
 log_ctx_msg(int priority, const struct log_ctx *ctx, const char *fmt, ...)
 {
 	char text[LOG_LINE_MAX];
-	char f[10][LOG_LINE_MAX + 16];
-	struct iovec iov[10];
+	char f[11][LOG_LINE_MAX + 16];
+	struct iovec iov[11];
 	va_list ap;
 	int n = 0;
 
@@ -130,6 +130,9 @@ log_ctx_msg(int priority, const struct log_ctx *ctx, const char *fmt, ...)
 	field(iov, &n, f[n], sizeof(f[n]), "PRIORITY=%d", priority);
 	field(iov, &n, f[n], sizeof(f[n]), "MESSAGE=%s", text);
 	field(iov, &n, f[n], sizeof(f[n]), "SYSLOG_IDENTIFIER=zxd");
+	if (ctx != NULL && ctx->message_id != NULL)
+		field(iov, &n, f[n], sizeof(f[n]), "MESSAGE_ID=%s",
+		    ctx->message_id);
 	if (ctx != NULL && ctx->client_id != 0)
 		field(iov, &n, f[n], sizeof(f[n]), "ZXD_CLIENT_ID=%" PRIu64,
 		    ctx->client_id);

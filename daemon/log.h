@@ -19,6 +19,14 @@ void log_msg(int priority, const char *fmt, ...)
 #define log_info(...)	log_msg(6, __VA_ARGS__)
 #define log_debug(...)	log_msg(7, __VA_ARGS__)
 
+/* MESSAGE_ID= of the events an operator searches the journal for
+ * (journalctl MESSAGE_ID=...; zxd(8) lists them). */
+#define LOG_ID_REFUSED		"5416085729d04cb683f17dd3cadb5448"
+#define LOG_ID_LIMIT		"a033acf8968e408d925da21364a037fa"
+#define LOG_ID_PROTOCOL		"02671b5312ed4b7baf48c4bbb12c20d9"
+#define LOG_ID_RELOADED		"b52b239ebbc143cf9936ff64a75d09e0"
+#define LOG_ID_RELOAD_FAILED	"68999544974c4371900ea2226fb85069"
+
 /*
  * What a message is about. Each set member becomes a journal field:
  *   client_id	ZXD_CLIENT_ID=	(0: not set)
@@ -28,10 +36,12 @@ void log_msg(int priority, const char *fmt, ...)
  *   comm	ZXD_CLIENT_COMM=	(NULL: not set)
  *   koid	ZXD_KOID=	(0: not set)
  *   request	ZXD_REQUEST=	(the dispatch name; NULL: not set)
+ * and message_id is MESSAGE_ID=.
  * The message text should still say what matters: on plain stderr the
  * fields are not printed.
  */
 struct log_ctx {
+	const char *message_id;	/* MESSAGE_ID= (one of LOG_ID_*; NULL: none) */
 	uint64_t client_id;
 	pid_t pid;
 	uid_t uid;

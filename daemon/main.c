@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "daemon/config.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
+#include "daemon/reload.h"
 #include "daemon/server.h"
 #include "objects/resource.h"
 
@@ -43,7 +45,8 @@ usage(FILE *f)
 	    "  -v, --verbose            log debug messages too\n"
 	    "  -h, --help               show this help and exit\n"
 	    "  -V, --version            show the version and exit\n\n"
-	    "SIGTERM or SIGINT stops zxd cleanly. See zxd(8).\n",
+	    "SIGTERM or SIGINT stops zxd cleanly; SIGHUP reloads the --config\n"
+	    "file (log_level, [policy], [limits]). See zxd(8).\n",
 	    DEFAULT_SOCKET);
 }
 
@@ -53,6 +56,23 @@ stop_cb(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	log_info("caught signal %d, stopping", (int)sig);
 	event_base_loopbreak(arg);
+}
+
+/* The configuration and what the command line pinned, for SIGHUP. */
+static struct {
+	struct config *cfg;
+	struct reload_pins pins;
+} reload;
+
+static void
+reload_cb(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	(void)arg;
+	sd_notify(0, "RELOADING=1");
+	reload_config(reload.cfg, &reload.pins);
+	sd_notify(0, "READY=1");
 }
 
 static void
@@ -96,7 +116,8 @@ main(int argc, char **argv)
 	const char *check = NULL;
 	char errbuf[512];
 	struct phys_setup ps;
-	struct event *ev_term, *ev_int, *ev_wd = NULL;
+	struct event *ev_term, *ev_int, *ev_hup, *ev_wd = NULL;
+	bool verbose = false;
 	struct event_base *base;
 	struct config cfg;
 	uint64_t wd_usec = 0;
@@ -117,7 +138,7 @@ main(int argc, char **argv)
 			check = optarg;
 			break;
 		case 'v':
-			log_max_priority = 7;
+			verbose = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -154,6 +175,7 @@ main(int argc, char **argv)
 		config_free(&cfg);
 		return 1;
 	}
+	log_max_priority = verbose ? 7 : cfg.log_level;
 	if (backend != NULL) {
 		free(cfg.backend);
 		cfg.backend = strdup(backend);
@@ -229,6 +251,14 @@ main(int argc, char **argv)
 	ev_term = evsignal_new(base, SIGTERM, stop_cb, base);
 	ev_int = evsignal_new(base, SIGINT, stop_cb, base);
 	event_add(ev_term, NULL);
+	reload.cfg = &cfg;
+	reload.pins = (struct reload_pins){
+		.socket = socket_opt != NULL || n == 1,
+		.backend = backend != NULL,
+		.log_level = verbose,
+	};
+	ev_hup = evsignal_new(base, SIGHUP, reload_cb, NULL);
+	event_add(ev_hup, NULL);
 	event_add(ev_int, NULL);
 	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0) {
 		struct timeval tv = {
@@ -251,6 +281,7 @@ main(int argc, char **argv)
 	resource_shutdown();
 	phys_shutdown();
 	event_free(ev_term);
+	event_free(ev_hup);
 	event_free(ev_int);
 	if (ev_wd != NULL)
 		event_free(ev_wd);

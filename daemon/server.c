@@ -164,7 +164,7 @@ conn_close(struct conn *c)
 		srv.nclients--;
 		/* The process is gone (or exec'd): so is its address space. */
 		dispatch_client_gone(cl);
-		log_ctx_msg(6, LOG_CLIENT(cl), "client %llu (pid %d uid %u "
+		log_ctx_msg(7, LOG_CLIENT(cl), "client %llu (pid %d uid %u "
 		    "%s) disconnected", (unsigned long long)cl->id,
 		    (int)cl->pid, (unsigned)cl->uid, cl->comm);
 	}
@@ -302,7 +302,8 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 		}
 		if (n < 0) {
 			log_ctx_msg(4, LOG_CLIENT(c->client, .koid =
-			    c->handle ? c->handle->obj->koid : 0),
+			    c->handle ? c->handle->obj->koid : 0,
+			    .message_id = LOG_ID_PROTOCOL),
 			    "client %llu (pid %d uid %u %s): %s on %s "
 			    "connection, dropped",
 			    (unsigned long long)c->client->id,
@@ -325,7 +326,8 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 		}
 		if (r < 0) {
 			log_ctx_msg(4, LOG_CLIENT(c->client, .koid =
-			    c->handle ? c->handle->obj->koid : 0),
+			    c->handle ? c->handle->obj->koid : 0,
+			    .message_id = LOG_ID_PROTOCOL),
 			    "client %llu (pid %d uid %u %s): protocol error "
 			    "on %s connection, dropped",
 			    (unsigned long long)c->client->id,
@@ -438,7 +440,7 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
 		srv.clients->prev = cl;
 	srv.clients = cl;
 	srv.nclients++;
-	log_ctx_msg(6, LOG_CLIENT(cl), "client %llu (pid %d uid %u %s) "
+	log_ctx_msg(7, LOG_CLIENT(cl), "client %llu (pid %d uid %u %s) "
 	    "connected%s", (unsigned long long)cl->id, (int)cl->pid,
 	    (unsigned)cl->uid, cl->comm,
 	    cl->root_admitted ? ", admitted to the root resource" : "");

@@ -25,6 +25,7 @@ struct client {
 	size_t nhandles;
 	uint64_t vmo_bytes;
 	struct object *root_vmar;	/* made on first use */
+	struct object *process;		/* made on first use */
 	bool connected;
 	struct client *prev, *next;
 };

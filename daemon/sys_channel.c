@@ -50,58 +50,69 @@ call_channel_create(struct call *c)
 	return st;
 }
 
-/*
- * Resolve the handles named by a write, in slot order, as Zircon's
- * msg_put_handles does: each distinct handle of this process found goes
- * to hs[] whether it passes or not (all of them leave the process), and
- * the first failure is returned: BAD_HANDLE for a value that is not a
- * handle of the caller or is named twice, ACCESS_DENIED without
- * ZX_RIGHT_TRANSFER, NOT_SUPPORTED for the channel written to.
- */
-static zx_status_t
-collect(struct call *c, const Zxd__ChannelWrite *w, struct handle **hs,
-    uint32_t *nh)
+/* The handle slots of a write, resolved in slot order: the caller's
+ * handle for each (NULL where the value was not one) and what it asked
+ * for; the plain calls mean MOVE, any type, the same rights. */
+static uint32_t
+resolve(struct call *c, const Zxd__ChannelWrite *w,
+    struct channel_disposition *d)
 {
-	zx_status_t first = ZX_OK;
 	size_t n = w->n_handle_fds;
 
-	*nh = 0;
 	if (n > ZX_CHANNEL_MAX_MSG_HANDLES)
 		n = ZX_CHANNEL_MAX_MSG_HANDLES;
 	for (size_t i = 0; i < n; i++) {
 		int32_t idx = w->handle_fds[i];
-		struct handle *h = idx >= 0 ?
-		    dispatch_arg_handle(c, (size_t)idx) : NULL;
-		zx_status_t st = ZX_OK;
+		const Zxd__HandleOp *op = w->n_ops == w->n_handle_fds ?
+		    w->ops[i] : NULL;
 
-		for (uint32_t j = 0; h != NULL && j < *nh; j++)
-			if (hs[j] == h)
-				h = NULL;
-		if (h == NULL) {
-			st = ZX_ERR_BAD_HANDLE;
-		} else {
-			hs[(*nh)++] = h;
-			if (!(h->rights & ZX_RIGHT_TRANSFER))
-				st = ZX_ERR_ACCESS_DENIED;
-			else if (c->self != NULL && h->obj == c->self->obj)
-				st = ZX_ERR_NOT_SUPPORTED;
-		}
-		if (first == ZX_OK)
-			first = st;
+		d[i].src = idx >= 0 ? dispatch_arg_handle(c, (size_t)idx) :
+		    NULL;
+		d[i].op = op != NULL ? op->operation : ZX_HANDLE_OP_MOVE;
+		d[i].type = op != NULL ? op->type : ZX_OBJ_TYPE_NONE;
+		d[i].rights = op != NULL ? op->rights : ZX_RIGHT_SAME_RIGHTS;
+		d[i].take = false;
 	}
-	return first;
+	return (uint32_t)n;
 }
 
-/* A failed write closes every handle it was given. */
+/* A failed write closes the handles it took from the caller. */
 static void
-discard(struct call *c, struct handle **hs, uint32_t nh)
+discard(struct call *c, const struct channel_disposition *d, uint32_t n)
 {
-	for (uint32_t i = 0; i < nh; i++) {
-		if (hs[i] == c->self)
+	for (uint32_t i = 0; i < n; i++) {
+		if (!d[i].take)
+			continue;
+		/* Named twice: closed once. */
+		for (uint32_t j = 0; j < i; j++)
+			if (d[j].take && d[j].src == d[i].src)
+				goto next;
+		if (d[i].src == c->self)
 			c->close_self = true;
 		else
-			server_close_handle(hs[i]);
+			server_close_handle(d[i].src);
+next:		;
 	}
+}
+
+/* Each slot's result, for libzx to write back into the caller's
+ * dispositions. */
+static void
+reply_results(struct call *c, const zx_status_t *results, uint32_t n)
+{
+	Zxd__ChannelWriteReply *r;
+	int32_t *v = call_alloc(c, (n ? n : 1) * sizeof(*v));
+
+	if (v == NULL)
+		return;
+	r = CALL_REPLY(c, channel_write, CHANNEL_WRITE,
+	    zxd__channel_write_reply__init);
+	if (r == NULL)
+		return;
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = results[i];
+	r->n_results = n;
+	r->results = v;
 }
 
 /* Zircon's checks before the handles, in its order. */
@@ -111,11 +122,16 @@ check_write(struct call *c, const Zxd__ChannelWrite *w, zx_rights_t rights,
 {
 	zx_status_t st;
 
-	if (w->options != 0)
+	if (w->options & ~ZX_CHANNEL_WRITE_USE_IOVEC)
 		return ZX_ERR_INVALID_ARGS;
 	st = handle_check(c->self, ZX_OBJ_TYPE_CHANNEL, rights);
 	if (st != ZX_OK)
 		return st;
+	/* The iovecs' own checks come before the message's sizes. */
+	if ((w->options & ZX_CHANNEL_WRITE_USE_IOVEC) &&
+	    w->iovec_status != ZX_OK)
+		return w->iovec_status == ZX_ERR_OUT_OF_RANGE ?
+		    ZX_ERR_OUT_OF_RANGE : ZX_ERR_INVALID_ARGS;
 	if (w->num_bytes > ZX_CHANNEL_MAX_MSG_BYTES ||
 	    w->num_handles > ZX_CHANNEL_MAX_MSG_HANDLES)
 		return ZX_ERR_OUT_OF_RANGE;
@@ -124,37 +140,62 @@ check_write(struct call *c, const Zxd__ChannelWrite *w, zx_rights_t rights,
 	if (w->num_bytes < min_bytes)
 		return ZX_ERR_INVALID_ARGS;
 	if (w->handles_null ? w->num_handles > 0 :
-	    w->n_handle_fds != w->num_handles)
+	    w->n_handle_fds != w->num_handles ||
+	    (w->n_ops != 0 && w->n_ops != w->n_handle_fds))
 		return ZX_ERR_INVALID_ARGS;
 	return ZX_OK;
 }
 
-/* Check a write, take its handles and build the message; on failure
- * every handle named is closed. */
+/* Check a write, process its dispositions and build the message; on
+ * failure every handle the write took is closed (duplicated sources
+ * stay), and a write with dispositions is told each one's result. */
 static zx_status_t
 build_msg(struct call *c, const Zxd__ChannelWrite *w, zx_rights_t rights,
     uint32_t min_bytes, struct channel_msg **ret)
 {
-	struct handle *hs[ZX_CHANNEL_MAX_MSG_HANDLES];
+	struct channel_disposition d[ZX_CHANNEL_MAX_MSG_HANDLES];
+	zx_status_t results[ZX_CHANNEL_MAX_MSG_HANDLES];
 	struct channel_msg *m = NULL;
-	uint32_t nh;
-	zx_status_t hst, st;
+	uint32_t n, i;
+	zx_status_t st;
 
-	hst = collect(c, w, hs, &nh);
+	n = resolve(c, w, d);
 	st = check_write(c, w, rights, min_bytes);
-	if (st == ZX_OK)
-		st = hst;
-	if (st == ZX_OK)
-		st = channel_msg_new(w->num_bytes, nh, &m);
 	if (st != ZX_OK) {
-		discard(c, hs, nh);
+		channel_dispositions_discard(d, n);
+		discard(c, d, n);
+		return st;
+	}
+	st = channel_dispositions_check(c->self->obj, d, n, results);
+	if (st != ZX_OK) {
+		if (w->n_ops != 0)
+			reply_results(c, results, n);
+		discard(c, d, n);
+		return st;
+	}
+	st = channel_msg_new(w->num_bytes, n, &m);
+	/* The duplicates first: nothing is detached until they exist. */
+	for (i = 0; st == ZX_OK && i < n; i++)
+		if (!d[i].take)
+			st = handle_new(d[i].src->obj, d[i].new_rights,
+			    &m->handles[i]);
+	if (st != ZX_OK) {
+		if (m != NULL)
+			channel_msg_free(m);
+		channel_dispositions_discard(d, n);
+		discard(c, d, n);
 		return st;
 	}
 	if (w->num_bytes > 0)
 		memcpy(m->data, w->data.data, w->num_bytes);
-	for (uint32_t i = 0; i < nh; i++) {
-		server_detach_handle(hs[i]);
-		m->handles[i] = hs[i];
+	for (i = 0; i < n; i++) {
+		if (d[i].take) {
+			server_detach_handle(d[i].src);
+			d[i].src->rights = d[i].new_rights;
+			m->handles[i] = d[i].src;
+		} else {
+			handle_set_in_flight(m->handles[i], true);
+		}
 	}
 	*ret = m;
 	return ZX_OK;

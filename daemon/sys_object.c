@@ -1,5 +1,5 @@
 /* Calls on any handle: duplicate, replace, info, properties, signals.
- * (The operator's stats are in sys_operator.c.) */
+ * (The operator's stats are in inspect_status.c.) */
 #include "config-build.h"
 
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 
 #include "daemon/dispatch.h"
 #include "daemon/server.h"
+#include "objects/process.h"
 
 static zx_status_t
 new_rights(zx_rights_t have, zx_rights_t want, zx_rights_t *ret)
@@ -116,8 +117,30 @@ call_get_info(struct call *c)
 			return ZX_ERR_WRONG_TYPE;
 		break;
 	case ZX_INFO_VMAR:
+	case ZX_INFO_VMAR_MAPS:
 		if (o->ops->type != ZX_OBJ_TYPE_VMAR)
 			return ZX_ERR_WRONG_TYPE;
+		break;
+	/* The process topics, at every version. */
+	case ZX_INFO_PROCESS_MAPS_V1:
+	case ZX_INFO_PROCESS_MAPS_V2:
+	case ZX_INFO_PROCESS_MAPS:
+		if (o->ops->type != ZX_OBJ_TYPE_PROCESS)
+			return ZX_ERR_WRONG_TYPE;
+		break;
+	case ZX_INFO_PROCESS_VMOS_V1:
+	case ZX_INFO_PROCESS_VMOS_V2:
+	case ZX_INFO_PROCESS_VMOS_V3:
+	case ZX_INFO_PROCESS_VMOS:
+	case ZX_INFO_PROCESS_HANDLE_STATS:
+	case ZX_INFO_HANDLE_TABLE:
+		if (o->ops->type != ZX_OBJ_TYPE_PROCESS)
+			return ZX_ERR_WRONG_TYPE;
+		/* The process's closes not seen yet have taken effect, as
+		 * Zircon's close has when it returns. */
+		if (process_of(o)->owner != NULL)
+			server_settle_client((struct client *)
+			    process_of(o)->owner);
 		break;
 	case ZX_INFO_HANDLE_COUNT: {
 		zx_info_handle_count_t rec;

@@ -1,5 +1,6 @@
-/* zx_vmar_root_self, zx_vmar_map, zx_vmar_map_iob and the unmap
- * reports. The daemon checks rights and options and hands out the
+/* zx_vmar_root_self, zx_vmar_map, zx_vmar_map_iob, zx_vmar_unmap,
+ * zx_vmar_allocate, zx_vmar_destroy, zx_vmar_protect, zx_vmar_op_range.
+ * The daemon checks rights and options, keeps the tree and hands out the
  * memory; libzx does the mmap, in the caller's own address space. */
 #include "config-build.h"
 
@@ -29,9 +30,8 @@ sys_vmar_client_gone(struct client *cl)
 }
 
 zx_status_t
-call_vmar_root_self(struct call *c)
+sys_vmar_root(struct call *c, struct vmar **ret)
 {
-	Zxd__VmarInfo *r = call_body(c, sizeof(*r));
 	struct client *cl = c->client;
 	struct vmar *vmar;
 	zx_status_t st;
@@ -42,7 +42,22 @@ call_vmar_root_self(struct call *c)
 			return st;
 		cl->root_vmar = &vmar->obj;
 	}
-	vmar = vmar_of(cl->root_vmar);
+	*ret = vmar_of(cl->root_vmar);
+	return ZX_OK;
+}
+
+zx_status_t
+call_vmar_root_self(struct call *c)
+{
+	Zxd__VmarInfo *r = call_body(c, sizeof(*r));
+	struct vmar *vmar;
+	zx_status_t st;
+
+	if (r == NULL)
+		return ZX_ERR_NO_MEMORY;
+	st = sys_vmar_root(c, &vmar);
+	if (st != ZX_OK)
+		return st;
 	st = dispatch_add_handle(c, &vmar->obj, VMAR_ROOT_RIGHTS);
 	if (st != ZX_OK)
 		return st;
@@ -66,6 +81,7 @@ call_vmar_map(struct call *c)
 		.pid = c->pid,
 		.addr = r->addr,
 		.placement = r->placement,
+		.daemon_places = r->daemon_places,
 	};
 	struct handle *hv = c->self, *hm;
 	struct vmar_map_src src = { 0 };
@@ -114,7 +130,7 @@ call_vmar_map(struct call *c)
 		if (st == ZX_OK)
 			st = dispatch_add_fd(c, fd);
 		if (st != ZX_OK) {
-			vmar_unmap_record(vmar, r->addr, res.size);
+			vmar_unmap_record(vmar, res.addr, res.size);
 			return st;
 		}
 	}
@@ -123,9 +139,26 @@ call_vmar_map(struct call *c)
 		return ZX_ERR_NO_MEMORY;
 	rep->file_offset = res.file_offset;
 	rep->max_perms = res.max_perms;
+	rep->addr = res.addr;
 	return ZX_OK;
 }
 
+static zx_status_t
+reply_range(struct call *c, uint64_t addr, uint64_t len, bool reserve)
+{
+	Zxd__VmarRangeReply *rep = CALL_REPLY(c, vmar_range, VMAR_RANGE,
+	    zxd__vmar_range_reply__init);
+
+	if (rep == NULL)
+		return ZX_ERR_NO_MEMORY;
+	rep->addr = addr;
+	rep->len = len;
+	rep->reserve = reserve;
+	return ZX_OK;
+}
+
+/* libzx rounds the length up to pages and checks the range against the
+ * root itself (memory mapped by other means is not the VMAR's). */
 zx_status_t
 call_vmar_unmap(struct call *c)
 {
@@ -137,9 +170,167 @@ call_vmar_unmap(struct call *c)
 	if (st != ZX_OK)
 		return st;
 	vmar = vmar_of(c->self->obj);
+	if (r->len == 0 || (r->addr & (vmo_page_size() - 1)) ||
+	    (r->len & (vmo_page_size() - 1)))
+		return ZX_ERR_INVALID_ARGS;
+	if (vmar->destroyed)
+		return ZX_ERR_BAD_STATE;
 	if (vmar->pid != c->pid)
 		return ZX_ERR_NOT_SUPPORTED;
-	if (r->len == 0 || (r->addr & (vmo_page_size() - 1)))
+	st = vmar_unmap(vmar, r->addr, r->len,
+	    c->self->rights & ZX_RIGHT_OP_CHILDREN);
+	if (st == ZX_OK && !vmar_is_root(vmar))
+		st = reply_range(c, r->addr, r->len, true);
+	return st;
+}
+
+zx_status_t
+call_vmar_allocate(struct call *c)
+{
+	const Zxd__VmarAllocate *r = c->req->vmar_allocate;
+	Zxd__VmarInfo *rep;
+	zx_rights_t need = 0;
+	struct vmar_place place;
+	struct vmar *vmar, *child;
+	uint64_t addr;
+	zx_status_t st;
+
+	if (r->options & ZX_VM_CAN_MAP_READ)
+		need |= ZX_RIGHT_READ;
+	if (r->options & ZX_VM_CAN_MAP_WRITE)
+		need |= ZX_RIGHT_WRITE;
+	if (r->options & ZX_VM_CAN_MAP_EXECUTE)
+		need |= ZX_RIGHT_EXECUTE;
+	st = handle_check(c->self, ZX_OBJ_TYPE_VMAR, need);
+	if (st != ZX_OK)
+		return st;
+	vmar = vmar_of(c->self->obj);
+	st = vmar_allocate_layout(&(struct vmar_shape){ vmar->base,
+	    vmar->len, vmar->flags, vmar->destroyed }, vmo_page_size(),
+	    r->options, r->offset, r->size, &place);
+	if (st != ZX_OK)
+		return st;
+	if (vmar->pid != c->pid)
+		return ZX_ERR_NOT_SUPPORTED;
+	st = vmar_place_in(vmar, &place, r->options & ZX_VM_SPECIFIC,
+	    r->daemon_places, r->placement, r->addr, &addr);
+	if (st != ZX_OK)
+		return st;
+	st = vmar_allocate(vmar, addr, place.size, r->options, &child);
+	if (st != ZX_OK)
+		return st;
+	st = dispatch_add_handle(c, &child->obj, vmar_rights_for(r->options));
+	if (st != ZX_OK)
+		vmar_destroy(child);
+	object_unref(&child->obj);
+	if (st != ZX_OK)
+		return st;
+	rep = CALL_REPLY(c, vmar_info, VMAR_INFO, zxd__vmar_info__init);
+	if (rep == NULL)
+		return ZX_ERR_NO_MEMORY;
+	rep->addr = addr;
+	rep->len = place.size;
+	return ZX_OK;
+}
+
+zx_status_t
+call_vmar_destroy(struct call *c)
+{
+	struct vmar *vmar;
+	zx_status_t st;
+	bool in_root;
+
+	st = handle_check(c->self, ZX_OBJ_TYPE_VMAR, ZX_RIGHT_OP_CHILDREN);
+	if (st != ZX_OK)
+		return st;
+	vmar = vmar_of(c->self->obj);
+	if (vmar_is_root(vmar))
+		return ZX_ERR_NOT_SUPPORTED;
+	if (vmar->destroyed)
+		return ZX_ERR_BAD_STATE;
+	if (vmar->pid != c->pid)
+		return ZX_ERR_NOT_SUPPORTED;
+	/* A sub-VMAR of the root gives its range back to the process;
+	 * deeper ones to their parent's reservation. */
+	in_root = vmar_is_root(vmar->parent);
+	st = reply_range(c, vmar->base, vmar->len, !in_root);
+	if (st == ZX_OK)
+		vmar_destroy(vmar);
+	return st;
+}
+
+zx_status_t
+call_vmar_protect(struct call *c)
+{
+	const Zxd__VmarProtect *r = c->req->vmar_protect;
+	zx_vm_option_t options = r->options;
+	zx_rights_t need = 0;
+	uint64_t page = vmo_page_size();
+	struct vmar *vmar;
+	zx_status_t st;
+
+	if (options & ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED)
+		options = (options | ZX_VM_PERM_READ) &
+		    ~ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED;
+	if (options & ZX_VM_PERM_READ)
+		need |= ZX_RIGHT_READ;
+	if (options & ZX_VM_PERM_WRITE)
+		need |= ZX_RIGHT_WRITE;
+	if (options & ZX_VM_PERM_EXECUTE)
+		need |= ZX_RIGHT_EXECUTE;
+	st = handle_check(c->self, ZX_OBJ_TYPE_VMAR, need);
+	if (st != ZX_OK)
+		return st;
+	vmar = vmar_of(c->self->obj);
+	if (!vmar_valid_protection(options) || (options & ~VMAR_PERMS))
 		return ZX_ERR_INVALID_ARGS;
-	return vmar_unmap_record(vmar, r->addr, r->len);
+	if ((r->addr & (page - 1)) || r->len == 0 || (r->len & (page - 1)))
+		return ZX_ERR_INVALID_ARGS;
+	if (vmar->destroyed)
+		return ZX_ERR_BAD_STATE;
+	if (vmar->pid != c->pid)
+		return ZX_ERR_NOT_SUPPORTED;
+	return vmar_protect(vmar, r->addr, r->len, options,
+	    c->self->rights & ZX_RIGHT_OP_CHILDREN);
+}
+
+zx_status_t
+call_vmar_op_range(struct call *c)
+{
+	const Zxd__VmarOpRange *r = c->req->vmar_op_range;
+	uint64_t page = vmo_page_size();
+	struct vmar *vmar;
+	zx_status_t st;
+
+	st = handle_check(c->self, ZX_OBJ_TYPE_VMAR, 0);
+	if (st != ZX_OK)
+		return st;
+	vmar = vmar_of(c->self->obj);
+	switch (r->op) {
+	case ZX_VMAR_OP_COMMIT:
+	case ZX_VMAR_OP_DECOMMIT:
+	case ZX_VMAR_OP_MAP_RANGE:
+	case ZX_VMAR_OP_ZERO:
+	case ZX_VMAR_OP_DONT_NEED:
+	case ZX_VMAR_OP_ALWAYS_NEED:
+	case ZX_VMAR_OP_PREFETCH:
+		break;
+	default:
+		return ZX_ERR_INVALID_ARGS;
+	}
+	if (r->buffer)
+		return ZX_ERR_INVALID_ARGS;
+	if (r->len == 0 || (r->len & (page - 1)) || (r->addr & (page - 1)))
+		return ZX_ERR_INVALID_ARGS;
+	if (vmar->pid != c->pid && !vmar->destroyed)
+		return ZX_ERR_NOT_SUPPORTED;
+	st = vmar_op_range_check(vmar, r->op, r->addr, r->len,
+	    c->self->rights & ZX_RIGHT_OP_CHILDREN);
+	if (st != ZX_OK)
+		return st;
+	/* Zeroing through a VMAR is not offered (Zircon's read answered
+	 * NOT_SUPPORTED too). */
+	if (r->op == ZX_VMAR_OP_ZERO)
+		return ZX_ERR_NOT_SUPPORTED;
+	return ZX_OK;
 }

@@ -542,3 +542,75 @@ channel_release_all(void)
 		}
 	}
 }
+
+/* --- handle dispositions --------------------------------------------- */
+
+void
+channel_dispositions_discard(struct channel_disposition *d, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		d[i].take = d[i].src != NULL && d[i].op != ZX_HANDLE_OP_DUPLICATE;
+}
+
+static bool
+taken_before(const struct channel_disposition *d, uint32_t i)
+{
+	for (uint32_t j = 0; j < i; j++)
+		if (d[j].take && d[j].src == d[i].src)
+			return true;
+	return false;
+}
+
+/* The checks MOVE and DUPLICATE share, in Zircon's order. */
+static zx_status_t
+disposition_common(const struct object *chan, struct channel_disposition *e)
+{
+	const struct handle *h = e->src;
+
+	if (!(h->rights & ZX_RIGHT_TRANSFER))
+		return ZX_ERR_ACCESS_DENIED;
+	if (h->obj == chan)
+		return ZX_ERR_NOT_SUPPORTED;
+	if (e->type != ZX_OBJ_TYPE_NONE && e->type != h->obj->ops->type)
+		return ZX_ERR_WRONG_TYPE;
+	if (e->rights == ZX_RIGHT_SAME_RIGHTS) {
+		e->new_rights = h->rights;
+	} else {
+		if ((h->rights & e->rights) != e->rights)
+			return ZX_ERR_INVALID_ARGS;
+		e->new_rights = e->rights;
+	}
+	return ZX_OK;
+}
+
+zx_status_t
+channel_dispositions_check(const struct object *chan,
+    struct channel_disposition *d, uint32_t n, zx_status_t *results)
+{
+	zx_status_t first = ZX_OK;
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct channel_disposition *e = &d[i];
+		zx_status_t st;
+
+		e->take = false;
+		if (e->src == NULL || taken_before(d, i)) {
+			st = ZX_ERR_BAD_HANDLE;
+		} else if (e->op == ZX_HANDLE_OP_DUPLICATE) {
+			st = disposition_common(chan, e);
+			if (st == ZX_OK && !(e->src->rights & ZX_RIGHT_DUPLICATE))
+				st = ZX_ERR_ACCESS_DENIED;
+		} else if (e->op == ZX_HANDLE_OP_MOVE) {
+			/* Out of the table first: gone whatever happens. */
+			e->take = true;
+			st = disposition_common(chan, e);
+		} else {
+			e->take = true;
+			st = ZX_ERR_INVALID_ARGS;
+		}
+		results[i] = st;
+		if (first == ZX_OK)
+			first = st;
+	}
+	return first;
+}

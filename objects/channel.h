@@ -120,6 +120,36 @@ bool channel_has_sink(const struct object *o);
 /* Whether o is a channel endpoint. */
 bool channel_is(const struct object *o);
 
+/* --- handle dispositions (zx_channel_write_etc) ----------------------
+ *
+ * One entry per handle slot of a write: what the caller named and asked
+ * for, and what processing decided. The plain zx_channel_write is the
+ * same with every entry MOVE, type NONE, SAME_RIGHTS. */
+struct channel_disposition {
+	struct handle *src;	/* the caller's handle, NULL if the value
+				 * is not one */
+	uint32_t op;		/* ZX_HANDLE_OP_* (any value) */
+	zx_obj_type_t type;	/* ZX_OBJ_TYPE_NONE: any */
+	zx_rights_t rights;	/* or ZX_RIGHT_SAME_RIGHTS */
+	/* Out: the source leaves the caller's table (MOVE and unknown
+	 * operations, whatever the outcome), and, on success, the rights
+	 * the handle in the message gets. */
+	bool take;
+	zx_rights_t new_rights;
+};
+
+/* A write failed before its dispositions were looked at: every source
+ * whose operation is not DUPLICATE is taken all the same (Zircon's
+ * consume-on-failure rule); duplicates are left alone. */
+void channel_dispositions_discard(struct channel_disposition *d,
+    uint32_t n);
+/* Zircon's per-entry processing, in array order, for a write to channel
+ * endpoint `chan`: every entry is processed, results[i] gets each one's
+ * status, and the first failure is returned. A source already taken by
+ * an earlier entry counts as no handle (BAD_HANDLE). */
+zx_status_t channel_dispositions_check(const struct object *chan,
+    struct channel_disposition *d, uint32_t n, zx_status_t *results);
+
 /* Free every queued message of every channel, for shutdown: messages
  * that hold handles to their own channel (or longer cycles) keep each
  * other alive until then, as they do in Zircon. */

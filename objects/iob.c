@@ -20,13 +20,15 @@
  * from blob_head. Both are 8-byte records updated with 64-bit atomics,
  * as Zircon does, so that clients allocating in their mappings at the
  * same time stay consistent with the daemon. */
+/* 8-byte aligned, as they are in the region: updated by one 8-byte
+ * atomic operation each. */
 struct blob_header {
-	uint32_t next_id;
+	_Alignas(8) uint32_t next_id;
 	uint32_t blob_head;
 };
 
 struct blob_index {
-	uint32_t size;
+	_Alignas(8) uint32_t size;
 	uint32_t offset;
 };
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,8 +127,7 @@ object_signal(struct object *o, zx_signals_t clear, zx_signals_t set)
 	o->signals = (old & ~clear) | set;
 	if (o->signals == old || o->sigword == NULL)
 		return;
-	__atomic_store_n(&o->sigword[ZXD_SIGPAGE_SIGNALS], o->signals,
-	    __ATOMIC_SEQ_CST);
+	atomic_store(&o->sigword[ZXD_SIGPAGE_SIGNALS], o->signals);
 	object_signal_notify(o);
 }
 
@@ -139,7 +139,7 @@ object_signal_notify(struct object *o)
 	if (o->sigword == NULL)
 		return;
 	seq = &o->sigword[ZXD_SIGPAGE_SEQ];
-	__atomic_fetch_add(seq, 1, __ATOMIC_SEQ_CST);
+	atomic_fetch_add(seq, 1);
 	syscall(SYS_futex, seq, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
@@ -172,7 +172,7 @@ object_sigpage_fd(struct object *o, int *ret_fd)
 		}
 		o->sigpage_fd = fd;
 		o->sigword = p;
-		__atomic_store_n(o->sigword, o->signals, __ATOMIC_SEQ_CST);
+		atomic_store(o->sigword, o->signals);
 	}
 	if (anon_reopen(o->sigpage_fd, false, &fd) < 0)
 		return ZX_ERR_NO_RESOURCES;
@@ -210,4 +210,11 @@ size_t
 object_count_by_type(zx_obj_type_t type)
 {
 	return type < 64 ? n_by_type[type] : 0;
+}
+
+bool
+object_close_never_observable(const struct object *o)
+{
+	(void)o;
+	return false;
 }

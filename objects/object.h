@@ -96,6 +96,8 @@ zx_status_t object_sigpage_fd(struct object *o, int *ret_fd);
 /* Whether libzx must close a handle to `o` synchronously (see
  * object_ops.close_observable). */
 bool object_close_observable(const struct object *o);
+/* A close_observable for types whose handles' closes nobody can see. */
+bool object_close_never_observable(const struct object *o);
 
 /* A new koid (shared with other koid users such as IOB regions). */
 zx_koid_t object_new_koid(void);

@@ -7,4 +7,4 @@ apt-get install -y --no-install-recommends \
 	autoconf automake libtool pkg-config make gcc g++ clang libc6-dev \
 	libevent-dev libprotobuf-c-dev protobuf-c-compiler \
 	libsystemd-dev libcriterion-dev uthash-dev libjson-c-dev \
-	mandoc systemd procps
+	mandoc systemd procps clang

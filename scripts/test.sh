@@ -1,6 +1,7 @@
 #!/bin/bash
 # Install what is needed, build under ASan+UBSan, run the whole suite,
-# then make distcheck. Prints "N passed, N failed" last.
+# then make distcheck; then build with clang too (warnings are errors;
+# compile only). Prints "N passed, N failed" last.
 set -eu
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] && sh scripts/deps.sh
@@ -18,6 +19,12 @@ fi
 if [ $rc -eq 0 ]; then
 	make -j"$(nproc)" distcheck || rc=$?
 	[ $rc -eq 0 ] || fail=$((fail + 1))
+fi
+if [ $rc -eq 0 ] && command -v clang >/dev/null; then
+	(rm -rf ../_ci_clang && mkdir ../_ci_clang && cd ../_ci_clang &&
+	    CC=clang ../configure >/dev/null &&
+	    make -j"$(nproc)" all && make -j"$(nproc)" check TESTS=) ||
+		{ rc=1; fail=$((fail + 1)); echo "clang build failed"; }
 fi
 # The Debian packages: built, installed on this machine, the demo built
 # against them and run against the installed daemon (needs root).

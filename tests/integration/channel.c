@@ -13,6 +13,8 @@
 #include <criterion/criterion.h>
 #include <zircon/syscalls.h>
 
+#include "tests/lib/zxdcheck.h"
+
 static zx_koid_t
 koid_of(zx_handle_t h)
 {
@@ -21,16 +23,6 @@ koid_of(zx_handle_t h)
 	cr_assert_eq(zx_object_get_info(h, ZX_INFO_HANDLE_BASIC, &b, sizeof(b),
 	    NULL, NULL), ZX_OK);
 	return b.koid;
-}
-
-static zx_info_handle_basic_t
-basic_of(zx_handle_t h)
-{
-	zx_info_handle_basic_t b;
-
-	cr_assert_eq(zx_object_get_info(h, ZX_INFO_HANDLE_BASIC, &b, sizeof(b),
-	    NULL, NULL), ZX_OK);
-	return b;
 }
 
 static uint32_t

@@ -17,6 +17,7 @@
 #include <zircon/syscalls.h>
 #include <zxd/zxd.h>
 
+#include "tests/lib/zxdcheck.h"
 #include "tests/lib/zxdtest.h"
 
 #define CHECK(e, code)	do { if (!(e)) _exit(code); } while (0)
@@ -64,15 +65,6 @@ expect_counts(uint64_t clients, uint64_t handles, uint64_t objects,
 	    (unsigned long long)s.objects, (unsigned long long)s.in_flight,
 	    (unsigned long long)clients, (unsigned long long)handles,
 	    (unsigned long long)objects, (unsigned long long)in_flight);
-}
-
-static int
-wait_child(pid_t pid)
-{
-	int st;
-
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 Test(channel_leaks, process_dies_with_messages_queued)
@@ -303,18 +295,10 @@ Test(channel_leaks, long_chain_freed_iteratively)
 static void
 start_with_handle_limit(unsigned n)
 {
-	char conf[] = "/tmp/zxd-chan-conf.XXXXXX";
-	const char *args[] = { "--config", conf, NULL };
-	FILE *f;
-	int fd;
+	char conf[64];
 
-	fd = mkstemp(conf);
-	cr_assert_geq(fd, 0);
-	f = fdopen(fd, "w");
-	fprintf(f, "[limits]\nhandles_per_client = %u\n", n);
-	fclose(f);
-	cr_assert_eq(zxdtest_start(&d, args), 0);
-	unlink(conf);
+	snprintf(conf, sizeof(conf), "[limits]\nhandles_per_client = %u\n", n);
+	cr_assert_eq(zxdtest_start_config(&d, conf, NULL), 0);
 }
 
 Test(channel_leaks, tokens_count_against_the_handle_limit)

@@ -18,27 +18,9 @@
 
 #include "tests/integration/transfer_object.h"
 
+#include "tests/lib/zxdcheck.h"
+
 #define CHECK(e, code)	do { if (!(e)) _exit(code); } while (0)
-
-static zx_info_handle_basic_t
-basic_of(zx_handle_t h)
-{
-	zx_info_handle_basic_t b;
-
-	cr_assert_eq(zx_object_get_info(h, ZX_INFO_HANDLE_BASIC, &b, sizeof(b),
-	    NULL, NULL), ZX_OK);
-	return b;
-}
-
-static int
-wait_child(pid_t pid)
-{
-	int st;
-
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	cr_assert(WIFEXITED(st), "child died of signal %d", WTERMSIG(st));
-	return WEXITSTATUS(st);
-}
 
 /* Fork a child that holds `theirs` (exported before the fork, imported
  * in the child) and runs fn on it; the parent keeps `ours`. */

@@ -228,6 +228,22 @@ Test(fastpath, channel_read_needs_no_daemon)
 	cr_assert_eq(info.koid, einfo.koid);
 	cr_assert_eq(info.rights, einfo.rights);
 	cr_assert_eq(info.type, ZX_OBJ_TYPE_EVENT);
+	/* read_etc gets each handle's type and rights from the packet. */
+	{
+		zx_handle_info_t hi[1];
+
+		cr_assert_eq(kill(d.pid, SIGCONT), 0);
+		cr_assert_eq(zx_channel_write(a, 0, "i", 1, &got, 1), ZX_OK);
+		cr_assert_eq(kill(d.pid, SIGSTOP), 0);
+		cr_assert_eq(zx_channel_read_etc(b, 0, buf, hi, sizeof(buf), 1,
+		    &nb, &nh), ZX_OK);
+		cr_assert_eq(nh, 1);
+		cr_assert_eq(hi[0].type, ZX_OBJ_TYPE_EVENT);
+		cr_assert_eq(hi[0].rights, einfo.rights);
+		got = hi[0].handle;
+		cr_assert_eq(basic(got, &info, sizeof(info), NULL, NULL), ZX_OK);
+		cr_assert_eq(info.koid, einfo.koid);
+	}
 	/* Empty: decided by the daemon's queue, found empty. */
 	expect_status(b, ZX_ERR_SHOULD_WAIT);
 	cr_assert_eq(zx_object_wait_one(b, ZX_CHANNEL_READABLE,

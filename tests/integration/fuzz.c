@@ -47,7 +47,6 @@
 } while (0)
 
 static struct zxdtest_daemon D;
-static char conf[64];
 static uint64_t rng;
 
 static uint64_t
@@ -377,19 +376,10 @@ settle(const struct zxdtest_stats *want, int want_fds)
 static void
 start(void)
 {
-	const char *args[] = { "--config", conf, NULL };
-	FILE *f;
-	int fd;
-
 	/* Small limits: a hostile COMMIT must not eat the machine. */
-	snprintf(conf, sizeof(conf), "/tmp/zxd-fuzz.XXXXXX");
-	fd = mkstemp(conf);
-	cr_assert_geq(fd, 0);
-	f = fdopen(fd, "w");
-	fprintf(f, "[limits]\nvmo_bytes_per_client = 64M\n"
-	    "handles_per_client = 4096\n");
-	fclose(f);
-	cr_assert_eq(zxdtest_start(&D, args), 0);
+	cr_assert_eq(zxdtest_start_config(&D, "[limits]\n"
+	    "vmo_bytes_per_client = 64M\nhandles_per_client = 4096\n", NULL),
+	    0);
 }
 
 static void
@@ -397,7 +387,6 @@ stop(void)
 {
 	if (D.pid > 0)
 		zxdtest_stop(&D);
-	unlink(conf);
 }
 
 TestSuite(fuzz, .init = start, .fini = stop, .timeout = 300);

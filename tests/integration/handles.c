@@ -27,6 +27,8 @@
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/object.h>
 
+#include "tests/lib/zxdcheck.h"
+
 /* A value with the fixed bits set whose fd is surely not open. */
 #define BOGUS	((zx_handle_t)((1000000u << 2) | 3))
 
@@ -699,16 +701,6 @@ child_checks(zx_handle_t inherited, zx_handle_t inherited_pair)
 	if (zx_handle_close(e) != ZX_OK)
 		fails |= 128;
 	return fails;
-}
-
-static int
-wait_child(pid_t pid)
-{
-	int st;
-
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	cr_assert(WIFEXITED(st), "child died of a signal");
-	return WEXITSTATUS(st);
 }
 
 Test(fork, inherited_handles_are_bad_and_libzx_works)

@@ -347,32 +347,22 @@ Test(iob_create, null_out)
 /* --- nothing is made on failure, and regions are charged -------------- */
 
 static struct zxdtest_daemon daemon_;
-static char conf[64];
-
 #define LIMIT_PAGES	16
 
 static void
 start_limited(void)
 {
-	const char *args[] = { "--config", conf, NULL };
-	FILE *f;
-	int fd;
+	char conf[64];
 
-	snprintf(conf, sizeof(conf), "/tmp/zxd-iob.XXXXXX");
-	fd = mkstemp(conf);
-	cr_assert_geq(fd, 0);
-	f = fdopen(fd, "w");
-	fprintf(f, "[limits]\nvmo_bytes_per_client = %dK\n",
+	snprintf(conf, sizeof(conf), "[limits]\nvmo_bytes_per_client = %dK\n",
 	    LIMIT_PAGES * 4);
-	fclose(f);
-	cr_assert_eq(zxdtest_start(&daemon_, args), 0);
+	cr_assert_eq(zxdtest_start_config(&daemon_, conf, NULL), 0);
 }
 
 static void
 stop_limited(void)
 {
 	cr_assert_eq(zxdtest_stop(&daemon_), 0);
-	unlink(conf);
 }
 
 static struct zxdtest_stats

@@ -23,6 +23,7 @@
 #include "proto/wire.h"
 #include "objects/vmar.h"
 #include "tests/integration/iob_util.h"
+#include "tests/lib/zxdcheck.h"
 #include "tests/lib/zxdtest.h"
 
 #define RW	(ZX_VM_PERM_READ | ZX_VM_PERM_WRITE)
@@ -34,16 +35,6 @@ struct mailbox {
 	_Atomic uint32_t turn;		/* 1: parent wrote, 2: child wrote */
 	char text[256];
 };
-
-static int
-wait_child(pid_t pid)
-{
-	int st;
-
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	cr_assert(WIFEXITED(st), "child died of signal %d", WTERMSIG(st));
-	return WEXITSTATUS(st);
-}
 
 /* Wait until mb->turn is `want` (10 s at most). */
 static bool
@@ -229,12 +220,12 @@ Test(iob_procs, death_closes_and_unmaps)
 
 /* --- Linux enforces read-only access -------------------------------- */
 
-/* Exit codes of the unprivileged child: which attack got through. */
+/* Exit codes of the unprivileged child: which attack got through (also
+ * zxdtest_attack_fd's, 40 and up). */
 enum {
 	E_SETUP = 20, E_IMPORT, E_MAP, E_NOMAP_FD, E_NOMAP_STATUS, E_RAW,
-	E_RAW_FDS, E_PWRITE, E_TRUNC, E_FCHMOD, E_REOPEN, E_MMAP_W,
-	E_MMAP_R, E_MPROTECT, E_SEAL, E_PUNCH, E_MAPPING, E_MAP_FILES,
-	E_ZX_PROTECT, E_ZX_MAP_RW, E_CONTROL, E_FOUND,
+	E_RAW_FDS, E_MAPPING, E_MAP_FILES, E_ZX_PROTECT, E_ZX_MAP_RW,
+	E_CONTROL, E_FOUND,
 };
 
 static const char secret[] = "bytes only endpoint 0 may change";
@@ -263,42 +254,6 @@ zxd_fds(int *fds, int max)
 	}
 	closedir(d);
 	return n;
-}
-
-/* Every way to write through fd, or to make it writable, must fail. */
-static int
-attack_fd(int fd)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	char path[64];
-	void *p;
-	int nfd;
-
-	if (pwrite(fd, "X", 1, 0) >= 0)
-		return E_PWRITE;
-	if (ftruncate(fd, 0) == 0 || ftruncate(fd, 100 * page) == 0)
-		return E_TRUNC;
-	if (fchmod(fd, 0666) == 0)
-		return E_FCHMOD;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	nfd = open(path, O_RDWR);
-	if (nfd >= 0 || (nfd = open(path, O_WRONLY)) >= 0)
-		return E_REOPEN;
-	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p != MAP_FAILED)
-		return E_MMAP_W;
-	p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		return E_MMAP_R;
-	if (mprotect(p, page, PROT_READ | PROT_WRITE) == 0)
-		return E_MPROTECT;
-	munmap(p, page);
-	if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == 0)
-		return E_SEAL;
-	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
-	    page) == 0)
-		return E_PUNCH;
-	return 0;
 }
 
 /*
@@ -424,7 +379,7 @@ nobody_attacks(void *arg)
 	 * mapped, but whatever is there). */
 	n = zxd_fds(lib_fds, 16);
 	for (int i = 0; i < n; i++)
-		if ((r = attack_fd(lib_fds[i])) != 0)
+		if ((r = zxdtest_attack_fd(lib_fds[i])) != 0)
 			return r;
 	/* Every descriptor the daemon hands out for region 0: exactly one
 	 * for a readable mapping, read-only. */
@@ -433,7 +388,7 @@ nobody_attacks(void *arg)
 	CHECK(raw_map(ep1, 0, ZX_VM_PERM_READ, fds, &nfds) == ZX_OK, E_RAW);
 	CHECK(nfds == 1, E_RAW_FDS);
 	CHECK((fcntl(fds[0], F_GETFL) & O_ACCMODE) == O_RDONLY, E_RAW_FDS);
-	if ((r = attack_fd(fds[0])) != 0)
+	if ((r = zxdtest_attack_fd(fds[0])) != 0)
 		return r;
 	close(fds[0]);
 	/* None at all for region 1: not even a mapping without

@@ -102,13 +102,14 @@ peer_closed_after_a_while(zx_handle_t ep)
 
 /* A userspace iob::BlobIdAllocator over a mapped ID_ALLOCATOR region,
  * for interoperation with zx_iob_allocate_id. */
+/* 8-byte aligned, as in the region: one 8-byte atomic each. */
 struct blob_hdr {
-	uint32_t next_id;
+	_Alignas(8) uint32_t next_id;
 	uint32_t blob_head;
 };
 
 struct blob_idx {
-	uint32_t size;
+	_Alignas(8) uint32_t size;
 	uint32_t offset;
 };
 

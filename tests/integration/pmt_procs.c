@@ -18,6 +18,7 @@
 #include <zircon/syscalls/object.h>
 
 #include "tests/integration/bti_util.h"
+#include "tests/lib/zxdcheck.h"
 #include "tests/lib/zxdtest.h"
 
 #define R	ZX_BTI_PERM_READ
@@ -64,17 +65,6 @@ wait_counts(uint64_t clients, uint64_t handles, uint64_t objects)
 	    "%lu", (unsigned long)s.clients, (unsigned long)s.handles,
 	    (unsigned long)s.objects, (unsigned long)clients,
 	    (unsigned long)handles, (unsigned long)objects);
-}
-
-static int
-wait_child(pid_t pid)
-{
-	int st;
-
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return WEXITSTATUS(st);
 }
 
 /* A token for a duplicate of h, for a child to import. */

@@ -28,6 +28,7 @@
 #include <zxd/zxd.h>
 
 #include "proto/wire.h"
+#include "tests/lib/zxdcheck.h"
 #include "tests/lib/zxdtest.h"
 
 #define MMIO	ZX_RSRC_KIND_MMIO
@@ -78,16 +79,6 @@ info_of(zx_handle_t h)
 	cr_assert_eq(actual, 1);
 	cr_assert_eq(avail, 1);
 	return info;
-}
-
-static zx_info_handle_basic_t
-basic_of(zx_handle_t h)
-{
-	zx_info_handle_basic_t b;
-
-	cr_assert_eq(zx_object_get_info(h, ZX_INFO_HANDLE_BASIC, &b,
-	    sizeof(b), NULL, NULL), ZX_OK);
-	return b;
 }
 
 static zx_status_t
@@ -244,50 +235,23 @@ Test(root_resource, no_daemon, .init = setup)
 	cr_assert_eq(h, ZX_HANDLE_INVALID);
 }
 
-/* A config file in the daemon's folder. */
-static void
-write_conf(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	cr_assert_not_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 struct own {
 	struct zxdtest_daemon d;
-	char conf[256];
 };
 
-/* Start a daemon of our own on `conf_text`. */
+/* Start a daemon of our own on `conf_text` (NULL: no file). */
 static void
 own_start(struct own *o, const char *conf_text)
 {
-	char dir[] = "/tmp/zxdconf.XXXXXX";
-	const char *args[] = { "--config", o->conf, NULL };
-
-	o->conf[0] = '\0';
-	if (conf_text != NULL) {
-		cr_assert_not_null(mkdtemp(dir));
-		snprintf(o->conf, sizeof(o->conf), "%s/zxd.conf", dir);
-		write_conf(o->conf, conf_text);
-	}
-	cr_assert_eq(zxdtest_start(&o->d, conf_text ? args : NULL), 0);
+	cr_assert_eq(conf_text != NULL ?
+	    zxdtest_start_config(&o->d, conf_text, NULL) :
+	    zxdtest_start(&o->d, NULL), 0);
 }
 
 static void
 own_stop(struct own *o)
 {
-	char *slash;
-
 	cr_assert_eq(zxdtest_stop(&o->d), 0, "zxd did not stop cleanly");
-	if (o->conf[0] == '\0')
-		return;
-	unlink(o->conf);
-	slash = strrchr(o->conf, '/');
-	*slash = '\0';
-	rmdir(o->conf);
 }
 
 static int

@@ -21,18 +21,10 @@
 
 #include "tests/integration/transfer_object.h"
 
+#include "tests/lib/zxdcheck.h"
+
 /* Exit codes of the children: which step failed. */
 #define CHECK(e, code)	do { if (!(e)) _exit(code); } while (0)
-
-static zx_info_handle_basic_t
-basic_of(zx_handle_t h)
-{
-	zx_info_handle_basic_t b;
-
-	cr_assert_eq(zx_object_get_info(h, ZX_INFO_HANDLE_BASIC, &b, sizeof(b),
-	    NULL, NULL), ZX_OK);
-	return b;
-}
 
 static zx_handle_t
 mkobj(void)
@@ -47,16 +39,6 @@ static bool
 fd_closed(int fd)
 {
 	return fcntl(fd, F_GETFD) < 0 && errno == EBADF;
-}
-
-static int
-wait_child(pid_t pid)
-{
-	int st;
-
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	cr_assert(WIFEXITED(st), "child died of signal %d", WTERMSIG(st));
-	return WEXITSTATUS(st);
 }
 
 /* In a child: import fd, check it is the object `koid`, poke it. */

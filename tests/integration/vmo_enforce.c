@@ -22,11 +22,11 @@
 
 static const char secret[] = "the bytes nobody may change";
 
-/* Exit codes of the child: which attack got through. */
+/* Exit codes of the child: which attack got through (also
+ * zxdtest_attack_fd's, 40 and up). */
 enum {
-	OK = 0, E_SETUP = 10, E_FOUND, E_PWRITE, E_TRUNC, E_FCHMOD, E_REOPEN,
-	E_MMAP_W, E_MMAP_R, E_MPROTECT, E_SEAL, E_PUNCH, E_MAP_PROTECT,
-	E_ZX_WRITE, E_CHANGED, E_ZX_PROTECT, E_ZX_OPS,
+	OK = 0, E_SETUP = 10, E_FOUND, E_MAP_PROTECT, E_ZX_WRITE, E_CHANGED,
+	E_ZX_PROTECT, E_ZX_OPS,
 };
 
 /* After setuid the process is not dumpable, and its own /proc/self/fd
@@ -92,42 +92,6 @@ attack_mappings(void)
 	return n;
 }
 
-/* Every way to write through fd, or to make it writable, must fail. */
-static int
-attack_fd(int fd)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	char path[64];
-	void *p;
-	int nfd;
-
-	if (pwrite(fd, "X", 1, 0) >= 0)
-		return E_PWRITE;
-	if (ftruncate(fd, 0) == 0 || ftruncate(fd, 100 * page) == 0)
-		return E_TRUNC;
-	if (fchmod(fd, 0666) == 0)
-		return E_FCHMOD;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	nfd = open(path, O_RDWR);
-	if (nfd >= 0 || (nfd = open(path, O_WRONLY)) >= 0)
-		return E_REOPEN;
-	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p != MAP_FAILED)
-		return E_MMAP_W;
-	p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		return E_MMAP_R;
-	if (mprotect(p, page, PROT_READ | PROT_WRITE) == 0)
-		return E_MPROTECT;
-	munmap(p, page);
-	if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == 0)
-		return E_SEAL;
-	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
-	    page) == 0)
-		return E_PUNCH;
-	return OK;
-}
-
 /* Holding read-only handle ro (and nothing else for its VMO): try every
  * descriptor, the mapping, and the calls that need WRITE. */
 static int
@@ -149,7 +113,7 @@ attack_handle(zx_handle_t ro)
 	if (n < 1)
 		return E_FOUND;
 	for (int i = 0; i < n; i++)
-		if ((r = attack_fd(fds[i])) != OK)
+		if ((r = zxdtest_attack_fd(fds[i])) != OK)
 			return r;
 	r = attack_mappings();
 	if (r < 0)
@@ -331,12 +295,12 @@ nobody_writer(void *arg)
 	n = vmo_fds(fds, 16);
 	for (int i = 0; i < n; i++) {
 		if (ftruncate(fds[i], page) == 0)
-			return E_TRUNC;
+			return ZXDTEST_ATTACK_TRUNCATE;
 		if (fchmod(fds[i], 0666) == 0)
-			return E_FCHMOD;
+			return ZXDTEST_ATTACK_FCHMOD;
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[i]);
 		if (open(path, O_RDWR) >= 0)
-			return E_REOPEN;
+			return ZXDTEST_ATTACK_REOPEN;
 	}
 	return n >= 1 ? OK : E_FOUND;
 }

@@ -17,23 +17,15 @@
 #define HANDLE_LIMIT	16
 
 static struct zxdtest_daemon daemon_;
-static char conf[64];
 
 static void
 start(void)
 {
-	const char *args[] = { "--config", conf, NULL };
-	FILE *f;
-	int fd;
+	char conf[128];
 
-	snprintf(conf, sizeof(conf), "/tmp/zxd-limits.XXXXXX");
-	fd = mkstemp(conf);
-	cr_assert_geq(fd, 0);
-	f = fdopen(fd, "w");
-	fprintf(f, "[limits]\nvmo_bytes_per_client = %dK\n"
+	snprintf(conf, sizeof(conf), "[limits]\nvmo_bytes_per_client = %dK\n"
 	    "handles_per_client = %d\n", LIMIT_PAGES * 4, HANDLE_LIMIT);
-	fclose(f);
-	cr_assert_eq(zxdtest_start(&daemon_, args), 0);
+	cr_assert_eq(zxdtest_start_config(&daemon_, conf, NULL), 0);
 }
 
 static void
@@ -47,7 +39,6 @@ stop(void)
 	cr_expect_eq(s.handles, 0);
 	cr_expect_leq(s.objects, 1);
 	cr_assert_eq(zxdtest_stop(&daemon_), 0);
-	unlink(conf);
 }
 
 /* These tests assume 4 KiB pages (the limit is in KiB). */

@@ -107,20 +107,14 @@ map_and_catch(zx_handle_t h, uint64_t len, zx_vaddr_t *addr)
 /* --- our daemon ------------------------------------------------------ */
 
 static struct zxdtest_daemon daemon_;
-static char conf[64];
 
 static void
 start(const char *backend_extra)
 {
-	const char *args[] = { "--config", conf, NULL };
-	FILE *f;
-	int fd;
+	char conf[512];
 
-	snprintf(conf, sizeof(conf), "/tmp/zxd-phys.XXXXXX");
-	fd = mkstemp(conf);
-	cr_assert_geq(fd, 0);
-	f = fdopen(fd, "w");
-	fprintf(f, "%s[region ram]\nkind = ram\nbase = 0\nsize = 16M\n\n"
+	snprintf(conf, sizeof(conf), "%s[region ram]\nkind = ram\nbase = 0\n"
+	    "size = 16M\n\n"
 	    "[region dev0]\nkind = mmio\nbase = %#lx\nsize = %#lx\n\n"
 	    "[region dev1]\nkind = mmio\nbase = %#lx\nsize = %#lx\n\n"
 	    "[region big]\nkind = mmio\nbase = %#lx\nsize = %#lx\n",
@@ -128,8 +122,7 @@ start(const char *backend_extra)
 	    (unsigned long)DEV0, (unsigned long)DEV0_SIZE,
 	    (unsigned long)DEV1, (unsigned long)DEV1_SIZE,
 	    (unsigned long)BIG, (unsigned long)BIG_SIZE);
-	fclose(f);
-	cr_assert_eq(zxdtest_start(&daemon_, args), 0);
+	cr_assert_eq(zxdtest_start_config(&daemon_, conf, NULL), 0);
 }
 
 /* Stop it: a clean exit, nothing left but the handle to our root VMAR
@@ -161,8 +154,8 @@ stop_(bool mapped)
 	close(fd);
 	log[n > 0 ? n : 0] = '\0';
 	unlink(daemon_.log);
+	unlink(daemon_.conf);
 	rmdir(daemon_.dir);
-	unlink(conf);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "zxd: %s", log);
 	cr_expect_null(strstr(log, "<3>"), "%s", log);
 	cr_expect_null(strstr(log, "Sanitizer"), "%s", log);

@@ -13,18 +13,9 @@
 #include <zircon/syscalls.h>
 #include <zxd/zxd.h>
 
+#include "tests/lib/zxdcheck.h"
+
 #define PAGE	((uint64_t)zx_system_get_page_size())
-
-static inline zx_info_handle_basic_t
-basic_of(zx_handle_t h)
-{
-	zx_info_handle_basic_t info;
-
-	memset(&info, 0, sizeof(info));
-	cr_assert_eq(zx_object_get_info(h, ZX_INFO_HANDLE_BASIC, &info,
-	    sizeof(info), NULL, NULL), ZX_OK);
-	return info;
-}
 
 static inline zx_rights_t
 rights_of(zx_handle_t h)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -34,8 +35,9 @@ can_connect(const char *path)
 	return ok;
 }
 
-int
-zxdtest_start(struct zxdtest_daemon *d, const char *const *extra)
+static int
+start(struct zxdtest_daemon *d, const char *conf_text,
+    const char *const *extra)
 {
 	const char *bin = getenv("ZXD_BIN");
 	const char *argv[32];
@@ -49,9 +51,21 @@ zxdtest_start(struct zxdtest_daemon *d, const char *const *extra)
 	chmod(d->dir, 0755);
 	snprintf(d->socket, sizeof(d->socket), "%s/zxd.sock", d->dir);
 	snprintf(d->log, sizeof(d->log), "%s/zxd.log", d->dir);
+	snprintf(d->conf, sizeof(d->conf), "%s/zxd.conf", d->dir);
 	argv[n++] = bin;
 	argv[n++] = "--socket";
 	argv[n++] = d->socket;
+	if (conf_text != NULL) {
+		FILE *f = fopen(d->conf, "we");
+
+		if (f == NULL)
+			return -errno;
+		fputs(conf_text, f);
+		if (fclose(f) != 0)
+			return -EIO;
+		argv[n++] = "--config";
+		argv[n++] = d->conf;
+	}
 	for (; extra != NULL && *extra != NULL && n < 30; extra++)
 		argv[n++] = *extra;
 	argv[n] = NULL;
@@ -85,24 +99,100 @@ zxdtest_start(struct zxdtest_daemon *d, const char *const *extra)
 }
 
 int
+zxdtest_start(struct zxdtest_daemon *d, const char *const *extra)
+{
+	return start(d, NULL, extra);
+}
+
+int
+zxdtest_start_config(struct zxdtest_daemon *d, const char *conf_text,
+    const char *const *extra)
+{
+	return start(d, conf_text, extra);
+}
+
+int
+zxdtest_log_reports(const char *log)
+{
+	char line[1024];
+	int n = 0;
+	FILE *f = fopen(log, "re");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strstr(line, "ERROR: AddressSanitizer") != NULL ||
+		    strstr(line, "ERROR: LeakSanitizer") != NULL ||
+		    strstr(line, "runtime error") != NULL) {
+			if (n++ == 0)
+				fprintf(stderr, "%s: sanitizer report:\n", log);
+			fputs(line, stderr);
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+int
 zxdtest_stop(struct zxdtest_daemon *d)
 {
 	char cmd[sizeof(d->log) + 16];
-	int st;
+	int st, reports;
 
 	kill(d->pid, SIGTERM);
 	if (waitpid(d->pid, &st, 0) < 0)
 		return -1;
-	if (getenv("ZXDTEST_KEEP") == NULL) {
-		unlink(d->log);
-		rmdir(d->dir);
-	} else {
+	d->pid = 0;
+	reports = zxdtest_log_reports(d->log);
+	if (getenv("ZXDTEST_KEEP") != NULL || reports > 0) {
 		snprintf(cmd, sizeof(cmd), "cat %s >&2", d->log);
 		(void)!system(cmd);
 	}
+	if (getenv("ZXDTEST_KEEP") == NULL) {
+		unlink(d->log);
+		unlink(d->conf);
+		rmdir(d->dir);
+	}
 	if (!WIFEXITED(st))
 		return -1;
+	if (reports > 0)
+		return -2;
 	return WEXITSTATUS(st);
+}
+
+int
+zxdtest_attack_fd(int fd)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char path[64];
+	void *p;
+	int nfd;
+
+	if (pwrite(fd, "X", 1, 0) >= 0)
+		return ZXDTEST_ATTACK_PWRITE;
+	if (ftruncate(fd, 0) == 0 || ftruncate(fd, 100 * page) == 0)
+		return ZXDTEST_ATTACK_TRUNCATE;
+	if (fchmod(fd, 0666) == 0)
+		return ZXDTEST_ATTACK_FCHMOD;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	nfd = open(path, O_RDWR);
+	if (nfd >= 0 || (nfd = open(path, O_WRONLY)) >= 0)
+		return ZXDTEST_ATTACK_REOPEN;
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p != MAP_FAILED)
+		return ZXDTEST_ATTACK_MMAP_WRITE;
+	p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return ZXDTEST_ATTACK_MMAP_READ;
+	if (mprotect(p, page, PROT_READ | PROT_WRITE) == 0)
+		return ZXDTEST_ATTACK_MPROTECT;
+	munmap(p, page);
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == 0)
+		return ZXDTEST_ATTACK_SEAL;
+	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+	    page) == 0)
+		return ZXDTEST_ATTACK_PUNCH;
+	return 0;
 }
 
 int

@@ -11,15 +11,38 @@ struct zxdtest_daemon {
 	char dir[64];
 	char socket[100];
 	char log[128];
+	char conf[128];
 };
 
 /* Start `$ZXD_BIN --socket DIR/zxd.sock [extra args]` with its stderr in
  * DIR/zxd.log, wait until it accepts connections, and point this
  * process's libzx at it (ZXD_SOCKET). Returns 0 or -errno. */
 int zxdtest_start(struct zxdtest_daemon *d, const char *const *extra_args);
+/* The same with a configuration file of text `conf_text` (--config). */
+int zxdtest_start_config(struct zxdtest_daemon *d, const char *conf_text,
+    const char *const *extra_args);
 /* SIGTERM it, wait, remove the folder. Returns its exit status (0 for a
- * clean exit), or -1 if it died of a signal. */
+ * clean exit), -1 if it died of a signal, -2 if its log has a sanitizer
+ * report (written to stderr, with the log). */
 int zxdtest_stop(struct zxdtest_daemon *d);
+/* How many sanitizer report lines (ASan, LSan, UBSan) a daemon's log
+ * has; each is written to stderr. */
+int zxdtest_log_reports(const char *log);
+
+/* Every way to write through fd, or to make it writable: 0 when all
+ * fail, else the first that worked. */
+enum {
+	ZXDTEST_ATTACK_PWRITE = 40,
+	ZXDTEST_ATTACK_TRUNCATE,
+	ZXDTEST_ATTACK_FCHMOD,
+	ZXDTEST_ATTACK_REOPEN,		/* O_RDWR through /proc/self/fd */
+	ZXDTEST_ATTACK_MMAP_WRITE,
+	ZXDTEST_ATTACK_MMAP_READ,	/* a read-only mapping failed */
+	ZXDTEST_ATTACK_MPROTECT,
+	ZXDTEST_ATTACK_SEAL,
+	ZXDTEST_ATTACK_PUNCH,
+};
+int zxdtest_attack_fd(int fd);
 
 /* The daemon's live counts, through a raw Stats request. */
 struct zxdtest_stats {

@@ -2,8 +2,8 @@
  * zxd's structured logging. With stderr a journal stream (JOURNAL_STREAM
  * names stderr's device and inode, as systemd sets it), messages about
  * clients go to the journal's native socket with fields: connect and
- * disconnect at info, a refused request at notice, a protocol error at
- * warning, with ZXD_CLIENT_PID, ZXD_CLIENT_UID, ZXD_KOID, ... Otherwise
+ * disconnect at debug, a refused request at notice, a protocol error at
+ * warning (these two with a MESSAGE_ID), with ZXD_CLIENT_PID, ZXD_CLIENT_UID, ZXD_KOID, ... Otherwise
  * they are "<N>" lines on stderr.
  *
  * journald is stood in for by a datagram socket at
@@ -33,6 +33,8 @@
 
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/object.h>
+
+#include "tests/lib/zxdtest.h"
 
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
 
@@ -93,7 +95,7 @@ start(struct daemon *d, bool journal)
 		dup2(fd, 2);
 		setenv("JOURNAL_STREAM", env, 1);
 		execl(bin ? bin : "./zxd", "zxd", "--socket", d->sock,
-		    (char *)NULL);
+		    "--verbose", (char *)NULL);
 		_exit(127);
 	}
 	close(fd);
@@ -116,6 +118,7 @@ stop(struct daemon *d)
 	cr_assert(waitpid(d->pid, &st, 0) == d->pid);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	    "zxd did not exit cleanly");
+	cr_assert_eq(zxdtest_log_reports(d->log), 0, "sanitizer report");
 	unlink(d->log);
 	rmdir(d->dir);
 }
@@ -218,16 +221,16 @@ Test(journal, fields, .timeout = 60)
 		    strerror(errno));
 	start(&d, true);
 
-	/* Connect and disconnect, at info, about the child. */
+	/* Connect and disconnect, at debug, about the child. */
 	child = client_child();
 	reap(child);
 	snprintf(f_pid, sizeof(f_pid), "ZXD_CLIENT_PID=%d", (int)child);
 	snprintf(f_obj, sizeof(f_obj), "OBJECT_PID=%d", (int)child);
-	e = EXPECT(jfd, "PRIORITY=6", f_pid, "SYSLOG_IDENTIFIER=zxd");
+	e = EXPECT(jfd, "PRIORITY=7", f_pid, "SYSLOG_IDENTIFIER=zxd");
 	cr_assert(has(e, f_obj) && has(e, "ZXD_CLIENT_UID=0"), "%s", e);
 	cr_assert_not_null(strstr(e, "connected"), "%s", e);
 	cr_assert(has(e, "ZXD_CLIENT_ID=1"), "%s", e);
-	e = EXPECT(jfd, "PRIORITY=6", f_pid);
+	e = EXPECT(jfd, "PRIORITY=7", f_pid);
 	cr_assert_not_null(strstr(e, ") disconnected"), "%s", e);
 
 	/* A protocol error on a handle: warning, with the object's koid. */
@@ -241,6 +244,8 @@ Test(journal, fields, .timeout = 60)
 	e = EXPECT(jfd, "PRIORITY=4", f_self, f_koid);
 	cr_assert_not_null(strstr(e, "protocol error on handle connection"),
 	    "%s", e);
+	cr_assert(has(e, "MESSAGE_ID=02671b5312ed4b7baf48c4bbb12c20d9"), "%s",
+	    e);
 	zx_handle_close(ev);
 
 	/* A refused request: notice, with the request's name. nobody asks
@@ -253,6 +258,8 @@ Test(journal, fields, .timeout = 60)
 	e = EXPECT(jfd, "PRIORITY=5", "ZXD_REQUEST=list_handles",
 	    "ZXD_CLIENT_UID=65534");
 	cr_assert_not_null(strstr(e, "list_handles refused"), "%s", e);
+	cr_assert(has(e, "MESSAGE_ID=5416085729d04cb683f17dd3cadb5448"), "%s",
+	    e);
 	zx_handle_close(keep);
 
 	/* None of these went to stderr as well. */
@@ -277,7 +284,7 @@ Test(journal, plain_stderr, .timeout = 60)
 	start(&d, false);
 	child = client_child();
 	reap(child);
-	snprintf(want, sizeof(want), "<6>client 1 (pid %d uid 0 ",
+	snprintf(want, sizeof(want), "<7>client 1 (pid %d uid 0 ",
 	    (int)child);
 	for (int i = 0; i < 200 && strstr(read_log(&d), ") disconnected") ==
 	    NULL; i++)

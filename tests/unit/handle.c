@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -389,16 +390,16 @@ futex_wait_thread(void *arg)
 	struct futex_waiter *w = arg;
 	int64_t t0 = now_ns();
 	/* Waiters sleep on the change counter (word 1), read first. */
-	uint32_t seq = __atomic_load_n(&w->word[1], __ATOMIC_SEQ_CST);
-	uint32_t v = __atomic_load_n(w->word, __ATOMIC_SEQ_CST);
+	uint32_t seq = atomic_load(&w->word[1]);
+	uint32_t v = atomic_load(w->word);
 
 	while (v == 0) {
 		/* Long enough that a missing FUTEX_WAKE shows. */
 		struct timespec ts = { 10, 0 };
 
 		syscall(SYS_futex, &w->word[1], FUTEX_WAIT, seq, &ts, NULL, 0);
-		seq = __atomic_load_n(&w->word[1], __ATOMIC_SEQ_CST);
-		v = __atomic_load_n(w->word, __ATOMIC_SEQ_CST);
+		seq = atomic_load(&w->word[1]);
+		v = atomic_load(w->word);
 		if (now_ns() - t0 > 9000000000)
 			break;
 	}

@@ -32,6 +32,7 @@
 
 #include "backends/phys.h"
 #include "daemon/config.h"
+#include "tests/lib/zxdtest.h"
 
 #define GIB	(UINT64_C(1) << 30)
 #define MIB	(UINT64_C(1) << 20)
@@ -917,6 +918,7 @@ run_zxd(const char *const *args, bool as_nobody, struct run *res)
 	len = read(fd, res->log, sizeof(res->log) - 1);
 	res->log[len > 0 ? len : 0] = '\0';
 	close(fd);
+	cr_assert_eq(zxdtest_log_reports(logpath), 0, "sanitizer report");
 }
 
 Test(daemon, pci_without_sections_exits_1)
@@ -1011,6 +1013,7 @@ Test(daemon, pci_backend_starts_and_stops)
 	len = read(fd, log, sizeof(log) - 1);
 	log[len > 0 ? len : 0] = '\0';
 	close(fd);
+	cr_assert_eq(zxdtest_log_reports(logpath), 0, "sanitizer report");
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", log);
 	cr_assert_not_null(strstr(log, "physical region gpu: mmio "
 	    "[0xfe000000, 0xfe800000) from pci 0000:01:00.0 bar 0"), "%s",

@@ -1,0 +1,365 @@
+/* zxctl's main: the command table, options, the connection to zxd
+ * and errors. See zxctl.h. */
+#include "config-build.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zircon/status.h>
+#include <zxd/zxd.h>
+
+#include "client/zxctl/zxctl.h"
+#include "proto/conn.h"
+
+/*
+ * Report a failure: a line on stderr and, with --json, a document with
+ * an "error" member on stdout, so a script always gets one document.
+ * status is the daemon's answer, or ZX_OK when there is none.
+ */
+int
+fail(const struct ctl *ctl, int code, zx_status_t status, const char *fmt,
+    ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (status != ZX_OK)
+		fprintf(stderr, "zxctl: %s (%s)\n", msg,
+		    zx_status_get_string(status));
+	else
+		fprintf(stderr, "zxctl: %s\n", msg);
+	if (ctl->json && ctl->command != NULL) {
+		json_object *j = jdoc(ctl), *e = jnew();
+
+		jstr(e, "message", msg);
+		jset(e, "status", json_object_new_int(status));
+		jstr(e, "status_name", status != ZX_OK ?
+		    zx_status_get_string(status) : "");
+		jset(e, "exit_status", json_object_new_int(code));
+		jset(j, "error", e);
+		jprint(j);
+	}
+	return code;
+}
+
+static const char *
+socket_path(const struct ctl *ctl)
+{
+	return ctl->socket != NULL ? ctl->socket : conn_socket_path();
+}
+
+/* Send req and read its reply into *ret (kept in ctl->replies). Returns
+ * an exit status; the reply's own status is the caller's to read. */
+static int
+roundtrip(struct ctl *ctl, Zxd__Request *req, Zxd__Reply **ret)
+{
+	struct wire_msg m = { .buf = ctl->buf };
+	Zxd__Reply *rep, **grown;
+	int r;
+
+	req->txid = ++ctl->txid;
+	r = conn_call(ctl->fd, req, NULL, 0, &m, &rep);
+	if (r == -ECONNRESET)
+		return fail(ctl, EXIT_PROTOCOL, ZX_OK,
+		    "zxd closed the connection (a request it does not "
+		    "know? zxd and zxctl of different versions?)");
+	if (r == -EBADMSG || (r == 0 && m.nfds != 0)) {
+		if (r == 0) {
+			wire_msg_clear(&m);
+			zxd__reply__free_unpacked(rep, NULL);
+		}
+		return fail(ctl, EXIT_PROTOCOL, ZX_OK,
+		    "zxd sent a reply zxctl cannot read");
+	}
+	if (r == -EPROTO)
+		return fail(ctl, EXIT_PROTOCOL, ZX_OK,
+		    "reading a reply: malformed packet");
+	if (r < 0)
+		return fail(ctl, EXIT_UNREACHABLE, ZX_OK, "%s: %s",
+		    socket_path(ctl), strerror(-r));
+	grown = reallocarray(ctl->replies, ctl->n_replies + 1,
+	    sizeof(*grown));
+	if (grown == NULL) {
+		zxd__reply__free_unpacked(rep, NULL);
+		return fail(ctl, EXIT_PROTOCOL, ZX_OK, "out of memory");
+	}
+	ctl->replies = grown;
+	ctl->replies[ctl->n_replies++] = rep;
+	*ret = rep;
+	return EXIT_OK;
+}
+
+static int
+ctl_connect(struct ctl *ctl)
+{
+	const char *path = socket_path(ctl);
+	int32_t status;
+	int r;
+
+	ctl->buf = malloc(WIRE_MAX_MSG);
+	if (ctl->buf == NULL)
+		return fail(ctl, EXIT_PROTOCOL, ZX_OK, "out of memory");
+	r = conn_open(path, &ctl->fd, &status);
+	if (r == -ENAMETOOLONG)
+		return fail(ctl, EXIT_USAGE, ZX_OK, "%s: socket path too long",
+		    path);
+	if (r == -EPROTONOSUPPORT)
+		return fail(ctl, EXIT_UNREACHABLE, status,
+		    "zxd at %s does not speak protocol version %u", path,
+		    ZXD_PROTOCOL_VERSION);
+	if (r == -EMFILE || r == -ENFILE || r == -ENOMEM)
+		return fail(ctl, EXIT_PROTOCOL, ZX_OK, "%s", strerror(-r));
+	if (r < 0)
+		return fail(ctl, EXIT_UNREACHABLE, ZX_OK,
+		    "cannot reach zxd at %s: %s", path, strerror(-r));
+	return EXIT_OK;
+}
+
+/* One request whose reply must be OK with body `want`. `what` names
+ * the thing asked about, for messages. Connects on first use, so bad
+ * arguments are reported without a daemon. */
+int
+call(struct ctl *ctl, Zxd__Request *req, Zxd__Reply__BodyCase want,
+    const char *what, Zxd__Reply **ret)
+{
+	Zxd__Reply *rep;
+	int r = EXIT_OK;
+
+	if (ctl->fd < 0)
+		r = ctl_connect(ctl);
+	if (r == EXIT_OK)
+		r = roundtrip(ctl, req, &rep);
+	if (r != EXIT_OK)
+		return r;
+	if (rep->status == ZX_ERR_NOT_FOUND)
+		return fail(ctl, EXIT_REFUSED, rep->status, "no such %s",
+		    what);
+	if (rep->status == ZX_ERR_ACCESS_DENIED)
+		return fail(ctl, EXIT_REFUSED, rep->status,
+		    "%s: not yours to see", what);
+	if (rep->status != ZX_OK)
+		return fail(ctl, EXIT_REFUSED, rep->status, "%s", what);
+	if (rep->body_case != want)
+		return fail(ctl, EXIT_PROTOCOL, ZX_OK,
+		    "zxd sent an unexpected reply");
+	*ret = rep;
+	return EXIT_OK;
+}
+
+/* Append k pointers of a reply page to *arr (n so far). */
+bool
+append(void *arr, size_t *n, void *const *src, size_t k)
+{
+	void ***a = arr, **grown;
+
+	if (k == 0)
+		return true;
+	grown = reallocarray(*a, *n + k, sizeof(void *));
+	if (grown == NULL)
+		return false;
+	memcpy(grown + *n, src, k * sizeof(void *));
+	*a = grown;
+	*n += k;
+	return true;
+}
+
+/* Pages: the cursor must move forward, or the daemon is confused. */
+int
+next_page(struct ctl *ctl, uint64_t *after, uint64_t next)
+{
+	if (next != 0 && next <= *after)
+		return fail(ctl, EXIT_PROTOCOL, ZX_OK,
+		    "zxd sent a page cursor that goes backwards");
+	*after = next;
+	return EXIT_OK;
+}
+
+bool
+parse_u64(const char *s, uint64_t max, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno != 0 || *end != '\0' || v > max)
+		return false;
+	*ret = v;
+	return true;
+}
+
+static const struct command commands[] = {
+	{ "status", "", 0, 0,
+	    "the daemon: version, uptime, clients, handles, objects, memory",
+	    "Show zxd's version, pid, uptime and backend; how many clients,\n"
+	    "handles and objects it has (by object type) and the memory its\n"
+	    "objects hold. These figures are daemon-wide for every user.\n",
+	    cmd_status },
+	{ "objects", "", 0, 0,
+	    "objects: koid, type, name, size, handles, holders",
+	    "List the objects you may see, by koid: type, name, the memory\n"
+	    "each holds, its handle count, its peer, and the processes\n"
+	    "holding handles to it (command[pid], xN for N handles).\n"
+	    "Without the root-resource policy's admission you see the\n"
+	    "objects your uid holds handles to, and only your uid's holders.\n",
+	    cmd_objects },
+	{ "handles", "[PID]", 0, 1,
+	    "handles by process (of one process with PID)",
+	    "List handles by process: pid, uid, command, the object's koid\n"
+	    "and type, and the handle's rights. With PID, only that\n"
+	    "process's; asking for another uid's process is refused unless\n"
+	    "the root-resource policy admits you.\n",
+	    cmd_handles },
+	{ "iob", "KOID", 1, 1,
+	    "an IOBuffer endpoint: regions, access per endpoint, mappings",
+	    "Show the IOBuffer endpoint KOID and its peer: each region's\n"
+	    "memory-object koid, type, discipline, size, the access of each\n"
+	    "endpoint (map read/write / mediated read/write) and how many\n"
+	    "mappings each endpoint holds. KOID must be an IOB you may see,\n"
+	    "else \"no such IOB\" (exit status 1).\n",
+	    cmd_iob },
+	{ "phys", "", 0, 0,
+	    "the physical address map and the physical VMOs on it",
+	    "Show the physical-memory backend, its map (the sim backend's\n"
+	    "regions from zxd.conf, or the built-in one; PCI BARs for the\n"
+	    "pci backend) and the physical VMOs you may see on it.\n",
+	    cmd_phys },
+	{ "bti", "[KOID]", 0, 1,
+	    "BTIs: pinned ranges and quarantine",
+	    "List the BTIs you may see (or BTI KOID only): pinned and\n"
+	    "quarantined counts, and each pinned range: its PMT, VMO, offset,\n"
+	    "size, device address and permissions.\n",
+	    cmd_bti },
+	{ 0 },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "Usage: zxctl [--socket PATH] COMMAND [ARG] [--json]\n"
+	    "Show what zxd holds.\n\nCommands:\n");
+	for (const struct command *c = commands; c->name != NULL; c++) {
+		char head[32];
+
+		snprintf(head, sizeof(head), "%s %s", c->name, c->args);
+		fprintf(f, "  %-16s%s\n", head, c->summary);
+	}
+	fprintf(f,
+	    "\nOptions:\n"
+	    "  -s, --socket PATH  zxd's socket (default: $ZXD_SOCKET, else "
+	    "%s)\n"
+	    "  -j, --json         print one JSON document\n"
+	    "  -h, --help         show this help, or a command's with "
+	    "COMMAND --help\n"
+	    "  -V, --version      show the version\n\n"
+	    "Exit status: 0 done; 1 zxd refused or does not know what was "
+	    "asked;\n2 usage error; 3 zxd cannot be reached; 4 unusable "
+	    "reply.\nSee zxctl(1).\n", ZXD_DEFAULT_SOCKET);
+}
+
+static void
+command_usage(const struct command *c)
+{
+	printf("Usage: zxctl [--socket PATH] %s%s%s [--json]\n%s", c->name,
+	    c->args[0] ? " " : "", c->args, c->help);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	struct ctl ctl = { .fd = -1 };
+	const struct command *cmd = NULL;
+	bool help = false;
+	int opt, nargs, r;
+
+	setlocale(LC_ALL, "");
+	while ((opt = getopt_long(argc, argv, "s:jhV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			ctl.socket = optarg;
+			break;
+		case 'j':
+			ctl.json = true;
+			break;
+		case 'h':
+			help = true;
+			break;
+		case 'V':
+			printf("zxctl %s\n", PACKAGE_VERSION);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind == argc) {
+		if (help) {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		fprintf(stderr, "zxctl: no command given\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[optind], "help") == 0 && !help) {
+		help = true;
+		optind++;
+		if (optind == argc) {
+			usage(stdout);
+			return EXIT_OK;
+		}
+	}
+	for (const struct command *c = commands; c->name != NULL; c++)
+		if (strcmp(c->name, argv[optind]) == 0)
+			cmd = c;
+	if (cmd == NULL) {
+		fprintf(stderr, "zxctl: unknown command '%s'\n", argv[optind]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (help) {
+		command_usage(cmd);
+		return EXIT_OK;
+	}
+	ctl.command = cmd->name;
+	nargs = argc - optind - 1;
+	if (nargs < cmd->min_args || nargs > cmd->max_args) {
+		r = fail(&ctl, EXIT_USAGE, ZX_OK,
+		    "%s: wrong number of arguments", cmd->name);
+		if (!ctl.json)
+			command_usage(cmd);
+		return r;
+	}
+
+	r = cmd->run(&ctl, argv + optind + 1, nargs);
+	if (fflush(stdout) != 0 && r == EXIT_OK) {
+		fprintf(stderr, "zxctl: writing output: %s\n",
+		    strerror(errno));
+		r = EXIT_PROTOCOL;
+	}
+	for (size_t i = 0; i < ctl.n_replies; i++)
+		zxd__reply__free_unpacked(ctl.replies[i], NULL);
+	free(ctl.replies);
+	free(ctl.buf);
+	if (ctl.fd >= 0)
+		close(ctl.fd);
+	return r;
+}
