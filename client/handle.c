@@ -23,6 +23,7 @@ static _Atomic(struct zxh *) chunks[N_CHUNKS];
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
 void libzx_rpc_atfork_child(void);
+void libzx_monitor_atfork_child(void);
 
 static void
 atfork_child(void)
@@ -55,6 +56,7 @@ atfork_child(void)
 		}
 	}
 	libzx_rpc_atfork_child();
+	libzx_monitor_atfork_child();
 }
 
 static void
@@ -95,8 +97,15 @@ slot(int fd, bool create)
 	return &ch[fd & (CHUNK_SIZE - 1)];
 }
 
-struct zxh *
-zxh_get(zx_handle_t h, int *ret_fd)
+bool
+zxh_orphaned(const struct zxh *e)
+{
+	return monitor_epoch_dead(e->epoch);
+}
+
+/* The entry of a live handle value, orphans included. */
+static struct zxh *
+lookup(zx_handle_t h, int *ret_fd)
 {
 	struct zxh *e;
 	int fd;
@@ -111,6 +120,14 @@ zxh_get(zx_handle_t h, int *ret_fd)
 	if (ret_fd != NULL)
 		*ret_fd = fd;
 	return e;
+}
+
+struct zxh *
+zxh_get(zx_handle_t h, int *ret_fd)
+{
+	struct zxh *e = lookup(h, ret_fd);
+
+	return e != NULL && !zxh_orphaned(e) ? e : NULL;
 }
 
 zx_handle_t
@@ -134,6 +151,7 @@ zxh_install(int fd, const Zxd__HandleDesc *d)
 	e->priv_free = NULL;
 	atomic_store(&e->dfd, -1);
 	atomic_store(&e->waiters, 0);
+	e->epoch = monitor_epoch();
 	atomic_fetch_add(&e->gen, 1);
 	atomic_store(&e->live, 1);
 	return ((zx_handle_t)fd << 2) | ZX_HANDLE_FIXED_BITS_MASK;
@@ -144,7 +162,7 @@ zxh_install(int fd, const Zxd__HandleDesc *d)
 static bool
 retire(zx_handle_t h, int *ret_fd, bool *ret_sync)
 {
-	struct zxh *e = zxh_get(h, ret_fd);
+	struct zxh *e = lookup(h, ret_fd);
 	int one = 1;
 	atomic_uint *w;
 

@@ -29,13 +29,17 @@ struct zxh {
 	bool close_sync;		/* see HandleDesc.close_sync */
 	_Atomic(atomic_uint *) sigword;	/* read-only signal page, or NULL */
 	atomic_int waiters;
+	unsigned epoch;			/* the daemon's, see monitor.c */
 	/* Per-type state (a VMO's memfd, ...), released on close. */
 	void *priv;
 	void (*priv_free)(void *priv);
 };
 
-/* The entry for a live handle value (fd in *ret_fd), or NULL. */
+/* The entry for a live handle value (fd in *ret_fd), or NULL; NULL
+ * too for an orphan (a handle of a daemon that has died). */
 struct zxh *zxh_get(zx_handle_t h, int *ret_fd);
+/* Whether e's daemon has died (e stays reserved until closed). */
+bool zxh_orphaned(const struct zxh *e);
 /* Register a handle fd received from the daemon. */
 zx_handle_t zxh_install(int fd, const Zxd__HandleDesc *d);
 /* Mark the entry dead and close the fd (used by close and by calls that
@@ -115,6 +119,50 @@ int dlv_readable(struct zxh *e);
 void dlv_adopt(struct zxh *e, int fd);
 /* Close e's delivery socket, if any. */
 void dlv_drop(struct zxh *e);
+/*
+ * Daemon death (client/monitor.c). Every control connection is a new
+ * epoch; handles keep the epoch they came in. When zxd dies, the epoch
+ * of its connection (and every earlier one) is declared dead within a
+ * millisecond or so of the hang-up: calls on its handles answer
+ * ZX_ERR_BAD_HANDLE and blocking waits on them end with
+ * ZX_ERR_CANCELED.
+ *
+ * A blocking wait (wait_one, wait_many, a port wait) hooks in thus:
+ *
+ *	struct monitor_wait mw = { .word = futex_word,
+ *	    .epoch = <min epoch of the handles waited on> };
+ *	monitor_wait_enter(&mw);	// before the first FUTEX_WAIT
+ *	for (;;) {
+ *		... if (monitor_epoch_dead(mw.epoch)) -> ZX_ERR_CANCELED
+ *		... FUTEX_WAIT(futex_word, seen)
+ *	}
+ *	monitor_wait_leave(&mw);
+ *
+ * On a death the monitor FUTEX_WAKEs `word` (and calls `wake`, if set,
+ * under an internal lock: it must not block nor call monitor_*) every
+ * millisecond until the wait has left. Nothing here runs while the
+ * daemon lives: the live fast path costs nothing.
+ */
+struct monitor_wait {
+	atomic_uint *word;		/* woken with FUTEX_WAKE; may be NULL */
+	void (*wake)(struct monitor_wait *w);	/* may be NULL */
+	unsigned epoch;
+	struct monitor_wait *prev, *next;
+};
+void monitor_wait_enter(struct monitor_wait *w);
+void monitor_wait_leave(struct monitor_wait *w);
+/* The epoch of the current control connection (0: none yet). */
+unsigned monitor_epoch(void);
+bool monitor_epoch_dead(unsigned epoch);
+/* A new control connection `ctl`: watch it; returns its epoch. */
+unsigned monitor_watch(int ctl);
+/* Declare `epoch` (and every earlier one) dead; wakes their waiters. */
+void monitor_gone(unsigned epoch);
+/* A line on stderr, "libzx[PID]: ...", only when ZXD_DEBUG is set (and
+ * not "0"): libzx prints nothing otherwise. */
+bool monitor_debug_enabled(void);
+void monitor_debug(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 
 /* A failure of the socket to the daemon as a status: one the daemon
  * closed means the handle is gone (BAD_HANDLE); otherwise the shared

@@ -278,6 +278,8 @@ EXPORT zx_status_t
 zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
     zx_signals_t *observed)
 {
+	struct monitor_wait mw = { 0 };
+	bool registered = false;
 	struct timespec ts;
 	struct zxh *e;
 	atomic_uint *w;
@@ -315,7 +317,9 @@ zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
 				v = r ? v | ZX_CHANNEL_READABLE :
 				    v & ~ZX_CHANNEL_READABLE;
 		}
-		if (atomic_load(&e->gen) != gen) {
+		/* Closed by another thread, or zxd died: the handle was
+		 * invalidated during the wait. */
+		if (atomic_load(&e->gen) != gen || zxh_orphaned(e)) {
 			st = ZX_ERR_CANCELED;
 			if (observed != NULL)
 				*observed = v;
@@ -334,12 +338,24 @@ zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
 			st = ZX_ERR_TIMED_OUT;
 			break;
 		}
+		if (!registered) {
+			/* Only a wait that sleeps registers, so the monitor
+			 * can wake it if zxd dies; then look again. */
+			/* The counter is what this wait sleeps on. */
+			mw.word = &w[ZXD_SIGPAGE_SEQ];
+			mw.epoch = e->epoch;
+			monitor_wait_enter(&mw);
+			registered = true;
+			continue;
+		}
 		/* Monotonic absolute deadline; FUTEX_WAIT_BITSET without
 		 * FUTEX_CLOCK_REALTIME uses CLOCK_MONOTONIC. */
 		syscall(SYS_futex, &w[ZXD_SIGPAGE_SEQ], FUTEX_WAIT_BITSET, seq,
 		    deadline == ZX_TIME_INFINITE ? NULL : &ts, NULL,
 		    FUTEX_BITSET_MATCH_ANY);
 	}
+	if (registered)
+		monitor_wait_leave(&mw);
 out:
 	atomic_fetch_sub(&e->waiters, 1);
 	return st;

@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <zircon/status.h>
 #include <zxd/zxd.h>
 
 #include "client/libzx.h"
@@ -34,6 +35,7 @@ static int ctl_fd = -1;
 static unsigned ctl_gen;		/* bumped at each (re)connection */
 static bool ctl_reading;		/* a waiter is reading replies */
 static struct ctl_wait *ctl_waits;
+static unsigned ctl_epoch;		/* monitor.c's epoch of ctl_fd */
 static atomic_ulong next_txid = 1;
 /* One receive buffer per thread, freed when the thread exits. */
 static __thread uint8_t *rxbuf;
@@ -168,7 +170,10 @@ roundtrip(int sock, Zxd__Request *req, const int *fds, size_t nfds,
 	st = send_request(sock, req, fds, nfds);
 	if (st == ZX_OK)
 		st = recv_reply(sock, out);
-	if (st == ZX_OK && out->rep->txid != req->txid) {
+	/* txid 0 with an error: the daemon refused the connection before
+	 * reading anything (over a limit, out of descriptors). */
+	if (st == ZX_OK && out->rep->txid != req->txid &&
+	    !(out->rep->txid == 0 && out->rep->status < 0)) {
 		rpc_reply_free(out);
 		st = ZX_ERR_INTERNAL;
 	}
@@ -185,11 +190,21 @@ ctl_connect(void)
 	 * never held a handle. */
 	zxh_atfork_init();
 	r = conn_open(conn_socket_path(), &fd, &hello_status);
-	switch (r) {
-	case 0:
+	if (r == 0) {
 		ctl_fd = fd;
 		ctl_gen++;
+		ctl_epoch = monitor_watch(fd);
+		monitor_debug("connected to %s (connection %u)",
+		    conn_socket_path(), ctl_epoch);
 		return ZX_OK;
+	}
+	if (r == -EPROTONOSUPPORT)
+		monitor_debug("%s: HELLO refused: %s", conn_socket_path(),
+		    zx_status_get_string(hello_status));
+	else
+		monitor_debug("%s: cannot connect: %s", conn_socket_path(),
+		    strerror(-r));
+	switch (r) {
 	case -EPROTONOSUPPORT:
 		return hello_status;
 	case -EMFILE:
@@ -250,6 +265,15 @@ ctl_wait_reply(struct ctl_wait *me)
 			ctl_fail_all(st);
 			break;
 		}
+		if (st == ZX_OK && r.rep->txid == 0 && r.rep->status < 0) {
+			/* The daemon refused the connection before reading
+			 * anything: every request on it has that answer. */
+			zx_status_t refused = r.rep->status;
+
+			rpc_reply_free(&r);
+			ctl_fail_all(refused);
+			break;
+		}
 		for (w = ctl_waits; w != NULL && st == ZX_OK; w = w->next)
 			if (w->txid == r.rep->txid)
 				break;
@@ -306,9 +330,11 @@ control_roundtrip(Zxd__Request *req, const int *fds, size_t nfds,
 	if (st == ZX_OK) {
 		st = ctl_call(req, fds, nfds, out, &gen);
 		if (st == ZX_ERR_BAD_HANDLE) {
-			/* The daemon went away (restarted?): reconnect once
-			 * (unless another thread did already). */
+			/* The daemon went away (restarted?): its handles
+			 * are orphans now; reconnect once (unless another
+			 * thread did already). */
 			if (ctl_gen == gen && ctl_fd >= 0) {
+				monitor_gone(ctl_epoch);
 				close(ctl_fd);
 				ctl_fd = -1;
 			}

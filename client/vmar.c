@@ -81,7 +81,10 @@ zx_vmar_root_self(void)
 	pthread_mutex_lock(&root_lock);
 	e = root_handle != ZX_HANDLE_INVALID ? zxh_get(root_handle, NULL) :
 	    NULL;
-	/* Fetch it again if the program closed it. */
+	/* Fetch it again if the program closed it, or zxd restarted (the
+	 * old one is an orphan then: release it). */
+	if (e == NULL && root_handle != ZX_HANDLE_INVALID)
+		zxh_close(root_handle);
 	if (e == NULL || e->type != ZX_OBJ_TYPE_VMAR || e->koid != root_koid) {
 		req.body_case = ZXD__REQUEST__BODY_VMAR_ROOT_SELF;
 		req.vmar_root_self = &rs;

@@ -85,6 +85,20 @@ config_init_defaults(struct config *ret)
 		.socket_mode = CONFIG_DEFAULT_SOCKET_MODE,
 		.vmo_bytes_per_client = CONFIG_DEFAULT_VMO_BYTES,
 		.handles_per_client = CONFIG_DEFAULT_HANDLES,
+		.vmo_bytes_per_uid = CONFIG_DEFAULT_VMO_BYTES_UID,
+		.handles_per_uid = CONFIG_DEFAULT_HANDLES_UID,
+		.connections_per_process = CONFIG_DEFAULT_CONNS,
+		.connections_per_uid = CONFIG_DEFAULT_CONNS_UID,
+		.channel_bytes_per_process = CONFIG_DEFAULT_CHAN_BYTES,
+		.channel_bytes_per_uid = CONFIG_DEFAULT_CHAN_BYTES_UID,
+		.channel_messages_per_process = CONFIG_DEFAULT_CHAN_MSGS,
+		.channel_messages_per_uid = CONFIG_DEFAULT_CHAN_MSGS_UID,
+		.pinned_bytes_per_process = CONFIG_DEFAULT_PINNED,
+		.pinned_bytes_per_uid = CONFIG_DEFAULT_PINNED_UID,
+		.root_limit_factor = CONFIG_DEFAULT_ROOT_FACTOR,
+		.fd_budget = 0,
+		.fd_reserve = CONFIG_DEFAULT_FD_RESERVE,
+		.fd_share_per_uid = CONFIG_DEFAULT_FD_SHARE,
 		.log_level = CONFIG_DEFAULT_LOG_LEVEL,
 		.n_root_uids = 1,
 		.n_regions = sizeof(default_regions) /
@@ -512,6 +526,7 @@ parser_key(struct parser *p, char *s)
 		parser_error(p, p->lineno, "%s: missing value", name);
 		return;
 	}
+	p->key = name;
 	config_keys[k].set(p, value);
 }
 

@@ -14,9 +14,24 @@
  *	root_uids = 0			; user names or uids
  *	root_gids =			; group names or gids
  *
- *	[limits]
- *	vmo_bytes_per_client = 16G	; 0 = unlimited
- *	handles_per_client = 65536	; 0 = unlimited
+ *	[limits]			; 0 = unlimited (but fd_*)
+ *	vmo_bytes_per_client = 16G	; per process (VMO and IOB memory)
+ *	handles_per_client = 65536	; per process
+ *	vmo_bytes_per_uid = 64G
+ *	handles_per_uid = 262144
+ *	connections_per_process = 64	; control connections
+ *	connections_per_uid = 4096
+ *	channel_bytes_per_process = 64M	; written, not read yet
+ *	channel_bytes_per_uid = 256M
+ *	channel_messages_per_process = 16384
+ *	channel_messages_per_uid = 65536
+ *	pinned_bytes_per_process = 1G	; pinned through BTIs
+ *	pinned_bytes_per_uid = 4G
+ *	root_limit_factor = 1		; the root-resource policy's peers
+ *					; get the limits above times this
+ *	fd_budget = 0			; the daemon's fds; 0 = RLIMIT_NOFILE
+ *	fd_reserve = 256		; kept for accepting, refusing, zxctl
+ *	fd_share_per_uid = 50		; percent of the rest one uid may hold
  *
  *	[region NAME]			; sim backend, one per region
  *	kind = ram			; ram | mmio
@@ -70,10 +85,34 @@
 #define CONFIG_DEFAULT_BACKEND		"sim"
 #define CONFIG_DEFAULT_VMO_BYTES	(UINT64_C(16) << 30)
 #define CONFIG_DEFAULT_HANDLES		65536u
+#define CONFIG_DEFAULT_VMO_BYTES_UID	(UINT64_C(64) << 30)
+#define CONFIG_DEFAULT_HANDLES_UID	262144u
+#define CONFIG_DEFAULT_CONNS		64u
+#define CONFIG_DEFAULT_CONNS_UID	4096u
+#define CONFIG_DEFAULT_CHAN_BYTES	(UINT64_C(64) << 20)
+#define CONFIG_DEFAULT_CHAN_BYTES_UID	(UINT64_C(256) << 20)
+#define CONFIG_DEFAULT_CHAN_MSGS	16384u
+#define CONFIG_DEFAULT_CHAN_MSGS_UID	65536u
+#define CONFIG_DEFAULT_PINNED		(UINT64_C(1) << 30)
+#define CONFIG_DEFAULT_PINNED_UID	(UINT64_C(4) << 30)
+#define CONFIG_DEFAULT_ROOT_FACTOR	1u
+#define CONFIG_DEFAULT_FD_RESERVE	256u
+#define CONFIG_DEFAULT_FD_SHARE		50u
 #define CONFIG_DEFAULT_LOG_LEVEL	6	/* info */
 
 /* Regions are in whole pages of this size. */
 #define CONFIG_PAGE_SIZE		UINT64_C(4096)
+
+/* The [limits] keys past the first two: name, where, whether K/M/G/T
+ * suffixes are allowed, lowest and highest value. */
+struct config_limit_key {
+	const char *name;
+	size_t offset;			/* of a uint64_t in struct config */
+	bool suffix;
+	uint64_t min, max;
+};
+extern const struct config_limit_key config_limit_keys[];
+extern const size_t config_n_limit_keys;
 
 /* Longest region or PCI name, without the terminating NUL. */
 #define CONFIG_NAME_MAX			PHYS_NAME_MAX
@@ -100,9 +139,24 @@ struct config {
 	 * 3 err ... 7 debug). */
 	int log_level;
 
-	/* Per-client limits, 0 = unlimited. */
+	/* Limits per client process and per uid, 0 = unlimited (see
+	 * daemon/account.c). */
 	uint64_t vmo_bytes_per_client;
 	uint32_t handles_per_client;
+	uint64_t vmo_bytes_per_uid;
+	uint64_t handles_per_uid;
+	uint64_t connections_per_process;
+	uint64_t connections_per_uid;
+	uint64_t channel_bytes_per_process;
+	uint64_t channel_bytes_per_uid;
+	uint64_t channel_messages_per_process;
+	uint64_t channel_messages_per_uid;
+	uint64_t pinned_bytes_per_process;
+	uint64_t pinned_bytes_per_uid;
+	uint64_t root_limit_factor;	/* at least 1 */
+	uint64_t fd_budget;		/* 0: RLIMIT_NOFILE */
+	uint64_t fd_reserve;
+	uint64_t fd_share_per_uid;	/* percent, 1..100 */
 
 	/* In file order; regions never overlap. */
 	struct phys_region_def *regions;

@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <inttypes.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
@@ -23,12 +24,46 @@ static void set_root_uids(struct parser *p, const char *value);
 static void set_root_gids(struct parser *p, const char *value);
 static void set_vmo_bytes(struct parser *p, const char *value);
 static void set_handles(struct parser *p, const char *value);
+static void set_limit(struct parser *p, const char *value);
 static void set_region_kind(struct parser *p, const char *value);
 static void set_region_base(struct parser *p, const char *value);
 static void set_region_size(struct parser *p, const char *value);
 static void set_pci_device(struct parser *p, const char *value);
 static void set_pci_bar(struct parser *p, const char *value);
 static void set_log_level(struct parser *p, const char *value);
+
+const struct config_limit_key config_limit_keys[] = {
+	{ "vmo_bytes_per_uid", offsetof(struct config, vmo_bytes_per_uid), true, 0,
+	  UINT64_MAX },
+	{ "handles_per_uid", offsetof(struct config, handles_per_uid), false, 0,
+	  UINT32_MAX },
+	{ "connections_per_process", offsetof(struct config, connections_per_process), false, 0,
+	  UINT32_MAX },
+	{ "connections_per_uid", offsetof(struct config, connections_per_uid), false, 0,
+	  UINT32_MAX },
+	{ "channel_bytes_per_process", offsetof(struct config, channel_bytes_per_process), true, 0,
+	  UINT64_MAX },
+	{ "channel_bytes_per_uid", offsetof(struct config, channel_bytes_per_uid), true, 0,
+	  UINT64_MAX },
+	{ "channel_messages_per_process", offsetof(struct config, channel_messages_per_process), false, 0,
+	  UINT32_MAX },
+	{ "channel_messages_per_uid", offsetof(struct config, channel_messages_per_uid), false, 0,
+	  UINT32_MAX },
+	{ "pinned_bytes_per_process", offsetof(struct config, pinned_bytes_per_process), true, 0,
+	  UINT64_MAX },
+	{ "pinned_bytes_per_uid", offsetof(struct config, pinned_bytes_per_uid), true, 0,
+	  UINT64_MAX },
+	{ "root_limit_factor", offsetof(struct config, root_limit_factor), false, 1,
+	  1024 },
+	{ "fd_budget", offsetof(struct config, fd_budget), false, 0,
+	  UINT32_MAX },
+	{ "fd_reserve", offsetof(struct config, fd_reserve), false, 0,
+	  65536 },
+	{ "fd_share_per_uid", offsetof(struct config, fd_share_per_uid), false, 1,
+	  100 },
+};
+const size_t config_n_limit_keys =
+    sizeof(config_limit_keys) / sizeof(config_limit_keys[0]);
 
 const struct key_entry config_keys[N_KEYS] = {
 	[KEY_SOCKET] =
@@ -48,6 +83,34 @@ const struct key_entry config_keys[N_KEYS] = {
 		  set_vmo_bytes },
 	[KEY_HANDLES] =
 		{ SECTION_LIMITS, "handles_per_client", false, set_handles },
+	[KEY_LIMIT_FIRST + 0] =
+		{ SECTION_LIMITS, "vmo_bytes_per_uid", false, set_limit },
+	[KEY_LIMIT_FIRST + 1] =
+		{ SECTION_LIMITS, "handles_per_uid", false, set_limit },
+	[KEY_LIMIT_FIRST + 2] =
+		{ SECTION_LIMITS, "connections_per_process", false, set_limit },
+	[KEY_LIMIT_FIRST + 3] =
+		{ SECTION_LIMITS, "connections_per_uid", false, set_limit },
+	[KEY_LIMIT_FIRST + 4] =
+		{ SECTION_LIMITS, "channel_bytes_per_process", false, set_limit },
+	[KEY_LIMIT_FIRST + 5] =
+		{ SECTION_LIMITS, "channel_bytes_per_uid", false, set_limit },
+	[KEY_LIMIT_FIRST + 6] =
+		{ SECTION_LIMITS, "channel_messages_per_process", false, set_limit },
+	[KEY_LIMIT_FIRST + 7] =
+		{ SECTION_LIMITS, "channel_messages_per_uid", false, set_limit },
+	[KEY_LIMIT_FIRST + 8] =
+		{ SECTION_LIMITS, "pinned_bytes_per_process", false, set_limit },
+	[KEY_LIMIT_FIRST + 9] =
+		{ SECTION_LIMITS, "pinned_bytes_per_uid", false, set_limit },
+	[KEY_LIMIT_FIRST + 10] =
+		{ SECTION_LIMITS, "root_limit_factor", false, set_limit },
+	[KEY_LIMIT_FIRST + 11] =
+		{ SECTION_LIMITS, "fd_budget", false, set_limit },
+	[KEY_LIMIT_FIRST + 12] =
+		{ SECTION_LIMITS, "fd_reserve", false, set_limit },
+	[KEY_LIMIT_FIRST + 13] =
+		{ SECTION_LIMITS, "fd_share_per_uid", false, set_limit },
 	[KEY_REGION_KIND] =
 		{ SECTION_REGION, "kind", false, set_region_kind },
 	[KEY_REGION_BASE] =
@@ -415,6 +478,28 @@ set_handles(struct parser *p, const char *value)
 	if (parser_number(p, "handles_per_client", value, false, UINT32_MAX,
 			  &v))
 		p->c->handles_per_client = (uint32_t)v;
+}
+
+static void
+set_limit(struct parser *p, const char *value)
+{
+	for (size_t i = 0; i < config_n_limit_keys; i++) {
+		const struct config_limit_key *k = &config_limit_keys[i];
+		uint64_t v;
+
+		if (strcmp(k->name, p->key) != 0)
+			continue;
+		if (!parser_number(p, k->name, value, k->suffix, k->max, &v))
+			return;
+		if (v < k->min) {
+			parser_error(p, p->lineno, "%s: '%s' is out of range "
+				     "(at least %" PRIu64 ")", k->name, value,
+				     k->min);
+			return;
+		}
+		*(uint64_t *)((char *)p->c + k->offset) = v;
+		return;
+	}
 }
 
 static void

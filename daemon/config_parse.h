@@ -29,6 +29,8 @@ enum key {
 	KEY_ROOT_GIDS,
 	KEY_VMO_BYTES,
 	KEY_HANDLES,
+	KEY_LIMIT_FIRST,		/* config_limit_keys[], in order */
+	KEY_LIMIT_LAST = KEY_LIMIT_FIRST + 13,
 	KEY_REGION_KIND,
 	KEY_REGION_BASE,
 	KEY_REGION_SIZE,
@@ -56,6 +58,7 @@ struct parser {
 	struct parser_message *messages;	/* kept when errors != NULL */
 	size_t n_messages;
 	int fatal;			/* -errno that stops the parse */
+	const char *key;		/* the key being set */
 
 	enum section section;
 	unsigned section_line;

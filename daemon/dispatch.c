@@ -219,8 +219,10 @@ dispatch_log_refused(const struct call *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	log_ctx_msg(5, LOG_CLIENT(cl, .koid = c->self ? c->self->obj->koid : 0,
-	    .request = c->entry->name, .message_id = LOG_ID_REFUSED), "client %llu (pid %d uid %u %s): "
+	log_rate(5, &cl->lograte[LOG_KIND_REFUSED], LOG_KIND_REFUSED,
+	    LOG_CLIENT(cl, .koid = c->self ? c->self->obj->koid : 0,
+	    .request = c->entry->name, .message_id = LOG_ID_REFUSED),
+	    "client %llu (pid %d uid %u %s): "
 	    "%s refused: %s", (unsigned long long)cl->id, (int)c->pid,
 	    (unsigned)cl->uid, cl->comm, c->entry->name, what);
 }
@@ -308,8 +310,9 @@ hello(struct conn *conn, Zxd__Request *req)
 		return -EPROTO;
 	rep.txid = req->txid;
 	if (req->hello->version != ZXD_PROTOCOL_VERSION) {
-		log_ctx_msg(4, LOG_CLIENT(conn->client, .request = "hello",
-		    .message_id = LOG_ID_PROTOCOL),
+		log_rate(4, &conn->client->lograte[LOG_KIND_PROTOCOL],
+		    LOG_KIND_PROTOCOL, LOG_CLIENT(conn->client,
+		    .request = "hello", .message_id = LOG_ID_PROTOCOL),
 		    "client %llu (pid %d uid %u %s): protocol version %u, "
 		    "want %u", (unsigned long long)conn->client->id,
 		    (int)conn->client->pid, (unsigned)conn->client->uid,

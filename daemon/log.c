@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SD_JOURNAL_SUPPRESS_LOCATION
@@ -157,4 +158,67 @@ log_ctx_msg(int priority, const struct log_ctx *ctx, const char *fmt, ...)
 		    ctx->request);
 	if (sd_journal_sendv(iov, n) < 0)
 		write_line(priority, text);
+}
+
+static struct log_rate global_rate[LOG_NKINDS];
+static uint64_t suppressed_total;
+
+uint64_t
+log_suppressed_total(void)
+{
+	return suppressed_total;
+}
+
+/* Whether a line may go out under `r`; opens a new window when the
+ * last one is over. */
+static bool
+rate_allows(struct log_rate *r, uint64_t now)
+{
+	if (now >= r->window + LOG_RATE_WINDOW_S) {
+		r->window = now;
+		r->lines = 0;
+	}
+	return r->lines < LOG_RATE_BURST;
+}
+
+void
+log_rate(int priority, struct log_rate *rate, enum log_kind kind,
+    const struct log_ctx *ctx, const char *fmt, ...)
+{
+	struct log_rate *g = &global_rate[kind < LOG_NKINDS ? kind :
+	    LOG_KIND_OTHER];
+	char text[LOG_LINE_MAX];
+	struct timespec ts;
+	unsigned skipped;
+	uint64_t now;
+	va_list ap;
+
+	if (priority > log_max_priority)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec;
+	if (!rate_allows(g, now) || (rate != NULL && !rate_allows(rate, now))) {
+		if (rate != NULL)
+			rate->suppressed++;
+		g->suppressed++;
+		suppressed_total++;
+		return;
+	}
+	g->lines++;
+	skipped = g->suppressed;
+	g->suppressed = 0;
+	if (rate != NULL) {
+		rate->lines++;
+		if (rate->suppressed > skipped)
+			skipped = rate->suppressed;
+		rate->suppressed = 0;
+	}
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (skipped > 0)
+		log_ctx_msg(priority, ctx, "%s (%u similar lines suppressed "
+		    "before this one)", text, skipped);
+	else
+		log_ctx_msg(priority, ctx, "%s", text);
 }

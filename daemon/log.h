@@ -60,4 +60,37 @@ struct log_ctx {
 void log_ctx_msg(int priority, const struct log_ctx *ctx, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * Rate-limited logging, for what a client can make happen at will (bad
+ * packets, refusals, accept failures): per client and per kind, at most
+ * LOG_RATE_BURST lines per LOG_RATE_WINDOW_S seconds, and as many for
+ * all clients together; the next line let through says how many were
+ * suppressed meanwhile.
+ */
+#define LOG_RATE_BURST		5
+#define LOG_RATE_WINDOW_S	10
+
+enum log_kind {
+	LOG_KIND_ACCEPT,	/* accepting connections */
+	LOG_KIND_PROTOCOL,	/* malformed packets, dropped connections */
+	LOG_KIND_REFUSED,	/* requests refused (limits, policy) */
+	LOG_KIND_OTHER,
+	LOG_NKINDS
+};
+
+/* One client's (or the daemon's) budget for one kind. */
+struct log_rate {
+	uint64_t window;	/* start of the window, seconds */
+	unsigned lines;		/* let through in it */
+	unsigned suppressed;	/* since the last line let through */
+};
+
+/* Log like log_ctx_msg, unless `rate` (the client's state for `kind`;
+ * NULL: only the daemon-wide budget applies) is spent. */
+void log_rate(int priority, struct log_rate *rate, enum log_kind kind,
+    const struct log_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Lines suppressed so far, all kinds (for zxctl status and tests). */
+uint64_t log_suppressed_total(void);
+
 #endif

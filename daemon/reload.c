@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/account.h"
 #include "daemon/log.h"
 #include "daemon/reload.h"
 
@@ -103,6 +104,15 @@ reload_config(struct config *run, const struct reload_pins *pins)
 	SWAP(run->n_root_gids, fresh.n_root_gids);
 	run->vmo_bytes_per_client = fresh.vmo_bytes_per_client;
 	run->handles_per_client = fresh.handles_per_client;
+	/* The per-process and per-uid limits and the descriptor budget
+	 * (daemon/account.c reads them from run at each charge). */
+	for (size_t i = 0; i < config_n_limit_keys; i++) {
+		size_t off = config_limit_keys[i].offset;
+
+		*(uint64_t *)((char *)run + off) =
+		    *(const uint64_t *)((const char *)&fresh + off);
+	}
+	account_init(run);
 	run->log_level = fresh.log_level;
 	if (!pins->log_level)
 		log_max_priority = run->log_level;

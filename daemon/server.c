@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/account.h"
+#include "daemon/collect.h"
 #include "daemon/delivery.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
@@ -43,7 +46,9 @@ static struct {
 	uint8_t *rxbuf;
 	struct conn *dispatching;	/* the conn whose packet is handled */
 	struct wire_msg *dispatching_msg;	/* and the packet */
-} srv = { .listen_fd = -1 };
+	int spare_fd;			/* given up to refuse when out of fds */
+	struct event *trim_ev;		/* heap trim after disconnects */
+} srv = { .listen_fd = -1, .spare_fd = -1 };
 
 static void conn_read_cb(evutil_socket_t fd, short what, void *arg);
 
@@ -93,6 +98,7 @@ server_client_unref(struct client *cl)
 {
 	if (cl == NULL || --cl->refcount > 0)
 		return;
+	account_client_free(cl);
 	free(cl);
 }
 
@@ -155,6 +161,7 @@ conn_close(struct conn *c)
 		handle_free(c->handle);
 	} else {
 		cl->connected = false;
+		account_client_disconnected(cl);
 		if (cl->prev != NULL)
 			cl->prev->next = cl->next;
 		else
@@ -162,6 +169,14 @@ conn_close(struct conn *c)
 		if (cl->next != NULL)
 			cl->next->prev = cl->prev;
 		srv.nclients--;
+		/* What it held is free: give the heap back to the system
+		 * once the burst of closes is over. */
+		if (srv.trim_ev != NULL &&
+		    !evtimer_pending(srv.trim_ev, NULL)) {
+			struct timeval tv = { 0, 500000 };
+
+			evtimer_add(srv.trim_ev, &tv);
+		}
 		/* The process is gone (or exec'd): so is its address space. */
 		dispatch_client_gone(cl);
 		log_ctx_msg(7, LOG_CLIENT(cl), "client %llu (pid %d uid %u "
@@ -170,6 +185,8 @@ conn_close(struct conn *c)
 	}
 	free(c);
 	server_client_unref(cl);
+	/* What it held may have been the last way to read a queue. */
+	collect_soon();
 }
 
 /* Whether h is one of the handles the packet being served carries: the
@@ -232,8 +249,12 @@ static bool
 of_client(const struct handle *h, void *arg)
 {
 	const struct conn *c = h->conn;
+	const struct client *cl = arg;
 
-	return c != NULL && c->client == arg;
+	/* Every connection of the process: its limits are the process's
+	 * (daemon/account.c). */
+	return c != NULL && (c->client == cl ||
+	    (cl->proc != NULL && c->client->proc == cl->proc));
 }
 
 size_t
@@ -273,9 +294,10 @@ token_read(struct conn *c)
 		return;
 	wire_msg_clear(&m);
 	if (n != 0)
-		log_warn("client %llu (pid %d): packet on an export token, "
-		    "token destroyed", (unsigned long long)c->client->id,
-		    (int)c->client->pid);
+		log_rate(4, &c->client->lograte[LOG_KIND_PROTOCOL],
+		    LOG_KIND_PROTOCOL, LOG_CLIENT(c->client), "client %llu "
+		    "(pid %d): packet on an export token, token destroyed",
+		    (unsigned long long)c->client->id, (int)c->client->pid);
 	conn_close(c);
 }
 
@@ -301,7 +323,8 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		if (n < 0) {
-			log_ctx_msg(4, LOG_CLIENT(c->client, .koid =
+			log_rate(4, &c->client->lograte[LOG_KIND_PROTOCOL],
+			    LOG_KIND_PROTOCOL, LOG_CLIENT(c->client, .koid =
 			    c->handle ? c->handle->obj->koid : 0,
 			    .message_id = LOG_ID_PROTOCOL),
 			    "client %llu (pid %d uid %u %s): %s on %s "
@@ -325,7 +348,8 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 		if (r < 0) {
-			log_ctx_msg(4, LOG_CLIENT(c->client, .koid =
+			log_rate(4, &c->client->lograte[LOG_KIND_PROTOCOL],
+			    LOG_KIND_PROTOCOL, LOG_CLIENT(c->client, .koid =
 			    c->handle ? c->handle->obj->koid : 0,
 			    .message_id = LOG_ID_PROTOCOL),
 			    "client %llu (pid %d uid %u %s): protocol error "
@@ -378,6 +402,15 @@ read_comm(pid_t pid, char *buf, size_t size)
 }
 
 static void
+trim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	malloc_trim(0);
+}
+
+static void
 backoff_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -386,54 +419,125 @@ backoff_cb(evutil_socket_t fd, short what, void *arg)
 	event_add(srv.listen_ev, NULL);
 }
 
+/* Tell a peer we cannot serve why, before its HELLO (a reply with
+ * txid 0; libzx reads it when its HELLO finds the socket closed), and
+ * close: refusing costs no descriptor for long. */
+static void
+refuse_peer(int fd, zx_status_t st)
+{
+	Zxd__Reply rep = ZXD__REPLY__INIT;
+
+	char b[64];
+
+	rep.txid = 0;
+	rep.status = st;
+	(void)wire_send(fd, &rep.base, NULL, 0);
+	/* A HELLO left unread would make the peer's first recv fail with
+	 * ECONNRESET (libzx then reads again). */
+	for (int i = 0; i < 4 && recv(fd, b, sizeof(b), MSG_DONTWAIT) > 0; i++)
+		;
+	close(fd);
+}
+
+static void
+spare_fd_open(void)
+{
+	if (srv.spare_fd < 0)
+		srv.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+/* Connections accepted per wakeup of the listener: a burst of
+ * newcomers (1,000 clients starting at once) gets in within a few turns
+ * of the loop, not one per turn behind every busy connection. */
+#define ACCEPT_BURST 64
+
+static bool accept_one(evutil_socket_t lfd);
+
 static void
 accept_cb(evutil_socket_t lfd, short what, void *arg)
+{
+	(void)what;
+	(void)arg;
+	for (int i = 0; i < ACCEPT_BURST && accept_one(lfd); i++)
+		;
+}
+
+/* Accept (or refuse) one newcomer; false when there is none left or
+ * accepting must pause. */
+static bool
+accept_one(evutil_socket_t lfd)
 {
 	struct ucred uc;
 	socklen_t len = sizeof(uc);
 	struct client *cl;
 	struct conn *c;
+	zx_status_t st;
 	int fd;
 
-	(void)what;
-	(void)arg;
 	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE) &&
+	    srv.spare_fd >= 0) {
+		/* Out of descriptors: with the one kept for this, take the
+		 * newcomer and tell it, rather than leave it waiting. */
+		close(srv.spare_fd);
+		srv.spare_fd = -1;
+		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0) {
+			log_rate(4, NULL, LOG_KIND_ACCEPT, NULL, "accept: out of "
+			    "descriptors; newcomers refused with "
+			    "ZX_ERR_NO_RESOURCES");
+			refuse_peer(fd, ZX_ERR_NO_RESOURCES);
+		}
+		spare_fd_open();
+		return false;
+	}
 	if (fd < 0) {
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 		    errno == ENOMEM) {
-			/* Out of descriptors: stop accepting for a second
+			/* Out of descriptors: stop accepting for a while
 			 * rather than spin on a listener that stays ready. */
-			struct timeval tv = { 1, 0 };
+			struct timeval tv = { 0, 100000 };
 
-			log_warn("accept: %s; pausing new connections",
-			    strerror(errno));
+			log_rate(4, NULL, LOG_KIND_ACCEPT, NULL, "accept: %s; "
+			    "pausing new connections", strerror(errno));
 			event_del(srv.listen_ev);
 			event_add(srv.backoff_ev, &tv);
 		}
-		return;
+		return false;
 	}
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) < 0 ||
 	    set_passcred(fd) < 0) {
 		close(fd);
-		return;
+		return true;
 	}
 	cl = calloc(1, sizeof(*cl));
 	if (cl == NULL) {
-		close(fd);
-		return;
+		refuse_peer(fd, ZX_ERR_NO_MEMORY);
+		return true;
 	}
 	cl->id = ++srv.next_client_id;
 	cl->pid = uc.pid;
 	cl->uid = uc.uid;
 	cl->gid = uc.gid;
+	cl->refcount = 1;
 	cl->root_admitted = peer_admitted(fd, &uc);
 	read_comm(uc.pid, cl->comm, sizeof(cl->comm));
+	st = account_client_new(cl);
+	if (st != ZX_OK) {
+		/* Over a connection limit or the descriptor budget. */
+		refuse_peer(fd, st);
+		account_client_disconnected(cl);
+		server_client_unref(cl);
+		return true;
+	}
 	c = conn_new(fd, cl, uc.pid);
 	if (c == NULL) {
-		free(cl);
-		close(fd);
-		return;
+		refuse_peer(fd, ZX_ERR_NO_MEMORY);
+		account_client_disconnected(cl);
+		server_client_unref(cl);
+		return true;
 	}
+	server_client_unref(cl);	/* the connection holds it now */
 	cl->connected = true;
 	cl->next = srv.clients;
 	if (srv.clients != NULL)
@@ -444,25 +548,78 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
 	    "connected%s", (unsigned long long)cl->id, (int)cl->pid,
 	    (unsigned)cl->uid, cl->comm,
 	    cl->root_admitted ? ", admitted to the root resource" : "");
+	return true;
+}
+
+/* Charge a handle paid for by `old` (NULL: nobody yet) to cl: a handle
+ * read from a channel or imported moves from its sender to its reader. */
+static zx_status_t
+charge_handle(struct client *cl, struct client *old)
+{
+	zx_status_t st;
+
+	for (int tries = 0;; tries++) {
+		if (old == cl)
+			return ZX_OK;
+		st = old != NULL ? account_move(old, cl, ACCT_HANDLES, 1) :
+		    account_charge(cl, ACCT_HANDLES, 1);
+		if (st == ZX_OK || tries > 0)
+			return st;
+		/* Handles the client closed just now may make room. */
+		server_settle_client(cl);
+	}
+}
+
+/* Undo charge_handle. */
+static void
+uncharge_handle(struct client *cl, struct client *old)
+{
+	if (old == cl)
+		return;
+	if (old != NULL)
+		account_force(old, ACCT_HANDLES, 1);
+	account_uncharge(cl, ACCT_HANDLES, 1);
+}
+
+void
+server_handle_charge_in_flight(struct client *cl, struct handle *h)
+{
+	/* Past the limit if need be: the message is built, and is at most
+	 * 64 handles over. */
+	account_force(cl, ACCT_HANDLES, 1);
+	h->payer = server_client_ref(cl);
+}
+
+/* handle_free's hook: what the handle cost its payer comes back. */
+static void
+handle_released(struct handle *h)
+{
+	struct client *cl = h->payer;
+
+	if (cl == NULL)
+		return;
+	h->payer = NULL;
+	account_uncharge(cl, ACCT_HANDLES, 1);
+	server_client_unref(cl);
 }
 
 zx_status_t
 server_attach_handle(struct client *cl, pid_t pid, struct handle *h,
     int *ret_fd)
 {
-	const struct config *cfg = srv.cfg;
+	struct client *old = h->payer;
 	struct stat st;
 	struct conn *c;
+	zx_status_t zst;
 	int sv[2];
 
-	if (cfg->handles_per_client != 0 &&
-	    cl->nhandles >= cfg->handles_per_client)
-		server_settle_client(cl);
-	if (cfg->handles_per_client != 0 &&
-	    cl->nhandles >= cfg->handles_per_client)
+	zst = charge_handle(cl, old);
+	if (zst != ZX_OK)
+		return zst;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		uncharge_handle(cl, old);
 		return ZX_ERR_NO_RESOURCES;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return ZX_ERR_NO_RESOURCES;
+	}
 	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) < 0 || set_passcred(sv[0]) < 0 ||
 	    fstat(sv[1], &st) < 0 || handle_table_add(h, st.st_ino) != ZX_OK)
 		goto fail;
@@ -475,6 +632,10 @@ server_attach_handle(struct client *cl, pid_t pid, struct handle *h,
 	h->conn = c;
 	h->owner = cl;
 	h->owner_pid = pid;
+	if (old != cl) {
+		h->payer = server_client_ref(cl);
+		server_client_unref(old);
+	}
 	handle_set_in_flight(h, false);
 	cl->nhandles++;
 	*ret_fd = sv[1];
@@ -482,6 +643,7 @@ server_attach_handle(struct client *cl, pid_t pid, struct handle *h,
 fail:
 	close(sv[0]);
 	close(sv[1]);
+	uncharge_handle(cl, old);
 	return ZX_ERR_NO_RESOURCES;
 }
 
@@ -529,6 +691,16 @@ server_token_find(int fd)
 }
 
 void
+server_foreach_token(void (*fn)(struct handle *h, void *arg), void *arg)
+{
+	struct conn *c, *tmp;
+
+	HASH_ITER(hh, srv.tokens, c, tmp)
+		if (c->handle != NULL)
+			fn(c->handle, arg);
+}
+
+void
 server_token_close(struct conn *tok)
 {
 	conn_close(tok);
@@ -556,6 +728,10 @@ server_init(struct event_base *base, const struct config *cfg)
 	srv.backoff_ev = evtimer_new(base, backoff_cb, NULL);
 	if (srv.backoff_ev == NULL)
 		return -ENOMEM;
+	srv.trim_ev = evtimer_new(base, trim_cb, NULL);
+	handle_release_hook = handle_released;
+	account_init(cfg);
+	spare_fd_open();
 	return 0;
 }
 
@@ -608,7 +784,7 @@ server_bind(const char *path)
 	old = umask(0177);
 	r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
-	if (r < 0 || listen(fd, 128) < 0)
+	if (r < 0 || listen(fd, SOMAXCONN) < 0)
 		goto fail;
 	if (cfg->socket_group_set && chown(path, (uid_t)-1, cfg->socket_group) < 0)
 		goto fail_unlink;
@@ -650,10 +826,13 @@ server_shutdown(void)
 	/* Handles that only channel messages hold (a channel's own handle
 	 * in its queue, and longer cycles). */
 	channel_release_all();
+	collect_shutdown();
 	if (srv.listen_ev != NULL)
 		event_free(srv.listen_ev);
 	if (srv.backoff_ev != NULL)
 		event_free(srv.backoff_ev);
+	if (srv.trim_ev != NULL)
+		event_free(srv.trim_ev);
 	if (srv.listen_fd >= 0)
 		close(srv.listen_fd);
 	if (srv.bound_path != NULL) {
@@ -661,5 +840,8 @@ server_shutdown(void)
 		free(srv.bound_path);
 	}
 	free(srv.rxbuf);
-	srv = (typeof(srv)){ .listen_fd = -1 };
+	if (srv.spare_fd >= 0)
+		close(srv.spare_fd);
+	handle_release_hook = NULL;
+	srv = (typeof(srv)){ .listen_fd = -1, .spare_fd = -1 };
 }

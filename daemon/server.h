@@ -27,6 +27,12 @@ struct client {
 	struct object *root_vmar;	/* made on first use */
 	struct object *process;		/* made on first use */
 	bool connected;
+	/* daemon/account.c: its process's and uid's accounts. */
+	struct acct *proc, *user;
+	bool conn_charged;
+	unsigned limits_logged;		/* limits already logged */
+	uint64_t refusals;		/* requests refused over a limit */
+	struct log_rate lograte[LOG_NKINDS];
 	struct client *prev, *next;
 };
 
@@ -73,6 +79,9 @@ struct handle *server_handle_of_fd(int fd);
 /* Tear down a handle's connection and free the handle: its holders see
  * EOF from now on. Also frees a handle in flight. */
 void server_close_handle(struct handle *h);
+/* A new handle made straight into flight (a duplicate in a channel
+ * message): charge it to cl, its sender, until read. */
+void server_handle_charge_in_flight(struct client *cl, struct handle *h);
 /* Take h off its process without freeing it: the daemon closes its end
  * of h's socket, so every copy of the client's end (dup(2)s included)
  * sees EOF, and h is in flight until server_attach_handle gives it to a
@@ -88,6 +97,9 @@ zx_status_t server_token_new(struct client *cl, struct handle *h,
 /* The token whose client end `fd` is (an fd received from a client), or
  * NULL. */
 struct conn *server_token_find(int fd);
+/* Call fn on the handle behind each export token. */
+void server_foreach_token(void (*fn)(struct handle *h, void *arg),
+    void *arg);
 /* Destroy a token; the handle behind it, if still there, is freed. Set
  * tok->handle to NULL first to keep it. */
 void server_token_close(struct conn *tok);

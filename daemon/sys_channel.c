@@ -31,7 +31,27 @@ struct call_waiter {
 	uint64_t req_txid;		/* echoed in the outcome */
 	uint32_t rd_bytes, rd_handles;
 	struct event *timer;		/* deadline, or NULL */
+	zx_time_t deadline;
 };
+
+static zx_time_t now_ns(void);
+
+/* Arm cw's timer for the time left until its deadline, rounded up to
+ * libevent's microseconds. */
+static int
+arm_deadline(struct call_waiter *cw, zx_time_t now)
+{
+	zx_time_t left = cw->deadline - now + 999;
+	struct timeval tv = {
+		.tv_sec = (time_t)(left / 1000000000),
+		.tv_usec = (suseconds_t)(left % 1000000000 / 1000),
+	};
+
+	/* libevent counts from its cached loop time, which may be older
+	 * than `now`: refresh it, or the timer fires early. */
+	event_base_update_cache_time(server_base());
+	return evtimer_add(cw->timer, &tv);
+}
 
 zx_status_t
 call_channel_create(struct call *c)
@@ -188,6 +208,9 @@ build_msg(struct call *c, const Zxd__ChannelWrite *w, zx_rights_t rights,
 	}
 	if (w->num_bytes > 0)
 		memcpy(m->data, w->data.data, w->num_bytes);
+	/* Queued, it counts against the writer (daemon/account.c), and so
+	 * do its handles until read. */
+	m->payer = server_client_ref(c->client);
 	for (i = 0; i < n; i++) {
 		if (d[i].take) {
 			server_detach_handle(d[i].src);
@@ -195,6 +218,8 @@ build_msg(struct call *c, const Zxd__ChannelWrite *w, zx_rights_t rights,
 			m->handles[i] = d[i].src;
 		} else {
 			handle_set_in_flight(m->handles[i], true);
+			server_handle_charge_in_flight(c->client,
+			    m->handles[i]);
 		}
 	}
 	*ret = m;
@@ -257,6 +282,7 @@ call_channel_read(struct call *c)
 		}
 	}
 	m->nhandles = 0;
+	channel_msg_discharge(m);
 	body->data.data = m->data;
 	body->data.len = m->nbytes;
 	if (!call_keep(c, m))
@@ -346,6 +372,7 @@ deliver(struct call_waiter *cw, struct channel_msg *m)
 	 * our copies of their fds lets EOF free them. */
 	(void)wire_send_take(cw->fd, &rep.base, fds, n);
 	m->nhandles = 0;
+	channel_msg_discharge(m);
 	free(m);
 	return ZX_OK;
 }
@@ -367,8 +394,15 @@ call_timeout(evutil_socket_t fd, short what, void *arg)
 {
 	struct call_waiter *cw = arg;
 
+	zx_time_t now = now_ns();
+
 	(void)fd;
 	(void)what;
+	/* libevent's clock may be coarser than CLOCK_MONOTONIC (it uses
+	 * CLOCK_MONOTONIC_COARSE where it can): a timer can fire a tick
+	 * early. Zircon never times out before the deadline. */
+	if (now < cw->deadline && arm_deadline(cw, now) == 0)
+		return;
 	channel_call_abort(&cw->w, ZX_ERR_TIMED_OUT);
 }
 
@@ -398,7 +432,9 @@ call_channel_call(struct call *c)
 	    getsockopt(c->msg->fds[k->reply_fd], SOL_SOCKET, SO_TYPE, &type,
 	    &len) < 0 || type != SOCK_SEQPACKET ||
 	    fcntl(c->msg->fds[k->reply_fd], F_SETFL, O_NONBLOCK) < 0) {
-		log_warn("client %llu (pid %d): malformed channel call",
+		log_rate(4, &c->client->lograte[LOG_KIND_PROTOCOL],
+		    LOG_KIND_PROTOCOL, LOG_CLIENT(c->client), "client %llu "
+		    "(pid %d): malformed channel call",
 		    (unsigned long long)c->client->id, (int)c->pid);
 		return ZX_ERR_INVALID_ARGS;
 	}
@@ -427,8 +463,7 @@ call_channel_call(struct call *c)
 		return st;
 	}
 	if (k->deadline != ZX_TIME_INFINITE) {
-		zx_time_t now = now_ns(), left;
-		struct timeval tv;
+		zx_time_t now = now_ns();
 
 		/* A deadline already past still sends the request, and the
 		 * reply cannot have come yet: Zircon's wait times out. */
@@ -436,15 +471,9 @@ call_channel_call(struct call *c)
 			channel_call_abort(&cw->w, ZX_ERR_TIMED_OUT);
 			return ZX_OK;
 		}
-		/* Round up: never fire before the deadline. */
-		left = k->deadline - now + 999;
-		tv.tv_sec = (time_t)(left / 1000000000);
-		tv.tv_usec = (suseconds_t)(left % 1000000000 / 1000);
+		cw->deadline = k->deadline;
 		cw->timer = evtimer_new(server_base(), call_timeout, cw);
-		/* libevent counts from its cached loop time, which may be
-		 * older than `now`: refresh it, or the timer fires early. */
-		event_base_update_cache_time(server_base());
-		if (cw->timer == NULL || evtimer_add(cw->timer, &tv) < 0) {
+		if (cw->timer == NULL || arm_deadline(cw, now) < 0) {
 			channel_call_abort(&cw->w, ZX_ERR_NO_MEMORY);
 			return ZX_OK;
 		}

@@ -17,6 +17,7 @@
 #include <zircon/syscalls/iommu.h>
 #include <zircon/syscalls/resource.h>
 
+#include "daemon/account.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
@@ -213,9 +214,17 @@ call_bti_pin(struct call *c)
 	if (addrs == NULL)
 		return ZX_ERR_NO_MEMORY;
 	server_settle(pinned_pmt_of, b);
-	st = bti_pin(b, v, r->offset, r->size, perms, &p);
+	/* Pinned memory counts against the process and uid pinning it
+	 * until unpinned (daemon/account.c). */
+	st = account_charge(c->client, ACCT_PINNED, r->size);
 	if (st != ZX_OK)
 		return st;
+	st = bti_pin(b, v, r->offset, r->size, perms, &p);
+	if (st != ZX_OK) {
+		account_uncharge(c->client, ACCT_PINNED, r->size);
+		return st;
+	}
+	p->payer = server_client_ref(c->client);
 	st = pmt_encode(p, compress, contiguous, addrs, r->num_addrs);
 	/* The addresses go out; failing that, the pin is undone (never
 	 * quarantined: the caller never held it). */

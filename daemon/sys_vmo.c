@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "backends/phys.h"
+#include "daemon/account.h"
 #include "daemon/dispatch.h"
 #include "proto/status.h"
 #include "daemon/server.h"
@@ -17,22 +18,41 @@
 
 /* --- accounting: VMO memory is charged to the client that made it ---- */
 
+static bool
+same_process(const void *ctx, const void *arg)
+{
+	return account_same_process(ctx, arg);
+}
+
+static bool
+same_uid(const void *ctx, const void *arg)
+{
+	return account_same_uid(ctx, arg);
+}
+
+/* Memory counts against the maker's process and uid (daemon/account.c).
+ * Paged memory is charged for the pages it holds, which only a look at
+ * the memfds tells: the check adds them (objects/vmo.c asks before the
+ * daemon commits pages; creating and growing commit none). */
 static zx_status_t
 payer_charge(void *ctx, uint64_t bytes)
 {
 	struct client *cl = ctx;
-	uint64_t limit = server_config()->vmo_bytes_per_client, used;
+	zx_status_t st;
 
-	if (limit != 0) {
-		used = cl->vmo_bytes + vmo_unbounded_bytes(cl);
-		if (used > limit || bytes > limit - used) {
-			/* VMOs the client closed just now may free some. */
-			server_settle_client(cl);
-			used = cl->vmo_bytes + vmo_unbounded_bytes(cl);
-		}
-		if (used > limit || bytes > limit - used)
-			return ZX_ERR_NO_MEMORY;
+	if (bytes == 0)
+		return ZX_OK;
+	for (int tries = 0;; tries++) {
+		st = account_charge_held(cl, ACCT_MEMORY, bytes,
+		    vmo_held_bytes(same_process, cl),
+		    vmo_held_bytes(same_uid, cl));
+		if (st == ZX_OK || tries > 0)
+			break;
+		/* VMOs the client closed just now may free some. */
+		server_settle_client(cl);
 	}
+	if (st != ZX_OK)
+		return ZX_ERR_NO_MEMORY;
 	cl->vmo_bytes += bytes;
 	return ZX_OK;
 }
@@ -42,18 +62,21 @@ payer_uncharge(void *ctx, uint64_t bytes)
 {
 	struct client *cl = ctx;
 
+	account_uncharge(cl, ACCT_MEMORY, bytes);
 	cl->vmo_bytes -= bytes;
 }
 
+/* The memory's memfd is one of the daemon's descriptors. */
 static void
 payer_ref(void *ctx)
 {
-	server_client_ref(ctx);
+	account_force(server_client_ref(ctx), ACCT_FDS, 1);
 }
 
 static void
 payer_release(void *ctx)
 {
+	account_uncharge(ctx, ACCT_FDS, 1);
 	server_client_unref(ctx);
 }
 

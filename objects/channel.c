@@ -30,6 +30,38 @@ struct channel {
  */
 static struct channel_msg *reap_head, *reap_tail;
 static bool reaping;
+static const struct channel_quota *quota;
+
+void
+channel_set_quota(const struct channel_quota *q)
+{
+	quota = q;
+}
+
+void
+channel_msg_discharge(struct channel_msg *m)
+{
+	if (m->payer == NULL || quota == NULL)
+		return;
+	if (m->charged)
+		quota->uncharge(m->payer, m->nbytes);
+	m->charged = false;
+	quota->release(m->payer);
+	m->payer = NULL;
+}
+
+/* Charge m to its payer as it is queued. */
+static zx_status_t
+msg_charge(struct channel_msg *m)
+{
+	zx_status_t st;
+
+	if (m->payer == NULL || quota == NULL || m->charged)
+		return ZX_OK;
+	st = quota->charge(m->payer, m->nbytes);
+	m->charged = st == ZX_OK;
+	return st;
+}
 
 static struct channel *
 to_channel(struct object *o)
@@ -57,6 +89,7 @@ reap_add(struct channel_msg *first, struct channel_msg *last)
 		reap_head = m->next;
 		if (reap_head == NULL)
 			reap_tail = NULL;
+		channel_msg_discharge(m);
 		for (uint32_t i = 0; i < m->nhandles; i++)
 			handle_free(m->handles[i]);
 		free(m);
@@ -252,12 +285,6 @@ channel_refresh_signals(struct object *o)
 }
 
 bool
-channel_is(const struct object *o)
-{
-	return o->ops->type == ZX_OBJ_TYPE_CHANNEL;
-}
-
-bool
 channel_has_sink(const struct object *o)
 {
 	return to_channel((struct object *)o)->sink != NULL;
@@ -325,6 +352,7 @@ zx_status_t
 channel_write(struct object *o, struct channel_msg *m)
 {
 	struct channel *peer = o->peer ? to_channel(o->peer) : NULL;
+	zx_status_t st;
 	zx_txid_t t;
 
 	if (peer == NULL)
@@ -344,6 +372,9 @@ channel_write(struct object *o, struct channel_msg *m)
 	}
 	if (!room_for_one(peer))
 		return ZX_ERR_NO_RESOURCES;
+	st = msg_charge(m);
+	if (st != ZX_OK)
+		return st;
 	enqueue(peer, m);
 	return ZX_OK;
 }
@@ -399,12 +430,16 @@ channel_call_begin(struct object *o, struct channel_msg *m,
 {
 	struct channel *ch = to_channel(o);
 	struct channel *peer = o->peer ? to_channel(o->peer) : NULL;
+	zx_status_t st;
 	zx_txid_t t;
 
 	if (peer == NULL)
 		return ZX_ERR_PEER_CLOSED;
 	if (!room_for_one(peer))
 		return ZX_ERR_NO_RESOURCES;
+	st = msg_charge(m);
+	if (st != ZX_OK)
+		return st;
 	/* Unique among the calls in progress on this endpoint. */
 	for (;;) {
 		struct channel_waiter *x;
@@ -512,6 +547,33 @@ channel_create(uint32_t options, struct object **ret0, struct object **ret1)
 	*ret0 = &a->base;
 	*ret1 = &b->base;
 	return ZX_OK;
+}
+
+bool
+channel_is(const struct object *o)
+{
+	return o->ops == &channel_ops;
+}
+
+const struct channel_msg *
+channel_queue(const struct object *o)
+{
+	return channel_is(o) ? ((const struct channel *)o)->head : NULL;
+}
+
+void
+channel_drop_queue(struct object *o)
+{
+	struct channel *ch = to_channel(o);
+	struct channel_msg *head = ch->head, *tail = ch->tail;
+
+	if (!channel_is(o) || head == NULL)
+		return;
+	ch->head = ch->tail = NULL;
+	ch->nmsgs = 0;
+	ch->bytes = 0;
+	object_signal(o, ZX_CHANNEL_READABLE, 0);
+	reap_add(head, tail);
 }
 
 void

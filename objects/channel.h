@@ -20,6 +20,9 @@
 
 struct channel_msg {
 	struct channel_msg *next;
+	void *payer;			/* who is charged while it is queued
+					 * (see channel_set_quota), or NULL */
+	bool charged;
 	uint32_t nbytes;
 	uint32_t nhandles;
 	uint8_t *data;			/* nbytes, in this allocation */
@@ -75,6 +78,19 @@ zx_status_t channel_msg_new(uint32_t nbytes, uint32_t nhandles,
 /* Free m and every handle it still holds. */
 void channel_msg_free(struct channel_msg *m);
 
+/* Accounting of queued messages (the daemon's; none by default): a
+ * message with a payer is charged when queued and discharged when it
+ * leaves for good. charge returns ZX_OK or the status refusing it. */
+struct channel_quota {
+	zx_status_t (*charge)(void *payer, uint32_t nbytes);
+	void (*uncharge)(void *payer, uint32_t nbytes);
+	void (*release)(void *payer);	/* drop the message's reference */
+};
+void channel_set_quota(const struct channel_quota *q);
+/* m was read or handed to a call: uncharge it and drop its payer
+ * (before free()). channel_msg_free does it too. */
+void channel_msg_discharge(struct channel_msg *m);
+
 /* Queue m on o's peer (or hand it straight to a waiting call there whose
  * txid matches). Takes m on ZX_OK; on ZX_ERR_PEER_CLOSED or
  * ZX_ERR_NO_RESOURCES m is left to the caller. */
@@ -119,6 +135,13 @@ void channel_refresh_signals(struct object *o);
 bool channel_has_sink(const struct object *o);
 /* Whether o is a channel endpoint. */
 bool channel_is(const struct object *o);
+/* The first message queued on endpoint o (what o's holder would read
+ * next), or NULL; messages follow by ->next. */
+const struct channel_msg *channel_queue(const struct object *o);
+/* Free every message queued on o, with their handles: for the cycle
+ * collector, once no process can read o any more. May destroy any
+ * object, o too unless the caller holds a reference. */
+void channel_drop_queue(struct object *o);
 
 /* --- handle dispositions (zx_channel_write_etc) ----------------------
  *

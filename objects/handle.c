@@ -5,6 +5,7 @@
 
 #include "objects/handle.h"
 
+void (*handle_release_hook)(struct handle *h);
 static struct handle *by_ino;
 static size_t n_handles;
 static size_t n_in_flight;
@@ -31,6 +32,8 @@ handle_free(struct handle *h)
 
 	if (h == NULL)
 		return;
+	if (handle_release_hook != NULL)
+		handle_release_hook(h);
 	handle_table_remove(h);
 	handle_set_in_flight(h, false);
 	o = h->obj;

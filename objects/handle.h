@@ -20,6 +20,8 @@ struct handle {
 	uint64_t ino;		/* inode of the client's socket end; 0 = none */
 	bool in_flight;		/* owned by no process: queued in a channel
 				 * message or parked behind an export token */
+	void *payer;		/* daemon's client record charged for it
+				 * (held, in flight or behind a token) */
 	UT_hash_handle hh;
 };
 
@@ -28,6 +30,9 @@ zx_status_t handle_new(struct object *o, zx_rights_t rights,
     struct handle **ret);
 /* Drop the handle (removes it from the table, releases the object). */
 void handle_free(struct handle *h);
+/* Called by handle_free first, for the daemon's accounting (h->payer);
+ * NULL by default. */
+extern void (*handle_release_hook)(struct handle *h);
 
 /* Register under the client end's inode; EEXIST-style clash gives
  * ZX_ERR_ALREADY_EXISTS. */

@@ -40,6 +40,7 @@ object_init(struct object *o, const struct object_ops *ops)
 	memset(o->name, 0, sizeof(o->name));
 	o->sigpage_fd = -1;
 	o->sigword = NULL;
+	o->gc_mark = 0;
 	o->prev = NULL;
 	o->next = all_objects;
 	if (all_objects != NULL)

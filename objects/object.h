@@ -62,6 +62,7 @@ struct object {
 	char name[ZX_MAX_NAME_LEN];
 	int sigpage_fd;			/* -1 until a waiter asks */
 	_Atomic uint32_t *sigword;	/* mapped sigpage, or NULL */
+	uint32_t gc_mark;		/* the daemon's cycle collector */
 	struct object *prev, *next;	/* all live objects */
 };
 

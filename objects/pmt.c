@@ -26,6 +26,8 @@ put_frames(struct pmt *p, size_t n)
 	}
 }
 
+void (*pmt_unpinned_hook)(struct pmt *p);
+
 zx_status_t
 pmt_create(struct bti *bti, struct vmo *v, uint64_t offset, uint64_t size,
     uint32_t perms, struct pmt **ret)
@@ -112,6 +114,8 @@ pmt_unpin(struct pmt *p)
 	if (p->state == PMT_UNPINNED)
 		return;
 	p->state = PMT_UNPINNED;
+	if (pmt_unpinned_hook != NULL)
+		pmt_unpinned_hook(p);
 	if (!p->fixed)
 		put_frames(p, p->npages);
 	vmo_unpin(p->vmo, p->offset, p->size);

@@ -40,7 +40,12 @@ struct pmt {
 	struct iommu_frame **frames;
 	size_t npages;
 	struct pmt *prev, *next;	/* the BTI's PMTs */
+	void *payer;			/* the daemon's: who pays the pin */
 };
+
+/* Called once when p's pages are released (unpinned, or its
+ * quarantine released), for the daemon's accounting; NULL by default. */
+extern void (*pmt_unpinned_hook)(struct pmt *p);
 
 /* The PMT behind o, or NULL when o is not one. */
 struct pmt *pmt_of(struct object *o);

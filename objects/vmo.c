@@ -97,7 +97,7 @@ mem_unref(struct vmo_mem *m)
 
 	if (--m->refcount > 0)
 		return;
-	if (m->flags & VMO_MEM_UNBOUNDED) {
+	if (m->flags & VMO_MEM_BY_COMMIT) {
 		struct vmo_mem **pp = &unbounded;
 
 		while (*pp != m)
@@ -217,15 +217,22 @@ vmo_make_root(uint64_t size, uint64_t content_size, uint32_t mflags,
     const struct vmo_payer *payer, struct vmo **ret)
 {
 	uint64_t limit = min_u64(size, ANON_MAX_SIZE);
-	/* An unbounded VMO is charged for what it holds (see
-	 * vmo_unbounded_bytes), not for its 2^64 bytes. */
-	uint64_t charge = (mflags & VMO_MEM_UNBOUNDED) ? 0 : size;
+	uint64_t charge;
 	struct vmo_content *content;
 	struct vmo_mem *m;
 	struct vmo *v;
 	zx_status_t st;
 	int fd = -1, r;
 
+	/* Paged memory is charged for what it holds (see vmo_held_bytes),
+	 * not for its size: a VMO of 2^40 bytes costs what is written in
+	 * it. The daemon asks before it commits pages itself (op_range
+	 * COMMIT, snapshots); pages a client faults in through its own
+	 * mapping or writes are charged by Linux to that client. Contiguous
+	 * memory is committed at once and costs its size. */
+	if (!(mflags & VMO_MEM_CONTIGUOUS))
+		mflags |= VMO_MEM_BY_COMMIT;
+	charge = (mflags & VMO_MEM_BY_COMMIT) ? 0 : size;
 	if (payer != NULL && payer->ops != NULL) {
 		st = payer->ops->charge(payer->ctx, charge);
 		if (st != ZX_OK)
@@ -258,7 +265,7 @@ vmo_make_root(uint64_t size, uint64_t content_size, uint32_t mflags,
 		m->charged = charge;
 		payer->ops->ref(payer->ctx);
 	}
-	if (mflags & VMO_MEM_UNBOUNDED) {
+	if (mflags & VMO_MEM_BY_COMMIT) {
 		m->unbounded_next = unbounded;
 		unbounded = m;
 	}
@@ -460,6 +467,19 @@ vmo_committed_bytes(const struct vmo *v)
 }
 
 uint64_t
+vmo_held_bytes(bool (*mine)(const void *ctx, const void *arg),
+    const void *arg)
+{
+	uint64_t sum = 0, bytes;
+
+	for (struct vmo_mem *m = unbounded; m != NULL; m = m->unbounded_next)
+		if (m->payer.ops != NULL && mine(m->payer.ctx, arg) &&
+		    anon_committed(m->fd, &bytes) == 0)
+			sum += min_u64(bytes, m->size);
+	return sum;
+}
+
+uint64_t
 vmo_unbounded_bytes(const void *ctx)
 {
 	uint64_t sum = 0, bytes;
@@ -563,7 +583,9 @@ vmo_set_size(struct vmo *v, uint64_t size)
 		return ZX_ERR_OUT_OF_RANGE;
 	if (aligned < old && vmo_mem_pinned(m, aligned, old - aligned))
 		return ZX_ERR_BAD_STATE;
-	if (aligned > old && m->payer.ops != NULL) {
+	/* Memory charged by what it holds costs nothing to grow. */
+	if (aligned > old && m->payer.ops != NULL &&
+	    !(m->flags & VMO_MEM_BY_COMMIT)) {
 		st = m->payer.ops->charge(m->payer.ctx, aligned - old);
 		if (st != ZX_OK)
 			return st;
@@ -572,14 +594,17 @@ vmo_set_size(struct vmo *v, uint64_t size)
 	/* Also undoes whatever a writer did with ftruncate on its fd. */
 	r = anon_resize(m->fd, limit);
 	if (r < 0) {
-		if (aligned > old && m->payer.ops != NULL)
+		if (aligned > old && m->payer.ops != NULL &&
+		    !(m->flags & VMO_MEM_BY_COMMIT))
 			m->payer.ops->uncharge(m->payer.ctx, aligned - old);
 		return status_from_errno(r, ZX_ERR_INTERNAL);
 	}
-	if (aligned < old && m->payer.ops != NULL)
-		m->payer.ops->uncharge(m->payer.ctx, old - aligned);
-	if (m->payer.ops != NULL)
-		m->charged = m->charged - old + aligned;
+	if (!(m->flags & VMO_MEM_BY_COMMIT)) {
+		if (aligned < old && m->payer.ops != NULL)
+			m->payer.ops->uncharge(m->payer.ctx, old - aligned);
+		if (m->payer.ops != NULL)
+			m->charged = m->charged - old + aligned;
+	}
 	m->size = aligned;
 	m->file_limit = limit;
 	(void)vmo_zero_range(v, size, aligned - size);

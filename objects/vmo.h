@@ -28,6 +28,10 @@
 #define VMO_MEM_UNBOUNDED	(1u << 2)
 #define VMO_MEM_PHYSICAL	(1u << 3)	/* not paged: no clones, ... */
 #define VMO_MEM_CONTIGUOUS	(1u << 4)
+/* Charged for the pages it holds (fstat of its memfd), not its size:
+ * all anonymous memory but contiguous memory, which is committed at
+ * once and charged its size. */
+#define VMO_MEM_BY_COMMIT	(1u << 5)
 
 /* struct vmo.kind */
 enum vmo_kind {
@@ -258,6 +262,9 @@ uint64_t vmo_committed_bytes(const struct vmo *v);
 /* Memory held by `ctx`'s live unbounded VMOs, which are charged by what
  * they hold rather than by their size. */
 uint64_t vmo_unbounded_bytes(const void *ctx);
+/* The same, for every payer ctx for which mine(ctx, arg) holds. */
+uint64_t vmo_held_bytes(bool (*mine)(const void *ctx, const void *arg),
+    const void *arg);
 
 /* ZX_INFO_VMO. */
 void vmo_get_info_record(const struct vmo *v, zx_rights_t rights,

@@ -103,7 +103,7 @@ make_snapshot(struct vmo *v, uint32_t type, bool resizable, uint64_t offset,
     uint64_t size, uint64_t content_size, const struct vmo_payer *payer,
     struct vmo **ret)
 {
-	uint64_t vsize = vmo_size(v), len;
+	uint64_t vsize = vmo_size(v), len, probe;
 	struct vmo *c;
 	zx_status_t st;
 	int r;
@@ -130,6 +130,16 @@ make_snapshot(struct vmo *v, uint32_t type, bool resizable, uint64_t offset,
 	/* Past the parent's end the child reads zero. */
 	len = offset < vsize ? min_u64(size, vsize - offset) : 0;
 	len = min_u64(len, c->mem->file_limit);
+	/* The copy commits what the parent holds there: ask first. */
+	probe = min_u64(len, vmo_committed_bytes(v));
+	if (probe > 0 && payer != NULL && payer->ops != NULL) {
+		st = payer->ops->charge(payer->ctx, probe);
+		if (st != ZX_OK) {
+			object_unref(&c->obj);
+			return st;
+		}
+		payer->ops->uncharge(payer->ctx, probe);
+	}
 	r = anon_copy(v->mem->fd, v->offset + offset, c->mem->fd, 0, len);
 	if (r < 0) {
 		object_unref(&c->obj);

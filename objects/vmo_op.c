@@ -50,7 +50,7 @@ vmo_commit(struct vmo *v, uint64_t off, uint64_t len)
 		return ZX_ERR_NO_MEMORY;
 	/* An unbounded VMO is charged by what it holds: committing must
 	 * fit in what its payer may still hold. */
-	if ((m->flags & VMO_MEM_UNBOUNDED) && m->payer.ops != NULL) {
+	if ((m->flags & VMO_MEM_BY_COMMIT) && m->payer.ops != NULL) {
 		st = m->payer.ops->charge(m->payer.ctx, len);
 		if (st != ZX_OK)
 			return st;

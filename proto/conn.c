@@ -43,12 +43,42 @@ conn_call(int sock, Zxd__Request *req, const int *fds, size_t nfds,
 		return (int)n;
 	rep = (Zxd__Reply *)envelope_unpack(&zxd__reply__descriptor, m->len,
 	    m->buf);
-	if (rep == NULL || rep->txid != req->txid || rep->nfds != m->nfds ||
+	/* txid 0 with an error: the daemon refused the connection before
+	 * reading anything (over a limit, out of descriptors). */
+	if (rep == NULL || (rep->txid != req->txid &&
+	    !(rep->txid == 0 && rep->status < 0)) || rep->nfds != m->nfds ||
 	    rep->n_handles > m->nfds) {
 		if (rep != NULL)
 			envelope_free(&rep->base);
 		wire_msg_clear(m);
 		return -EBADMSG;
+	}
+	*ret = rep;
+	return 0;
+}
+
+/* The HELLO found the connection closed: the daemon may have refused
+ * it first, with a reply of txid 0 left to read (a first read may only
+ * report the reset). */
+static int
+refusal(int fd, struct wire_msg *m, Zxd__Reply **ret)
+{
+	Zxd__Reply *rep;
+	ssize_t n;
+
+	for (int i = 0; i < 2; i++) {
+		n = wire_recv(fd, m);
+		if (n != -ECONNRESET)
+			break;
+	}
+	if (n <= 0)
+		return -ECONNRESET;
+	rep = zxd__reply__unpack(NULL, m->len, m->buf);
+	if (rep == NULL || rep->txid != 0 || rep->status >= 0) {
+		if (rep != NULL)
+			zxd__reply__free_unpacked(rep, NULL);
+		wire_msg_clear(m);
+		return -ECONNRESET;
 	}
 	*ret = rep;
 	return 0;
@@ -85,6 +115,8 @@ conn_open(const char *path, int *ret_fd, int32_t *ret_status)
 	req.body_case = ZXD__REQUEST__BODY_HELLO;
 	req.hello = &hello;
 	r = conn_call(fd, &req, NULL, 0, &m, &rep);
+	if (r == -EPIPE || r == -ECONNRESET)
+		r = refusal(fd, &m, &rep);
 	if (r == 0) {
 		wire_msg_clear(&m);
 		*ret_status = rep->status;

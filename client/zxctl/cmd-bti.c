@@ -103,9 +103,9 @@ cmd_bti(struct ctl *ctl, char **argv, int argc)
 			char *hp = printable(h), *nm = printable(btis[i]->name);
 			struct table t;
 
-			printf("%sBTI %" PRIu64 " %s%s%s: %" PRIu64 " pinned, "
+			printf("%sBTI %" PRIu64 "%s%s%s: %" PRIu64 " pinned, "
 			    "%" PRIu64 " quarantined; held by %s\n",
-			    i ? "\n" : "", btis[i]->koid, nm[0] ? "\"" : "",
+			    i ? "\n" : "", btis[i]->koid, nm[0] ? " \"" : "",
 			    nm, nm[0] ? "\"" : "", btis[i]->pmo_count,
 			    btis[i]->quarantine_count, hp);
 			free(h);

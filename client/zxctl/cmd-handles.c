@@ -103,7 +103,7 @@ cmd_handles(struct ctl *ctl, char **argv, int argc)
 			    xstrdup(all[i]->command),
 			    xasprintf("%" PRIu64, all[i]->koid),
 			    xstrdup(type_name(all[i]->type, tb)),
-			    xasprintf("%#x", all[i]->rights));
+			    rights_text(all[i]->rights));
 		table_print(&t);
 	}
 out:

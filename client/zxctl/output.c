@@ -1,16 +1,88 @@
 /* What the commands share: text, aligned tables, JSON. */
 #include "config-build.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <wchar.h>
 #include <wctype.h>
 
+#include <zircon/rights.h>
 #include <zircon/types.h>
 
 #include "client/zxctl/zxctl.h"
+
+struct table_opts table_opts;
+
+static const struct {
+	zx_rights_t bit;
+	const char *name;
+} right_names[] = {
+	{ ZX_RIGHT_DUPLICATE, "duplicate" },
+	{ ZX_RIGHT_TRANSFER, "transfer" },
+	{ ZX_RIGHT_READ, "read" },
+	{ ZX_RIGHT_WRITE, "write" },
+	{ ZX_RIGHT_EXECUTE, "execute" },
+	{ ZX_RIGHT_MAP, "map" },
+	{ ZX_RIGHT_GET_PROPERTY, "get_property" },
+	{ ZX_RIGHT_SET_PROPERTY, "set_property" },
+	{ ZX_RIGHT_ENUMERATE, "enumerate" },
+	{ ZX_RIGHT_DESTROY, "destroy" },
+	{ ZX_RIGHT_SET_POLICY, "set_policy" },
+	{ ZX_RIGHT_GET_POLICY, "get_policy" },
+	{ ZX_RIGHT_SIGNAL, "signal" },
+	{ ZX_RIGHT_SIGNAL_PEER, "signal_peer" },
+	{ ZX_RIGHT_WAIT, "wait" },
+	{ ZX_RIGHT_INSPECT, "inspect" },
+	{ ZX_RIGHT_MANAGE_JOB, "manage_job" },
+	{ ZX_RIGHT_MANAGE_PROCESS, "manage_process" },
+	{ ZX_RIGHT_MANAGE_THREAD, "manage_thread" },
+	{ ZX_RIGHT_APPLY_PROFILE, "apply_profile" },
+	{ ZX_RIGHT_MANAGE_SOCKET, "manage_socket" },
+	{ ZX_RIGHT_OP_CHILDREN, "op_children" },
+	{ ZX_RIGHT_RESIZE, "resize" },
+	{ ZX_RIGHT_ATTACH_VMO, "attach_vmo" },
+	{ ZX_RIGHT_MANAGE_VMO, "manage_vmo" },
+};
+
+/* Zircon's right names without ZX_RIGHT_, joined by ','; "none" for
+ * none; bits without a name as one hex number at the end. With
+ * table_opts.numeric, the hex value. */
+char *
+rights_text(zx_rights_t rights)
+{
+	zx_rights_t left = rights;
+	char *s = xstrdup("");
+
+	if (table_opts.numeric)
+		return xasprintf("%#x", rights);
+	if (rights == 0) {
+		free(s);
+		return xstrdup("none");
+	}
+	for (size_t i = 0; i < sizeof(right_names) / sizeof(right_names[0]);
+	    i++) {
+		char *t;
+
+		if (!(rights & right_names[i].bit))
+			continue;
+		t = xasprintf("%s%s%s", s, *s ? "," : "", right_names[i].name);
+		free(s);
+		s = t;
+		left &= ~right_names[i].bit;
+	}
+	if (left != 0) {
+		char *t = xasprintf("%s%s%#x", s, *s ? "," : "", left);
+
+		free(s);
+		s = t;
+	}
+	return s;
+}
 
 static const char *const type_names[ZX_OBJ_TYPE_UPPER_BOUND] = {
 	[ZX_OBJ_TYPE_NONE] = "none",
@@ -216,14 +288,115 @@ table_row(struct table *t, ...)
 	t->nrows++;
 }
 
-static void
-table_print_row(const struct table *t, const size_t *width,
-    const char *const *cells)
+/* "DEVICE ADDR", "device_addr" and "device-addr" name one column. */
+static bool
+col_matches(const char *head, const char *name, size_t len)
 {
-	for (size_t i = 0; i < t->ncols; i++) {
+	size_t i;
+
+	for (i = 0; i < len && head[i] != '\0'; i++) {
+		char h = head[i] == ' ' || head[i] == '-' ? '_' : head[i];
+		char n = name[i] == ' ' || name[i] == '-' ? '_' : name[i];
+
+		if (tolower((unsigned char)h) != tolower((unsigned char)n))
+			return false;
+	}
+	return i == len && head[i] == '\0';
+}
+
+/* The columns to print, in -o's order, or all; exits on a name the
+ * table does not have. */
+static size_t
+pick_columns(const struct table *t, size_t *cols)
+{
+	const char *p = table_opts.columns;
+	size_t n = 0;
+
+	if (p == NULL) {
+		for (size_t i = 0; i < t->ncols; i++)
+			cols[i] = i;
+		return t->ncols;
+	}
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+		size_t i;
+
+		for (i = 0; i < t->ncols; i++)
+			if (col_matches(t->heads[i], p, len))
+				break;
+		if (i == t->ncols) {
+			fprintf(stderr, "zxctl: no column '%.*s' here; the "
+			    "columns are:", (int)len, p);
+			for (size_t j = 0; j < t->ncols; j++)
+				fprintf(stderr, "%s %s", j ? "," : "",
+				    t->heads[j]);
+			fputc('\n', stderr);
+			exit(EXIT_USAGE);
+		}
+		if (n < t->ncols)
+			cols[n++] = i;
+		p += len + (p[len] == ',');
+	}
+	return n;
+}
+
+/* The terminal's width when printing to one, or $COLUMNS; 0: no limit. */
+static size_t
+screen_width(void)
+{
+	const char *e = getenv("COLUMNS");
+	struct winsize ws;
+
+	if (e != NULL && atoi(e) > 0)
+		return (size_t)atoi(e);
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0
+	    && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
+/* Cut s to at most w columns, marking the cut with '~'. */
+static void
+cut_to(char **s, size_t w)
+{
+	size_t n = mbstowcs(NULL, *s, 0), used = 0, i;
+	wchar_t *ws;
+	char *out;
+
+	if (n == (size_t)-1 || w == 0)
+		return;
+	ws = calloc(n + 1, sizeof(*ws));
+	out = malloc(4 * n + 4);
+	if (ws == NULL || out == NULL) {
+		free(ws);
+		free(out);
+		return;
+	}
+	mbstowcs(ws, *s, n + 1);
+	for (i = 0; i < n; i++) {
+		int cw = wcwidth(ws[i]);
+
+		if (used + (cw > 0 ? (size_t)cw : 0) > w - 1)
+			break;
+		used += cw > 0 ? (size_t)cw : 0;
+	}
+	ws[i] = L'~';
+	ws[i + 1] = L'\0';
+	wcstombs(out, ws, 4 * n + 4);
+	free(ws);
+	free(*s);
+	*s = out;
+}
+
+static void
+table_print_row(const struct table *t, const size_t *cols, size_t n,
+    const size_t *width, char *const *cells)
+{
+	for (size_t k = 0; k < n; k++) {
+		size_t i = cols[k];
 		size_t w = display_width(cells[i]);
 		size_t pad = width[i] > w ? width[i] - w : 0;
-		bool last = i + 1 == t->ncols;
+		bool last = k + 1 == n;
 
 		if (t->align[i] == 'r')
 			printf("%*s%s", (int)pad, "", cells[i]);
@@ -233,15 +406,29 @@ table_print_row(const struct table *t, const size_t *width,
 	}
 }
 
+/*
+ * Print the table: the columns -o picked (all by default), the head row
+ * unless --no-legend, and, when the screen is narrower than the table,
+ * left-aligned columns cut to fit, widest first.
+ */
 void
 table_print(struct table *t)
 {
 	size_t *width = calloc(t->ncols, sizeof(*width));
+	size_t *cols = calloc(t->ncols, sizeof(*cols));
+	size_t n, total = 0, screen;
+	char **heads;
 
-	if (width == NULL)
+	if (width == NULL || cols == NULL)
 		exit(EXIT_PROTOCOL);
-	for (size_t i = 0; i < t->ncols; i++)
-		width[i] = strlen(t->heads[i]);
+	n = pick_columns(t, cols);
+	heads = calloc(t->ncols, sizeof(*heads));
+	if (heads == NULL)
+		exit(EXIT_PROTOCOL);
+	for (size_t i = 0; i < t->ncols; i++) {
+		heads[i] = xstrdup(t->heads[i]);
+		width[i] = table_opts.no_legend ? 0 : strlen(t->heads[i]);
+	}
 	for (size_t r = 0; r < t->nrows; r++)
 		for (size_t i = 0; i < t->ncols; i++) {
 			size_t w = display_width(t->cells[r * t->ncols + i]);
@@ -249,14 +436,47 @@ table_print(struct table *t)
 			if (w > width[i])
 				width[i] = w;
 		}
-	table_print_row(t, width, t->heads);
+	for (size_t k = 0; k < n; k++)
+		total += width[cols[k]] + (k + 1 < n ? 2 : 0);
+	screen = screen_width();
+	/* Too wide for the screen: cut the widest left-aligned column
+	 * (head included, down to one character and '~'), then the next. */
+	while (screen > 0 && total > screen) {
+		size_t widest = t->ncols, over = total - screen, to;
+
+		for (size_t k = 0; k < n; k++)
+			if (t->align[cols[k]] == 'l' && width[cols[k]] > 2 &&
+			    (widest == t->ncols ||
+			    width[cols[k]] > width[widest]))
+				widest = cols[k];
+		if (widest == t->ncols)
+			break;
+		to = width[widest] > over + 2 ? width[widest] - over : 2;
+		for (size_t r = 0; r < t->nrows; r++) {
+			char **c = &t->cells[r * t->ncols + widest];
+
+			if (display_width(*c) > to)
+				cut_to(c, to);
+		}
+		if (strlen(heads[widest]) > to)
+			cut_to(&heads[widest], to);
+		total -= width[widest] - to;
+		width[widest] = to;
+	}
+	if (!table_opts.no_legend)
+		table_print_row(t, cols, n, width, heads);
 	for (size_t r = 0; r < t->nrows; r++)
-		table_print_row(t, width,
-		    (const char *const *)&t->cells[r * t->ncols]);
+		table_print_row(t, cols, n, width, &t->cells[r * t->ncols]);
 	for (size_t i = 0; i < t->nrows * t->ncols; i++)
 		free(t->cells[i]);
+	for (size_t i = 0; i < t->ncols; i++)
+		free(heads[i]);
+	free(heads);
 	free(t->cells);
 	free(width);
+	free(cols);
+	t->cells = NULL;
+	t->nrows = t->cap = 0;
 }
 
 json_object *

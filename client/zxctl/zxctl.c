@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <zircon/status.h>
@@ -198,6 +199,8 @@ parse_u64(const char *s, uint64_t max, uint64_t *ret)
 	return true;
 }
 
+static int cmd_top(struct ctl *ctl, char **argv, int argc);
+
 static const struct command commands[] = {
 	{ "status", "", 0, 0,
 	    "the daemon: version, uptime, clients, handles, objects, memory",
@@ -240,15 +243,35 @@ static const struct command commands[] = {
 	    "quarantined counts, and each pinned range: its PMT, VMO, offset,\n"
 	    "size, device address and permissions.\n",
 	    cmd_bti },
+	{ "top", "", 0, 0,
+	    "a live view: status and objects, refreshed every second",
+	    "Show status and then objects, again every second (or every\n"
+	    "--watch SECONDS), until interrupted; --count N stops after N\n"
+	    "views.\n",
+	    cmd_top },
 	{ 0 },
 };
+
+/* zxctl top: status and objects. */
+static int
+cmd_top(struct ctl *ctl, char **argv, int argc)
+{
+	int r = cmd_status(ctl, argv, argc);
+
+	if (r != EXIT_OK)
+		return r;
+	if (!ctl->json)
+		putchar('\n');
+	return cmd_objects(ctl, argv, argc);
+}
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "Usage: zxctl [--socket PATH] COMMAND [ARG] [--json]\n"
-	    "Show what zxd holds.\n\nCommands:\n");
+	    "Usage: zxctl [OPTIONS] [COMMAND [ARG]]\n"
+	    "Show what zxd holds (without a command: status).\n\n"
+	    "Commands:\n");
 	for (const struct command *c = commands; c->name != NULL; c++) {
 		char head[32];
 
@@ -260,6 +283,12 @@ usage(FILE *f)
 	    "  -s, --socket PATH  zxd's socket (default: $ZXD_SOCKET, else "
 	    "%s)\n"
 	    "  -j, --json         print one JSON document\n"
+	    "  -o, --output COLS  print these table columns, in this order\n"
+	    "                     (comma-separated heads, e.g. koid,type)\n"
+	    "      --no-legend    no head row\n"
+	    "      --numeric      rights as numbers, not names\n"
+	    "  -w, --watch SECS   run the command again every SECS seconds\n"
+	    "  -n, --count N      with --watch (or top): stop after N runs\n"
 	    "  -h, --help         show this help, or a command's with "
 	    "COMMAND --help\n"
 	    "  -V, --version      show the version\n\n"
@@ -271,16 +300,22 @@ usage(FILE *f)
 static void
 command_usage(const struct command *c)
 {
-	printf("Usage: zxctl [--socket PATH] %s%s%s [--json]\n%s", c->name,
+	printf("Usage: zxctl [OPTIONS] %s%s%s\n%s", c->name,
 	    c->args[0] ? " " : "", c->args, c->help);
 }
 
 int
 main(int argc, char **argv)
 {
+	enum { OPT_NO_LEGEND = 0x100, OPT_NUMERIC };
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "no-legend", no_argument, NULL, OPT_NO_LEGEND },
+		{ "numeric", no_argument, NULL, OPT_NUMERIC },
+		{ "watch", required_argument, NULL, 'w' },
+		{ "count", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -288,16 +323,47 @@ main(int argc, char **argv)
 	struct ctl ctl = { .fd = -1 };
 	const struct command *cmd = NULL;
 	bool help = false;
+	double watch = 0;
+	uint64_t count = 0;
 	int opt, nargs, r;
 
 	setlocale(LC_ALL, "");
-	while ((opt = getopt_long(argc, argv, "s:jhV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:jo:w:n:hV", opts, NULL)) !=
+	    -1) {
 		switch (opt) {
 		case 's':
 			ctl.socket = optarg;
 			break;
 		case 'j':
 			ctl.json = true;
+			break;
+		case 'o':
+			table_opts.columns = optarg;
+			break;
+		case OPT_NO_LEGEND:
+			table_opts.no_legend = true;
+			break;
+		case OPT_NUMERIC:
+			table_opts.numeric = true;
+			break;
+		case 'w': {
+			char *end;
+
+			watch = strtod(optarg, &end);
+			if (*end != '\0' || !(watch > 0) || watch > 86400) {
+				fprintf(stderr, "zxctl: --watch wants seconds "
+				    "between 0 and 86400, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		case 'n':
+			if (!parse_u64(optarg, UINT32_MAX, &count) ||
+			    count == 0) {
+				fprintf(stderr, "zxctl: --count wants a "
+				    "positive number, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			help = true;
@@ -306,7 +372,8 @@ main(int argc, char **argv)
 			printf("zxctl %s\n", PACKAGE_VERSION);
 			return EXIT_OK;
 		default:
-			usage(stderr);
+			fputs("Try 'zxctl --help' for more information.\n",
+			    stderr);
 			return EXIT_USAGE;
 		}
 	}
@@ -315,9 +382,8 @@ main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		}
-		fprintf(stderr, "zxctl: no command given\n");
-		usage(stderr);
-		return EXIT_USAGE;
+		/* No command: status, as `ip` shows its default. */
+		argv[--optind] = (char *)"status";
 	}
 	if (strcmp(argv[optind], "help") == 0 && !help) {
 		help = true;
@@ -349,7 +415,31 @@ main(int argc, char **argv)
 		return r;
 	}
 
-	r = cmd->run(&ctl, argv + optind + 1, nargs);
+	if (strcmp(cmd->name, "top") == 0 && watch == 0)
+		watch = 1;
+	for (uint64_t i = 0;; i++) {
+		/* On a terminal each view replaces the last. */
+		if (watch > 0 && isatty(STDOUT_FILENO) && !ctl.json)
+			fputs("\033[H\033[2J", stdout);
+		r = cmd->run(&ctl, argv + optind + 1, nargs);
+		for (size_t k = 0; k < ctl.n_replies; k++)
+			zxd__reply__free_unpacked(ctl.replies[k], NULL);
+		ctl.n_replies = 0;
+		if (r != EXIT_OK || watch == 0 || (count > 0 && i + 1 >= count))
+			break;
+		if (fflush(stdout) != 0)
+			break;
+		{
+			struct timespec ts = {
+				.tv_sec = (time_t)watch,
+				.tv_nsec = (long)((watch - (double)(time_t)watch) *
+				    1e9),
+			};
+
+			while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+				;
+		}
+	}
 	if (fflush(stdout) != 0 && r == EXIT_OK) {
 		fprintf(stderr, "zxctl: writing output: %s\n",
 		    strerror(errno));

@@ -105,6 +105,18 @@ char *holders_text(Zxd__Holder **hs, size_t n, uint32_t omitted);
 char *koid_or_dash(uint64_t koid);
 const char *scope_text(bool all);
 
+/* How tables print (zxctl.c sets it from the options): -o's list of
+ * columns (NULL: all), --no-legend, --numeric. */
+struct table_opts {
+	const char *columns;
+	bool no_legend;
+	bool numeric;
+};
+extern struct table_opts table_opts;
+
+/* A handle's rights as Zircon's names, or hex with --numeric. */
+char *rights_text(zx_rights_t rights);
+
 /* Aligned tables: heads and one 'l' or 'r' per column; rows of
  * allocated cells (taken), printed once complete. */
 struct table {

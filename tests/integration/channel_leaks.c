@@ -327,9 +327,14 @@ Test(channel_leaks, tokens_count_against_the_handle_limit)
 	stop();
 }
 
-Test(channel_leaks, read_over_handle_limit_keeps_message)
+/* Handles in flight count against their sender until read (issue 16):
+ * with the limit reached by handles sent and not read yet, the sender
+ * can make no more; reading them moves the charge to the reader, which
+ * costs nothing within one process. (A reader of another process over
+ * its limit: tests/integration/accounting.c.) */
+Test(channel_leaks, in_flight_handles_count_against_the_sender)
 {
-	zx_handle_t a, b, e[2], x[2], got[2];
+	zx_handle_t a, b, e[2], x, got[2];
 	char buf[4];
 
 	start_with_handle_limit(4);
@@ -337,18 +342,16 @@ Test(channel_leaks, read_over_handle_limit_keeps_message)
 	cr_assert_eq(zx_event_create(0, &e[0]), ZX_OK);
 	cr_assert_eq(zx_event_create(0, &e[1]), ZX_OK);
 	cr_assert_eq(zx_channel_write(a, 0, "hh", 2, e, 2), ZX_OK);
-	cr_assert_eq(zx_event_create(0, &x[0]), ZX_OK);
-	cr_assert_eq(zx_event_create(0, &x[1]), ZX_OK);
-	/* Four handles held: two more do not fit. */
-	cr_assert_eq(zx_channel_read(b, 0, buf, got, sizeof(buf), 2, NULL,
-	    NULL), ZX_ERR_NO_RESOURCES);
-	expect_counts(1, 6, 6, 2);
-	zx_handle_close_many(x, 2);
+	/* Four handles charged, two of them in flight: no fifth. */
+	cr_assert_eq(zx_event_create(0, &x), ZX_ERR_NO_RESOURCES);
+	expect_counts(1, 4, 4, 2);
 	cr_assert_eq(zx_channel_read(b, 0, buf, got, sizeof(buf), 2, NULL,
 	    NULL), ZX_OK);
 	cr_assert_arr_eq(buf, "hh", 2);
 	expect_counts(1, 4, 4, 0);
 	zx_handle_close_many(got, 2);
+	cr_assert_eq(zx_event_create(0, &x), ZX_OK);
+	zx_handle_close(x);
 	zx_handle_close(a);
 	zx_handle_close(b);
 	expect_counts(1, 0, 0, 0);

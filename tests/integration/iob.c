@@ -420,30 +420,43 @@ Test(iob_create, nothing_made_on_failure, .init = start_limited,
 	cr_assert_eq(after.objects, before.objects);
 }
 
+/* Regions are VMO memory of the creating process: charged for the pages
+ * they hold (written through a mapping, or committed by the daemon). */
 Test(iob_create, regions_are_charged, .init = start_limited,
     .fini = stop_limited)
 {
 	zx_iob_region_t rs[2] = {
 		region(RW_BOTH, LIMIT_PAGES / 2 * PAGE,
 		    ZX_IOB_DISCIPLINE_TYPE_NONE),
-		region(RW_BOTH, LIMIT_PAGES / 2 * PAGE + 1,
+		region(RW_BOTH, LIMIT_PAGES / 2 * PAGE,
 		    ZX_IOB_DISCIPLINE_TYPE_NONE),
 	};
 	zx_handle_t a, b, v;
+	zx_vaddr_t addr;
 
 	if (PAGE != 4096)
 		cr_skip_test("page size is not 4 KiB");
-	/* One page over the limit, in all. */
-	cr_assert_eq(create(0, rs, 2), ZX_ERR_NO_MEMORY);
-	rs[1].size = LIMIT_PAGES / 2 * PAGE;
 	cr_assert_eq(zx_iob_create(0, rs, 2, &a, &b), ZX_OK);
-	cr_assert_eq(zx_vmo_create(1, 0, &v), ZX_ERR_NO_MEMORY);
+	/* Fill both regions: the whole limit. */
+	for (uint32_t i = 0; i < 2; i++) {
+		cr_assert_eq(zx_vmar_map_iob(zx_vmar_root_self(),
+		    ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, a, i, 0,
+		    LIMIT_PAGES / 2 * PAGE, &addr), ZX_OK);
+		memset((void *)addr, 1, LIMIT_PAGES / 2 * PAGE);
+		cr_assert_eq(zx_vmar_unmap(zx_vmar_root_self(), addr,
+		    LIMIT_PAGES / 2 * PAGE), ZX_OK);
+	}
+	cr_assert_eq(zx_vmo_create(PAGE, 0, &v), ZX_OK);
+	cr_assert_eq(zx_vmo_op_range(v, ZX_VMO_OP_COMMIT, 0, PAGE, NULL, 0),
+	    ZX_ERR_NO_MEMORY);
 	/* Held while either endpoint lives. */
 	zx_handle_close(a);
-	cr_assert_eq(zx_vmo_create(1, 0, &v), ZX_ERR_NO_MEMORY);
+	cr_assert_eq(zx_vmo_op_range(v, ZX_VMO_OP_COMMIT, 0, PAGE, NULL, 0),
+	    ZX_ERR_NO_MEMORY);
 	zx_handle_close(b);
 	/* (The daemon settles closes before refusing.) */
-	cr_assert_eq(zx_vmo_create(PAGE, 0, &v), ZX_OK);
+	cr_assert_eq(zx_vmo_op_range(v, ZX_VMO_OP_COMMIT, 0, PAGE, NULL, 0),
+	    ZX_OK);
 	zx_handle_close(v);
 }
 

@@ -35,9 +35,10 @@ can_connect(const char *path)
 	return ok;
 }
 
+/* Start zxd in d's folder (made first unless `again`). */
 static int
 start(struct zxdtest_daemon *d, const char *conf_text,
-    const char *const *extra)
+    const char *const *extra, bool again)
 {
 	const char *bin = getenv("ZXD_BIN");
 	const char *argv[32];
@@ -45,13 +46,15 @@ start(struct zxdtest_daemon *d, const char *conf_text,
 
 	if (bin == NULL)
 		bin = "./zxd";
-	snprintf(d->dir, sizeof(d->dir), "/tmp/zxdtest.XXXXXX");
-	if (mkdtemp(d->dir) == NULL)
-		return -errno;
-	chmod(d->dir, 0755);
-	snprintf(d->socket, sizeof(d->socket), "%s/zxd.sock", d->dir);
-	snprintf(d->log, sizeof(d->log), "%s/zxd.log", d->dir);
-	snprintf(d->conf, sizeof(d->conf), "%s/zxd.conf", d->dir);
+	if (!again) {
+		snprintf(d->dir, sizeof(d->dir), "/tmp/zxdtest.XXXXXX");
+		if (mkdtemp(d->dir) == NULL)
+			return -errno;
+		chmod(d->dir, 0755);
+		snprintf(d->socket, sizeof(d->socket), "%s/zxd.sock", d->dir);
+		snprintf(d->log, sizeof(d->log), "%s/zxd.log", d->dir);
+		snprintf(d->conf, sizeof(d->conf), "%s/zxd.conf", d->dir);
+	}
 	argv[n++] = bin;
 	argv[n++] = "--socket";
 	argv[n++] = d->socket;
@@ -73,7 +76,8 @@ start(struct zxdtest_daemon *d, const char *conf_text,
 	if (d->pid < 0)
 		return -errno;
 	if (d->pid == 0) {
-		int fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fd = open(d->log, O_WRONLY | O_CREAT |
+		    (again ? O_APPEND : O_TRUNC), 0644);
 
 		if (fd >= 0)
 			dup2(fd, 2);
@@ -101,14 +105,20 @@ start(struct zxdtest_daemon *d, const char *conf_text,
 int
 zxdtest_start(struct zxdtest_daemon *d, const char *const *extra)
 {
-	return start(d, NULL, extra);
+	return start(d, NULL, extra, false);
+}
+
+int
+zxdtest_respawn(struct zxdtest_daemon *d, const char *const *extra)
+{
+	return start(d, NULL, extra, true);
 }
 
 int
 zxdtest_start_config(struct zxdtest_daemon *d, const char *conf_text,
     const char *const *extra)
 {
-	return start(d, conf_text, extra);
+	return start(d, conf_text, extra, false);
 }
 
 int

@@ -18,6 +18,9 @@ struct zxdtest_daemon {
  * DIR/zxd.log, wait until it accepts connections, and point this
  * process's libzx at it (ZXD_SOCKET). Returns 0 or -errno. */
 int zxdtest_start(struct zxdtest_daemon *d, const char *const *extra_args);
+/* Start zxd again on the same socket and log (after the last one died),
+ * with `extra_args`. */
+int zxdtest_respawn(struct zxdtest_daemon *d, const char *const *extra_args);
 /* The same with a configuration file of text `conf_text` (--config). */
 int zxdtest_start_config(struct zxdtest_daemon *d, const char *conf_text,
     const char *const *extra_args);

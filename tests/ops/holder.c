@@ -2,12 +2,13 @@
  * A zxd client for the ops tests: creates objects, prints their koids,
  * then holds them until its stdin reaches EOF (or a line is read).
  *
- *	holder [-n N] [-p] [-b] [-c COMM]
+ *	holder [-n N] [-p] [-b | -B] [-c COMM]
  *	  -n N     create N events (default 1)
  *	  -p       also create an eventpair
  *	  -b       also create a BTI named "holder-bti" (root only) with
  *	           two pins: a live one of a 2-page VMO (read-write), and
  *	           a quarantined one (its PMT closed without unpin)
+ *	  -B       the same BTI without a name
  *	  -c COMM  set the process's command name (what zxd reads from
  *	           /proc/PID/comm) first
  *
@@ -17,6 +18,7 @@
  */
 #include "config-build.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +44,7 @@ koid_of(zx_handle_t h)
 /* A BTI with a live pin and a quarantined one; its handles are held
  * until exit. */
 static int
-make_bti(void)
+make_bti(bool named)
 {
 	zx_iommu_desc_dummy_t desc = { 0 };
 	zx_handle_t root, iommu, bti, vmo, vmo2, pmt, pmt2;
@@ -53,8 +55,8 @@ make_bti(void)
 	    zx_iommu_create(root, ZX_IOMMU_TYPE_DUMMY, &desc, sizeof(desc),
 	    &iommu) != ZX_OK ||
 	    zx_bti_create(iommu, 0, 1, &bti) != ZX_OK ||
-	    zx_object_set_property(bti, ZX_PROP_NAME, "holder-bti", 10) !=
-	    ZX_OK ||
+	    (named && zx_object_set_property(bti, ZX_PROP_NAME, "holder-bti",
+	    10) != ZX_OK) ||
 	    zx_vmo_create(2 * page, 0, &vmo) != ZX_OK ||
 	    zx_vmo_create(page, 0, &vmo2) != ZX_OK ||
 	    zx_bti_pin(bti, ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE, vmo, 0,
@@ -80,7 +82,7 @@ main(int argc, char **argv)
 	zx_handle_t h, p0, p1;
 	char buf[16];
 
-	while ((opt = getopt(argc, argv, "n:pbc:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:pbBc:")) != -1) {
 		switch (opt) {
 		case 'n':
 			n = strtol(optarg, NULL, 10);
@@ -90,6 +92,9 @@ main(int argc, char **argv)
 			break;
 		case 'b':
 			bti = 1;
+			break;
+		case 'B':
+			bti = 2;
 			break;
 		case 'c':
 			prctl(PR_SET_NAME, optarg, 0, 0, 0);
@@ -116,7 +121,7 @@ main(int argc, char **argv)
 		    (unsigned long long)koid_of(p0),
 		    (unsigned long long)koid_of(p1));
 	}
-	if (bti && make_bti() < 0)
+	if (bti && make_bti(bti == 1) < 0)
 		return 1;
 	printf("ready\n");
 	fflush(stdout);
