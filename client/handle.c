@@ -175,9 +175,14 @@ retire(zx_handle_t h, int *ret_fd, bool *ret_sync)
 	while (atomic_load(&e->waiters) > 0) {
 		struct timespec ts = { 0, 100000 };
 
-		if (w != NULL)
+		if (w != NULL) {
+			/* wait_one sleeps on the counter, other waits on
+			 * word 0. */
 			syscall(SYS_futex, &w[ZXD_SIGPAGE_SEQ], FUTEX_WAKE,
 			    INT_MAX, NULL, NULL, 0);
+			syscall(SYS_futex, w, FUTEX_WAKE, INT_MAX, NULL, NULL,
+			    0);
+		}
 		nanosleep(&ts, NULL);
 	}
 	pthread_mutex_lock(&e->lock);

@@ -40,6 +40,9 @@ struct zxh {
 struct zxh *zxh_get(zx_handle_t h, int *ret_fd);
 /* Whether e's daemon has died (e stays reserved until closed). */
 bool zxh_orphaned(const struct zxh *e);
+/* The handle's read-only signal page (a WaitSetup round trip the first
+ * time), kept in the entry. */
+zx_status_t zxh_sigword(zx_handle_t h, struct zxh *e, atomic_uint **ret);
 /* Register a handle fd received from the daemon. */
 zx_handle_t zxh_install(int fd, const Zxd__HandleDesc *d);
 /* Mark the entry dead and close the fd (used by close and by calls that

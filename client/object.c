@@ -13,6 +13,7 @@
 
 #include "client/libzx.h"
 #include "proto/pages.h"
+#include "client/ring.h"
 
 EXPORT uint32_t
 zx_system_get_page_size(void)
@@ -236,8 +237,8 @@ zx_object_signal_peer(zx_handle_t h, uint32_t clear_mask, uint32_t set_mask)
 }
 
 /* Map the object's signal page into the handle's entry. */
-static zx_status_t
-sigword_of(zx_handle_t h, struct zxh *e, atomic_uint **ret)
+zx_status_t
+zxh_sigword(zx_handle_t h, struct zxh *e, atomic_uint **ret)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__WaitSetup ws = ZXD__WAIT_SETUP__INIT;
@@ -274,6 +275,44 @@ sigword_of(zx_handle_t h, struct zxh *e, atomic_uint **ret)
 	return ZX_OK;
 }
 
+/* The signal page's words beside the state (objects/object.h): a strobe
+ * count and the bits strobed. A strobed signal (a shared region's
+ * ZX_IOB_SHARED_REGION_UPDATED) is never left asserted: a waiter sees
+ * it as the count moving, and sleeps on both words at once. */
+#define SIGWORD_STROBE_SEQ	1
+#define SIGWORD_STROBED		2
+
+static bool
+may_strobe(const struct zxh *e, zx_signals_t signals)
+{
+	return e->type == ZX_OBJ_TYPE_IOB_SHARED_REGION &&
+	    (signals & ZX_OBJECT_SIGNALED);
+}
+
+/* Sleep until word 0 differs from v or the strobe count from seq. */
+static void
+wait_words(atomic_uint *w, unsigned v, unsigned seq, bool strobe,
+    const struct timespec *ts)
+{
+	struct futex_waitv fw[2];
+
+	if (!strobe) {
+		/* Monotonic absolute deadline; FUTEX_WAIT_BITSET without
+		 * FUTEX_CLOCK_REALTIME uses CLOCK_MONOTONIC. */
+		syscall(SYS_futex, w, FUTEX_WAIT_BITSET, v, ts, NULL,
+		    FUTEX_BITSET_MATCH_ANY);
+		return;
+	}
+	memset(fw, 0, sizeof(fw));
+	fw[0].val = v;
+	fw[0].uaddr = (uintptr_t)w;
+	fw[0].flags = FUTEX_32;
+	fw[1].val = seq;
+	fw[1].uaddr = (uintptr_t)&w[SIGWORD_STROBE_SEQ];
+	fw[1].flags = FUTEX_32;
+	syscall(SYS_futex_waitv, fw, 2, 0, ts, CLOCK_MONOTONIC);
+}
+
 EXPORT zx_status_t
 zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
     zx_signals_t *observed)
@@ -284,7 +323,8 @@ zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
 	struct zxh *e;
 	atomic_uint *w;
 	zx_status_t st;
-	unsigned gen;
+	unsigned gen, seq0;
+	bool strobe;
 
 	e = zxh_get(h, NULL);
 	if (e == NULL)
@@ -295,19 +335,29 @@ zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
 		st = ZX_ERR_BAD_HANDLE;
 		goto out;
 	}
-	st = sigword_of(h, e, &w);
+	if (e->type == ZX_OBJ_TYPE_SOCKET || e->type == ZX_OBJ_TYPE_FIFO) {
+		/* Their signals follow from the rings (client/ring.c). */
+		st = ring_wait_one(h, e, signals, deadline, observed);
+		goto out;
+	}
+	st = zxh_sigword(h, e, &w);
 	if (st != ZX_OK)
 		goto out;
 	if (deadline > 0 && deadline != ZX_TIME_INFINITE) {
 		ts.tv_sec = deadline / 1000000000;
 		ts.tv_nsec = deadline % 1000000000;
 	}
+	strobe = may_strobe(e, signals);
+	seq0 = strobe ? atomic_load(&w[SIGWORD_STROBE_SEQ]) : 0;
 	for (;;) {
-		/* The counter first: any change after this read wakes the
-		 * futex wait below. */
-		unsigned seq = atomic_load(&w[ZXD_SIGPAGE_SEQ]);
+		/* Our change counter first (any change after this read wakes
+		 * the futex wait below), or the strobe count. */
+		unsigned cnt = atomic_load(&w[ZXD_SIGPAGE_SEQ]);
+		unsigned seq = strobe ? atomic_load(&w[SIGWORD_STROBE_SEQ]) : 0;
 		unsigned v = atomic_load(&w[ZXD_SIGPAGE_SIGNALS]);
 
+		if (strobe && seq != seq0)
+			v |= atomic_load(&w[SIGWORD_STROBED]) & signals;
 		/* A delivery socket's reader reads without the daemon
 		 * seeing it: READABLE is whether a packet is there. */
 		if (atomic_load(&e->dfd) >= 0) {
@@ -341,18 +391,24 @@ zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
 		if (!registered) {
 			/* Only a wait that sleeps registers, so the monitor
 			 * can wake it if zxd dies; then look again. */
-			/* The counter is what this wait sleeps on. */
-			mw.word = &w[ZXD_SIGPAGE_SEQ];
+			/* The word this wait sleeps on. */
+			mw.word = strobe ? w : &w[ZXD_SIGPAGE_SEQ];
 			mw.epoch = e->epoch;
 			monitor_wait_enter(&mw);
 			registered = true;
 			continue;
 		}
-		/* Monotonic absolute deadline; FUTEX_WAIT_BITSET without
-		 * FUTEX_CLOCK_REALTIME uses CLOCK_MONOTONIC. */
-		syscall(SYS_futex, &w[ZXD_SIGPAGE_SEQ], FUTEX_WAIT_BITSET, seq,
-		    deadline == ZX_TIME_INFINITE ? NULL : &ts, NULL,
-		    FUTEX_BITSET_MATCH_ANY);
+		/* The monitor wakes mw.word if zxd dies. A strobe wait
+		 * sleeps on word 0 and the strobe sequence (wait_words);
+		 * others on the change counter. */
+		if (strobe)
+			wait_words(w, v, seq, strobe,
+			    deadline == ZX_TIME_INFINITE ? NULL : &ts);
+		else
+			syscall(SYS_futex, &w[ZXD_SIGPAGE_SEQ],
+			    FUTEX_WAIT_BITSET, cnt, deadline ==
+			    ZX_TIME_INFINITE ? NULL : &ts, NULL,
+			    FUTEX_BITSET_MATCH_ANY);
 	}
 	if (registered)
 		monitor_wait_leave(&mw);

@@ -1,5 +1,6 @@
 /*
- * zx_status_get_string(): status values to their <zircon/errors.h> names.
+ * zx_status_get_string() and its _zx_ twin: status values to their
+ * <zircon/errors.h> names.
  */
 #include <zircon/errors.h>
 #include <zircon/status.h>
@@ -60,4 +61,11 @@ zx_status_get_string(zx_status_t status)
 	default:
 		return "(UNKNOWN)";
 	}
+}
+
+/* Fuchsia's libc exports this twin too. */
+ZX_SYSCALL_EXPORT const char *
+_zx_status_get_string(zx_status_t status)
+{
+	return zx_status_get_string(status);
 }

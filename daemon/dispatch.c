@@ -145,6 +145,7 @@ dispatch_client_gone(struct client *cl)
 {
 	sys_process_client_gone(cl);
 	sys_vmar_client_gone(cl);
+	sys_iob_client_gone(cl);
 }
 
 zx_status_t

@@ -137,6 +137,7 @@ zx_status_t sys_vmo_open(struct call *c, struct vmo *v, int oflags,
 
 /* Per-family hooks for dispatch_client_gone. */
 void sys_vmar_client_gone(struct client *cl);
+void sys_iob_client_gone(struct client *cl);
 void sys_process_client_gone(struct client *cl);
 
 /* The caller's root VMAR (made on first use; not a new reference). */

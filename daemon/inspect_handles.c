@@ -14,6 +14,7 @@
 #include "objects/bti.h"
 #include "objects/iob.h"
 #include "objects/pmt.h"
+#include "objects/process.h"
 #include "objects/vmar.h"
 #include "objects/vmo.h"
 
@@ -35,6 +36,7 @@ call_list_handles(struct call *c)
 	struct seen **page = NULL;
 	uint64_t *keys;
 	size_t n = 0, cap = 0;
+	struct process_fdmap fm = { 0 };
 	struct view v;
 	struct arena a;
 	zx_status_t st;
@@ -92,6 +94,11 @@ call_list_handles(struct call *c)
 	for (size_t i = 0; i < n; i++) {
 		const struct seen *s = page[i];
 
+		/* Handle values as their process sees them (its fds). */
+		if (i == 0 || s->h->owner_pid != page[i - 1]->h->owner_pid) {
+			process_fdmap_free(&fm);
+			process_fdmap_load(s->h->owner_pid, &fm);
+		}
 		keys[i] = s->h->ino;
 		hv[i]->pid = (uint32_t)s->h->owner_pid;
 		hv[i]->uid = s->cl->uid;
@@ -100,6 +107,8 @@ call_list_handles(struct call *c)
 		hv[i]->type = s->h->obj->ops->type;
 		hv[i]->rights = s->h->rights;
 		hv[i]->inode = s->h->ino;
+		hv[i]->value = process_fdmap_value(&fm, s->h->ino);
+		hv[i]->related_koid = s->h->obj->peer_koid;
 	}
 	r->all_visible = v.all;
 	r->handles = hv;
@@ -108,6 +117,7 @@ call_list_handles(struct call *c)
 	c->rep->body_case = ZXD__REPLY__BODY_HANDLES_LIST;
 	c->rep->handles_list = r;
 out:
+	process_fdmap_free(&fm);
 	free(page);
 	view_free(&v);
 	return st;

@@ -1,4 +1,5 @@
-/* zxctl iob: an IOB endpoint, its regions and mappings (call_iob_query). */
+/* zxctl iob: an IOB endpoint, its regions and mappings, and the shared
+ * regions' rings (call_iob_query). */
 #include "config-build.h"
 
 #include <stdlib.h>
@@ -83,6 +84,49 @@ fill_iob_maps(const struct view *v, struct iob_ep *ep, struct arena *a,
 	return k;
 }
 
+/* A shared region and its ring as they are now. */
+static void
+fill_shared_view(Zxd__IobSharedView *sv, struct iob_shreg *sr)
+{
+	sv->koid = sr->obj.koid;
+	sv->size = sr->size;
+	iob_shreg_ring(sr, &sv->head, &sv->tail);
+	sv->writes = sr->writes;
+	sv->bytes = sr->bytes;
+	sv->no_space = sr->no_space;
+	sv->corrupt = sr->corrupt;
+	sv->iobs = sr->niobs;
+	sv->handles = sr->obj.handle_count;
+}
+
+/* `zxctl iob KOID` on a shared region: its ring and who holds it. */
+static zx_status_t
+shared_query(struct call *c, const struct view *v, struct object *o)
+{
+	Zxd__IobSharedView **sv;
+	Zxd__IobReply *r;
+	struct arena a;
+	zx_status_t st;
+
+	st = arena_new(c, &a, ARENA_ALIGN(sizeof(*r)) +
+	    arena_size(1, sizeof(**sv)) + holders_room(v, o));
+	if (st != ZX_OK)
+		return st;
+	r = arena_get(&a, sizeof(*r));
+	zxd__iob_reply__init(r);
+	sv = ARENA_ARRAY(&a, 1, Zxd__IobSharedView,
+	    ZXD__IOB_SHARED_VIEW__INIT);
+	fill_shared_view(sv[0], iob_shreg_of(o));
+	r->koid = o->koid;
+	r->signals = o->signals;
+	r->shared = sv;
+	r->n_shared = 1;
+	r->n_holders = fill_holders(v, o, &a, &r->holders, NULL);
+	c->rep->body_case = ZXD__REPLY__BODY_IOB;
+	c->rep->iob = r;
+	return ZX_OK;
+}
+
 /*
  * One IOB endpoint and its peer, from ZX_INFO_IOB_REGIONS as the asked
  * endpoint sees it (itself as EP0), with the mappings made through
@@ -96,9 +140,11 @@ call_iob_query(struct call *c)
 	zx_iob_region_info_t *info = NULL;
 	zx_info_iob_t iob;
 	Zxd__IobRegionView **rv;
+	Zxd__IobSharedView **sv;
 	Zxd__IobReply *r;
 	struct object *o, *peer;
-	size_t actual = 0, avail = 0, recsize = 0, n, room;
+	struct iob_shreg *shared[ZX_IOB_MAX_REGIONS];
+	size_t actual = 0, avail = 0, recsize = 0, n, room, nshared = 0;
 	struct view v;
 	struct arena a;
 	zx_status_t st;
@@ -107,6 +153,10 @@ call_iob_query(struct call *c)
 	if (st != ZX_OK)
 		return st;
 	o = view_find(&v, c->req->iob_query->koid);
+	if (o != NULL && iob_shreg_is(o)) {
+		st = shared_query(c, &v, o);
+		goto out;
+	}
 	if (o == NULL || !iob_is(o) ||
 	    !view_info(o, ZX_INFO_IOB, &iob, sizeof(iob))) {
 		st = ZX_ERR_NOT_FOUND;
@@ -124,8 +174,20 @@ call_iob_query(struct call *c)
 	if (st != ZX_OK)
 		goto out;
 	n = actual < n ? actual : n;
+	/* The distinct shared regions, in region order. */
+	for (size_t i = 0; i < n; i++) {
+		struct iob_shreg *sr = iob_region_shared(iob_of(o),
+		    (uint32_t)i);
+		size_t k;
+
+		for (k = 0; sr != NULL && k < nshared && shared[k] != sr; k++)
+			;
+		if (sr != NULL && k == nshared)
+			shared[nshared++] = sr;
+	}
 
 	room = ARENA_ALIGN(sizeof(*r)) + arena_size(n, sizeof(**rv)) +
+	    arena_size(nshared, sizeof(**sv)) +
 	    holders_room(&v, o) +
 	    arena_size(IOB_MAPS_MAX, sizeof(Zxd__IobMappingView));
 	if (peer != NULL)
@@ -144,6 +206,11 @@ call_iob_query(struct call *c)
 		rv[i]->discipline = info[i].region.discipline.type;
 		rv[i]->size = info[i].region.size;
 		rv[i]->access = info[i].region.access;
+		if (iob_region_shared(iob_of(o), (uint32_t)i) != NULL)
+			rv[i]->shared_koid = info[i].koid;
+		if (info[i].region.discipline.type ==
+		    ZX_IOB_DISCIPLINE_TYPE_MEDIATED_WRITE_RING_BUFFER)
+			rv[i]->tag = info[i].region.discipline.reserved[0];
 		rv[i]->mappings = detail_iob_mappings(o, (uint32_t)i);
 		if (peer != NULL)
 			rv[i]->peer_mappings = detail_iob_mappings(peer,
@@ -154,6 +221,12 @@ call_iob_query(struct call *c)
 	r->signals = o->signals;
 	r->n_regions = n;
 	r->regions = rv;
+	sv = ARENA_ARRAY(&a, nshared, Zxd__IobSharedView,
+	    ZXD__IOB_SHARED_VIEW__INIT);
+	for (size_t k = 0; k < nshared; k++)
+		fill_shared_view(sv[k], shared[k]);
+	r->shared = sv;
+	r->n_shared = nshared;
 	r->n_holders = fill_holders(&v, o, &a, &r->holders, NULL);
 	if (peer != NULL)
 		r->n_peer_holders = fill_holders(&v, peer, &a,

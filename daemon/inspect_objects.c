@@ -17,6 +17,9 @@
 #include "objects/vmar.h"
 #include "objects/vmo.h"
 
+/* The words object_ops.describe may write. */
+#define DETAIL_MAX	64
+
 zx_status_t
 call_list_objects(struct call *c)
 {
@@ -38,7 +41,7 @@ call_list_objects(struct call *c)
 	}
 	n = select_page(&v, c->req->list_objects->after, NULL, sel);
 	room = ARENA_ALIGN(sizeof(*r)) + ARENA_ALIGN(n * sizeof(*keys)) +
-	    arena_size(n, sizeof(**ov));
+	    arena_size(n, sizeof(**ov)) + n * ARENA_ALIGN(DETAIL_MAX);
 	for (size_t i = 0; i < n; i++)
 		room += holders_room(&v, v.objs[sel[i]]);
 	st = arena_new(c, &a, room);
@@ -65,6 +68,14 @@ call_list_objects(struct call *c)
 			    o->ops->memory_bytes(o) : 0;
 		ov[i]->handle_count = o->handle_count;
 		ov[i]->related_koid = o->peer_koid;
+		ov[i]->detail = "";
+		if (o->ops->describe != NULL) {
+			char *d = arena_get(&a, DETAIL_MAX);
+
+			d[0] = '\0';
+			o->ops->describe(o, d, DETAIL_MAX);
+			ov[i]->detail = d;
+		}
 		ov[i]->signals = o->signals;
 		ov[i]->n_holders = fill_holders(&v, o, &a, &ov[i]->holders,
 		    &ov[i]->holders_omitted);

@@ -240,9 +240,24 @@ main(int argc, char **argv)
 	} else {
 		r = server_bind(cfg.socket_path);
 		if (r < 0) {
-			log_err("%s: %s", cfg.socket_path, r == -EADDRINUSE ?
+			log_err("cannot listen on %s: %s", cfg.socket_path,
+			    r == -EADDRINUSE ?
 			    "another zxd is already listening there" :
 			    strerror(-r));
+			if (r == -ENOENT)
+				log_err("its folder does not exist: create it "
+				    "(for the default, `systemd-tmpfiles "
+				    "--create zxd.conf` makes /run/zxd), or "
+				    "choose another path with --socket or "
+				    "[daemon] socket");
+			else if (r == -EACCES || r == -EPERM)
+				log_err("zxd may not create a socket there: run "
+				    "it as a user who may (the zxd.socket unit "
+				    "does it for zxd), or choose another path "
+				    "with --socket or [daemon] socket");
+			else if (r == -EADDRINUSE)
+				log_err("stop that zxd first, or choose another "
+				    "path with --socket");
 			return 1;
 		}
 		log_info("listening on %s", cfg.socket_path);

@@ -516,6 +516,7 @@ accept_one(evutil_socket_t lfd)
 		return true;
 	}
 	cl->id = ++srv.next_client_id;
+	cl->mem_fd = -1;
 	cl->pid = uc.pid;
 	cl->uid = uc.uid;
 	cl->gid = uc.gid;

@@ -26,6 +26,8 @@ struct client {
 	uint64_t vmo_bytes;
 	struct object *root_vmar;	/* made on first use */
 	struct object *process;		/* made on first use */
+	int mem_fd;		/* its /proc/PID/mem (zx_iob_writev), or -1 */
+	bool mem_by_fd;		/* process_vm_readv refused: use mem_fd */
 	bool connected;
 	/* daemon/account.c: its process's and uid's accounts. */
 	struct acct *proc, *user;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <zircon/syscalls/iommu.h>
@@ -22,6 +23,7 @@
 #include "daemon/log.h"
 #include "daemon/server.h"
 #include "objects/bti.h"
+#include "objects/interrupt.h"
 #include "objects/iommu.h"
 #include "objects/pmt.h"
 #include "objects/resource.h"
@@ -290,6 +292,15 @@ call_bti_release_quarantine(struct call *c)
 
 /* --- zxd_sim_dma_read/write ------------------------------------------ */
 
+static zx_time_t
+sim_dma_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (zx_time_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 zx_status_t
 call_sim_dma(struct call *c)
 {
@@ -339,6 +350,9 @@ call_sim_dma(struct call *c)
 		c->rep->sim_dma = rep;
 		return st;
 	}
+	/* The simulated device raises its completion interrupt. */
+	if (st == ZX_OK)
+		interrupt_sim_dma_done(c->self->obj->koid, sim_dma_now());
 	if (st != ZX_OK || r->write || r->staged || r->direct)
 		return st;
 	zxd__sim_dma_reply__init(rep);

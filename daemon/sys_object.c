@@ -160,6 +160,14 @@ call_get_info(struct call *c)
 		/* PMTs closed just now are quarantined already. */
 		sys_ddk_settle(o);
 		break;
+	case ZX_INFO_SOCKET:
+		if (o->ops->type != ZX_OBJ_TYPE_SOCKET)
+			return ZX_ERR_WRONG_TYPE;
+		break;
+	case ZX_INFO_INTERRUPT:
+		if (o->ops->type != ZX_OBJ_TYPE_INTERRUPT)
+			return ZX_ERR_WRONG_TYPE;
+		break;
 	case ZX_INFO_RESOURCE:
 		/* Zircon looks the handle up as a resource: another type is
 		 * WRONG_TYPE, before any rights check. */
@@ -217,6 +225,13 @@ call_get_property(struct call *c)
 			memcpy(r->value.data, o->name, ZX_MAX_NAME_LEN - 1);
 		r->value.len = ZX_MAX_NAME_LEN;
 		break;
+	case ZX_PROP_SOCKET_RX_THRESHOLD:
+	case ZX_PROP_SOCKET_TX_THRESHOLD:
+		if (size < sizeof(size_t))
+			return ZX_ERR_BUFFER_TOO_SMALL;
+		if (o->ops->type != ZX_OBJ_TYPE_SOCKET)
+			return ZX_ERR_WRONG_TYPE;
+		/* fall through */
 	case ZX_PROP_VMO_CONTENT_SIZE:
 		if (size < sizeof(uint64_t))
 			return ZX_ERR_BUFFER_TOO_SMALL;
@@ -266,6 +281,13 @@ call_set_property(struct call *c)
 		else
 			memcpy(o->name, name, sizeof(name));
 		return ZX_OK;
+	case ZX_PROP_SOCKET_RX_THRESHOLD:
+	case ZX_PROP_SOCKET_TX_THRESHOLD:
+		if (v.len < sizeof(size_t))
+			return ZX_ERR_BUFFER_TOO_SMALL;
+		if (o->ops->type != ZX_OBJ_TYPE_SOCKET)
+			return ZX_ERR_WRONG_TYPE;
+		/* fall through */
 	case ZX_PROP_VMO_CONTENT_SIZE:
 		if (v.len < sizeof(uint64_t))
 			return ZX_ERR_BUFFER_TOO_SMALL;

@@ -75,6 +75,10 @@ region_fini(struct iob_region *r)
 	}
 	if (r->vmo != NULL)
 		object_unref(&r->vmo->obj);
+	if (r->shared != NULL) {
+		r->shared->niobs--;
+		object_unref(&r->shared->obj);
+	}
 }
 
 /* IobRegionIdAllocator::Init: the daemon maps the whole region, pins it
@@ -114,9 +118,11 @@ mediated_init(struct iob_region *r)
 /* CreateRegions and CreateIobRegionVariant for one region, in their
  * order: type and memory, access, discipline. */
 static zx_status_t
-region_init(struct iob_region *r, const zx_iob_region_t *d,
-    const struct vmo_payer *payer)
+region_init(struct iob_region *r, uint32_t index, const zx_iob_region_t *d,
+    const struct vmo_payer *payer, const struct iob_shared_lookup *lk)
 {
+	const zx_iob_region_shared_t *so =
+	    (const zx_iob_region_shared_t *)d->max_extension;
 	const uint32_t med0 = ZX_IOB_ACCESS_EP0_CAN_MEDIATED_READ |
 	    ZX_IOB_ACCESS_EP0_CAN_MEDIATED_WRITE;
 	const uint32_t med1 = ZX_IOB_ACCESS_EP1_CAN_MEDIATED_READ |
@@ -144,6 +150,24 @@ region_init(struct iob_region *r, const zx_iob_region_t *d,
 		r->resizable = opts & ZX_VMO_RESIZABLE;
 		r->desc.size = vmo_size(r->vmo);
 		break;
+	case ZX_IOB_REGION_TYPE_SHARED:
+		/* The size comes from the shared region; the one given
+		 * must be 0, and stays 0 in ZX_INFO_IOB_REGIONS. */
+		if (so->options != 0 || d->size != 0)
+			return ZX_ERR_INVALID_ARGS;
+		if (lk == NULL)
+			return ZX_ERR_BAD_HANDLE;
+		st = lk->lookup(lk->ctx, index, &r->shared);
+		if (st != ZX_OK)
+			return st;
+		object_ref(&r->shared->obj);
+		r->shared->niobs++;
+		/* A header page and at least one page of ring. */
+		if (r->shared->size < 2 * vmo_page_size())
+			return ZX_ERR_INVALID_ARGS;
+		r->vmo = r->shared->vmo;
+		object_ref(&r->vmo->obj);
+		break;
 	default:
 		return ZX_ERR_INVALID_ARGS;
 	}
@@ -155,10 +179,22 @@ region_init(struct iob_region *r, const zx_iob_region_t *d,
 
 	switch (d->discipline.type) {
 	case ZX_IOB_DISCIPLINE_TYPE_NONE:
+		/* Shared regions only take the ring buffer, for now. */
+		if (r->shared != NULL)
+			return ZX_ERR_INVALID_ARGS;
 		if (a & (med0 | med1))
 			return ZX_ERR_INVALID_ARGS;
 		return ZX_OK;
+	case ZX_IOB_DISCIPLINE_TYPE_MEDIATED_WRITE_RING_BUFFER:
+		/* ... and the ring buffer only a shared region. */
+		if (r->shared == NULL)
+			return ZX_ERR_INVALID_ARGS;
+		r->tag = ((const zx_iob_discipline_mediated_write_ring_buffer_t *)
+		    d->discipline.reserved)->tag;
+		return ZX_OK;
 	case ZX_IOB_DISCIPLINE_TYPE_ID_ALLOCATOR:
+		if (r->shared != NULL)
+			return ZX_ERR_INVALID_ARGS;
 		/* A mediated endpoint must at least write. */
 		if ((a & med0) == ZX_IOB_ACCESS_EP0_CAN_MEDIATED_READ ||
 		    (a & med1) == ZX_IOB_ACCESS_EP1_CAN_MEDIATED_READ)
@@ -196,8 +232,8 @@ ep_new(struct iob_shared *sh, unsigned id)
 
 zx_status_t
 iob_create(const zx_iob_region_t *regions, uint32_t n,
-    const struct vmo_payer *payer, struct iob_ep **ret0,
-    struct iob_ep **ret1)
+    const struct vmo_payer *payer, const struct iob_shared_lookup *shared,
+    struct iob_ep **ret0, struct iob_ep **ret1)
 {
 	struct iob_shared *sh;
 	struct iob_ep *e0, *e1;
@@ -213,7 +249,8 @@ iob_create(const zx_iob_region_t *regions, uint32_t n,
 	sh->refcount = 1;
 	for (uint32_t i = 0; i < n; i++) {
 		sh->nregions = i + 1;
-		st = region_init(&sh->regions[i], &regions[i], payer);
+		st = region_init(&sh->regions[i], i, &regions[i], payer,
+		    shared);
 		if (st != ZX_OK) {
 			shared_unref(sh);
 			return st;
@@ -264,7 +301,17 @@ iob_map_rights(const struct iob_ep *ep, uint32_t index,
 		r |= ZX_RIGHT_WRITE | ZX_RIGHT_MAP;
 	if (a & ZX_IOB_ACCESS_EP0_CAN_MAP_READ)
 		r |= ZX_RIGHT_READ | ZX_RIGHT_MAP;
-	return r & (handle_rights | ZX_RIGHT_MAP);
+	/* The newest kernel takes MAP from the handle too (MappingRights:
+	 * a handle without ZX_RIGHT_MAP cannot map, whatever the region
+	 * allows); the first ones added it from the region. */
+	return r & handle_rights;
+}
+
+struct iob_shreg *
+iob_region_shared(const struct iob_ep *ep, uint32_t index)
+{
+	return index < ep->sh->nregions ? ep->sh->regions[index].shared :
+	    NULL;
 }
 
 struct iob_ep *
@@ -342,7 +389,9 @@ region_info(const struct iob_ep *ep, uint32_t i, zx_iob_region_info_t *info)
 
 	memset(info, 0, sizeof(*info));
 	info->region = r->desc;
-	info->koid = r->vmo->obj.koid;
+	/* Every IOBuffer over a shared region reports its koid. */
+	info->koid = r->shared != NULL ? r->shared->obj.koid :
+	    r->vmo->obj.koid;
 	/* Each endpoint sees itself as endpoint 0. */
 	if (ep->id == 1)
 		info->region.access = ((a & EP0_NIBBLE) << 4) |
@@ -531,4 +580,22 @@ iob_allocate_id(struct iob_ep *ep, uint32_t index,
 		return ZX_ERR_ACCESS_DENIED;
 	return blob_allocate(r->mediated, (uint32_t)r->desc.size, blob,
 	    ret_id);
+}
+
+/* --- the mediated-write ring buffer --------------------------------- */
+
+zx_status_t
+iob_writev(struct iob_ep *ep, uint32_t index, const struct iob_source *src)
+{
+	struct iob_region *r;
+
+	if (index >= ep->sh->nregions)
+		return ZX_ERR_OUT_OF_RANGE;
+	r = &ep->sh->regions[index];
+	if (r->desc.discipline.type !=
+	    ZX_IOB_DISCIPLINE_TYPE_MEDIATED_WRITE_RING_BUFFER)
+		return ZX_ERR_WRONG_TYPE;
+	if (!(access_of(ep, r) & ZX_IOB_ACCESS_EP0_CAN_MEDIATED_WRITE))
+		return ZX_ERR_ACCESS_DENIED;
+	return iob_shreg_write(r->shared, r->tag, src);
 }

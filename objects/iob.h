@@ -2,10 +2,12 @@
  *
  * An IOBuffer is two endpoints over a set of regions. Each region is the
  * memory of a VMO (struct vmo, never handed out as a handle) whose koid
- * is the region's. Both endpoints share the regions; what each may do
- * with a region (map it readable or writable, mediated reads or writes)
- * is in the region's access bits, endpoint 1's being endpoint 0's shifted
- * up by four.
+ * is the region's: a private one, or a shared region's (objects/
+ * iob_shared.c), which many IOBuffers may have, reported with the shared
+ * region object's koid. Both endpoints share the regions; what each may
+ * do with a region (map it readable or writable, mediated reads or
+ * writes) is in the region's access bits, endpoint 1's being endpoint
+ * 0's shifted up by four.
  *
  * ZX_IOB_PEER_CLOSED: an endpoint's peer is closed once the peer has no
  * handles and no mapping made through it remains. The mapping records of
@@ -21,6 +23,7 @@
 #include <zircon/syscalls/iob.h>
 #include <zircon/types.h>
 
+#include "objects/iob_shared.h"
 #include "objects/object.h"
 #include "objects/vmo.h"
 
@@ -29,6 +32,8 @@ struct iob_region {
 	struct vmo *vmo;		/* the region's memory: a reference */
 	bool resizable;			/* asked for; the memory never is */
 	uint8_t *mediated;		/* zxd's own mapping (ID allocator) */
+	struct iob_shreg *shared;	/* SHARED: a reference */
+	uint64_t tag;			/* MEDIATED_WRITE_RING_BUFFER */
 	uint64_t nmaps[2];		/* live mapping records per endpoint */
 };
 
@@ -52,13 +57,32 @@ bool iob_is(const struct object *o);
 /* The IOB endpoint o is, or NULL when it is none. */
 struct iob_ep *iob_of(struct object *o);
 
+/* How zx_iob_create finds the shared region a SHARED region names: the
+ * handle in region `index`'s zx_iob_region_shared_t, looked up with no
+ * rights required (BAD_HANDLE, WRONG_TYPE). */
+struct iob_shared_lookup {
+	zx_status_t (*lookup)(void *ctx, uint32_t index,
+	    struct iob_shreg **ret);
+	void *ctx;
+};
+
 /* zx_iob_create after the options, count and copy checks: `n` (1..64)
  * region descriptions, checked region by region in Zircon's order (type
- * and options, size, access, discipline); the memory is charged to
- * `payer`. On success two endpoints with one reference each. */
+ * and options, size or shared region, access, discipline); the memory
+ * is charged to `payer`. On success two endpoints with one reference
+ * each. */
 zx_status_t iob_create(const zx_iob_region_t *regions, uint32_t n,
-    const struct vmo_payer *payer, struct iob_ep **ret0,
-    struct iob_ep **ret1);
+    const struct vmo_payer *payer, const struct iob_shared_lookup *shared,
+    struct iob_ep **ret0, struct iob_ep **ret1);
+
+/* The shared region of region `index`, or NULL (zxctl). */
+struct iob_shreg *iob_region_shared(const struct iob_ep *ep, uint32_t index);
+
+/* zx_iob_writev after the options check and the handle lookup (WRITE):
+ * OUT_OF_RANGE, WRONG_TYPE (not a ring buffer), ACCESS_DENIED (no
+ * mediated write for this endpoint), then iob_shreg_write. */
+zx_status_t iob_writev(struct iob_ep *ep, uint32_t index,
+    const struct iob_source *src);
 
 uint32_t iob_region_count(const struct iob_ep *ep);
 /* The region's memory (index < count). */

@@ -35,6 +35,8 @@ object_init(struct object *o, const struct object_ops *ops)
 	o->refcount = 1;
 	o->handle_count = 0;
 	o->signals = 0;
+	o->strobe_seq = 0;
+	o->strobed = 0;
 	o->peer = NULL;
 	o->peer_koid = ZX_KOID_INVALID;
 	memset(o->name, 0, sizeof(o->name));
@@ -141,7 +143,11 @@ object_signal_notify(struct object *o)
 		return;
 	seq = &o->sigword[ZXD_SIGPAGE_SEQ];
 	atomic_fetch_add(seq, 1);
+	/* wait_one sleeps on the counter; waits on several objects and
+	 * strobe waits on word 0. */
 	syscall(SYS_futex, seq, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+	syscall(SYS_futex, &o->sigword[ZXD_SIGPAGE_SIGNALS], FUTEX_WAKE,
+	    INT_MAX, NULL, NULL, 0);
 }
 
 void
@@ -151,6 +157,19 @@ object_signal_reassert(struct object *o, zx_signals_t bits)
 	 * quietly, so setting them again is the edge it is. */
 	o->signals &= ~bits;
 	object_signal(o, 0, bits);
+}
+
+void
+object_strobe(struct object *o, zx_signals_t bits)
+{
+	o->strobe_seq++;
+	o->strobed |= bits;
+	if (o->sigword == NULL)
+		return;
+	atomic_store(&o->sigword[OBJECT_SIGWORD_STROBED], o->strobed);
+	atomic_store(&o->sigword[OBJECT_SIGWORD_STROBE_SEQ], o->strobe_seq);
+	syscall(SYS_futex, &o->sigword[OBJECT_SIGWORD_STROBE_SEQ], FUTEX_WAKE,
+	    INT_MAX, NULL, NULL, 0);
 }
 
 zx_status_t
@@ -174,6 +193,9 @@ object_sigpage_fd(struct object *o, int *ret_fd)
 		o->sigpage_fd = fd;
 		o->sigword = p;
 		atomic_store(o->sigword, o->signals);
+		atomic_store(&o->sigword[OBJECT_SIGWORD_STROBED], o->strobed);
+		atomic_store(&o->sigword[OBJECT_SIGWORD_STROBE_SEQ],
+		    o->strobe_seq);
 	}
 	if (anon_reopen(o->sigpage_fd, false, &fd) < 0)
 		return ZX_ERR_NO_RESOURCES;

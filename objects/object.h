@@ -49,6 +49,11 @@ struct object_ops {
 	uint64_t (*memory_bytes)(const struct object *o);
 	/* A handle to it was made (handle_count already counts it). */
 	void (*handle_added)(struct object *o);
+	/* For zxctl: bring o->signals up to date (objects whose state
+	 * clients change directly: sockets, FIFOs) and say in a few words
+	 * what the type's state is ("stream, 5 B queued"); NULL = nothing
+	 * to say. */
+	void (*describe)(struct object *o, char *buf, size_t len);
 };
 
 struct object {
@@ -60,6 +65,8 @@ struct object {
 	struct object *peer;		/* peered objects; not a reference */
 	zx_koid_t peer_koid;		/* kept after the peer goes, as Zircon */
 	char name[ZX_MAX_NAME_LEN];
+	uint32_t strobe_seq;		/* object_strobe calls */
+	zx_signals_t strobed;		/* every bit ever strobed */
 	int sigpage_fd;			/* -1 until a waiter asks */
 	_Atomic uint32_t *sigword;	/* mapped sigpage, or NULL */
 	uint32_t gc_mark;		/* the daemon's cycle collector */
@@ -89,6 +96,17 @@ void object_signal_notify(struct object *o);
 /* Assert `bits` as a new edge even if they were set: a reader took what
  * they meant without the daemon seeing it (doc/DATAPATH.md). */
 void object_signal_reassert(struct object *o, zx_signals_t bits);
+
+/* Strobe `bits`: wake whoever waits for them without asserting them
+ * (Zircon's UpdateState with a strobe mask, e.g. the shared region's
+ * ZX_IOB_SHARED_REGION_UPDATED). On the signal page the strobe sequence
+ * word counts strobes (a futex to wait on beside word 0) and the
+ * strobed word holds the bits strobed so far. */
+void object_strobe(struct object *o, zx_signals_t bits);
+
+/* The signal page's 32-bit words: 0 is the signal state. */
+#define OBJECT_SIGWORD_STROBE_SEQ	1
+#define OBJECT_SIGWORD_STROBED		2
 
 /* A read-only fd of the object's signal page (created on first use):
  * its first 32-bit word is the signal state. The caller owns the fd. */

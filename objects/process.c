@@ -60,6 +60,30 @@ read_comm(pid_t pid, pid_t tid, char name[ZX_MAX_NAME_LEN])
 	fclose(f);
 }
 
+/* Drop the threads whose Linux thread is gone; returns how many are
+ * left. */
+static size_t
+threads_prune(struct process *p)
+{
+	struct process_thread **pp = &p->threads, *t;
+	char path[64];
+	size_t n = 0;
+
+	while ((t = *pp) != NULL) {
+		snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)p->pid,
+		    (int)t->tid);
+		if (access(path, F_OK) < 0) {
+			*pp = t->next;
+			object_unref(t->thread);
+			free(t);
+		} else {
+			pp = &t->next;
+			n++;
+		}
+	}
+	return n;
+}
+
 zx_status_t
 process_thread(struct process *p, pid_t tid, struct object **ret)
 {
@@ -79,6 +103,10 @@ process_thread(struct process *p, pid_t tid, struct object **ret)
 	    (int)tid);
 	if (tid <= 0 || access(path, F_OK) < 0)
 		return ZX_ERR_INVALID_ARGS;
+	/* Threads that have ended are forgotten (their objects live on
+	 * while handles hold them); what is left is bounded. */
+	if (threads_prune(p) >= PROCESS_MAX_THREADS)
+		return ZX_ERR_NO_RESOURCES;
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
 		return ZX_ERR_NO_MEMORY;
@@ -333,18 +361,16 @@ process_vmos(struct process *p, size_t rec_size, void *buf, size_t buf_size,
 	return out_done(&o, actual, avail, record_size);
 }
 
-static zx_status_t
-process_maps(struct process *p, size_t rec_size, void *buf, size_t buf_size,
-    size_t *actual, size_t *avail, size_t *record_size)
+size_t
+process_maps_records(pid_t pid, const struct vmar *root, void *buf,
+    size_t max, size_t rec_size)
 {
-	size_t max = buf_size / rec_size, n;
 	struct vmar_maps_rec r;
+	size_t n;
 
-	if (p->owner == NULL)
-		return ZX_ERR_BAD_STATE;
 	/* The address space, then the root VMAR's tree under it. */
 	memset(&r, 0, sizeof(r));
-	snprintf(r.name, sizeof(r.name), "proc:%d", (int)p->pid);
+	snprintf(r.name, sizeof(r.name), "proc:%d", (int)pid);
 	r.base = VMAR_ROOT_BASE;
 	r.size = VMAR_ROOT_LEN;
 	r.depth = 0;
@@ -352,9 +378,21 @@ process_maps(struct process *p, size_t rec_size, void *buf, size_t buf_size,
 	if (max > 0)
 		memcpy(buf, &r, rec_size);
 	n = 1;
-	if (p->root_vmar != NULL)
-		n += vmar_maps_dump(p->root_vmar, 1, (uint8_t *)buf + rec_size,
+	if (root != NULL)
+		n += vmar_maps_dump(root, 1, (uint8_t *)buf + rec_size,
 		    max > 0 ? max - 1 : 0, rec_size);
+	return n;
+}
+
+static zx_status_t
+process_maps(struct process *p, size_t rec_size, void *buf, size_t buf_size,
+    size_t *actual, size_t *avail, size_t *record_size)
+{
+	size_t max = buf_size / rec_size, n;
+
+	if (p->owner == NULL)
+		return ZX_ERR_BAD_STATE;
+	n = process_maps_records(p->pid, p->root_vmar, buf, max, rec_size);
 	*avail = n;
 	*actual = n < max ? n : max;
 	*record_size = rec_size;

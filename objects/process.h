@@ -18,6 +18,10 @@ struct vmar;
 #define THREAD_DEFAULT_RIGHTS	UINT32_C(0x4D2CF)
 #define JOB_DEFAULT_RIGHTS	UINT32_C(0x7DFCF)
 
+/* Thread objects a process may have at once (live Linux threads that
+ * asked for theirs). */
+#define PROCESS_MAX_THREADS	4096
+
 /* ZX_TASK_TERMINATED. */
 #define PROCESS_TERMINATED	ZX_OBJECT_SIGNALED
 
@@ -49,9 +53,16 @@ zx_status_t process_new(pid_t pid, const void *owner, const char *comm,
  * dropped, and the topics that need a live process say BAD_STATE. */
 void process_exit(struct process *p);
 /* The thread object for Linux thread `tid` of p (made on first use;
- * *ret is not a new reference). */
+ * *ret is not a new reference). INVALID_ARGS for a tid that is not one
+ * of p's threads, NO_RESOURCES past PROCESS_MAX_THREADS. */
 zx_status_t process_thread(struct process *p, pid_t tid,
     struct object **ret);
+
+/* ZX_INFO_PROCESS_MAPS of process `pid` whose root VMAR is `root` (NULL:
+ * none yet): up to `max` records of `rec_size` bytes (a version of
+ * zx_info_maps_t) into buf; returns how many there are. */
+size_t process_maps_records(pid_t pid, const struct vmar *root, void *buf,
+    size_t max, size_t rec_size);
 
 /* Handle values as a process sees them: the Linux fd that holds the
  * client end of each socket inode of process `pid`, from /proc/PID/fd

@@ -13,7 +13,7 @@
  * change after their look wakes them (no ABA on the state word). */
 #define SIGPAGE_SIZE		4096
 #define SIGPAGE_SIGNALS_OFFSET	0
-#define SIGPAGE_SEQ_OFFSET	4
+#define SIGPAGE_SEQ_OFFSET	12	/* words 1, 2: strobes (objects/object.h) */
 /* The same as indices of 32-bit words. */
 #define ZXD_SIGPAGE_SIGNALS	(SIGPAGE_SIGNALS_OFFSET / 4)
 #define ZXD_SIGPAGE_SEQ		(SIGPAGE_SEQ_OFFSET / 4)

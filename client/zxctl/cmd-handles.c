@@ -87,22 +87,27 @@ cmd_handles(struct ctl *ctl, char **argv, int argc)
 			ju64(e, "type", all[i]->type);
 			jstr(e, "type_name", type_name(all[i]->type, tb));
 			ju64(e, "rights", all[i]->rights);
+			ju64(e, "value", all[i]->value);
+			ju64(e, "related_koid", all[i]->related_koid);
 			json_object_array_add(a, e);
 		}
 		jset(j, "handles", a);
 		jprint(j);
 	} else {
 		static const char *const heads[] = { "PID", "UID", "COMMAND",
-			"KOID", "TYPE", "RIGHTS" };
+			"VALUE", "KOID", "TYPE", "RELATED", "RIGHTS" };
 		struct table t;
 
-		table_init(&t, heads, "rrlrll");
+		table_init(&t, heads, "rrlrrlrl");
 		for (size_t i = 0; i < n; i++)
 			table_row(&t, xasprintf("%u", all[i]->pid),
 			    xasprintf("%u", all[i]->uid),
 			    xstrdup(all[i]->command),
+			    all[i]->value != 0 ?
+			    xasprintf("%#x", all[i]->value) : xstrdup("-"),
 			    xasprintf("%" PRIu64, all[i]->koid),
 			    xstrdup(type_name(all[i]->type, tb)),
+			    koid_or_dash(all[i]->related_koid),
 			    rights_text(all[i]->rights));
 		table_print(&t);
 	}

@@ -1,4 +1,5 @@
-/* zxctl iob KOID: an IOBuffer endpoint, its regions and mappings. */
+/* zxctl iob KOID: an IOBuffer endpoint, its regions and mappings, and the
+ * shared regions' rings; or a shared region's own koid. */
 #include "config-build.h"
 
 #include <errno.h>
@@ -6,6 +7,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <zircon/status.h>
 #include <zircon/syscalls/iob.h>
@@ -41,7 +43,14 @@ jaccess(uint32_t nibble)
 static const char *
 region_type_text(uint32_t type)
 {
-	return type == ZX_IOB_REGION_TYPE_PRIVATE ? "private" : "other";
+	switch (type) {
+	case ZX_IOB_REGION_TYPE_PRIVATE:
+		return "private";
+	case ZX_IOB_REGION_TYPE_SHARED:
+		return "shared";
+	default:
+		return "other";
+	}
 }
 
 static const char *
@@ -52,9 +61,66 @@ discipline_text(uint64_t d)
 		return "none";
 	case ZX_IOB_DISCIPLINE_TYPE_ID_ALLOCATOR:
 		return "id_allocator";
+	case ZX_IOB_DISCIPLINE_TYPE_MEDIATED_WRITE_RING_BUFFER:
+		return "ring_buffer";
 	default:
 		return "other";
 	}
+}
+
+static json_object *
+jshared(Zxd__IobSharedView *const *sv, size_t n)
+{
+	/* The first page is the header; a shared region has two at least
+	 * to be in an IOBuffer, one at least to exist. */
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	json_object *a = jarray();
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = jnew();
+
+		ju64(e, "koid", sv[i]->koid);
+		ju64(e, "size", sv[i]->size);
+		ju64(e, "ring_size", sv[i]->size - page);
+		ju64(e, "head", sv[i]->head);
+		ju64(e, "tail", sv[i]->tail);
+		ju64(e, "unread", sv[i]->head >= sv[i]->tail ?
+		    sv[i]->head - sv[i]->tail : 0);
+		ju64(e, "writes", sv[i]->writes);
+		ju64(e, "bytes", sv[i]->bytes);
+		ju64(e, "no_space", sv[i]->no_space);
+		ju64(e, "corrupt", sv[i]->corrupt);
+		ju64(e, "iobs", sv[i]->iobs);
+		ju64(e, "handles", sv[i]->handles);
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
+/* The shared regions' rings: head and tail as the readers left them. */
+static void
+print_shared(Zxd__IobSharedView *const *sv, size_t n)
+{
+	static const char *const heads[] = { "SHARED REGION", "SIZE", "HEAD",
+		"TAIL", "UNREAD", "WRITES", "BYTES", "FULL", "CORRUPT",
+		"IOBS" };
+	struct table t;
+
+	table_init(&t, heads, "rrrrrrrrrr");
+	for (size_t i = 0; i < n; i++)
+		table_row(&t, xasprintf("%" PRIu64, sv[i]->koid),
+		    human_size(sv[i]->size),
+		    xasprintf("%" PRIu64, sv[i]->head),
+		    xasprintf("%" PRIu64, sv[i]->tail),
+		    sv[i]->head >= sv[i]->tail ?
+		    human_size(sv[i]->head - sv[i]->tail) :
+		    xstrdup("corrupt"),
+		    xasprintf("%" PRIu64, sv[i]->writes),
+		    human_size(sv[i]->bytes),
+		    xasprintf("%" PRIu64, sv[i]->no_space),
+		    xasprintf("%" PRIu64, sv[i]->corrupt),
+		    xasprintf("%u", sv[i]->iobs));
+	table_print(&t);
 }
 
 int
@@ -81,9 +147,37 @@ cmd_iob(struct ctl *ctl, char **argv, int argc)
 		return r;
 	iob = rep->iob;
 
+	/* A shared region's own koid: its ring, who holds it. */
+	if (iob->n_regions == 0 && iob->n_shared == 1 &&
+	    iob->shared[0]->koid == iob->koid) {
+		if (ctl->json) {
+			json_object *j = jdoc(ctl);
+
+			jstr(j, "kind", "shared_region");
+			ju64(j, "koid", iob->koid);
+			ju64(j, "signals", iob->signals);
+			jset(j, "holders", jholders(iob->holders,
+			    iob->n_holders));
+			jset(j, "shared", jshared(iob->shared, 1));
+			jprint(j);
+		} else {
+			char *h = holders_text(iob->holders, iob->n_holders, 0);
+			char *hp = printable(h);
+
+			printf("IOB shared region %" PRIu64 " (held by %s), "
+			    "in %u IOBuffers\n\n", iob->koid, hp,
+			    iob->shared[0]->iobs);
+			free(h);
+			free(hp);
+			print_shared(iob->shared, 1);
+		}
+		return EXIT_OK;
+	}
+
 	if (ctl->json) {
 		json_object *j = jdoc(ctl), *a = jarray();
 
+		jstr(j, "kind", "iob");
 		ju64(j, "koid", iob->koid);
 		ju64(j, "peer_koid", iob->peer_koid);
 		ju64(j, "signals", iob->signals);
@@ -104,9 +198,15 @@ cmd_iob(struct ctl *ctl, char **argv, int argc)
 			jset(e, "peer_access", jaccess(rg->access >> 4 & 0xf));
 			ju64(e, "mappings", rg->mappings);
 			ju64(e, "peer_mappings", rg->peer_mappings);
+			if (rg->type == ZX_IOB_REGION_TYPE_SHARED)
+				ju64(e, "shared_koid", rg->shared_koid);
+			if (rg->discipline ==
+			    ZX_IOB_DISCIPLINE_TYPE_MEDIATED_WRITE_RING_BUFFER)
+				ju64(e, "tag", rg->tag);
 			json_object_array_add(a, e);
 		}
 		jset(j, "regions", a);
+		jset(j, "shared", jshared(iob->shared, iob->n_shared));
 		a = jarray();
 		for (size_t i = 0; i < iob->n_maps; i++) {
 			Zxd__IobMappingView *m = iob->maps[i];
@@ -161,6 +261,19 @@ cmd_iob(struct ctl *ctl, char **argv, int argc)
 			    xasprintf("%" PRIu64, rg->peer_mappings));
 		}
 		table_print(&t);
+		for (size_t i = 0; i < iob->n_regions; i++) {
+			Zxd__IobRegionView *rg = iob->regions[i];
+
+			if (rg->discipline ==
+			    ZX_IOB_DISCIPLINE_TYPE_MEDIATED_WRITE_RING_BUFFER)
+				printf("region %u: ring buffer of shared region "
+				    "%" PRIu64 ", tag %#" PRIx64 "\n", rg->index,
+				    rg->shared_koid, rg->tag);
+		}
+		if (iob->n_shared > 0) {
+			printf("\n");
+			print_shared(iob->shared, iob->n_shared);
+		}
 		if (iob->n_maps > 0) {
 			static const char *const mheads[] = { "REGION",
 				"THROUGH", "PID", "ADDRESS", "SIZE", "OFFSET",

@@ -62,6 +62,7 @@ cmd_objects(struct ctl *ctl, char **argv, int argc)
 			ju64(e, "handle_count", all[i]->handle_count);
 			ju64(e, "related_koid", all[i]->related_koid);
 			ju64(e, "signals", all[i]->signals);
+			jstr(e, "detail", all[i]->detail);
 			jset(e, "holders", jholders(all[i]->holders,
 			    all[i]->n_holders));
 			ju64(e, "holders_omitted", all[i]->holders_omitted);
@@ -71,10 +72,10 @@ cmd_objects(struct ctl *ctl, char **argv, int argc)
 		jprint(j);
 	} else {
 		static const char *const heads[] = { "KOID", "TYPE", "NAME",
-			"SIZE", "HANDLES", "PEER", "HOLDERS" };
+			"SIZE", "HANDLES", "PEER", "STATE", "HOLDERS" };
 		struct table t;
 
-		table_init(&t, heads, "rllrrrl");
+		table_init(&t, heads, "rllrrrll");
 		for (size_t i = 0; i < n; i++)
 			table_row(&t, xasprintf("%" PRIu64, all[i]->koid),
 			    xstrdup(type_name(all[i]->type, tb)),
@@ -82,6 +83,7 @@ cmd_objects(struct ctl *ctl, char **argv, int argc)
 			    human_size(all[i]->size_bytes),
 			    xasprintf("%u", all[i]->handle_count),
 			    koid_or_dash(all[i]->related_koid),
+			    xstrdup(all[i]->detail[0] ? all[i]->detail : "-"),
 			    holders_text(all[i]->holders, all[i]->n_holders,
 			    all[i]->holders_omitted));
 		table_print(&t);

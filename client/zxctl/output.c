@@ -56,14 +56,13 @@ char *
 rights_text(zx_rights_t rights)
 {
 	zx_rights_t left = rights;
-	char *s = xstrdup("");
+	char *s;
 
 	if (table_opts.numeric)
 		return xasprintf("%#x", rights);
-	if (rights == 0) {
-		free(s);
+	if (rights == 0)
 		return xstrdup("none");
-	}
+	s = xstrdup("");
 	for (size_t i = 0; i < sizeof(right_names) / sizeof(right_names[0]);
 	    i++) {
 		char *t;

@@ -218,17 +218,28 @@ static const struct command commands[] = {
 	    cmd_objects },
 	{ "handles", "[PID]", 0, 1,
 	    "handles by process (of one process with PID)",
-	    "List handles by process: pid, uid, command, the object's koid\n"
-	    "and type, and the handle's rights. With PID, only that\n"
-	    "process's; asking for another uid's process is refused unless\n"
-	    "the root-resource policy admits you.\n",
+	    "List handles by process: pid, uid, command, the handle's value\n"
+	    "in its process, the object's koid and type, the handle's\n"
+	    "rights and the related koid (ZX_INFO_HANDLE_TABLE's fields).\n"
+	    "With PID, only that process's; asking for another uid's\n"
+	    "process is refused unless the root-resource policy admits you.\n",
 	    cmd_handles },
+	{ "maps", "PID", 1, 1,
+	    "a process's address space: VMARs and mappings",
+	    "Show process PID's address space as ZX_INFO_PROCESS_MAPS gives\n"
+	    "it: the address space, the root VMAR, its sub-VMARs and the\n"
+	    "mappings, depth first, indented by depth; each mapping's\n"
+	    "permissions, VMO koid and offset. Asking for another uid's\n"
+	    "process is refused unless the root-resource policy admits you.\n",
+	    cmd_maps },
 	{ "iob", "KOID", 1, 1,
 	    "an IOBuffer endpoint: regions, access per endpoint, mappings",
 	    "Show the IOBuffer endpoint KOID and its peer: each region's\n"
 	    "memory-object koid, type, discipline, size, the access of each\n"
 	    "endpoint (map read/write / mediated read/write) and how many\n"
-	    "mappings each endpoint holds. KOID must be an IOB you may see,\n"
+	    "mappings each endpoint holds; for shared regions, the shared\n"
+	    "region, the tag and the ring's head, tail and counts. KOID may\n"
+	    "also be a shared region's. KOID must be an IOB you may see,\n"
 	    "else \"no such IOB\" (exit status 1).\n",
 	    cmd_iob },
 	{ "phys", "", 0, 0,

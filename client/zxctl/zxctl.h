@@ -63,6 +63,7 @@ struct command {
 int cmd_status(struct ctl *ctl, char **argv, int argc);
 int cmd_objects(struct ctl *ctl, char **argv, int argc);
 int cmd_handles(struct ctl *ctl, char **argv, int argc);
+int cmd_maps(struct ctl *ctl, char **argv, int argc);
 int cmd_iob(struct ctl *ctl, char **argv, int argc);
 int cmd_phys(struct ctl *ctl, char **argv, int argc);
 int cmd_bti(struct ctl *ctl, char **argv, int argc);

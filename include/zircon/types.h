@@ -154,6 +154,10 @@ typedef uint32_t zx_signals_t;
 
 #define ZX_IOB_PEER_CLOSED		__ZX_OBJECT_PEER_CLOSED
 
+/* Strobed on a shared region after each zx_iob_writev(): waiters wake,
+ * the signal is never left asserted. */
+#define ZX_IOB_SHARED_REGION_UPDATED	__ZX_OBJECT_SIGNALED
+
 #define ZX_COUNTER_SIGNALED		__ZX_OBJECT_SIGNALED
 #define ZX_COUNTER_POSITIVE		__ZX_OBJECT_SIGNAL_4
 #define ZX_COUNTER_NON_POSITIVE		__ZX_OBJECT_SIGNAL_5

@@ -42,6 +42,17 @@ ZXD_EXPORT zx_status_t zxd_sim_dma_read(zx_handle_t bti, zx_paddr_t addr,
 ZXD_EXPORT zx_status_t zxd_sim_dma_write(zx_handle_t bti, zx_paddr_t addr,
     const void *buf, size_t len);
 
+/* The simulated device's completion interrupt: from now on, every
+ * transfer through `bti` (zxd_sim_dma_read or zxd_sim_dma_write) that
+ * succeeds triggers the virtual interrupt `irq`, as zx_interrupt_trigger
+ * with the completion time (ZX_CLOCK_MONOTONIC) as its timestamp.
+ * `irq` must have ZX_RIGHT_SIGNAL (else ZX_ERR_ACCESS_DENIED); bti needs
+ * ZX_RIGHT_WRITE. The BTI does not keep the interrupt alive. Several
+ * interrupts may be attached to one BTI; ZX_HANDLE_INVALID detaches
+ * them all. See zxd_sim_dma_set_interrupt(3). */
+ZXD_EXPORT zx_status_t zxd_sim_dma_set_interrupt(zx_handle_t bti,
+    zx_handle_t irq);
+
 #ifdef __cplusplus
 }
 #endif

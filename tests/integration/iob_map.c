@@ -106,8 +106,9 @@ Test(iob_map, mapping_rights)
 	cr_assert_eq(map_iob(RW, ep1, 2, 0, 0, &a), ZX_ERR_ACCESS_DENIED);
 	a = map_iob_ok(ZX_VM_PERM_READ, ep1, 2, 0, PAGE);
 	unmap_ok(a, PAGE);
-	/* READ and WRITE must be on the handle too; MAP comes from the
-	 * region. */
+	/* READ, WRITE and MAP must be on the handle too (the newest
+	 * kernel: MappingRights, "If the handle lacks ZX_RIGHT_MAP, mapping
+	 * should fail even if the region allows it"). */
 	no_w = dup_rights(ep0, IOB_RIGHTS & ~ZX_RIGHT_WRITE);
 	no_rw = dup_rights(ep0, IOB_RIGHTS & ~ZX_RIGHT_WRITE &
 	    ~ZX_RIGHT_READ);
@@ -118,12 +119,16 @@ Test(iob_map, mapping_rights)
 	unmap_ok(a, PAGE);
 	cr_assert_eq(map_iob(ZX_VM_PERM_READ, no_rw, 1, 0, PAGE, &a),
 	    ZX_ERR_ACCESS_DENIED);
-	/* Without READ or WRITE the region still has MAP: a mapping with
+	/* Without READ or WRITE the handle still has MAP: a mapping with
 	 * no permissions. */
 	a = map_iob_ok(0, no_rw, 1, 0, PAGE);
 	unmap_ok(a, PAGE);
-	a = map_iob_ok(RW, no_map, 1, 0, PAGE);
-	unmap_ok(a, PAGE);
+	cr_assert_eq(map_iob(RW, no_map, 1, 0, PAGE, &a),
+	    ZX_ERR_ACCESS_DENIED);
+	cr_assert_eq(map_iob(ZX_VM_PERM_READ, no_map, 1, 0, PAGE, &a),
+	    ZX_ERR_ACCESS_DENIED);
+	cr_assert_eq(map_iob(0, no_map, 1, 0, PAGE, &a),
+	    ZX_ERR_ACCESS_DENIED);
 	/* The VMAR's rights count as for any mapping. */
 	vmar_ro = dup_rights(zx_vmar_root_self(), ZX_DEFAULT_VMAR_RIGHTS |
 	    ZX_RIGHT_READ);

@@ -9,14 +9,18 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,6 +33,7 @@
 #define RW	(ZX_VM_PERM_READ | ZX_VM_PERM_WRITE)
 #define CHECK(e, code)	do { if (!(e)) return (code); } while (0)
 #define SECOND	1000000000LL
+#define TAG_NONROOT	0x5eed5eed5eed5eedULL
 
 /* The layout both sides agree on in region 0. */
 struct mailbox {
@@ -455,4 +460,463 @@ Test(iob_procs, read_only_region_as_nobody)
 	unmap_ok((zx_vaddr_t)m1, PAGE);
 	unmap_ok((zx_vaddr_t)m2, PAGE);
 	zx_handle_close(ep0);
+}
+
+/* --- the mediated-write ring buffer across processes ---------------- */
+
+#define WRITERS		3		/* processes */
+#define THREADS		2		/* per process */
+#define MSGS		300		/* per thread */
+
+struct ring_msg {
+	uint32_t writer;		/* process * THREADS + thread */
+	uint32_t seq;
+	char text[12];
+};
+
+struct ring_writer {
+	zx_handle_t ep;
+	uint32_t writer;
+	int err;
+};
+
+static void *
+ring_writer_thread(void *arg)
+{
+	struct ring_writer *w = arg;
+	struct ring_msg m;
+	/* Header and payload in two vectors, as a logger would. */
+	zx_iovec_t v[2] = { { &m, 8 }, { m.text, sizeof(m.text) } };
+
+	for (uint32_t i = 0; i < MSGS; i++) {
+		zx_status_t st;
+
+		m.writer = w->writer;
+		m.seq = i;
+		snprintf(m.text, sizeof(m.text), "w%u-%u", w->writer, i);
+		while ((st = zx_iob_writev(w->ep, 0, 0, v, 2)) ==
+		    ZX_ERR_NO_SPACE)
+			usleep(200);
+		if (st != ZX_OK) {
+			w->err = st;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* A writer process: its endpoint 0 arrives by export/import; THREADS
+ * threads append at once. */
+static int
+ring_writer_child(int token, uint32_t index)
+{
+	struct ring_writer w[THREADS];
+	pthread_t t[THREADS];
+	zx_handle_t ep;
+
+	CHECK(zxd_handle_import(token, &ep) == ZX_OK, 2);
+	for (int i = 0; i < THREADS; i++) {
+		w[i] = (struct ring_writer){ ep, index * THREADS + i, 0 };
+		CHECK(pthread_create(&t[i], NULL, ring_writer_thread, &w[i]) ==
+		    0, 3);
+	}
+	for (int i = 0; i < THREADS; i++) {
+		pthread_join(t[i], NULL);
+		CHECK(w[i].err == 0, 4);
+	}
+	zx_handle_close(ep);
+	return 0;
+}
+
+/* Many writers in many processes and threads, each through its own
+ * IOBuffer (its own tag) over one shared region; one reader consumes
+ * through its mapping. Every message arrives whole, once, and each
+ * writer's in order. */
+Test(iob_procs, ring_many_writer_processes)
+{
+	zx_handle_t sr, ep0[WRITERS], ep1[WRITERS];
+	uint32_t next[WRITERS * THREADS] = { 0 };
+	uint64_t tail = 0, total = 0;
+	pid_t pid[WRITERS];
+	struct ring_hdr *h;
+	uint8_t *ring;
+	zx_vaddr_t m;
+
+	sr = shared_new(3 * PAGE);
+	for (uint32_t i = 0; i < WRITERS; i++)
+		ring_iob(sr, EP0_MW | EP1_R | EP1_W, 100 + i, &ep0[i], &ep1[i]);
+	m = map_iob_ok(RW, ep1[0], 0, 0, 3 * PAGE);
+	h = (struct ring_hdr *)m;
+	ring = (uint8_t *)m + PAGE;
+	/* This process writes first, so that each child must give zxd a
+	 * memory file of its own rather than the one fork() copied. */
+	cr_assert_eq(writev1(ep0[0], "parent", 6), ZX_OK);
+	tail = (16 + 6 + 7) & ~7ULL;
+	atomic_store(&h->tail, tail);
+	for (uint32_t i = 0; i < WRITERS; i++) {
+		int token;
+
+		cr_assert_eq(zxd_handle_export(ep0[i], &token), ZX_OK);
+		pid[i] = fork();
+		cr_assert_geq(pid[i], 0);
+		if (pid[i] == 0)
+			_exit(ring_writer_child(token, i));
+		close(token);
+	}
+	while (total < WRITERS * THREADS * MSGS) {
+		uint64_t head = atomic_load_explicit(&h->head,
+		    memory_order_acquire);
+
+		if (head == tail) {
+			zx_object_wait_one(sr, ZX_IOB_SHARED_REGION_UPDATED,
+			    zx_deadline_after(SECOND / 50), NULL);
+			continue;
+		}
+		while (tail < head) {
+			uint64_t tag = *(uint64_t *)(ring + tail % (2 * PAGE));
+			uint64_t len = *(uint64_t *)(ring +
+			    (tail + 8) % (2 * PAGE));
+			struct ring_msg msg;
+			char want[12];
+
+			cr_assert_eq(len, sizeof(msg));
+			for (size_t i = 0; i < sizeof(msg); i++)
+				((uint8_t *)&msg)[i] =
+				    ring[(tail + 16 + i) % (2 * PAGE)];
+			cr_assert_lt(msg.writer, WRITERS * THREADS);
+			cr_assert_eq(tag, 100 + msg.writer / THREADS);
+			cr_assert_eq(msg.seq, next[msg.writer], "writer %u",
+			    msg.writer);
+			snprintf(want, sizeof(want), "w%u-%u", msg.writer,
+			    msg.seq);
+			cr_assert_str_eq(msg.text, want);
+			next[msg.writer]++;
+			total++;
+			tail += (16 + len + 7) & ~7ULL;
+		}
+		atomic_store_explicit(&h->tail, tail, memory_order_release);
+	}
+	for (uint32_t i = 0; i < WRITERS; i++)
+		cr_assert_eq(wait_child(pid[i]), 0, "writer %u", i);
+	cr_assert_eq(atomic_load(&h->head), tail);
+	unmap_ok(m, 3 * PAGE);
+	for (uint32_t i = 0; i < WRITERS; i++)
+		zx_handle_close(ep1[i]);
+	zx_handle_close(sr);
+}
+
+/* The ring as the parent wrote it, for the reader to check. */
+static const char ring_text[] = "a message only the kernel may append";
+
+/* Runs as nobody, holding endpoint 1 of a ring whose endpoint 1 may only
+ * map it for reading: it reads the message, and every way to change the
+ * ring (header or bytes) fails. */
+static int
+nobody_reads_ring(void *arg)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int fds[WIRE_MAX_FDS], lib_fds[16], n, r;
+	zx_handle_t ep1;
+	zx_vaddr_t ro, rw;
+	struct ring_hdr *h;
+	size_t nfds;
+
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	CHECK(zxd_handle_import(*(int *)arg, &ep1) == ZX_OK, E_IMPORT);
+	CHECK(zx_vmar_map_iob(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, ep1,
+	    0, 0, 2 * page, &ro) == ZX_OK, E_MAP);
+	h = (struct ring_hdr *)ro;
+	CHECK(atomic_load(&h->head) == ((16 + sizeof(ring_text) + 7) & ~7u) &&
+	    atomic_load(&h->tail) == 0, E_SETUP);
+	CHECK(memcmp((char *)ro + page + 16, ring_text, sizeof(ring_text)) ==
+	    0, E_SETUP);
+	zx_object_wait_one(ep1, ZX_USER_SIGNAL_0, 0, NULL);
+	/* Not through libzx: no writable mapping, no mediated write. */
+	CHECK(zx_vmar_map_iob(zx_vmar_root_self(), RW, 0, ep1, 0, 0,
+	    2 * page, &rw) == ZX_ERR_ACCESS_DENIED, E_ZX_MAP_RW);
+	CHECK(writev1(ep1, "forged", 6) == ZX_ERR_ACCESS_DENIED, E_CONTROL);
+	CHECK(zx_vmar_protect(zx_vmar_root_self(), RW, ro, 2 * page) ==
+	    ZX_ERR_ACCESS_DENIED, E_ZX_PROTECT);
+	/* Not through what zxd hands out on the wire: one read-only
+	 * descriptor, which cannot be turned writable. */
+	CHECK(raw_map(ep1, 0, RW, fds, &nfds) == ZX_ERR_ACCESS_DENIED &&
+	    nfds == 0, E_RAW);
+	CHECK(raw_map(ep1, 0, ZX_VM_PERM_READ, fds, &nfds) == ZX_OK, E_RAW);
+	CHECK(nfds == 1, E_RAW_FDS);
+	CHECK((fcntl(fds[0], F_GETFL) & O_ACCMODE) == O_RDONLY, E_RAW_FDS);
+	if ((r = zxdtest_attack_fd(fds[0])) != 0)
+		return r;
+	close(fds[0]);
+	n = zxd_fds(lib_fds, 16);
+	for (int i = 0; i < n; i++)
+		if ((r = zxdtest_attack_fd(lib_fds[i])) != 0)
+			return r;
+	/* Not through any mapping of zxd memory it has: the ring's and
+	 * the signal page's at least. */
+	r = attack_mappings(0, 0);
+	if (r == -2)
+		return E_MAP_FILES;
+	if (r < 0)
+		return E_MAPPING;
+	if (r < 2)
+		return E_FOUND;
+	return 0;
+}
+
+Test(iob_procs, ring_reader_only_as_nobody)
+{
+	zx_handle_t sr = shared_new(2 * PAGE), ep0, ep1, w0, w1;
+	struct ring_hdr *h;
+	zx_vaddr_t m;
+	int token, st;
+
+	/* The reader's IOBuffer: endpoint 1 may only map for reading. A
+	 * second IOBuffer over the same region has a writable view. */
+	ring_iob(sr, EP0_MW | EP1_R, 7, &ep0, &ep1);
+	ring_iob(sr, EP0_MW | EP1_R | EP1_W, 8, &w0, &w1);
+	cr_assert_eq(writev1(ep0, ring_text, sizeof(ring_text)), ZX_OK);
+	cr_assert_eq(zxd_handle_export(ep1, &token), ZX_OK);
+	st = zxdtest_run_as_nobody(nobody_reads_ring, &token);
+	close(token);
+	if (st == 126)
+		cr_skip_test("cannot drop to uid 65534 (not root)");
+	cr_assert_eq(st, 0, "attack %d got through", st);
+	m = map_iob_ok(ZX_VM_PERM_READ, w1, 0, 0, 2 * PAGE);
+	h = (struct ring_hdr *)m;
+	cr_assert_eq(atomic_load(&h->head),
+	    (16 + sizeof(ring_text) + 7) & ~7u);
+	cr_assert_eq(atomic_load(&h->tail), 0);
+	cr_assert_eq(*(uint64_t *)(m + PAGE), 7);
+	cr_assert_arr_eq((char *)m + PAGE + 16, ring_text, sizeof(ring_text));
+	/* The ring still takes writes. */
+	cr_assert_eq(writev1(w0, "after", 5), ZX_OK);
+	cr_assert(peer_closed_soon(ep0));
+	unmap_ok(m, 2 * PAGE);
+	zx_handle_close(ep0);
+	zx_handle_close(w0);
+	zx_handle_close(w1);
+	zx_handle_close(sr);
+}
+
+/* zx_iob_writev on the wire, with the descriptor we choose as the
+ * caller's memory file (or none). */
+static zx_status_t
+raw_writev(zx_handle_t ep, const zx_iovec_t *v, uint64_t n, bool mem_fd,
+    int fd)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__IobWritev w = ZXD__IOB_WRITEV__INIT;
+	int ep_fd = (int)(ep >> 2);
+	struct wire_msg m = { 0 };
+	Zxd__Reply *rep;
+	zx_status_t st;
+
+	w.vectors = (uint64_t)(uintptr_t)v;
+	w.num_vectors = n;
+	w.mem_fd = mem_fd;
+	req.txid = 7;
+	req.nfds = fd >= 0 ? 1 : 0;
+	req.body_case = ZXD__REQUEST__BODY_IOB_WRITEV;
+	req.iob_writev = &w;
+	if (wire_send(ep_fd, &req.base, fd >= 0 ? &fd : NULL,
+	    fd >= 0 ? 1 : 0) < 0)
+		return ZX_ERR_IO;
+	m.buf = malloc(WIRE_MAX_MSG);
+	if (m.buf == NULL || wire_recv(ep_fd, &m) <= 0) {
+		free(m.buf);
+		return ZX_ERR_IO;
+	}
+	rep = zxd__reply__unpack(NULL, m.len, m.buf);
+	st = rep != NULL ? rep->status : ZX_ERR_IO;
+	for (size_t i = 0; i < m.nfds; i++)
+		close(m.fds[i]);
+	if (rep != NULL)
+		zxd__reply__free_unpacked(rep, NULL);
+	free(m.buf);
+	return st;
+}
+
+/* A fresh process (a new client) whose first zx_iob_writev requests are
+ * forged: zxd reads only the sender's own /proc/PID/mem. */
+static int
+forged_memory_files(int token)
+{
+	char msg[] = "mine", path[64];
+	zx_iovec_t v = { msg, sizeof(msg) };
+	zx_handle_t ep;
+	int fd;
+
+	CHECK(zxd_handle_import(token, &ep) == ZX_OK, 2);
+	/* No file at all, before zxd has one. */
+	CHECK(raw_writev(ep, &v, 1, false, -1) == ZX_ERR_BAD_STATE, 3);
+	CHECK(raw_writev(ep, &v, 1, true, -1) == ZX_ERR_INVALID_ARGS, 4);
+	/* Files that are not this process's memory. */
+	fd = memfd_create("not-mem", MFD_CLOEXEC);
+	CHECK(fd >= 0 && write(fd, &v, sizeof(v)) == sizeof(v), 5);
+	CHECK(raw_writev(ep, &v, 1, true, fd) == ZX_ERR_INVALID_ARGS, 6);
+	close(fd);
+	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	CHECK(raw_writev(ep, &v, 1, true, fd) == ZX_ERR_INVALID_ARGS, 7);
+	close(fd);
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)getppid());
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0, 8);
+	CHECK(raw_writev(ep, &v, 1, true, fd) == ZX_ERR_INVALID_ARGS, 9);
+	close(fd);
+	/* Its own, and then libzx's way. */
+	fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+	CHECK(raw_writev(ep, &v, 1, true, fd) == ZX_OK, 10);
+	close(fd);
+	CHECK(raw_writev(ep, &v, 1, false, -1) == ZX_OK, 11);
+	CHECK(writev1(ep, msg, sizeof(msg)) == ZX_OK, 12);
+	zx_handle_close(ep);
+	return 0;
+}
+
+Test(iob_procs, ring_memory_file_checked)
+{
+	zx_handle_t sr = shared_new(2 * PAGE), ep0, ep1;
+	struct ring_hdr *h;
+	zx_vaddr_t m;
+	int token;
+	pid_t pid;
+
+	ring_iob(sr, EP0_MW | EP1_R, 9, &ep0, &ep1);
+	m = map_iob_ok(ZX_VM_PERM_READ, ep1, 0, 0, 2 * PAGE);
+	h = (struct ring_hdr *)m;
+	cr_assert_eq(zxd_handle_export(ep0, &token), ZX_OK);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0)
+		_exit(forged_memory_files(token));
+	close(token);
+	cr_assert_eq(wait_child(pid), 0);
+	/* Three messages, all the child's own bytes. */
+	cr_assert_eq(atomic_load(&h->head), 3 * 24);
+	for (int i = 0; i < 3; i++)
+		cr_assert_str_eq((char *)m + PAGE + i * 24 + 16, "mine");
+	unmap_ok(m, 2 * PAGE);
+	zx_handle_close(ep1);
+	zx_handle_close(sr);
+}
+
+/* A reader that may write the ring still cannot change its size under
+ * zxd's own mapping of it (which would crash zxd on its next append):
+ * the memory is sealed at its size. Punching a hole only zeroes. */
+Test(iob_procs, ring_writable_fd_cannot_resize)
+{
+	zx_handle_t sr = shared_new(2 * PAGE), ep0, ep1;
+	int fds[WIRE_MAX_FDS];
+	size_t nfds;
+
+	ring_iob(sr, EP0_MW | EP1_R | EP1_W, 5, &ep0, &ep1);
+	cr_assert_eq(writev1(ep0, "before", 6), ZX_OK);
+	cr_assert_eq(raw_map(ep1, 0, RW, fds, &nfds), ZX_OK);
+	cr_assert_eq(nfds, 1);
+	cr_assert_eq(fcntl(fds[0], F_GETFL) & O_ACCMODE, O_RDWR);
+	cr_assert_neq(ftruncate(fds[0], 0), 0);
+	cr_assert_neq(ftruncate(fds[0], (off_t)PAGE), 0);
+	cr_assert_neq(ftruncate(fds[0], (off_t)(4 * PAGE)), 0);
+	/* Zeroing it all is the reader's right; zxd reads a ring that is
+	 * empty again. */
+	fallocate(fds[0], FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+	    (off_t)(2 * PAGE));
+	cr_assert_eq(writev1(ep0, "after", 5), ZX_OK);
+	close(fds[0]);
+	zx_handle_close(ep0);
+	zx_handle_close(ep1);
+	zx_handle_close(sr);
+}
+
+/* --- a zxd that may not read its callers' memory directly ------------ */
+
+static bool
+accepts(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return ok;
+}
+
+/* zxd running as nobody serves this root process: Linux refuses it
+ * process_vm_readv on us, so zx_iob_writev goes through our
+ * /proc/self/mem instead, with the same results. */
+Test(iob_procs, ring_daemon_not_root)
+{
+	const char *bin = getenv("ZXD_BIN");
+	char dir[] = "/tmp/zxd-nonroot.XXXXXX", sock[64];
+	uint8_t payload[40], got[56], *ring;
+	zx_handle_t sr, ep0, ep1;
+	struct ring_hdr *h;
+	zx_iovec_t v[3];
+	zx_vaddr_t m;
+	pid_t pid;
+	int st;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to start zxd as nobody");
+	cr_assert_not_null(bin);
+	cr_assert_not_null(mkdtemp(dir));
+	chmod(dir, 0777);
+	snprintf(sock, sizeof(sock), "%s/zxd.sock", dir);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 2);
+		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 ||
+		    setuid(65534) < 0)
+			_exit(126);
+		unsetenv("NOTIFY_SOCKET");
+		unsetenv("LISTEN_FDS");
+		execl(bin, "zxd", "--socket", sock, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 500 && !accepts(sock); i++)
+		usleep(10000);
+	cr_assert(accepts(sock), "zxd as nobody did not start");
+	setenv("ZXD_SOCKET", sock, 1);
+
+	sr = shared_new(2 * PAGE);
+	ring_iob(sr, EP0_MW | EP1_R | EP1_W, TAG_NONROOT, &ep0, &ep1);
+	m = map_iob_ok(RW, ep1, 0, 0, 2 * PAGE);
+	h = (struct ring_hdr *)m;
+	ring = (uint8_t *)m + PAGE;
+	cr_assert_eq(writev1(ep0, "through mem", 12), ZX_OK);
+	cr_assert_eq(atomic_load(&h->head), 32);
+	cr_assert_str_eq((char *)ring + 16, "through mem");
+	/* Three vectors split across the end of the ring. */
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(3 * i + 1);
+	v[0] = (zx_iovec_t){ payload, 5 };
+	v[1] = (zx_iovec_t){ payload + 5, 20 };
+	v[2] = (zx_iovec_t){ payload + 25, 15 };
+	atomic_store(&h->head, PAGE - 24);
+	atomic_store(&h->tail, PAGE - 24);
+	cr_assert_eq(zx_iob_writev(ep0, 0, 0, v, 3), ZX_OK);
+	for (size_t i = 0; i < sizeof(got); i++)
+		got[i] = ring[(PAGE - 24 + i) % PAGE];
+	cr_assert_eq(((uint64_t *)got)[0], TAG_NONROOT);
+	cr_assert_eq(((uint64_t *)got)[1], 40);
+	cr_assert_arr_eq(got + 16, payload, 40);
+	/* Faults are faults still. */
+	v[1] = (zx_iovec_t){ (void *)8, 20 };
+	cr_assert_eq(zx_iob_writev(ep0, 0, 0, v, 3), ZX_ERR_NOT_FOUND);
+	cr_assert_eq(zx_iob_writev(ep0, 0, 0, (zx_iovec_t *)8, 1),
+	    ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(atomic_load(&h->head), PAGE - 24 + 56);
+	unmap_ok(m, 2 * PAGE);
+	zx_handle_close(ep0);
+	zx_handle_close(ep1);
+	zx_handle_close(sr);
+	kill(pid, SIGTERM);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	unlink(sock);
+	rmdir(dir);
 }

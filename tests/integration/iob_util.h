@@ -100,6 +100,64 @@ peer_closed_after_a_while(zx_handle_t ep)
 	    zx_deadline_after(200000000LL), NULL) == ZX_OK;
 }
 
+/* --- shared regions and the mediated-write ring buffer --------------- */
+
+#define RING_HDR	16		/* {tag, len} before each message */
+
+static inline zx_handle_t
+shared_new(uint64_t size)
+{
+	zx_handle_t sr = ZX_HANDLE_INVALID;
+
+	cr_assert_eq(zx_iob_create_shared_region(0, size, &sr), ZX_OK);
+	cr_assert_neq(sr, ZX_HANDLE_INVALID);
+	return sr;
+}
+
+/* A SHARED region over `sr` with the ring buffer discipline. */
+static inline zx_iob_region_t
+ring_region(zx_handle_t sr, uint32_t access, uint64_t tag)
+{
+	zx_iob_region_t r;
+	zx_iob_region_shared_t so;
+	zx_iob_discipline_mediated_write_ring_buffer_t d;
+
+	memset(&r, 0, sizeof(r));
+	memset(&so, 0, sizeof(so));
+	memset(&d, 0, sizeof(d));
+	r.type = ZX_IOB_REGION_TYPE_SHARED;
+	r.access = access;
+	r.discipline.type = ZX_IOB_DISCIPLINE_TYPE_MEDIATED_WRITE_RING_BUFFER;
+	d.tag = tag;
+	memcpy(r.discipline.reserved, &d, sizeof(d));
+	so.shared_region = sr;
+	memcpy(r.max_extension, &so, sizeof(so));
+	return r;
+}
+
+static inline void
+ring_iob(zx_handle_t sr, uint32_t access, uint64_t tag, zx_handle_t *ep0,
+    zx_handle_t *ep1)
+{
+	zx_iob_region_t r = ring_region(sr, access, tag);
+
+	cr_assert_eq(zx_iob_create(0, &r, 1, ep0, ep1), ZX_OK);
+}
+
+static inline zx_status_t
+writev1(zx_handle_t ep, const void *buf, size_t len)
+{
+	zx_iovec_t v = { .buffer = (void *)buf, .capacity = len };
+
+	return zx_iob_writev(ep, 0, 0, &v, 1);
+}
+
+/* The ring's header, as readers see it through a mapping. */
+struct ring_hdr {
+	_Atomic uint64_t head;
+	_Atomic uint64_t tail;
+};
+
 /* A userspace iob::BlobIdAllocator over a mapped ID_ALLOCATOR region,
  * for interoperation with zx_iob_allocate_id. */
 /* 8-byte aligned, as in the region: one 8-byte atomic each. */

@@ -268,3 +268,87 @@ Test(iob_zxctl, region_names)
 	zx_handle_close(ep0);
 	zx_handle_close(ep1);
 }
+
+/* Shared regions: the IOBuffer's view names the shared region and the
+ * tag; the shared region's own koid shows its ring as readers left it
+ * and the daemon's counts of appends, full rings and corrupt headers. */
+Test(iob_zxctl, shared_region_and_ring)
+{
+	zx_handle_t sr = shared_new(3 * PAGE), ep0, ep1, f0, f1;
+	zx_koid_t srk = basic_of(sr).koid, k0;
+	json_object *j, *rg, *sv;
+	struct ring_hdr *h;
+	zx_vaddr_t m;
+	char k[32], *out;
+
+	ring_iob(sr, EP0_MW | EP1_R | EP1_W, 0x77, &ep0, &ep1);
+	ring_iob(sr, EP0_MW, 0x78, &f0, &f1);
+	k0 = basic_of(ep0).koid;
+	cr_assert_eq(writev1(ep0, "hello", 5), ZX_OK);
+	cr_assert_eq(writev1(ep0, "world!", 6), ZX_OK);
+	m = map_iob_ok(RW, ep1, 0, 0, 3 * PAGE);
+	h = (struct ring_hdr *)m;
+	atomic_store(&h->tail, 24);
+
+	j = iob_json(k0);
+	cr_assert_str_eq(json_object_get_string(get(j, "kind")), "iob");
+	rg = at(get(j, "regions"), 0);
+	cr_assert_eq(u64(rg, "type"), ZX_IOB_REGION_TYPE_SHARED);
+	cr_assert_eq(u64(rg, "discipline"),
+	    ZX_IOB_DISCIPLINE_TYPE_MEDIATED_WRITE_RING_BUFFER);
+	cr_assert_eq(u64(rg, "koid"), srk);
+	cr_assert_eq(u64(rg, "shared_koid"), srk);
+	cr_assert_eq(u64(rg, "tag"), 0x77);
+	cr_assert_eq(u64(rg, "size"), 0);
+	cr_assert(flag(get(rg, "access"), "mediated_write"));
+	cr_assert(flag(get(rg, "peer_access"), "map_read"));
+	cr_assert_eq(u64(rg, "peer_mappings"), 1);
+	sv = at(get(j, "shared"), 0);
+	cr_assert_eq(u64(sv, "koid"), srk);
+	cr_assert_eq(u64(sv, "size"), 3 * PAGE);
+	cr_assert_eq(u64(sv, "ring_size"), 2 * PAGE);
+	cr_assert_eq(u64(sv, "head"), 48);
+	cr_assert_eq(u64(sv, "tail"), 24);
+	cr_assert_eq(u64(sv, "unread"), 24);
+	cr_assert_eq(u64(sv, "writes"), 2);
+	cr_assert_eq(u64(sv, "bytes"), 11);
+	cr_assert_eq(u64(sv, "iobs"), 2);
+	json_object_put(j);
+
+	/* A corrupt header and a full ring are counted. */
+	atomic_store(&h->tail, 64);
+	cr_assert_eq(writev1(ep0, "x", 1), ZX_ERR_IO_DATA_INTEGRITY);
+	atomic_store(&h->head, 2 * PAGE + 48);
+	atomic_store(&h->tail, 48 + 16);
+	cr_assert_eq(writev1(ep0, "xyz", 3), ZX_ERR_NO_SPACE);
+	j = iob_json(srk);
+	cr_assert_str_eq(json_object_get_string(get(j, "kind")),
+	    "shared_region");
+	cr_assert_eq(u64(j, "koid"), srk);
+	sv = at(get(j, "shared"), 0);
+	cr_assert_eq(u64(sv, "corrupt"), 1);
+	cr_assert_eq(u64(sv, "no_space"), 1);
+	cr_assert_eq(u64(sv, "handles"), 1);
+	cr_assert_eq(json_object_array_length(get(j, "holders")), 1);
+	json_object_put(j);
+
+	/* The text form says the same. */
+	snprintf(k, sizeof(k), "%" PRIu64, srk);
+	out = zxctl((const char *const[]){ "iob", k, NULL });
+	cr_assert_not_null(strstr(out, "IOB shared region"), "%s", out);
+	cr_assert_not_null(strstr(out, "in 2 IOBuffers"), "%s", out);
+	free(out);
+	snprintf(k, sizeof(k), "%" PRIu64, k0);
+	out = zxctl((const char *const[]){ "iob", k, NULL });
+	cr_assert_not_null(strstr(out, "ring_buffer"), "%s", out);
+	cr_assert_not_null(strstr(out, "tag 0x77"), "%s", out);
+	cr_assert_not_null(strstr(out, "SHARED REGION"), "%s", out);
+	free(out);
+
+	unmap_ok(m, 3 * PAGE);
+	zx_handle_close(ep0);
+	zx_handle_close(ep1);
+	zx_handle_close(f0);
+	zx_handle_close(f1);
+	zx_handle_close(sr);
+}

@@ -15,10 +15,7 @@
 
 #include "tests/integration/vmo_util.h"
 
-/* Zircon's default rights for tasks (rights.h does not name them). */
-#define ZX_DEFAULT_PROCESS_RIGHTS	((zx_rights_t)0x6D3CFu)
-#define ZX_DEFAULT_THREAD_RIGHTS	((zx_rights_t)0x4D2CFu)
-#define ZX_DEFAULT_JOB_RIGHTS		((zx_rights_t)0x7DFCFu)
+/* ZX_DEFAULT_{PROCESS,THREAD,JOB}_RIGHTS: 0x6D3CF, 0x4D2CF, 0x7DFCF. */
 
 #define CHECK(e, code)	do { if (!(e)) _exit(code); } while (0)
 

@@ -163,4 +163,13 @@ if command -v script >/dev/null; then
 		fail "on a terminal: <N> prefixes"
 	echo "ok - no <N> prefixes on a terminal"
 fi
+# A socket zxd cannot bind: it says what it tried and what to do.
+"$zxd" --socket "$tmp/no/such/dir/zxd.sock" 2>"$tmp/bind.log"
+rc=$?
+[ $rc -eq 1 ] || fail "zxd on a missing folder: exit status $rc, want 1"
+grep -q "cannot listen on $tmp/no/such/dir/zxd.sock: No such file" \
+	"$tmp/bind.log" || fail "bind failure: what was tried is not said"
+grep -q "systemd-tmpfiles --create zxd.conf.*--socket" "$tmp/bind.log" ||
+	fail "bind failure: no advice"
+echo "ok - a bind failure says what it tried and what to do"
 exit 0

@@ -74,15 +74,36 @@ make_bti(bool named)
 	return 0;
 }
 
+/* -m: a sub-VMAR with a mapping of a VMO named "mapped" in it. */
+static int
+make_maps(void)
+{
+	zx_handle_t vmo, sub;
+	zx_vaddr_t sa, a;
+
+	if (zx_vmo_create(4096, 0, &vmo) != ZX_OK ||
+	    zx_object_set_property(vmo, ZX_PROP_NAME, "mapped", 6) != ZX_OK ||
+	    zx_vmar_allocate(zx_vmar_root_self(), ZX_VM_CAN_MAP_READ |
+	    ZX_VM_CAN_MAP_WRITE, 0, 16 * 4096, &sub, &sa) != ZX_OK ||
+	    zx_vmar_map(sub, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0,
+	    4096, &a) != ZX_OK) {
+		fprintf(stderr, "holder: cannot make a sub-VMAR mapping\n");
+		return -1;
+	}
+	printf("maps %llu %llu %llu\n", (unsigned long long)sa,
+	    (unsigned long long)a, (unsigned long long)koid_of(vmo));
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	long n = 1;
-	int pair = 0, bti = 0, opt;
+	int pair = 0, bti = 0, maps = 0, opt;
 	zx_handle_t h, p0, p1;
 	char buf[16];
 
-	while ((opt = getopt(argc, argv, "n:pbBc:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:pbBmc:")) != -1) {
 		switch (opt) {
 		case 'n':
 			n = strtol(optarg, NULL, 10);
@@ -95,6 +116,9 @@ main(int argc, char **argv)
 			break;
 		case 'B':
 			bti = 2;
+			break;
+		case 'm':
+			maps = 1;
 			break;
 		case 'c':
 			prctl(PR_SET_NAME, optarg, 0, 0, 0);
@@ -111,6 +135,7 @@ main(int argc, char **argv)
 			return 1;
 		}
 		printf("event %llu\n", (unsigned long long)koid_of(h));
+		printf("value %llu %u\n", (unsigned long long)koid_of(h), h);
 	}
 	if (pair) {
 		if (zx_eventpair_create(0, &p0, &p1) != ZX_OK) {
@@ -122,6 +147,8 @@ main(int argc, char **argv)
 		    (unsigned long long)koid_of(p1));
 	}
 	if (bti && make_bti(bti == 1) < 0)
+		return 1;
+	if (maps && make_maps() < 0)
 		return 1;
 	printf("ready\n");
 	fflush(stdout);

@@ -179,6 +179,9 @@ struct holder {
 	size_t n;
 	/* holder -b */
 	uint64_t bti, pin_pmt, pin_vmo, pin_addr, quarantined;
+	/* holder -m: the sub-VMAR, the mapping, its VMO; an event's value */
+	uint64_t sub_base, map_addr, map_vmo;
+	uint64_t value_koid, value;
 };
 
 /* Start tests/ops/holder ARGS as uid; wait for "ready". */
@@ -223,6 +226,15 @@ holder_start(struct holder *h, uid_t uid, const char *const *args)
 
 		if (sscanf(line, "bti %llu", &a) == 1)
 			h->bti = a;
+		else if (sscanf(line, "maps %llu %llu %llu", &a, &b, &c) ==
+		    3) {
+			h->sub_base = a;
+			h->map_addr = b;
+			h->map_vmo = c;
+		} else if (sscanf(line, "value %llu %llu", &a, &b) == 2) {
+			h->value_koid = a;
+			h->value = b;
+		}
 		else if (sscanf(line, "pin %llu %llu %llu", &a, &b, &c) == 3) {
 			h->pin_pmt = a;
 			h->pin_vmo = b;
@@ -807,4 +819,78 @@ Test(zxctl, usage_and_exit_statuses)
 		cr_assert_eq(strncmp(out, want, strlen(want)), 0, "%s", out);
 		free(out);
 	}
+}
+
+/* zxctl handles: each handle's value as its process sees it, and the
+ * related koid; zxctl maps PID: the process's VMAR tree, as
+ * ZX_INFO_PROCESS_MAPS gives it. */
+Test(zxctl, handle_values_and_maps)
+{
+	struct holder h;
+	json_object *j, *arr, *e;
+	char pid[16], *out;
+	bool seen_sub = false, seen_map = false;
+	uint64_t sub_depth = 0;
+
+	start(NULL);
+	HOLDER(&h, 0, "-n", "1", "-p", "-m");
+	cr_assert_neq(h.value, 0);
+	snprintf(pid, sizeof(pid), "%d", (int)h.pid);
+	j = JSON(0, 0, "handles", pid);
+	arr = get(j, "handles");
+	e = find_koid(arr, h.value_koid);
+	cr_assert_not_null(e);
+	cr_assert_eq(get_u64(e, "value"), h.value);
+	cr_assert_eq(get_u64(e, "related_koid"), 0);
+	e = find_koid(arr, h.koids[1]);
+	cr_assert_not_null(e);
+	cr_assert_eq(get_u64(e, "related_koid"), h.koids[2]);
+	json_object_put(j);
+
+	j = JSON(0, 0, "maps", pid);
+	cr_assert_eq(get_u64(j, "pid"), (uint64_t)h.pid);
+	cr_assert_str_eq(get_str(j, "command"), "maps");
+	cr_assert_str_eq(get_str(j, "process"), "holder");
+	arr = get(j, "maps");
+	cr_assert_geq(json_object_array_length(arr), 4);
+	e = json_object_array_get_idx(arr, 0);
+	cr_assert_str_eq(get_str(e, "type_name"), "aspace");
+	cr_assert_eq(get_u64(e, "depth"), 0);
+	e = json_object_array_get_idx(arr, 1);
+	cr_assert_str_eq(get_str(e, "type_name"), "vmar");
+	cr_assert_eq(get_u64(e, "depth"), 1);
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		e = json_object_array_get_idx(arr, i);
+		if (get_u64(e, "base") == h.sub_base &&
+		    strcmp(get_str(e, "type_name"), "vmar") == 0) {
+			seen_sub = true;
+			sub_depth = get_u64(e, "depth");
+			cr_assert_eq(get_u64(e, "size"), 16 * 4096);
+		}
+		if (get_u64(e, "base") == h.map_addr &&
+		    strcmp(get_str(e, "type_name"), "mapping") == 0) {
+			seen_map = true;
+			cr_assert_eq(get_u64(e, "depth"), sub_depth + 1);
+			cr_assert_eq(get_u64(e, "vmo_koid"), h.map_vmo);
+			/* ZX_VM_PERM_READ | ZX_VM_PERM_WRITE */
+			cr_assert_eq(get_u64(e, "mmu_flags"), 3);
+			cr_assert_str_eq(get_str(e, "name"), "mapped");
+		}
+	}
+	cr_assert(seen_sub && seen_map);
+	json_object_put(j);
+
+	/* The table, indented by depth. */
+	cr_assert_eq(ZXCTL(&out, NULL, "maps", pid), 0);
+	cr_assert_not_null(strstr(out, "TYPE"));
+	cr_assert_not_null(strstr(out, "      mapping"));
+	cr_assert_not_null(strstr(out, "rw-"));
+	free(out);
+	/* Not a client; not a number. */
+	cr_assert_neq(ZXCTL(&out, NULL, "maps", "999999999"), 0);
+	free(out);
+	cr_assert_neq(ZXCTL(&out, NULL, "maps", "x"), 0);
+	free(out);
+	holder_stop(&h);
+	stop();
 }

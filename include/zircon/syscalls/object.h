@@ -76,6 +76,9 @@ extern "C" {
 #define ZX_INFO_IOB			((zx_object_info_topic_t)34u)	/* [1] */
 #define ZX_INFO_IOB_REGIONS		((zx_object_info_topic_t)35u)	/* [n] */
 #define ZX_INFO_VMAR_MAPS		((zx_object_info_topic_t)36u)	/* maps[n] */
+/* zx_info_interrupt_t[1]. The number was not found in the Fuchsia
+ * sources read (ZIRCON-2.md §2.9); zxd uses 41. */
+#define ZX_INFO_INTERRUPT		((zx_object_info_topic_t)41u)
 /* Unstable: power_domain_info[n] (<zircon/syscalls-next.h>). */
 #define ZX_INFO_POWER_DOMAINS		((zx_object_info_topic_t)37u)
 
@@ -234,6 +237,12 @@ typedef struct zx_info_socket {
 	size_t tx_buf_max;
 	size_t tx_buf_size;
 } zx_info_socket_t;
+
+/* ZX_INFO_INTERRUPT */
+typedef struct zx_info_interrupt {
+	/* The options it was created with. */
+	uint32_t options;
+} zx_info_interrupt_t;
 
 /* ZX_INFO_PROCESS_MAPS and ZX_INFO_VMAR_MAPS */
 
