@@ -8,7 +8,9 @@
  * Zircon. */
 #include "config-build.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,6 +18,7 @@
 
 #include "client/libzx.h"
 #include "client/usercopy.h"
+#include "proto/envelope.h"
 
 /* The write part of a write or call request. */
 struct wr {
@@ -427,9 +430,11 @@ put_actuals(const Zxd__ChannelReadReply *b, uint32_t *actual_bytes,
 	return st;
 }
 
+/* A read the daemon answers; e (NULL for a value that is not a live
+ * handle) asks for a delivery socket if it has none. */
 static zx_status_t
-read_common(zx_handle_t handle, uint32_t options, void *bytes,
-    const struct rd_handles *handles, uint32_t num_bytes,
+read_by_request(zx_handle_t handle, struct zxh *e, uint32_t options,
+    void *bytes, const struct rd_handles *handles, uint32_t num_bytes,
     uint32_t num_handles, uint32_t *actual_bytes, uint32_t *actual_handles)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
@@ -440,11 +445,22 @@ read_common(zx_handle_t handle, uint32_t options, void *bytes,
 	cr.options = options;
 	cr.num_bytes = num_bytes;
 	cr.num_handles = num_handles;
+	cr.want_delivery = e != NULL && atomic_load(&e->dfd) < 0;
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_READ;
 	req.channel_read = &cr;
 	st = rpc_call(handle, &req, NULL, 0, &rep);
 	if (rep.rep == NULL)
 		return st;
+	if (st == ZX_OK && e != NULL &&
+	    rep.rep->body_case == ZXD__REPLY__BODY_CHANNEL_READ &&
+	    rep.rep->channel_read->delivery &&
+	    rep.nfds == rep.rep->n_handles + 1) {
+		/* The reply's last fd: this handle's delivery socket. */
+		dlv_adopt(e, rep.fds[rep.nfds - 1]);
+		rep.fds[rep.nfds - 1] = -1;
+		rep.nfds--;
+		rep.rep->channel_read->delivery = false;
+	}
 	if ((st == ZX_OK || st == ZX_ERR_BUFFER_TOO_SMALL) &&
 	    rep.rep->body_case == ZXD__REPLY__BODY_CHANNEL_READ) {
 		/* Also on BUFFER_TOO_SMALL: the size the caller needs. A
@@ -459,6 +475,77 @@ read_common(zx_handle_t handle, uint32_t options, void *bytes,
 			    num_handles);
 	}
 	rpc_reply_free(&rep);
+	return st;
+}
+
+/* Hand out what dlv_read took, as a read by request would: the actual
+ * sizes, then the handles (values or infos), through the kernel. */
+static zx_status_t
+read_delivered(struct dlv_result *r, const struct rd_handles *out,
+    uint32_t *actual_bytes, uint32_t *actual_handles)
+{
+	zx_handle_info_t info[ZX_CHANNEL_MAX_MSG_HANDLES];
+	zx_status_t st = r->st;
+
+	if (r->have_actuals) {
+		Zxd__ChannelReadReply b = ZXD__CHANNEL_READ_REPLY__INIT;
+		zx_status_t ast;
+
+		b.actual_bytes = r->actual_bytes;
+		b.actual_handles = r->actual_handles;
+		ast = put_actuals(&b, actual_bytes, actual_handles);
+		if (st == ZX_OK && ast != ZX_OK)
+			st = ast;
+	}
+	if (st == ZX_OK && r->nhandles > 0) {
+		if (out->values != NULL) {
+			st = usercopy_to_user(out->values, r->handles,
+			    r->nhandles * sizeof(r->handles[0]));
+		} else if (out->infos != NULL) {
+			for (uint32_t i = 0; i < r->nhandles; i++) {
+				info[i].handle = r->handles[i];
+				info[i].type = r->types[i];
+				info[i].rights = r->rights[i];
+				info[i].unused = 0;
+			}
+			st = usercopy_to_user(out->infos, info,
+			    r->nhandles * sizeof(info[0]));
+		} else {
+			st = ZX_ERR_INVALID_ARGS;
+		}
+	}
+	/* A message taken but not handed out: its handles are gone. */
+	if (st != ZX_OK && r->nhandles > 0)
+		close_all(r->handles, r->nhandles);
+	return st;
+}
+
+/* A read: what the daemon pushed into the handle's delivery socket, or
+ * by request (doc/DATAPATH.md). */
+static zx_status_t
+read_common(zx_handle_t handle, uint32_t options, void *bytes,
+    const struct rd_handles *handles, uint32_t num_bytes,
+    uint32_t num_handles, uint32_t *actual_bytes, uint32_t *actual_handles)
+{
+	struct zxh *e = zxh_get(handle, NULL);
+	struct dlv_result res;
+	zx_status_t st;
+
+	if (e == NULL)
+		return read_by_request(handle, NULL, options, bytes, handles,
+		    num_bytes, num_handles, actual_bytes, actual_handles);
+	/* One reader at a time: a peek and its take are one step, and a
+	 * read by request after a backlog marker comes before any other
+	 * read of the delivery socket. */
+	pthread_mutex_lock(&e->rdlock);
+	if (dlv_read(e, options, bytes, num_bytes, num_handles, &res) ==
+	    DLV_DONE)
+		st = read_delivered(&res, handles, actual_bytes,
+		    actual_handles);
+	else
+		st = read_by_request(handle, e, options, bytes, handles,
+		    num_bytes, num_handles, actual_bytes, actual_handles);
+	pthread_mutex_unlock(&e->rdlock);
 	return st;
 }
 
@@ -484,36 +571,110 @@ zx_channel_read_etc(zx_handle_t handle, uint32_t options, void *bytes,
 	    num_handles, actual_bytes, actual_handles);
 }
 
-/* Wait for the one packet the daemon sends on a call's reply socket. */
+/*
+ * Each thread's reply socket for zx_channel_call, made once and kept: the
+ * daemon gets a copy of its sending end with every call and answers
+ * there, so the channel's socket stays free for other threads meanwhile
+ * and closing the handle can cancel the wait. Since the thread keeps the
+ * sending end too, the daemon's death shows on the handle's socket, which
+ * the wait watches as well.
+ */
+static __thread int call_sock[2] = { -1, -1 };
+static pthread_key_t call_sock_key;
+static pthread_once_t call_sock_once = PTHREAD_ONCE_INIT;
+
+static void
+call_sock_close(void *arg)
+{
+	(void)arg;
+	if (call_sock[0] >= 0) {
+		close(call_sock[0]);
+		close(call_sock[1]);
+	}
+	call_sock[0] = call_sock[1] = -1;
+}
+
+/* A forked child must not answer for its parent's calls. */
+static void
+call_sock_atfork_child(void)
+{
+	call_sock_close(NULL);
+}
+
+static void
+call_sock_init(void)
+{
+	pthread_key_create(&call_sock_key, call_sock_close);
+	pthread_atfork(NULL, NULL, call_sock_atfork_child);
+}
+
+static bool
+call_sock_get(void)
+{
+	pthread_once(&call_sock_once, call_sock_init);
+	if (call_sock[0] >= 0)
+		return true;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+	    call_sock) < 0) {
+		call_sock[0] = call_sock[1] = -1;
+		return false;
+	}
+	/* Only for the destructor to run at thread exit. */
+	pthread_setspecific(call_sock_key, call_sock);
+	return true;
+}
+
+/* Wait for the outcome of the call whose request had `txid`, on the
+ * thread's reply socket; the handle's socket `hfd` says if the daemon
+ * went away meanwhile. */
 static zx_status_t
-call_outcome(int sock, struct rpc_reply *out)
+call_outcome(int hfd, uint64_t txid, struct rpc_reply *out)
 {
 	struct wire_msg m = { 0 };
 	ssize_t n;
 
 	out->rep = NULL;
 	out->nfds = 0;
-	m.buf = malloc(WIRE_MAX_MSG);
+	m.buf = rpc_thread_buf();
 	if (m.buf == NULL)
 		return ZX_ERR_NO_MEMORY;
-	n = wire_recv(sock, &m);
-	if (n <= 0) {
-		free(m.buf);
-		/* The daemon dropped the call without a word: it went
-		 * away, and the handle with it. */
-		return n == 0 ? ZX_ERR_CANCELED :
-		    rpc_status_from_errno((int)n);
-	}
-	out->rep = zxd__reply__unpack(NULL, m.len, m.buf);
-	free(m.buf);
-	memcpy(out->fds, m.fds, m.nfds * sizeof(int));
-	out->nfds = m.nfds;
-	if (out->rep == NULL || out->rep->nfds != m.nfds ||
-	    out->rep->n_handles > m.nfds) {
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = call_sock[0], .events = POLLIN },
+			{ .fd = hfd, .events = POLLRDHUP },
+		};
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return ZX_ERR_INTERNAL;
+		if (!(p[0].revents & POLLIN)) {
+			if (!(p[1].revents & (POLLRDHUP | POLLHUP | POLLERR |
+			    POLLNVAL)))
+				continue;
+			/* The daemon dropped the call without a word: it
+			 * went away, and the handle with it. */
+			if (recv(call_sock[0], m.buf, 1, MSG_PEEK |
+			    MSG_DONTWAIT) < 0)
+				return ZX_ERR_CANCELED;
+		}
+		n = wire_recv(call_sock[0], &m);
+		if (n <= 0)
+			return n == 0 ? ZX_ERR_CANCELED :
+			    rpc_status_from_errno((int)n);
+		out->rep = (Zxd__Reply *)envelope_unpack(
+		    &zxd__reply__descriptor, m.len, m.buf);
+		memcpy(out->fds, m.fds, m.nfds * sizeof(int));
+		out->nfds = m.nfds;
+		if (out->rep == NULL || out->rep->nfds != m.nfds ||
+		    out->rep->n_handles > m.nfds) {
+			rpc_reply_free(out);
+			return ZX_ERR_INTERNAL;
+		}
+		if (out->rep->txid == txid)
+			return ZX_OK;
+		/* An outcome from an earlier call this thread gave up on
+		 * (its daemon went away): not ours. */
 		rpc_reply_free(out);
-		return ZX_ERR_INTERNAL;
 	}
-	return ZX_OK;
 }
 
 /* What a call writes and where its reply goes. */
@@ -536,35 +697,32 @@ call_common(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 	struct rpc_reply rep;
 	struct wr x;
 	zx_status_t st;
-	int sv[2];
+	int hfd = -1;
 
 	wr_handles_load(&a->wr);
-	/* The daemon answers the call on a socket of its own, so the
-	 * channel's socket stays free for other threads meanwhile, and
-	 * closing the handle can cancel the wait. */
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+	if (!call_sock_get()) {
 		consume(&a->wr);
 		return ZX_ERR_NO_RESOURCES;
 	}
+	(void)zxh_get(handle, &hfd);
 	wr_fill(&x, options, a->wr_bytes, a->wr_num_bytes, &a->wr);
 	cc.write = &x.w;
 	cc.rd_num_bytes = a->rd_num_bytes;
 	cc.rd_num_handles = a->rd_num_handles;
 	cc.deadline = deadline;
 	cc.reply_fd = (uint32_t)x.nfds;
-	x.fds[x.nfds++] = sv[1];
+	x.fds[x.nfds++] = call_sock[1];
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_CALL;
 	req.channel_call = &cc;
 	st = rpc_call(handle, &req, x.fds, x.nfds, &rep);
 	wr_done(&x);
-	close(sv[1]);
 	if (rep.rep != NULL)
 		write_back(&rep, &a->wr);
 	rpc_reply_free(&rep);
 	consume_sent(&x, &a->wr);
-	if (st == ZX_OK)
-		st = call_outcome(sv[0], &rep);
-	close(sv[0]);
+	if (st != ZX_OK)
+		return st;
+	st = call_outcome(hfd, req.txid, &rep);
 	if (st != ZX_OK)
 		return st;
 	st = rep.rep->status;

@@ -330,6 +330,9 @@ zx_vmo_create_contiguous(zx_handle_t bti, size_t size,
 	return rpc_out_handle(h, out);
 }
 
+/* Set once a daemon said it cannot copy our memory itself. */
+static atomic_bool direct_refused;
+
 /* One transfer of the simulated DMA engine. */
 static zx_status_t
 sim_dma(zx_handle_t bti, bool write, zx_paddr_t addr, void *buf, size_t len)
@@ -346,6 +349,26 @@ sim_dma(zx_handle_t bti, bool write, zx_paddr_t addr, void *buf, size_t len)
 	sd.len = len;
 	if (len > 0 && buf == NULL) {
 		sd.buf_null = true;
+	} else if (len > INLINE_DMA && !atomic_load(&direct_refused)) {
+		/* The daemon copies from or into buf itself: one copy. */
+		sd.direct = true;
+		sd.user_addr = (uintptr_t)buf;
+		req.body_case = ZXD__REQUEST__BODY_SIM_DMA;
+		req.sim_dma = &sd;
+		st = rpc_call(bti, &req, NULL, 0, &rep);
+		if (rep.rep == NULL || rep.rep->body_case !=
+		    ZXD__REPLY__BODY_SIM_DMA ||
+		    !rep.rep->sim_dma->direct_refused) {
+			rpc_reply_free(&rep);
+			return st;
+		}
+		/* This daemon may not reach our memory: stage from now on. */
+		rpc_reply_free(&rep);
+		atomic_store(&direct_refused, true);
+		req = (Zxd__Request)ZXD__REQUEST__INIT;
+		sd.direct = false;
+		sd.user_addr = 0;
+		return sim_dma(bti, write, addr, buf, len);
 	} else if (len > STAGE_KEEP) {
 		sfd = stage_once_fd(len);
 		if (sfd < 0 || (write && full_pwrite(sfd, buf, len) < 0)) {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
+#include "proto/pages.h"
 
 #define CHUNK_BITS 10
 #define CHUNK_SIZE (1u << CHUNK_BITS)
@@ -38,11 +39,13 @@ atfork_child(void)
 			struct zxh *e = &ch[i];
 
 			pthread_mutex_init(&e->lock, NULL);
+			pthread_mutex_init(&e->rdlock, NULL);
 			atomic_store(&e->waiters, 0);
 			if (!atomic_load(&e->live))
 				continue;
 			atomic_store(&e->live, 0);
 			close((int)((c << CHUNK_BITS) | i));
+			dlv_drop(e);
 			if (e->sigword != NULL)
 				munmap((void *)e->sigword, SIGPAGE_SIZE);
 			e->sigword = NULL;
@@ -83,8 +86,11 @@ slot(int fd, bool create)
 	ch = calloc(CHUNK_SIZE, sizeof(*ch));
 	if (ch == NULL)
 		return NULL;
-	for (size_t i = 0; i < CHUNK_SIZE; i++)
+	for (size_t i = 0; i < CHUNK_SIZE; i++) {
 		pthread_mutex_init(&ch[i].lock, NULL);
+		pthread_mutex_init(&ch[i].rdlock, NULL);
+		atomic_init(&ch[i].dfd, -1);
+	}
 	if (!atomic_compare_exchange_strong(&chunks[c], &expect, ch)) {
 		free(ch);
 		ch = expect;
@@ -139,11 +145,13 @@ zxh_install(int fd, const Zxd__HandleDesc *d)
 	e->type = d->type;
 	e->rights = d->rights;
 	e->koid = d->koid;
+	e->related_koid = d->related_koid;
 	e->close_sync = d->close_sync;
 	e->sigword = NULL;
 	e->priv = NULL;
 	e->priv_free = NULL;
 	e->wake = NULL;
+	atomic_store(&e->dfd, -1);
 	atomic_store(&e->waiters, 0);
 	e->epoch = monitor_epoch();
 	atomic_fetch_add(&e->gen, 1);
@@ -169,13 +177,22 @@ retire(zx_handle_t h, int *ret_fd, bool *ret_sync)
 	while (atomic_load(&e->waiters) > 0) {
 		struct timespec ts = { 0, 100000 };
 
-		if (w != NULL)
-			syscall(SYS_futex, w, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+		if (w != NULL) {
+			/* wait_one sleeps on the counter, other waits on
+			 * word 0. */
+			syscall(SYS_futex, &w[ZXD_SIGPAGE_SEQ], FUTEX_WAKE,
+			    INT_MAX, NULL, NULL, 0);
+			syscall(SYS_futex, w, FUTEX_WAKE, INT_MAX, NULL, NULL,
+			    0);
+		}
 		if (e->wake != NULL)
 			e->wake(e->priv);
 		nanosleep(&ts, NULL);
 	}
 	pthread_mutex_lock(&e->lock);
+	pthread_mutex_lock(&e->rdlock);
+	dlv_drop(e);
+	pthread_mutex_unlock(&e->rdlock);
 	if (w != NULL)
 		munmap((void *)w, SIGPAGE_SIZE);
 	atomic_store(&e->sigword, NULL);

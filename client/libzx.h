@@ -20,9 +20,12 @@ struct zxh {
 	atomic_int live;
 	atomic_uint gen;		/* bumped on close: waiters cancel */
 	pthread_mutex_t lock;		/* one call at a time on the socket */
+	pthread_mutex_t rdlock;		/* one channel read at a time */
+	atomic_int dfd;			/* delivery socket, or -1 */
 	uint32_t type;
 	zx_rights_t rights;
 	zx_koid_t koid;
+	zx_koid_t related_koid;
 	bool close_sync;		/* see HandleDesc.close_sync */
 	_Atomic(atomic_uint *) sigword;	/* read-only signal page, or NULL */
 	atomic_int waiters;
@@ -94,6 +97,34 @@ zx_status_t rpc_out_handle(zx_handle_t h, zx_handle_t *out);
 zx_status_t rpc_out_pair(const zx_handle_t h[2], zx_handle_t *out0,
     zx_handle_t *out1);
 
+/* The calling thread's receive buffer (WIRE_MAX_MSG bytes), or NULL. */
+uint8_t *rpc_thread_buf(void);
+
+/* Delivery sockets (client/dlv.c, doc/DATAPATH.md). dlv_read returns
+ * DLV_DONE with the read's outcome in *res, or DLV_ASK: read by request
+ * (no socket, a backlog marker, the socket taken back). It writes only
+ * the bytes into the caller's memory (through the kernel: EFAULT is
+ * INVALID_ARGS); the caller hands out the rest. Called with e->rdlock
+ * held. */
+enum { DLV_DONE, DLV_ASK };
+struct dlv_result {
+	zx_status_t st;
+	bool have_actuals;		/* OK or BUFFER_TOO_SMALL */
+	uint32_t actual_bytes, actual_handles;
+	uint32_t nhandles;		/* installed, on ZX_OK */
+	zx_handle_t handles[ZX_CHANNEL_MAX_MSG_HANDLES];
+	zx_obj_type_t types[ZX_CHANNEL_MAX_MSG_HANDLES];
+	zx_rights_t rights[ZX_CHANNEL_MAX_MSG_HANDLES];
+};
+int dlv_read(struct zxh *e, uint32_t options, void *bytes,
+    uint32_t num_bytes, uint32_t num_handles, struct dlv_result *res);
+/* 1 if a packet waits in e's delivery socket, 0 if none, -1 if e has
+ * none (or it was taken back): the signal word then says. */
+int dlv_readable(struct zxh *e);
+/* Keep fd as e's delivery socket (closed if e has one already). */
+void dlv_adopt(struct zxh *e, int fd);
+/* Close e's delivery socket, if any. */
+void dlv_drop(struct zxh *e);
 /*
  * Daemon death (client/monitor.c). Every control connection is a new
  * epoch; handles keep the epoch they came in. When zxd dies, the epoch

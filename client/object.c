@@ -6,11 +6,13 @@
 #include <linux/futex.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "client/libzx.h"
+#include "proto/pages.h"
 #include "client/ring.h"
 
 EXPORT uint32_t
@@ -60,6 +62,57 @@ zx_nanosleep(zx_time_t deadline)
 	return ZX_OK;
 }
 
+/*
+ * ZX_INFO_HANDLE_BASIC without a round trip: a handle's koid, type,
+ * rights and related koid are fixed for its life, and the daemon sent
+ * them with the handle. Whether the handle is still alive is the daemon's
+ * to say: its end of the handle's socket is open (a peek that does not
+ * read EOF) unless it dropped the handle, or died. Returns false to
+ * leave the call to the daemon (unknown handle, EOF).
+ */
+static bool
+handle_basic_local(zx_handle_t h, void *buffer, size_t buffer_size,
+    size_t *actual, size_t *avail, zx_status_t *ret)
+{
+	zx_info_handle_basic_t rec;
+	struct zxh *e;
+	char b;
+	int fd;
+
+	e = zxh_get(h, &fd);
+	if (e == NULL || recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+		return false;
+	/* As the daemon's answer: the record count on a short buffer. */
+	if (buffer_size < sizeof(rec)) {
+		if (actual != NULL)
+			*actual = 0;
+		if (avail != NULL)
+			*avail = 1;
+		*ret = ZX_ERR_BUFFER_TOO_SMALL;
+		return true;
+	}
+	if (buffer == NULL) {
+		*ret = ZX_ERR_INVALID_ARGS;
+		return true;
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.koid = e->koid;
+	rec.rights = e->rights;
+	rec.type = e->type;
+	rec.related_koid = e->related_koid;
+	/* The entry may have been closed meanwhile by another thread:
+	 * then the handle was not valid at some point during the call. */
+	if (!atomic_load(&e->live))
+		return false;
+	memcpy(buffer, &rec, sizeof(rec));
+	if (actual != NULL)
+		*actual = 1;
+	if (avail != NULL)
+		*avail = 1;
+	*ret = ZX_OK;
+	return true;
+}
+
 EXPORT zx_status_t
 zx_object_get_info(zx_handle_t h, uint32_t topic, void *buffer,
     size_t buffer_size, size_t *actual, size_t *avail)
@@ -69,6 +122,9 @@ zx_object_get_info(zx_handle_t h, uint32_t topic, void *buffer,
 	struct rpc_reply rep;
 	zx_status_t st;
 
+	if (topic == ZX_INFO_HANDLE_BASIC &&
+	    handle_basic_local(h, buffer, buffer_size, actual, avail, &st))
+		return st;
 	gi.topic = topic;
 	gi.buffer_size = buffer_size;
 	req.body_case = ZXD__REQUEST__BODY_GET_INFO;
@@ -297,11 +353,23 @@ zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
 	strobe = may_strobe(e, signals);
 	seq0 = strobe ? atomic_load(&w[SIGWORD_STROBE_SEQ]) : 0;
 	for (;;) {
+		/* Our change counter first (any change after this read wakes
+		 * the futex wait below), or the strobe count. */
+		unsigned cnt = atomic_load(&w[ZXD_SIGPAGE_SEQ]);
 		unsigned seq = strobe ? atomic_load(&w[SIGWORD_STROBE_SEQ]) : 0;
-		unsigned v = atomic_load(w);
+		unsigned v = atomic_load(&w[ZXD_SIGPAGE_SIGNALS]);
 
 		if (strobe && seq != seq0)
 			v |= atomic_load(&w[SIGWORD_STROBED]) & signals;
+		/* A delivery socket's reader reads without the daemon
+		 * seeing it: READABLE is whether a packet is there. */
+		if (atomic_load(&e->dfd) >= 0) {
+			int r = dlv_readable(e);
+
+			if (r >= 0)
+				v = r ? v | ZX_CHANNEL_READABLE :
+				    v & ~ZX_CHANNEL_READABLE;
+		}
 		/* Closed by another thread, or zxd died: the handle was
 		 * invalidated during the wait. */
 		if (atomic_load(&e->gen) != gen || zxh_orphaned(e)) {
@@ -326,16 +394,24 @@ zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
 		if (!registered) {
 			/* Only a wait that sleeps registers, so the monitor
 			 * can wake it if zxd dies; then look again. */
-			mw.word = w;
+			/* The word this wait sleeps on. */
+			mw.word = strobe ? w : &w[ZXD_SIGPAGE_SEQ];
 			mw.epoch = e->epoch;
 			monitor_wait_enter(&mw);
 			registered = true;
 			continue;
 		}
-		/* The monitor wakes w if zxd dies; wait_words sleeps on w
-		 * (and on the strobe sequence, for strobed signals). */
-		wait_words(w, v, seq, strobe,
-		    deadline == ZX_TIME_INFINITE ? NULL : &ts);
+		/* The monitor wakes mw.word if zxd dies. A strobe wait
+		 * sleeps on word 0 and the strobe sequence (wait_words);
+		 * others on the change counter. */
+		if (strobe)
+			wait_words(w, v, seq, strobe,
+			    deadline == ZX_TIME_INFINITE ? NULL : &ts);
+		else
+			syscall(SYS_futex, &w[ZXD_SIGPAGE_SEQ],
+			    FUTEX_WAIT_BITSET, cnt, deadline ==
+			    ZX_TIME_INFINITE ? NULL : &ts, NULL,
+			    FUTEX_BITSET_MATCH_ANY);
 	}
 	if (registered)
 		monitor_wait_leave(&mw);

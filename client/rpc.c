@@ -13,9 +13,28 @@
 
 #include "client/libzx.h"
 #include "proto/conn.h"
+#include "proto/envelope.h"
+
+/*
+ * The control connection is shared by the process's threads without
+ * serializing them: each sends its request (a SEQPACKET send is atomic)
+ * and waits; one waiter at a time reads the replies and hands each to the
+ * thread whose txid it carries. So N threads keep N requests in flight.
+ */
+struct ctl_wait {
+	uint64_t txid;
+	bool done;
+	zx_status_t st;			/* transport status once done */
+	struct rpc_reply *out;
+	struct ctl_wait *next;
+};
 
 static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ctl_cond = PTHREAD_COND_INITIALIZER;
 static int ctl_fd = -1;
+static unsigned ctl_gen;		/* bumped at each (re)connection */
+static bool ctl_reading;		/* a waiter is reading replies */
+static struct ctl_wait *ctl_waits;
 static unsigned ctl_epoch;		/* monitor.c's epoch of ctl_fd */
 static atomic_ulong next_txid = 1;
 /* One receive buffer per thread, freed when the thread exits. */
@@ -29,9 +48,12 @@ void
 libzx_rpc_atfork_child(void)
 {
 	pthread_mutex_init(&ctl_lock, NULL);
+	pthread_cond_init(&ctl_cond, NULL);
 	if (ctl_fd >= 0)
 		close(ctl_fd);
 	ctl_fd = -1;
+	ctl_reading = false;
+	ctl_waits = NULL;
 }
 
 zx_status_t
@@ -56,7 +78,7 @@ void
 rpc_reply_free(struct rpc_reply *r)
 {
 	if (r->rep != NULL)
-		zxd__reply__free_unpacked(r->rep, NULL);
+		envelope_free(&r->rep->base);
 	r->rep = NULL;
 	wire_close_fds(r->fds, r->nfds);
 	r->nfds = 0;
@@ -89,24 +111,73 @@ rxbuf_get(void)
 	return rxbuf;
 }
 
-/* Send and wait for the matching reply on `sock`. */
+static zx_status_t
+send_request(int sock, Zxd__Request *req, const int *fds, size_t nfds)
+{
+	int r;
+
+	req->txid = atomic_fetch_add(&next_txid, 1);
+	req->nfds = (uint32_t)nfds;
+	r = wire_send(sock, &req->base, fds, nfds);
+	return r < 0 ? rpc_status_from_errno(r) : ZX_OK;
+}
+
+/* Receive one reply into out (its txid is the caller's to check). */
+static zx_status_t
+recv_reply(int sock, struct rpc_reply *out)
+{
+	struct wire_msg m;
+	ssize_t n;
+
+	out->rep = NULL;
+	out->nfds = 0;
+	if (rxbuf_get() == NULL)
+		return ZX_ERR_NO_MEMORY;
+	m.buf = rxbuf;
+	n = wire_recv(sock, &m);
+	if (n == 0)
+		return ZX_ERR_BAD_HANDLE;
+	if (n < 0)
+		return rpc_status_from_errno((int)n);
+	out->rep = (Zxd__Reply *)envelope_unpack(&zxd__reply__descriptor,
+	    m.len, m.buf);
+	memcpy(out->fds, m.fds, m.nfds * sizeof(int));
+	out->nfds = m.nfds;
+	if (out->rep == NULL || out->rep->nfds != m.nfds ||
+	    out->rep->n_handles > m.nfds) {
+		rpc_reply_free(out);
+		return ZX_ERR_INTERNAL;
+	}
+	return ZX_OK;
+}
+
+uint8_t *
+rpc_thread_buf(void)
+{
+	return rxbuf_get();
+}
+
+/* Send and wait for the matching reply on `sock` (one call at a time on
+ * it: the caller holds its lock). */
 static zx_status_t
 roundtrip(int sock, Zxd__Request *req, const int *fds, size_t nfds,
     struct rpc_reply *out)
 {
-	struct wire_msg m;
-	int r;
+	zx_status_t st;
 
 	if (rxbuf_get() == NULL)
 		return ZX_ERR_NO_MEMORY;
-	req->txid = atomic_fetch_add(&next_txid, 1);
-	m.buf = rxbuf;
-	r = conn_call(sock, req, fds, nfds, &m, &out->rep);
-	if (r < 0)
-		return rpc_status_from_errno(r);
-	memcpy(out->fds, m.fds, m.nfds * sizeof(int));
-	out->nfds = m.nfds;
-	return ZX_OK;
+	st = send_request(sock, req, fds, nfds);
+	if (st == ZX_OK)
+		st = recv_reply(sock, out);
+	/* txid 0 with an error: the daemon refused the connection before
+	 * reading anything (over a limit, out of descriptors). */
+	if (st == ZX_OK && out->rep->txid != req->txid &&
+	    !(out->rep->txid == 0 && out->rep->status < 0)) {
+		rpc_reply_free(out);
+		st = ZX_ERR_INTERNAL;
+	}
+	return st;
 }
 
 static zx_status_t
@@ -121,6 +192,7 @@ ctl_connect(void)
 	r = conn_open(conn_socket_path(), &fd, &hello_status);
 	if (r == 0) {
 		ctl_fd = fd;
+		ctl_gen++;
 		ctl_epoch = monitor_watch(fd);
 		monitor_debug("connected to %s (connection %u)",
 		    conn_socket_path(), ctl_epoch);
@@ -145,27 +217,130 @@ ctl_connect(void)
 	}
 }
 
+/* Fail every waiter (the connection broke); called with ctl_lock held. */
+static void
+ctl_fail_all(zx_status_t st)
+{
+	for (struct ctl_wait *w = ctl_waits; w != NULL; w = w->next) {
+		w->done = true;
+		w->st = st;
+	}
+	ctl_waits = NULL;
+	pthread_cond_broadcast(&ctl_cond);
+}
+
+static void
+ctl_unlink(struct ctl_wait *me)
+{
+	for (struct ctl_wait **pp = &ctl_waits; *pp != NULL;
+	    pp = &(*pp)->next) {
+		if (*pp == me) {
+			*pp = me->next;
+			return;
+		}
+	}
+}
+
+/* Wait for the reply to `me`, reading replies for every waiter while no
+ * one else does. Called and returns with ctl_lock held. */
+static void
+ctl_wait_reply(struct ctl_wait *me)
+{
+	while (!me->done) {
+		struct rpc_reply r;
+		struct ctl_wait *w;
+		zx_status_t st;
+		int fd = ctl_fd;
+
+		if (ctl_reading) {
+			pthread_cond_wait(&ctl_cond, &ctl_lock);
+			continue;
+		}
+		ctl_reading = true;
+		pthread_mutex_unlock(&ctl_lock);
+		st = recv_reply(fd, &r);
+		pthread_mutex_lock(&ctl_lock);
+		ctl_reading = false;
+		if (st != ZX_OK && st != ZX_ERR_INTERNAL) {
+			ctl_fail_all(st);
+			break;
+		}
+		if (st == ZX_OK && r.rep->txid == 0 && r.rep->status < 0) {
+			/* The daemon refused the connection before reading
+			 * anything: every request on it has that answer. */
+			zx_status_t refused = r.rep->status;
+
+			rpc_reply_free(&r);
+			ctl_fail_all(refused);
+			break;
+		}
+		for (w = ctl_waits; w != NULL && st == ZX_OK; w = w->next)
+			if (w->txid == r.rep->txid)
+				break;
+		if (w == NULL) {
+			/* Not a reply anyone waits for: the stream is
+			 * broken. */
+			if (st == ZX_OK)
+				rpc_reply_free(&r);
+			ctl_fail_all(ZX_ERR_INTERNAL);
+			break;
+		}
+		ctl_unlink(w);
+		*w->out = r;
+		w->st = ZX_OK;
+		w->done = true;
+		pthread_cond_broadcast(&ctl_cond);
+	}
+}
+
+/* One request on the control connection; ctl_lock held. */
+static zx_status_t
+ctl_call(Zxd__Request *req, const int *fds, size_t nfds,
+    struct rpc_reply *out, unsigned *gen)
+{
+	/* A thread has one call at a time here: its wait record is its
+	 * own, off the list again once done. */
+	static __thread struct ctl_wait me;
+	zx_status_t st;
+
+	if (rxbuf_get() == NULL)
+		return ZX_ERR_NO_MEMORY;
+	*gen = ctl_gen;
+	st = send_request(ctl_fd, req, fds, nfds);
+	if (st != ZX_OK)
+		return st;
+	me = (struct ctl_wait){ .txid = req->txid, .out = out,
+	    .next = ctl_waits };
+	ctl_waits = &me;
+	ctl_wait_reply(&me);
+	return me.st;
+}
+
 /* A round trip on the control connection, connected on demand. */
 static zx_status_t
 control_roundtrip(Zxd__Request *req, const int *fds, size_t nfds,
     struct rpc_reply *out)
 {
 	zx_status_t st = ZX_OK;
+	unsigned gen;
 
 	pthread_mutex_lock(&ctl_lock);
 	if (ctl_fd < 0)
 		st = ctl_connect();
 	if (st == ZX_OK) {
-		st = roundtrip(ctl_fd, req, fds, nfds, out);
+		st = ctl_call(req, fds, nfds, out, &gen);
 		if (st == ZX_ERR_BAD_HANDLE) {
 			/* The daemon went away (restarted?): its handles
-			 * are orphans now; reconnect once. */
-			monitor_gone(ctl_epoch);
-			close(ctl_fd);
-			ctl_fd = -1;
-			st = ctl_connect();
+			 * are orphans now; reconnect once (unless another
+			 * thread did already). */
+			if (ctl_gen == gen && ctl_fd >= 0) {
+				monitor_gone(ctl_epoch);
+				close(ctl_fd);
+				ctl_fd = -1;
+			}
+			st = ctl_fd >= 0 ? ZX_OK : ctl_connect();
 			if (st == ZX_OK)
-				st = roundtrip(ctl_fd, req, fds, nfds, out);
+				st = ctl_call(req, fds, nfds, out, &gen);
 			else
 				st = ZX_ERR_UNAVAILABLE;
 		}

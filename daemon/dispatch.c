@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "daemon/dispatch.h"
+#include "proto/envelope.h"
 #include "daemon/log.h"
 
 #define MAX_BODY 256
@@ -235,6 +236,7 @@ dispatch_describe(const struct handle *h, Zxd__HandleDesc *d)
 	d->type = h->obj->ops->type;
 	d->rights = h->rights;
 	d->close_sync = object_close_observable(h->obj);
+	d->related_koid = h->obj->peer_koid;
 }
 
 struct handle *
@@ -341,7 +343,8 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 
 	if (!indexed && dispatch_init() < 0)
 		abort();
-	req = zxd__request__unpack(NULL, m->len, m->buf);
+	req = (Zxd__Request *)envelope_unpack(&zxd__request__descriptor,
+	    m->len, m->buf);
 	if (req == NULL)
 		return -EPROTO;
 	if (req->nfds != m->nfds) {
@@ -389,6 +392,6 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 		r = DISPATCH_CLOSE;
 	dispatch_call_release(&c);
 out:
-	zxd__request__free_unpacked(req, NULL);
+	envelope_free(&req->base);
 	return r;
 }

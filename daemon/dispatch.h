@@ -49,6 +49,7 @@ struct call {
 	_Alignas(max_align_t) unsigned char small[256];
 };
 
+
 typedef zx_status_t (*dispatch_fn)(struct call *c);
 
 /* Where a request may arrive (daemon/calls.def). */

@@ -16,6 +16,7 @@
 
 #include "daemon/account.h"
 #include "daemon/collect.h"
+#include "daemon/delivery.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
@@ -148,6 +149,10 @@ conn_close(struct conn *c)
 {
 	struct client *cl = c->client;
 
+	/* Messages pushed to this handle come back to its endpoint's
+	 * queue first (they may hold handles on other connections). */
+	if (c->handle != NULL && !c->token)
+		delivery_handle_leaving(c->handle);
 	conn_unlink(c);
 	if (c->token) {
 		HASH_DEL(srv.tokens, c);
@@ -265,6 +270,7 @@ server_detach_handle(struct handle *h)
 {
 	struct conn *c = h->conn;
 
+	delivery_handle_leaving(h);
 	if (c != NULL) {
 		conn_unlink(c);
 		c->client->nhandles--;

@@ -16,6 +16,7 @@
 
 #include <event2/event.h>
 
+#include "daemon/delivery.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
@@ -265,8 +266,10 @@ call_channel_read(struct call *c)
 	body->actual_handles = nhandles;
 	c->rep->body_case = ZXD__REPLY__BODY_CHANNEL_READ;
 	c->rep->channel_read = body;
-	if (st != ZX_OK)
+	if (st != ZX_OK) {
+		channel_sink_refill(o);
 		return st;
+	}
 	for (uint32_t i = 0; i < m->nhandles; i++) {
 		st = dispatch_give_handle(c, m->handles[i]);
 		if (st != ZX_OK) {
@@ -274,6 +277,7 @@ call_channel_read(struct call *c)
 			 * message stays queued, whole. */
 			dispatch_take_back(c, 0);
 			channel_unread(o, m);
+			channel_sink_refill(o);
 			return st;
 		}
 	}
@@ -281,7 +285,20 @@ call_channel_read(struct call *c)
 	channel_msg_discharge(m);
 	body->data.data = m->data;
 	body->data.len = m->nbytes;
-	return call_keep(c, m) ? ZX_OK : ZX_ERR_NO_MEMORY;
+	if (!call_keep(c, m))
+		return ZX_ERR_NO_MEMORY;
+	/* A reader that read by request (after a backlog marker) finds
+	 * the rest in its delivery socket again. */
+	channel_sink_refill(o);
+	if (r->want_delivery) {
+		int fd;
+
+		/* After this message: the sink takes the rest in order. */
+		if (delivery_start(c->client, c->pid, c->self, &fd) == ZX_OK &&
+		    dispatch_add_fd(c, fd) == ZX_OK)
+			body->delivery = true;
+	}
+	return ZX_OK;
 }
 
 static void

@@ -310,7 +310,7 @@ call_sim_dma(struct call *c)
 	struct bti *b;
 	zx_status_t st;
 
-	if (c->msg->nfds != (r->staged ? 1u : 0u))
+	if (c->msg->nfds != (r->staged ? 1u : 0u) || (r->staged && r->direct))
 		return ZX_ERR_INVALID_ARGS;
 	/* Reading memory takes READ on the BTI, writing it WRITE. */
 	st = handle_check(c->self, ZX_OBJ_TYPE_BTI, r->write ?
@@ -320,7 +320,12 @@ call_sim_dma(struct call *c)
 	if (r->buf_null && r->len > 0)
 		return ZX_ERR_INVALID_ARGS;
 	b = bti_of(c->self->obj);
-	if (r->staged) {
+	if (r->direct) {
+		/* The caller's own memory, the process this packet came
+		 * from (its credentials were checked). */
+		io.pid = c->pid;
+		io.user_addr = r->user_addr;
+	} else if (r->staged) {
 		io.fd = c->msg->fds[0];
 		st = stage_check(io.fd, !r->write, r->len);
 		if (st != ZX_OK)
@@ -338,10 +343,17 @@ call_sim_dma(struct call *c)
 	}
 	server_settle(pinned_pmt_of, b);
 	st = bti_dma(b, r->write, r->addr, r->len, &io);
+	if (r->direct && st == ZX_ERR_NOT_SUPPORTED) {
+		zxd__sim_dma_reply__init(rep);
+		rep->direct_refused = true;
+		c->rep->body_case = ZXD__REPLY__BODY_SIM_DMA;
+		c->rep->sim_dma = rep;
+		return st;
+	}
 	/* The simulated device raises its completion interrupt. */
 	if (st == ZX_OK)
 		interrupt_sim_dma_done(c->self->obj->koid, sim_dma_now());
-	if (st != ZX_OK || r->write || r->staged)
+	if (st != ZX_OK || r->write || r->staged || r->direct)
 		return st;
 	zxd__sim_dma_reply__init(rep);
 	rep->data.data = io.buf;

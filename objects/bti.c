@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "proto/status.h"
@@ -278,12 +280,13 @@ bti_info(const struct bti *b, zx_info_bti_t *ret)
 /* A piece of the transfer: len bytes at off of a memory fd. */
 struct seg {
 	int fd;
+	struct vmo_mem *mem;
 	uint64_t off, len;
 };
 
 /* Where the page holding addr is, if the device may reach it. */
 static zx_status_t
-resolve(struct bti *b, uint64_t addr, bool write, int *ret_fd,
+resolve(struct bti *b, uint64_t addr, bool write, struct vmo_mem **ret_mem,
     uint64_t *ret_off)
 {
 	uint64_t page = addr & ~(PAGE - 1);
@@ -298,7 +301,7 @@ resolve(struct bti *b, uint64_t addr, bool write, int *ret_fd,
 			return ZX_ERR_NOT_FOUND;
 		if ((write ? e->nwrite : e->nread) == 0)
 			return ZX_ERR_ACCESS_DENIED;
-		*ret_fd = e->frame->key.mem->fd;
+		*ret_mem = (struct vmo_mem *)e->frame->key.mem;
 		*ret_off = e->frame->key.offset + (addr - page);
 		return ZX_OK;
 	}
@@ -313,7 +316,7 @@ resolve(struct bti *b, uint64_t addr, bool write, int *ret_fd,
 		found = true;
 		if (!(p->perms & need))
 			continue;
-		*ret_fd = p->vmo->mem->fd;
+		*ret_mem = p->vmo->mem;
 		*ret_off = vmo_fd_offset(p->vmo) + p->offset +
 		    (addr - p->base);
 		return ZX_OK;
@@ -392,6 +395,52 @@ copy_buf(int fd, uint64_t off, char *buf, uint64_t len, bool to_fd)
 	return 0;
 }
 
+/* Between memory and another process's memory: the kernel copies once,
+ * between the daemon's mapping of the memory (kept with it) and the
+ * process. -EPERM when the daemon may not reach that process, -EFAULT
+ * for a bad buffer. */
+static int
+copy_user(struct vmo_mem *mem, uint64_t off, pid_t pid, uint64_t uaddr,
+    uint64_t len, bool to_mem)
+{
+	struct iovec local, remote;
+	size_t maplen;
+	char *map = vmo_mem_map(mem, &maplen);
+	ssize_t n;
+
+	if (map == NULL || off > maplen || len > maplen - off) {
+		/* Memory the daemon does not map (a physical window
+		 * past the memfd's length): through a buffer. */
+		char *bounce = malloc(len ? len : 1);
+		int r;
+
+		if (bounce == NULL)
+			return -ENOMEM;
+		local = (struct iovec){ bounce, (size_t)len };
+		remote = (struct iovec){ (void *)(uintptr_t)uaddr, (size_t)len };
+		r = 0;
+		if (!to_mem)
+			r = copy_buf(mem->fd, off, bounce, len, false);
+		if (r == 0) {
+			n = to_mem ? process_vm_readv(pid, &local, 1, &remote,
+			    1, 0) : process_vm_writev(pid, &local, 1, &remote,
+			    1, 0);
+			r = n < 0 ? -errno : (uint64_t)n == len ? 0 : -EFAULT;
+		}
+		if (r == 0 && to_mem)
+			r = copy_buf(mem->fd, off, bounce, len, true);
+		free(bounce);
+		return r;
+	}
+	local = (struct iovec){ map + off, (size_t)len };
+	remote = (struct iovec){ (void *)(uintptr_t)uaddr, (size_t)len };
+	n = to_mem ? process_vm_readv(pid, &local, 1, &remote, 1, 0) :
+	    process_vm_writev(pid, &local, 1, &remote, 1, 0);
+	if (n < 0)
+		return -errno;
+	return (uint64_t)n == len ? 0 : -EFAULT;
+}
+
 zx_status_t
 bti_dma(struct bti *b, bool write, uint64_t addr, uint64_t len,
     const struct bti_dma_io *io)
@@ -409,15 +458,15 @@ bti_dma(struct bti *b, bool write, uint64_t addr, uint64_t len,
 	/* Check every page first: all or nothing. */
 	for (pos = addr; pos - addr < len;) {
 		uint64_t end = (pos | (PAGE - 1)) + 1, step, off;
-		int fd;
+		struct vmo_mem *mem;
 
 		if (end - addr > len || end == 0)
 			end = addr + len;
 		step = end - pos;
-		st = resolve(b, pos, write, &fd, &off);
+		st = resolve(b, pos, write, &mem, &off);
 		if (st != ZX_OK)
 			goto out;
-		if (n > 0 && segs[n - 1].fd == fd &&
+		if (n > 0 && segs[n - 1].mem == mem &&
 		    segs[n - 1].off + segs[n - 1].len == off) {
 			segs[n - 1].len += step;
 		} else {
@@ -433,7 +482,8 @@ bti_dma(struct bti *b, bool write, uint64_t addr, uint64_t len,
 				segs = ns;
 				cap = nc;
 			}
-			segs[n].fd = fd;
+			segs[n].fd = mem->fd;
+			segs[n].mem = mem;
 			segs[n].off = off;
 			segs[n].len = step;
 			n++;
@@ -443,7 +493,10 @@ bti_dma(struct bti *b, bool write, uint64_t addr, uint64_t len,
 	io_off = 0;
 	for (size_t i = 0; i < n && r == 0; i++) {
 		s = &segs[i];
-		if (io->buf != NULL)
+		if (io->pid > 0)
+			r = copy_user(s->mem, s->off, io->pid,
+			    io->user_addr + io_off, s->len, write);
+		else if (io->buf != NULL)
 			r = copy_buf(s->fd, s->off, (char *)io->buf + io_off,
 			    s->len, write);
 		else if (write)
@@ -452,7 +505,12 @@ bti_dma(struct bti *b, bool write, uint64_t addr, uint64_t len,
 			r = copy_fds(s->fd, s->off, io->fd, io_off, s->len);
 		io_off += s->len;
 	}
-	st = status_from_errno(r, ZX_ERR_INTERNAL);
+	if (io->pid > 0 && (r == -EPERM || r == -ESRCH || r == -ENOSYS))
+		st = ZX_ERR_NOT_SUPPORTED;	/* may not reach it: nothing moved */
+	else if (r == -EFAULT)
+		st = ZX_ERR_INVALID_ARGS;	/* the caller's buffer */
+	else
+		st = status_from_errno(r, ZX_ERR_INTERNAL);
 out:
 	free(segs);
 	return st;

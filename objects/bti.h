@@ -100,6 +100,9 @@ void bti_info(const struct bti *b, zx_info_bti_t *ret);
 struct bti_dma_io {
 	void *buf;
 	int fd;
+	/* Or the memory of process pid at user_addr (pid > 0). */
+	pid_t pid;
+	uint64_t user_addr;
 };
 
 /*

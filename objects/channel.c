@@ -14,6 +14,12 @@ struct channel {
 	uint64_t bytes;
 	struct channel_waiter *waiters;	/* calls made on this endpoint */
 	uint32_t txid;			/* last generated, low 31 bits */
+	/* Delivery (doc/DATAPATH.md): messages pushed into the sink and
+	 * perhaps not read yet; counted again from zero whenever the sink
+	 * is found drained, exactly when it is stopped. */
+	struct channel_sink *sink;
+	size_t npushed;
+	uint64_t pushed_bytes;
 };
 
 /*
@@ -150,10 +156,103 @@ channel_abort_calls(struct object *o, zx_status_t st)
 		channel_call_abort(ch->waiters, st);
 }
 
+/* Messages queued on ch, wherever they wait. */
+static size_t
+pending(const struct channel *ch)
+{
+	return ch->nmsgs + ch->npushed;
+}
+
+static bool
+sink_readable(const struct channel *ch)
+{
+	return ch->sink != NULL && !ch->sink->drained(ch->sink);
+}
+
+/* READABLE as the daemon can know it: something in the queue or in the
+ * sink. */
+static void
+refresh_readable(struct channel *ch)
+{
+	if (ch->head != NULL || sink_readable(ch))
+		object_signal(&ch->base, 0, ZX_CHANNEL_READABLE);
+	else
+		object_signal(&ch->base, ZX_CHANNEL_READABLE, 0);
+}
+
+/* Push m into the sink; false leaves m to the caller. */
+static bool
+sink_push(struct channel *ch, struct channel_msg *m)
+{
+	struct channel_sink *s = ch->sink;
+	uint32_t nbytes = m->nbytes;
+	bool drained = false;
+	zx_status_t st = s->push(s, m, &drained);
+
+	if (drained) {
+		ch->npushed = 0;
+		ch->pushed_bytes = 0;
+	}
+	if (st != ZX_OK)
+		return false;
+	ch->npushed++;
+	ch->pushed_bytes += nbytes;
+	/* The reader may have emptied the sink without the daemon seeing
+	 * it: this message is a new edge of READABLE for its waiters. */
+	if (drained)
+		object_signal_reassert(&ch->base, ZX_CHANNEL_READABLE);
+	else
+		object_signal(&ch->base, 0, ZX_CHANNEL_READABLE);
+	return true;
+}
+
+static void
+backlog_push_head(struct channel *ch, struct channel_msg *m)
+{
+	m->next = ch->head;
+	ch->head = m;
+	if (ch->tail == NULL)
+		ch->tail = m;
+	ch->nmsgs++;
+	ch->bytes += m->nbytes;
+}
+
+static struct channel_msg *
+backlog_pop(struct channel *ch)
+{
+	struct channel_msg *m = ch->head;
+
+	ch->head = m->next;
+	if (ch->head == NULL)
+		ch->tail = NULL;
+	ch->nmsgs--;
+	ch->bytes -= m->nbytes;
+	m->next = NULL;
+	return m;
+}
+
+/* Push the backlog into the sink as far as it goes; mark what remains. */
+static void
+sink_flush(struct channel *ch)
+{
+	while (ch->head != NULL) {
+		struct channel_msg *m = backlog_pop(ch);
+
+		if (!sink_push(ch, m)) {
+			backlog_push_head(ch, m);
+			break;
+		}
+	}
+	if (ch->head != NULL && !ch->sink->mark(ch->sink))
+		channel_sink_stop(&ch->base);
+}
+
 static void
 enqueue(struct channel *ch, struct channel_msg *m)
 {
 	m->next = NULL;
+	if (ch->sink != NULL && ch->head == NULL && sink_push(ch, m))
+		return;
 	if (ch->tail != NULL)
 		ch->tail->next = m;
 	else
@@ -161,7 +260,82 @@ enqueue(struct channel *ch, struct channel_msg *m)
 	ch->tail = m;
 	ch->nmsgs++;
 	ch->bytes += m->nbytes;
+	/* The first message the sink could not take: tell its reader. */
+	if (ch->sink != NULL && ch->head == m && !ch->sink->mark(ch->sink))
+		channel_sink_stop(&ch->base);
 	object_signal(&ch->base, 0, ZX_CHANNEL_READABLE);
+}
+
+/* Whether one more message fits on ch: counted exactly (the sink's
+ * unread messages taken back) before saying no. */
+static bool
+room_for_one(struct channel *ch)
+{
+	if (pending(ch) < CHANNEL_MAX_PENDING)
+		return true;
+	if (ch->sink != NULL)
+		channel_sink_stop(&ch->base);
+	return pending(ch) < CHANNEL_MAX_PENDING;
+}
+
+void
+channel_refresh_signals(struct object *o)
+{
+	refresh_readable(to_channel(o));
+}
+
+bool
+channel_has_sink(const struct object *o)
+{
+	return to_channel((struct object *)o)->sink != NULL;
+}
+
+void
+channel_sink_attach(struct object *o, struct channel_sink *s)
+{
+	struct channel *ch = to_channel(o);
+
+	ch->sink = s;
+	ch->npushed = 0;
+	ch->pushed_bytes = 0;
+	sink_flush(ch);
+}
+
+void
+channel_sink_refill(struct object *o)
+{
+	struct channel *ch = to_channel(o);
+
+	if (ch->sink != NULL)
+		sink_flush(ch);
+}
+
+void
+channel_sink_stop(struct object *o)
+{
+	struct channel *ch = to_channel(o);
+	struct channel_sink *s = ch->sink;
+	struct channel_msg *list, *last = NULL;
+
+	if (s == NULL)
+		return;
+	ch->sink = NULL;
+	ch->npushed = 0;
+	ch->pushed_bytes = 0;
+	list = s->reclaim(s);
+	/* Unread, so older than anything still queued here. */
+	for (struct channel_msg *m = list; m != NULL; m = m->next) {
+		ch->nmsgs++;
+		ch->bytes += m->nbytes;
+		last = m;
+	}
+	if (last != NULL) {
+		last->next = ch->head;
+		if (ch->head == NULL)
+			ch->tail = last;
+		ch->head = list;
+	}
+	refresh_readable(ch);
 }
 
 static zx_txid_t
@@ -196,7 +370,7 @@ channel_write(struct object *o, struct channel_msg *m)
 			}
 		}
 	}
-	if (peer->nmsgs >= CHANNEL_MAX_PENDING)
+	if (!room_for_one(peer))
 		return ZX_ERR_NO_RESOURCES;
 	st = msg_charge(m);
 	if (st != ZX_OK)
@@ -210,9 +384,14 @@ channel_read(struct object *o, uint32_t *nbytes, uint32_t *nhandles,
     bool may_discard, struct channel_msg **ret)
 {
 	struct channel *ch = to_channel(o);
-	struct channel_msg *m = ch->head;
+	struct channel_msg *m;
 	zx_status_t st = ZX_OK;
 
+	/* Read by request while the sink holds messages (libzx reads
+	 * those itself): take them back first, to keep the order. */
+	if (sink_readable(ch))
+		channel_sink_stop(o);
+	m = ch->head;
 	if (m == NULL)
 		return o->peer == NULL ? ZX_ERR_PEER_CLOSED :
 		    ZX_ERR_SHOULD_WAIT;
@@ -226,14 +405,8 @@ channel_read(struct object *o, uint32_t *nbytes, uint32_t *nhandles,
 	}
 	*nbytes = m->nbytes;
 	*nhandles = m->nhandles;
-	ch->head = m->next;
-	if (ch->head == NULL) {
-		ch->tail = NULL;
-		object_signal(o, ZX_CHANNEL_READABLE, 0);
-	}
-	ch->nmsgs--;
-	ch->bytes -= m->nbytes;
-	m->next = NULL;
+	backlog_pop(ch);
+	refresh_readable(ch);
 	if (st != ZX_OK) {
 		channel_msg_free(m);
 		return st;
@@ -247,12 +420,7 @@ channel_unread(struct object *o, struct channel_msg *m)
 {
 	struct channel *ch = to_channel(o);
 
-	m->next = ch->head;
-	ch->head = m;
-	if (ch->tail == NULL)
-		ch->tail = m;
-	ch->nmsgs++;
-	ch->bytes += m->nbytes;
+	backlog_push_head(ch, m);
 	object_signal(o, 0, ZX_CHANNEL_READABLE);
 }
 
@@ -267,7 +435,7 @@ channel_call_begin(struct object *o, struct channel_msg *m,
 
 	if (peer == NULL)
 		return ZX_ERR_PEER_CLOSED;
-	if (peer->nmsgs >= CHANNEL_MAX_PENDING)
+	if (!room_for_one(peer))
 		return ZX_ERR_NO_RESOURCES;
 	st = msg_charge(m);
 	if (st != ZX_OK)
@@ -302,9 +470,13 @@ channel_zero_handles(struct object *o)
 {
 	struct object *p = o->peer;
 
+	channel_sink_stop(o);
 	channel_abort_calls(o, ZX_ERR_CANCELED);
 	if (p == NULL)
 		return;
+	/* The reader of the survivor learns of it from the daemon, after
+	 * the messages still queued (doc/DATAPATH.md). */
+	channel_sink_stop(p);
 	p->peer = NULL;
 	o->peer = NULL;
 	object_signal(p, ZX_CHANNEL_WRITABLE, ZX_CHANNEL_PEER_CLOSED);
@@ -315,8 +487,11 @@ static void
 channel_destroy(struct object *o)
 {
 	struct channel *ch = to_channel(o);
-	struct channel_msg *head = ch->head, *tail = ch->tail;
+	struct channel_msg *head, *tail;
 
+	channel_sink_stop(o);
+	head = ch->head;
+	tail = ch->tail;
 	channel_abort_calls(o, ZX_ERR_CANCELED);
 	free(ch);
 	reap_add(head, tail);
@@ -325,7 +500,17 @@ channel_destroy(struct object *o)
 static uint64_t
 channel_memory_bytes(const struct object *o)
 {
-	return ((const struct channel *)o)->bytes;
+	const struct channel *ch = (const struct channel *)o;
+
+	return ch->bytes + ch->pushed_bytes;
+}
+
+/* Delivery is for an endpoint's only handle. */
+static void
+channel_handle_added(struct object *o)
+{
+	if (o->handle_count > 1)
+		channel_sink_stop(o);
 }
 
 static const struct object_ops channel_ops = {
@@ -337,6 +522,7 @@ static const struct object_ops channel_ops = {
 	.on_zero_handles = channel_zero_handles,
 	.destroy = channel_destroy,
 	.memory_bytes = channel_memory_bytes,
+	.handle_added = channel_handle_added,
 };
 
 zx_status_t

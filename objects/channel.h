@@ -43,6 +43,28 @@ struct channel_waiter {
 	struct channel_waiter *prev, *next;
 };
 
+/*
+ * Where an endpoint's messages go when its only handle reads them without
+ * the daemon (doc/DATAPATH.md): the daemon's delivery socket. The channel
+ * keeps the order: messages pushed into the sink come before those still
+ * queued here (the backlog), and while the backlog is not empty the sink
+ * ends with a marker that sends the reader back to the daemon.
+ */
+struct channel_sink {
+	/* Hand m to the reader. ZX_OK takes m; otherwise (no room, no
+	 * resources) m stays with the caller, unchanged. *drained says
+	 * whether every packet pushed before had been read. */
+	zx_status_t (*push)(struct channel_sink *s, struct channel_msg *m,
+	    bool *drained);
+	/* Push the backlog marker; false if it could not be. */
+	bool (*mark)(struct channel_sink *s);
+	/* Whether every packet pushed has been read. */
+	bool (*drained)(struct channel_sink *s);
+	/* Take back every packet not read yet, as messages, oldest first,
+	 * and free the sink: its reader sees EOF from then on. */
+	struct channel_msg *(*reclaim)(struct channel_sink *s);
+};
+
 /* Two endpoints with one reference each, ZX_CHANNEL_WRITABLE asserted.
  * options must be 0 (ZX_ERR_INVALID_ARGS). */
 zx_status_t channel_create(uint32_t options, struct object **ret0,
@@ -95,6 +117,22 @@ bool channel_call_abort(struct channel_waiter *w, zx_status_t st);
 /* End every call waiting on o with st. */
 void channel_abort_calls(struct object *o, zx_status_t st);
 
+/* Start delivering o's messages into `s` (o must have one handle and no
+ * sink): the queue is pushed into it at once, as far as it fits. */
+void channel_sink_attach(struct object *o, struct channel_sink *s);
+/* After a read by request: push what the sink has room for again, and
+ * mark what remains. Nothing if o has no sink. */
+void channel_sink_refill(struct object *o);
+/* Stop delivering: unread messages come back to the head of the queue in
+ * order, and the sink is freed. Nothing if o has no sink. */
+void channel_sink_stop(struct object *o);
+/* Make o's ZX_CHANNEL_READABLE exact again (a sink's reader reads
+ * without the daemon seeing it): for whoever is about to look at the
+ * daemon's copy of the signals (a wait registered on a port, an info
+ * query). */
+void channel_refresh_signals(struct object *o);
+/* Whether o delivers into a sink. */
+bool channel_has_sink(const struct object *o);
 /* Whether o is a channel endpoint. */
 bool channel_is(const struct object *o);
 /* The first message queued on endpoint o (what o's holder would read

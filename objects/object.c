@@ -92,6 +92,8 @@ void
 object_handle_added(struct object *o)
 {
 	o->handle_count++;
+	if (o->ops->handle_added != NULL)
+		o->ops->handle_added(o);
 }
 
 void
@@ -195,9 +197,8 @@ object_signal(struct object *o, zx_signals_t clear, zx_signals_t set)
 	if (now == old)
 		return;
 	if (o->sigword != NULL) {
-		atomic_store(o->sigword, now);
-		syscall(SYS_futex, o->sigword, FUTEX_WAKE, INT_MAX, NULL,
-		    NULL, 0);
+		atomic_store(&o->sigword[ZXD_SIGPAGE_SIGNALS], now);
+		object_signal_notify(o);
 	}
 	if ((now & ~old) == 0 || o->observers == NULL)
 		return;
@@ -240,6 +241,31 @@ object_observer_count(const struct object *o)
 	    ob = ob->next)
 		n++;
 	return n;
+}
+
+void
+object_signal_notify(struct object *o)
+{
+	_Atomic uint32_t *seq;
+
+	if (o->sigword == NULL)
+		return;
+	seq = &o->sigword[ZXD_SIGPAGE_SEQ];
+	atomic_fetch_add(seq, 1);
+	/* wait_one sleeps on the counter; waits on several objects and
+	 * strobe waits on word 0. */
+	syscall(SYS_futex, seq, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+	syscall(SYS_futex, &o->sigword[ZXD_SIGPAGE_SIGNALS], FUTEX_WAKE,
+	    INT_MAX, NULL, NULL, 0);
+}
+
+void
+object_signal_reassert(struct object *o, zx_signals_t bits)
+{
+	/* Taken away where the daemon could not see it: drop the bits
+	 * quietly, so setting them again is the edge it is. */
+	o->signals &= ~bits;
+	object_signal(o, 0, bits);
 }
 
 void

@@ -48,6 +48,8 @@ struct object_ops {
 	bool (*close_observable)(const struct object *o);
 	/* Memory this object holds, for accounting and zxctl. */
 	uint64_t (*memory_bytes)(const struct object *o);
+	/* A handle to it was made (handle_count already counts it). */
+	void (*handle_added)(struct object *o);
 	/* For zxctl: bring o->signals up to date (objects whose state
 	 * clients change directly: sockets, FIFOs) and say in a few words
 	 * what the type's state is ("stream, 5 B queued"); NULL = nothing
@@ -87,9 +89,16 @@ void object_pair(struct object *a, struct object *b);
 /* Break the pair and assert `peer_closed` on the survivor. */
 void object_unpair(struct object *o, zx_signals_t peer_closed);
 
-/* Change the signal state; wakes futex waiters on the signal page and
- * runs the observers (below). */
+/* Change the signal state; wakes futex waiters on the signal page
+ * (they wait on its change counter, proto/delivery.h) and runs the
+ * observers (below). */
 void object_signal(struct object *o, zx_signals_t clear, zx_signals_t set);
+/* Bump the change counter and wake the waiters, signals unchanged (a
+ * packet went into a delivery socket). */
+void object_signal_notify(struct object *o);
+/* Assert `bits` as a new edge even if they were set: a reader took what
+ * they meant without the daemon seeing it (doc/DATAPATH.md). */
+void object_signal_reassert(struct object *o, zx_signals_t bits);
 
 /* Strobe `bits`: wake whoever waits for them without asserting them
  * (Zircon's UpdateState with a strobe mask, e.g. the shared region's

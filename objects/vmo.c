@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "backends/anon.h"
@@ -71,6 +72,24 @@ mem_new(int fd, uint64_t size, uint64_t file_limit, uint32_t flags)
 	return m;
 }
 
+void *
+vmo_mem_map(struct vmo_mem *m, size_t *ret_len)
+{
+	void *p;
+
+	if (m->dma_map == NULL && m->fd >= 0 && m->file_limit > 0 &&
+	    m->file_limit <= SIZE_MAX) {
+		p = mmap(NULL, (size_t)m->file_limit, PROT_READ | PROT_WRITE,
+		    MAP_SHARED, m->fd, 0);
+		if (p != MAP_FAILED) {
+			m->dma_map = p;
+			m->dma_map_len = (size_t)m->file_limit;
+		}
+	}
+	*ret_len = m->dma_map_len;
+	return m->dma_map;
+}
+
 static void
 mem_unref(struct vmo_mem *m)
 {
@@ -85,6 +104,8 @@ mem_unref(struct vmo_mem *m)
 			pp = &(*pp)->unbounded_next;
 		*pp = m->unbounded_next;
 	}
+	if (m->dma_map != NULL)
+		munmap(m->dma_map, m->dma_map_len);
 	if (m->fd >= 0)
 		close(m->fd);
 	if (m->has_paddr && m->paddr_release != NULL)

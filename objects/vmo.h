@@ -76,6 +76,10 @@ struct vmo_mem {
 	struct vmo_pin *pins;
 	struct vmo *users;	/* VMOs over this memory (state pages) */
 	struct vmo_mem *unbounded_next;	/* all unbounded memory */
+	/* The daemon's own mapping of [0, file_limit), made at the first
+	 * simulated DMA that copies with a process's memory, or NULL. */
+	void *dma_map;
+	size_t dma_map_len;
 	/* VMO_MEM_PHYSICAL: the memory is [paddr, paddr + size) of the
 	 * physical address space, starting at fd offset paddr_fd_offset.
 	 * Contiguous memory has such addresses too (has_paddr, from
@@ -240,6 +244,9 @@ zx_status_t vmo_get_fds(struct vmo *v, int oflags, int *ret_state_fd,
  * physical-memory backend, which knows who may hold what). */
 zx_status_t vmo_open(struct vmo *v, int oflags, int *ret_fd);
 uint64_t vmo_fd_offset(const struct vmo *v);
+/* The daemon's mapping of m's memfd (kept until m goes), or NULL if it
+ * cannot be mapped; *ret_len is its length. */
+void *vmo_mem_map(struct vmo_mem *m, size_t *ret_len);
 
 /* Pin [offset, offset + len) (page aligned, inside the VMO): its pages
  * are committed and stay; set_size, decommit and cache-policy changes

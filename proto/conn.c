@@ -13,6 +13,7 @@
 #include <zxd/zxd.h>
 
 #include "proto/conn.h"
+#include "proto/envelope.h"
 
 const char *
 conn_socket_path(void)
@@ -40,14 +41,15 @@ conn_call(int sock, Zxd__Request *req, const int *fds, size_t nfds,
 		return -ECONNRESET;
 	if (n < 0)
 		return (int)n;
-	rep = zxd__reply__unpack(NULL, m->len, m->buf);
+	rep = (Zxd__Reply *)envelope_unpack(&zxd__reply__descriptor, m->len,
+	    m->buf);
 	/* txid 0 with an error: the daemon refused the connection before
 	 * reading anything (over a limit, out of descriptors). */
 	if (rep == NULL || (rep->txid != req->txid &&
 	    !(rep->txid == 0 && rep->status < 0)) || rep->nfds != m->nfds ||
 	    rep->n_handles > m->nfds) {
 		if (rep != NULL)
-			zxd__reply__free_unpacked(rep, NULL);
+			envelope_free(&rep->base);
 		wire_msg_clear(m);
 		return -EBADMSG;
 	}
@@ -120,7 +122,7 @@ conn_open(const char *path, int *ret_fd, int32_t *ret_status)
 		*ret_status = rep->status;
 		if (rep->status != ZX_OK)
 			r = -EPROTONOSUPPORT;
-		zxd__reply__free_unpacked(rep, NULL);
+		envelope_free(&rep->base);
 	}
 out:
 	free(m.buf);

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "proto/envelope.h"
 #include "proto/wire.h"
 
 void
@@ -26,7 +27,7 @@ wire_send(int sock, const ProtobufCMessage *msg, const int *fds,
 {
 	uint8_t stackbuf[512];
 	uint8_t *buf = stackbuf;
-	size_t len = protobuf_c_message_get_packed_size(msg);
+	size_t len = envelope_packed_size(msg);
 	union {
 		struct cmsghdr hdr;
 		char space[CMSG_SPACE(sizeof(int) * WIRE_MAX_FDS)];
@@ -43,7 +44,7 @@ wire_send(int sock, const ProtobufCMessage *msg, const int *fds,
 		if (buf == NULL)
 			return -ENOMEM;
 	}
-	protobuf_c_message_pack(msg, buf);
+	envelope_pack(msg, buf);
 
 	iov.iov_base = buf;
 	iov.iov_len = len;

@@ -5,10 +5,11 @@
  *           page) vs two bare SOCK_SEQPACKET round trips to another
  *           process (the two calls' messages, no work); for reference a
  *           ZX_BTI_CONTIGUOUS pin of a 1 MiB contiguous VMO (one address)
- *  dma      zxd_sim_dma_write / zxd_sim_dma_read of 1 MiB (through the
- *           caller's memfd) vs memcpy of 1 MiB; and of 4 KiB, 8 KiB (in
- *           the packet, the largest that is) and 12 KiB (through the
- *           memfd) vs a socket round trip that carries the bytes (sent
+ *  dma      zxd_sim_dma_write / zxd_sim_dma_read of 1 MiB (direct: the
+ *           daemon copies between the caller's buffer and the memory,
+ *           process_vm_readv/writev) vs memcpy of 1 MiB; and of 4 KiB,
+ *           8 KiB (in the packet, the largest that is) and 12 KiB
+ *           (direct) vs a socket round trip that carries the bytes (sent
  *           and echoed)
  *
  * Everything (this program, zxd, the floor's server) runs on one CPU, so
@@ -241,8 +242,8 @@ main(void)
 		bench_die("pinning a DMA buffer");
 	bench_dma(bti, base, 4 * 1024, 3000, "(packet)", true);
 	bench_dma(bti, base, 8 * 1024, 3000, "(packet)", true);
-	bench_dma(bti, base, 12 * 1024, 3000, "(memfd)", true);
-	bench_dma(bti, base, MIB, 300, "(memfd)", false);
+	bench_dma(bti, base, 12 * 1024, 3000, "(direct)", true);
+	bench_dma(bti, base, MIB, 300, "(direct)", false);
 	echo_stop();
 	zx_pmt_unpin(pmt);
 	zx_handle_close(contig);

@@ -174,6 +174,47 @@ Test(dma, large)
 	free(got);
 }
 
+/* Past the inline size the daemon copies straight from or into the
+ * caller's memory: a buffer the caller cannot use is the kernel's EFAULT,
+ * ZX_ERR_INVALID_ARGS, and libzx never touches it itself. */
+Test(dma, bad_buffer_is_invalid_args)
+{
+	const size_t n = 64 * 1024;
+	zx_handle_t bti = bti_new(), c = contig_new(bti, n), pmt;
+	uint8_t *none, *ro, *ok = malloc(n);
+	zx_paddr_t base;
+
+	cr_assert_eq(zx_bti_pin(bti, R | W | ZX_BTI_CONTIGUOUS, c, 0, n,
+	    &base, 1, &pmt), ZX_OK);
+	none = mmap(NULL, n, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ro = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert_neq(none, MAP_FAILED);
+	cr_assert_neq(ro, MAP_FAILED);
+	cr_assert_eq(zxd_sim_dma_read(bti, base, none, n), ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(zxd_sim_dma_write(bti, base, none, n),
+	    ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(zxd_sim_dma_read(bti, base, ro, n), ZX_ERR_INVALID_ARGS);
+	/* A readable buffer is fine to write from. */
+	cr_assert_eq(zxd_sim_dma_write(bti, base, ro, n), ZX_OK);
+	fill(ok, n, 7);
+	cr_assert_eq(zxd_sim_dma_write(bti, base, ok, n), ZX_OK);
+	memset(ok, 0, n);
+	cr_assert_eq(zxd_sim_dma_read(bti, base, ok, n), ZX_OK);
+	{
+		uint8_t *want = malloc(n);
+
+		fill(want, n, 7);
+		cr_assert_eq(memcmp(ok, want, n), 0);
+		free(want);
+	}
+	cr_assert_eq(zx_pmt_unpin(pmt), ZX_OK);
+	munmap(none, n);
+	munmap(ro, n);
+	free(ok);
+	zx_handle_close(c);
+	zx_handle_close(bti);
+}
+
 /* --- where the device may not go --------------------------------------- */
 
 Test(dma, not_pinned)

@@ -389,13 +389,16 @@ futex_wait_thread(void *arg)
 {
 	struct futex_waiter *w = arg;
 	int64_t t0 = now_ns();
+	/* Waiters sleep on the change counter (word 3), read first. */
+	uint32_t seq = atomic_load(&w->word[3]);
 	uint32_t v = atomic_load(w->word);
 
 	while (v == 0) {
 		/* Long enough that a missing FUTEX_WAKE shows. */
 		struct timespec ts = { 10, 0 };
 
-		syscall(SYS_futex, w->word, FUTEX_WAIT, 0, &ts, NULL, 0);
+		syscall(SYS_futex, &w->word[3], FUTEX_WAIT, seq, &ts, NULL, 0);
+		seq = atomic_load(&w->word[3]);
 		v = atomic_load(w->word);
 		if (now_ns() - t0 > 9000000000)
 			break;

@@ -1,0 +1,39 @@
+/* The packets zxd pushes into a channel handle's delivery socket
+ * (doc/DATAPATH.md): a fixed binary layout, shared by zxd and libzx.
+ *
+ *   struct zxd_dlv_hdr
+ *   struct zxd_dlv_handle[nhandles]
+ *   nbytes of message bytes
+ *   SCM_RIGHTS: nhandles fds, in the order of the descriptions
+ */
+#ifndef ZXD_PROTO_DELIVERY_H
+#define ZXD_PROTO_DELIVERY_H
+
+#include <stdint.h>
+
+/* A message, queued in order. */
+#define ZXD_DLV_MSG		1u
+/* More messages wait in the daemon, after the last packet here: ask it
+ * (zx_channel_read by request). Carries nothing. */
+#define ZXD_DLV_BACKLOG		2u
+
+struct zxd_dlv_hdr {
+	uint32_t kind;
+	uint32_t nbytes;
+	uint32_t nhandles;
+	uint32_t reserved;
+};
+
+/* What the reader learns with each handle: what a HandleDesc says. */
+#define ZXD_DLV_CLOSE_SYNC	1u
+
+struct zxd_dlv_handle {
+	uint64_t koid;
+	uint64_t related_koid;
+	uint32_t type;
+	uint32_t rights;
+	uint32_t flags;
+	uint32_t reserved;
+};
+
+#endif

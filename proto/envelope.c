@@ -1,0 +1,452 @@
+/*
+ * Packing the envelopes (Request, Reply) without walking their oneof.
+ *
+ * protobuf-c packs, sizes, unpacks and frees a message by visiting every
+ * field its descriptor declares; Request and Reply declare a hundred-odd
+ * oneof members, of which one is set, so each call paid for a hundred
+ * (a third of a call's instructions, on each side: doc/DATAPATH.md). The
+ * wire format does not change: an envelope is its few plain fields and
+ * the one member that is set, packed or unpacked by protobuf-c itself.
+ * A descriptor with a field of a shape not handled here (a string, a
+ * scalar oneof member) is left to protobuf-c whole.
+ */
+#include "config-build.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/envelope.h"
+
+#define MAX_PLAIN	8
+
+/* What is known of one descriptor: its plain (non-oneof) fields, and
+ * whether every field has a shape this file handles. */
+struct shape {
+	const ProtobufCMessageDescriptor *desc;
+	bool fast;
+	unsigned nplain;
+	const ProtobufCFieldDescriptor *plain[MAX_PLAIN];
+};
+
+static __thread struct shape shapes[4];
+
+static bool
+plain_ok(const ProtobufCFieldDescriptor *f)
+{
+	if (f->label == PROTOBUF_C_LABEL_REPEATED)
+		return f->type == PROTOBUF_C_TYPE_MESSAGE;
+	if (f->label != PROTOBUF_C_LABEL_NONE)
+		return false;
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_BOOL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static const struct shape *
+shape_of(const ProtobufCMessageDescriptor *desc)
+{
+	struct shape *s = NULL;
+
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		if (shapes[i].desc == desc)
+			return &shapes[i];
+		if (shapes[i].desc == NULL && s == NULL)
+			s = &shapes[i];
+	}
+	if (s == NULL)
+		return NULL;
+	s->desc = desc;
+	s->fast = true;
+	s->nplain = 0;
+	for (unsigned i = 0; i < desc->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &desc->fields[i];
+
+		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+			if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+				s->fast = false;
+		} else if (!plain_ok(f) || s->nplain == MAX_PLAIN) {
+			s->fast = false;
+		} else {
+			s->plain[s->nplain++] = f;
+		}
+	}
+	return s;
+}
+
+static void *
+member(const ProtobufCMessage *m, unsigned offset)
+{
+	return (char *)m + offset;
+}
+
+/* The oneof member that is set: only messages' oneofs are handled, and
+ * an envelope has one oneof, whose case word all members share. */
+static const ProtobufCFieldDescriptor *
+set_member(const ProtobufCMessage *m, const ProtobufCMessage **sub)
+{
+	const ProtobufCMessageDescriptor *desc = m->descriptor;
+	const ProtobufCFieldDescriptor *f;
+	uint32_t which;
+
+	for (unsigned i = 0; i < desc->n_fields; i++) {
+		f = &desc->fields[i];
+		if (!(f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+			continue;
+		memcpy(&which, member(m, f->quantifier_offset), sizeof(which));
+		if (which == 0)
+			return NULL;
+		f = protobuf_c_message_descriptor_get_field(desc, which);
+		if (f == NULL)
+			return NULL;
+		memcpy(sub, member(m, f->offset), sizeof(*sub));
+		return *sub != NULL ? f : NULL;
+	}
+	return NULL;
+}
+
+/* --- encoding --------------------------------------------------------- */
+
+static size_t
+varint_size(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+static size_t
+put_varint(uint8_t *out, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		out[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	out[n++] = (uint8_t)v;
+	return n;
+}
+
+/* A plain scalar's value as its varint (0: not sent, proto3). */
+static uint64_t
+scalar_value(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
+{
+	const void *p = member(m, f->offset);
+	uint32_t u32;
+	int32_t i32;
+	uint64_t u64;
+	protobuf_c_boolean b;
+
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_UINT64:
+		memcpy(&u64, p, sizeof(u64));
+		return u64;
+	case PROTOBUF_C_TYPE_UINT32:
+		memcpy(&u32, p, sizeof(u32));
+		return u32;
+	case PROTOBUF_C_TYPE_INT32:
+		memcpy(&i32, p, sizeof(i32));
+		return (uint64_t)(int64_t)i32;
+	case PROTOBUF_C_TYPE_SINT32:
+		memcpy(&i32, p, sizeof(i32));
+		return (uint32_t)((uint32_t)i32 << 1) ^ (uint32_t)(i32 >> 31);
+	default:
+		memcpy(&b, p, sizeof(b));
+		return b != 0;
+	}
+}
+
+/* Walk the fields to send: out == NULL sizes them. */
+static size_t
+encode(const struct shape *s, const ProtobufCMessage *m, uint8_t *out)
+{
+	const ProtobufCMessage *sub;
+	const ProtobufCFieldDescriptor *f;
+	size_t n = 0;
+
+	for (unsigned i = 0; i < s->nplain; i++) {
+		f = s->plain[i];
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t count;
+			ProtobufCMessage **arr;
+
+			memcpy(&count, member(m, f->quantifier_offset),
+			    sizeof(count));
+			memcpy(&arr, member(m, f->offset), sizeof(arr));
+			for (size_t k = 0; k < count; k++) {
+				size_t len = protobuf_c_message_get_packed_size(
+				    arr[k]);
+
+				if (out == NULL) {
+					n += varint_size((uint64_t)f->id << 3) +
+					    varint_size(len) + len;
+					continue;
+				}
+				n += put_varint(out + n,
+				    ((uint64_t)f->id << 3) | 2);
+				n += put_varint(out + n, len);
+				n += protobuf_c_message_pack(arr[k], out + n);
+			}
+		} else {
+			uint64_t v = scalar_value(m, f);
+
+			if (v == 0)
+				continue;
+			if (out == NULL) {
+				n += varint_size((uint64_t)f->id << 3) +
+				    varint_size(v);
+				continue;
+			}
+			n += put_varint(out + n, (uint64_t)f->id << 3);
+			n += put_varint(out + n, v);
+		}
+	}
+	f = set_member(m, &sub);
+	if (f != NULL) {
+		size_t len = protobuf_c_message_get_packed_size(sub);
+
+		if (out == NULL)
+			return n + varint_size((uint64_t)f->id << 3) +
+			    varint_size(len) + len;
+		n += put_varint(out + n, ((uint64_t)f->id << 3) | 2);
+		n += put_varint(out + n, len);
+		n += protobuf_c_message_pack(sub, out + n);
+	}
+	return n;
+}
+
+size_t
+envelope_packed_size(const ProtobufCMessage *m)
+{
+	const struct shape *s = shape_of(m->descriptor);
+
+	if (s == NULL || !s->fast)
+		return protobuf_c_message_get_packed_size(m);
+	return encode(s, m, NULL);
+}
+
+size_t
+envelope_pack(const ProtobufCMessage *m, uint8_t *out)
+{
+	const struct shape *s = shape_of(m->descriptor);
+
+	if (s == NULL || !s->fast)
+		return protobuf_c_message_pack(m, out);
+	return encode(s, m, out);
+}
+
+/* --- decoding --------------------------------------------------------- */
+
+static bool
+get_varint(const uint8_t **p, const uint8_t *end, uint64_t *ret)
+{
+	uint64_t v = 0;
+
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		uint8_t b;
+
+		if (*p >= end)
+			return false;
+		b = *(*p)++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*ret = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool
+skip(const uint8_t **p, const uint8_t *end, unsigned wiretype)
+{
+	uint64_t v;
+
+	switch (wiretype) {
+	case 0:
+		return get_varint(p, end, &v);
+	case 1:
+		if (end - *p < 8)
+			return false;
+		*p += 8;
+		return true;
+	case 2:
+		if (!get_varint(p, end, &v) || v > (uint64_t)(end - *p))
+			return false;
+		*p += v;
+		return true;
+	case 5:
+		if (end - *p < 4)
+			return false;
+		*p += 4;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void
+store_scalar(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
+    uint64_t v)
+{
+	void *p = member(m, f->offset);
+	uint32_t u32 = (uint32_t)v;
+	int32_t i32;
+	protobuf_c_boolean b = v != 0;
+
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_UINT64:
+		memcpy(p, &v, sizeof(v));
+		break;
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_INT32:
+		memcpy(p, &u32, sizeof(u32));
+		break;
+	case PROTOBUF_C_TYPE_SINT32:
+		i32 = (int32_t)((u32 >> 1) ^ (uint32_t)-(int32_t)(u32 & 1));
+		memcpy(p, &i32, sizeof(i32));
+		break;
+	default:
+		memcpy(p, &b, sizeof(b));
+		break;
+	}
+}
+
+static bool
+decode_field(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
+    unsigned wiretype, const uint8_t **p, const uint8_t *end)
+{
+	ProtobufCMessage *sub;
+	uint64_t v;
+
+	if (f->type != PROTOBUF_C_TYPE_MESSAGE) {
+		if (wiretype != 0 || !get_varint(p, end, &v))
+			return false;
+		store_scalar(m, f, v);
+		return true;
+	}
+	if (wiretype != 2 || !get_varint(p, end, &v) ||
+	    v > (uint64_t)(end - *p))
+		return false;
+	sub = protobuf_c_message_unpack(f->descriptor, NULL, (size_t)v, *p);
+	if (sub == NULL)
+		return false;
+	*p += v;
+	if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+		size_t count;
+		ProtobufCMessage **arr;
+
+		memcpy(&count, member(m, f->quantifier_offset), sizeof(count));
+		memcpy(&arr, member(m, f->offset), sizeof(arr));
+		/* Grown by doubling: counts 1, 2, 4, ... start a new size. */
+		if ((count & (count - 1)) == 0) {
+			ProtobufCMessage **n = realloc(arr,
+			    (count ? 2 * count : 1) * sizeof(*arr));
+
+			if (n == NULL) {
+				protobuf_c_message_free_unpacked(sub, NULL);
+				return false;
+			}
+			arr = n;
+			memcpy(member(m, f->offset), &arr, sizeof(arr));
+		}
+		arr[count++] = sub;
+		memcpy(member(m, f->quantifier_offset), &count, sizeof(count));
+		return true;
+	}
+	/* A oneof member: the last one on the wire wins. */
+	{
+		const ProtobufCMessage *cur;
+		const ProtobufCFieldDescriptor *g = set_member(m, &cur);
+
+		if (g != NULL) {
+			protobuf_c_message_free_unpacked((ProtobufCMessage *)cur,
+			    NULL);
+			memset(member(m, g->offset), 0, sizeof(cur));
+		}
+	}
+	memcpy(member(m, f->offset), &sub, sizeof(sub));
+	memcpy(member(m, f->quantifier_offset), &f->id, sizeof(uint32_t));
+	return true;
+}
+
+ProtobufCMessage *
+envelope_unpack(const ProtobufCMessageDescriptor *desc, size_t len,
+    const uint8_t *data)
+{
+	const struct shape *s = shape_of(desc);
+	const uint8_t *p = data, *end = data + len;
+	ProtobufCMessage *m;
+
+	if (s == NULL || !s->fast)
+		return protobuf_c_message_unpack(desc, NULL, len, data);
+	m = malloc(desc->sizeof_message);
+	if (m == NULL)
+		return NULL;
+	desc->message_init(m);
+	while (p < end) {
+		const ProtobufCFieldDescriptor *f;
+		uint64_t tag;
+
+		if (!get_varint(&p, end, &tag) || (tag >> 3) == 0 ||
+		    (tag >> 3) > UINT32_MAX)
+			goto bad;
+		f = protobuf_c_message_descriptor_get_field(desc,
+		    (unsigned)(tag >> 3));
+		if (f == NULL) {
+			/* An unknown field is skipped, as protobuf-c does. */
+			if (!skip(&p, end, tag & 7))
+				goto bad;
+			continue;
+		}
+		if (!decode_field(m, f, tag & 7, &p, end))
+			goto bad;
+	}
+	return m;
+bad:
+	envelope_free(m);
+	return NULL;
+}
+
+void
+envelope_free(ProtobufCMessage *m)
+{
+	const struct shape *s;
+	const ProtobufCMessage *sub;
+
+	if (m == NULL)
+		return;
+	s = shape_of(m->descriptor);
+	if (s == NULL || !s->fast) {
+		protobuf_c_message_free_unpacked(m, NULL);
+		return;
+	}
+	for (unsigned i = 0; i < s->nplain; i++) {
+		const ProtobufCFieldDescriptor *f = s->plain[i];
+		size_t count;
+		ProtobufCMessage **arr;
+
+		if (f->label != PROTOBUF_C_LABEL_REPEATED)
+			continue;
+		memcpy(&count, member(m, f->quantifier_offset), sizeof(count));
+		memcpy(&arr, member(m, f->offset), sizeof(arr));
+		for (size_t k = 0; k < count; k++)
+			protobuf_c_message_free_unpacked(arr[k], NULL);
+		free(arr);
+	}
+	if (set_member(m, &sub) != NULL)
+		protobuf_c_message_free_unpacked((ProtobufCMessage *)sub, NULL);
+	free(m);
+}

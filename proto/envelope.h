@@ -1,0 +1,20 @@
+/* Packing Request and Reply without visiting every oneof member
+ * (proto/envelope.c); the same bytes as protobuf-c's. */
+#ifndef ZXD_PROTO_ENVELOPE_H
+#define ZXD_PROTO_ENVELOPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <protobuf-c/protobuf-c.h>
+
+size_t envelope_packed_size(const ProtobufCMessage *m);
+/* Pack into out (envelope_packed_size(m) bytes); returns the length. */
+size_t envelope_pack(const ProtobufCMessage *m, uint8_t *out);
+/* Unpack with the default allocator; NULL if the bytes do not parse. */
+ProtobufCMessage *envelope_unpack(const ProtobufCMessageDescriptor *desc,
+    size_t len, const uint8_t *data);
+/* Free what envelope_unpack returned (NULL is fine). */
+void envelope_free(ProtobufCMessage *m);
+
+#endif
