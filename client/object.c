@@ -439,7 +439,7 @@ static void
 wait_many_words(atomic_uint *const *words, const unsigned *vals, size_t n,
     zx_time_t deadline)
 {
-	struct futex_waitv fw[ZX_WAIT_MANY_MAX_ITEMS];
+	struct futex_waitv fw[FUTEX_WAITV_MAX];
 	struct timespec ts, *tsp = NULL;
 	size_t k = 0;
 
@@ -458,6 +458,18 @@ wait_many_words(atomic_uint *const *words, const unsigned *vals, size_t n,
 				break;
 		if (j < k)
 			continue;
+		if (k == FUTEX_WAITV_MAX) {
+			/* More words than one wait takes (sockets and FIFOs
+			 * bring five each): look again every millisecond. */
+			zx_time_t soon = zx_clock_get_monotonic() + 1000000;
+
+			if (deadline == ZX_TIME_INFINITE || soon < deadline) {
+				ts.tv_sec = soon / 1000000000;
+				ts.tv_nsec = soon % 1000000000;
+				tsp = &ts;
+			}
+			break;
+		}
 		fw[k].val = vals[i];
 		fw[k].uaddr = (uintptr_t)words[i];
 		fw[k].flags = FUTEX_32;
@@ -480,8 +492,14 @@ zx_object_wait_many(zx_wait_item_t *items, size_t count, zx_time_t deadline)
 	struct zxh *es[ZX_WAIT_MANY_MAX_ITEMS];
 	atomic_uint *ws[ZX_WAIT_MANY_MAX_ITEMS];
 	unsigned gens[ZX_WAIT_MANY_MAX_ITEMS], vals[ZX_WAIT_MANY_MAX_ITEMS];
+	/* Sockets and FIFOs: their signals follow from the rings, and
+	 * more words wake them (client/ring.c). */
+	struct ring_priv *rps[ZX_WAIT_MANY_MAX_ITEMS];
+	zx_signals_t sigs[ZX_WAIT_MANY_MAX_ITEMS];
+	atomic_uint *allw[ZX_WAIT_MANY_MAX_ITEMS * RING_WAIT_WORDS];
+	unsigned allv[ZX_WAIT_MANY_MAX_ITEMS * RING_WAIT_WORDS];
 	zx_status_t st = ZX_OK;
-	size_t i, n = 0;
+	size_t i, n = 0, nw;
 
 	if (count == 0) {
 		/* A sleep until the deadline. */
@@ -500,9 +518,17 @@ zx_object_wait_many(zx_wait_item_t *items, size_t count, zx_time_t deadline)
 		}
 		atomic_fetch_add(&es[n]->waiters, 1);
 		gens[n] = atomic_load(&es[n]->gen);
+		rps[n] = NULL;
 		if (!atomic_load(&es[n]->live))
 			st = ZX_ERR_BAD_HANDLE;
-		else
+		else if (es[n]->type == ZX_OBJ_TYPE_SOCKET ||
+		    es[n]->type == ZX_OBJ_TYPE_FIFO) {
+			st = !(es[n]->rights & ZX_RIGHT_WAIT) ?
+			    ZX_ERR_ACCESS_DENIED :
+			    ring_priv_get(items[n].handle, es[n], &rps[n]);
+			if (st == ZX_OK)
+				ws[n] = (atomic_uint *)rps[n]->sig;
+		} else
 			st = zxh_sigword(items[n].handle, es[n], &ws[n]);
 		if (st != ZX_OK) {
 			n++;
@@ -514,16 +540,24 @@ zx_object_wait_many(zx_wait_item_t *items, size_t count, zx_time_t deadline)
 	for (;;) {
 		bool any = false, closed = false;
 
+		nw = 0;
 		for (i = 0; i < n; i++) {
 			vals[i] = atomic_load(ws[i]);
+			allw[nw] = ws[i];
+			allv[nw++] = vals[i];
+			if (rps[i] != NULL)
+				nw += ring_wait_words(rps[i], allw + nw,
+				    allv + nw);
+			sigs[i] = rps[i] != NULL ?
+			    ring_signals_now(rps[i]) : vals[i];
 			if (atomic_load(&es[i]->gen) != gens[i])
 				closed = true;
-			if (vals[i] & items[i].waitfor)
+			if (sigs[i] & items[i].waitfor)
 				any = true;
 		}
 		if (closed) {
 			for (i = 0; i < n; i++) {
-				items[i].pending = vals[i];
+				items[i].pending = sigs[i];
 				if (atomic_load(&es[i]->gen) != gens[i])
 					items[i].pending |=
 					    ZX_SIGNAL_HANDLE_CLOSED;
@@ -534,11 +568,11 @@ zx_object_wait_many(zx_wait_item_t *items, size_t count, zx_time_t deadline)
 		if (any || (deadline != ZX_TIME_INFINITE &&
 		    zx_clock_get_monotonic() >= deadline)) {
 			for (i = 0; i < n; i++)
-				items[i].pending = vals[i];
+				items[i].pending = sigs[i];
 			st = any ? ZX_OK : ZX_ERR_TIMED_OUT;
 			break;
 		}
-		wait_many_words(ws, vals, n, deadline);
+		wait_many_words(allw, allv, nw, deadline);
 	}
 out:
 	for (i = 0; i < n; i++)

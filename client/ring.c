@@ -140,7 +140,7 @@ zx_status_t
 ring_get(zx_handle_t h, uint32_t type, zx_rights_t rights,
     struct zxh **ret_e, struct ring_priv **ret_p)
 {
-	struct ring_priv *p, *expect = NULL;
+	struct ring_priv *p;
 	struct zxh *e = zxh_get(h, NULL);
 	zx_status_t st;
 
@@ -155,13 +155,27 @@ ring_get(zx_handle_t h, uint32_t type, zx_rights_t rights,
 		atomic_fetch_sub(&e->waiters, 1);
 		return ZX_ERR_BAD_HANDLE;
 	}
+	st = ring_priv_get(h, e, &p);
+	if (st != ZX_OK) {
+		atomic_fetch_sub(&e->waiters, 1);
+		return st;
+	}
+	*ret_e = e;
+	*ret_p = p;
+	return ZX_OK;
+}
+
+zx_status_t
+ring_priv_get(zx_handle_t h, struct zxh *e, struct ring_priv **ret)
+{
+	struct ring_priv *p, *expect = NULL;
+	zx_status_t st;
+
 	p = __atomic_load_n(&e->priv, __ATOMIC_ACQUIRE);
 	if (p == NULL) {
 		st = priv_fetch(h, e, &p);
-		if (st != ZX_OK) {
-			atomic_fetch_sub(&e->waiters, 1);
+		if (st != ZX_OK)
 			return st;
-		}
 		__atomic_store_n(&e->priv_free, priv_free, __ATOMIC_RELAXED);
 		if (!__atomic_compare_exchange_n(&e->priv, (void **)&expect,
 		    p, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
@@ -169,9 +183,24 @@ ring_get(zx_handle_t h, uint32_t type, zx_rights_t rights,
 			p = expect;
 		}
 	}
-	*ret_e = e;
-	*ret_p = p;
+	*ret = p;
 	return ZX_OK;
+}
+
+size_t
+ring_wait_words(const struct ring_priv *p, atomic_uint **words,
+    unsigned *vals)
+{
+	uint32_t *w[RING_WAIT_WORDS - 1] = {
+		(uint32_t *)p->sig + 1, (uint32_t *)&p->ctl->seq,
+		&p->in.head->seq, &p->out.tail->seq,
+	};
+
+	for (size_t i = 0; i < RING_WAIT_WORDS - 1; i++) {
+		words[i] = (atomic_uint *)w[i];
+		vals[i] = __atomic_load_n(w[i], __ATOMIC_SEQ_CST);
+	}
+	return RING_WAIT_WORDS - 1;
 }
 
 void

@@ -54,6 +54,16 @@ zx_status_t ring_write(struct ring_priv *p, const void *buf, size_t len,
 zx_status_t ring_read(struct ring_priv *p, void *buf, size_t len,
     size_t unit, bool peek, bool rollback, size_t *actual);
 
+/* For zx_object_wait_many: the handle's data path, set up if need be
+ * (e must be held in use by the caller), and the words besides the
+ * signal word to sleep on with their values now (RING_WAIT_WORDS - 1
+ * at most); read them before ring_signals_now. */
+#define RING_WAIT_WORDS	5
+zx_status_t ring_priv_get(zx_handle_t h, struct zxh *e,
+    struct ring_priv **ret);
+size_t ring_wait_words(const struct ring_priv *p, atomic_uint **words,
+    unsigned *vals);
+
 /* zx_object_wait_one on a socket or FIFO handle. */
 zx_status_t ring_wait_one(zx_handle_t h, struct zxh *e, zx_signals_t signals,
     zx_time_t deadline, zx_signals_t *observed);

@@ -4,6 +4,7 @@
 
 #include "daemon/dispatch.h"
 #include "objects/interrupt.h"
+#include "objects/port.h"
 #include "objects/resource.h"
 
 #define INTERRUPT_PHYS_OPTIONS \
@@ -128,8 +129,11 @@ call_interrupt_bind(struct call *c)
 	st = handle_check(port, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE);
 	if (st != ZX_OK)
 		return st;
-	/* Until ports can take interrupt packets. */
-	return ZX_ERR_NOT_SUPPORTED;
+	if (!port_binds_interrupts(port_of(port->obj)))
+		return ZX_ERR_WRONG_TYPE;
+	if (r->options == ZX_INTERRUPT_UNBIND)
+		return interrupt_unbind(c->self->obj, port->obj);
+	return interrupt_bind(c->self->obj, port->obj, r->key);
 }
 
 zx_status_t

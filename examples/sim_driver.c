@@ -4,7 +4,8 @@
  * The driver (this process) does what it would on hardware: it pins a
  * DMA buffer through a BTI, hands the device the buffer's device
  * addresses through a request FIFO (as block and network drivers do),
- * waits for the device's completion interrupt, and checks the bytes the
+ * waits for the device's completion interrupt on a port (bound with
+ * zx_interrupt_bind, acked after each packet), and checks the bytes the
  * device wrote.
  *
  * The device is a second process playing the hardware: it takes each
@@ -26,6 +27,7 @@
 #include <zircon/status.h>
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/iommu.h>
+#include <zircon/syscalls/port.h>
 #include <zxd/zxd.h>
 
 #define PAGES		8
@@ -90,14 +92,23 @@ device(int bti_tok, int fifo_tok)
 
 /* --- the driver ----------------------------------------------------- */
 
-/* Wait for the device's interrupt; its timestamp. */
-static zx_time_t
-wait_irq(zx_handle_t irq)
-{
-	zx_time_t ts = 0;
+#define IRQ_KEY		0x1d
 
-	check(zx_interrupt_wait(irq, &ts), "zx_interrupt_wait");
-	return ts;
+/* Wait on the port for the device's interrupt; its timestamp. The
+ * interrupt is re-armed once the packet is handled. */
+static zx_time_t
+wait_irq(zx_handle_t port, zx_handle_t irq)
+{
+	zx_port_packet_t pk;
+
+	check(zx_port_wait(port, ZX_TIME_INFINITE, &pk), "zx_port_wait");
+	if (pk.type != ZX_PKT_TYPE_INTERRUPT || pk.key != IRQ_KEY) {
+		fprintf(stderr, "sim-driver: unexpected packet %u\n",
+		    pk.type);
+		exit(1);
+	}
+	check(zx_interrupt_ack(irq), "zx_interrupt_ack");
+	return pk.interrupt.timestamp;
 }
 
 int
@@ -105,6 +116,7 @@ main(void)
 {
 	zx_iommu_desc_dummy_t desc = { 0 };
 	zx_handle_t root, iommu, bti, vmo, pmt, irq, fifo, dev_fifo, dev_bti;
+	zx_handle_t port;
 	zx_paddr_t addrs[PAGES];
 	uint8_t *got = malloc(PAGE);
 	zx_time_t last = 0;
@@ -128,6 +140,10 @@ main(void)
 	    &irq), "zx_interrupt_create");
 	check(zxd_sim_dma_set_interrupt(bti, irq),
 	    "zxd_sim_dma_set_interrupt");
+	check(zx_port_create(ZX_PORT_BIND_TO_INTERRUPT, &port),
+	    "zx_port_create");
+	check(zx_interrupt_bind(irq, port, IRQ_KEY, ZX_INTERRUPT_BIND),
+	    "zx_interrupt_bind");
 	check(zx_fifo_create(16, sizeof(struct dma_req), 0, &fifo, &dev_fifo),
 	    "zx_fifo_create");
 
@@ -154,7 +170,7 @@ main(void)
 
 		check(zx_fifo_write(fifo, sizeof(r), &r, 1, NULL),
 		    "zx_fifo_write");
-		ts = wait_irq(irq);
+		ts = wait_irq(port, irq);
 		if (ts <= last) {
 			fprintf(stderr, "sim-driver: timestamps go back\n");
 			return 1;
@@ -180,10 +196,11 @@ main(void)
 	}
 	check(zx_pmt_unpin(pmt), "zx_pmt_unpin");
 	zx_handle_close(irq);
+	zx_handle_close(port);
 	zx_handle_close(vmo);
 	zx_handle_close(bti);
 	free(got);
 	printf("sim-driver: %d transfers through the simulated device, "
-	    "each completed by its interrupt\n", TRANSFERS);
+	    "each completed by its interrupt on a port\n", TRANSFERS);
 	return 0;
 }

@@ -74,6 +74,12 @@ fifo_describe(struct object *o, char *buf, size_t len)
 	    f->elem_size), o->peer == NULL ? ", peer closed" : "");
 }
 
+static void
+fifo_watch(struct object *o)
+{
+	ringpair_watch(to_fifo(o)->rp, true);
+}
+
 static const struct object_ops fifo_ops = {
 	.type = ZX_OBJ_TYPE_FIFO,
 	.name = "fifo",
@@ -84,6 +90,8 @@ static const struct object_ops fifo_ops = {
 	.destroy = fifo_destroy,
 	.memory_bytes = fifo_memory_bytes,
 	.describe = fifo_describe,
+	.refresh = fifo_refresh,
+	.watch = fifo_watch,
 };
 
 static zx_status_t

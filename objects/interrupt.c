@@ -5,10 +5,12 @@
 #include <linux/futex.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "objects/interrupt.h"
+#include "objects/port.h"
 #include "proto/ring.h"
 
 enum irq_state {
@@ -49,26 +51,27 @@ wake_waiters(struct interrupt *q, zx_status_t st, zx_time_t ts)
 
 /* --- the port side ----------------------------------------------- */
 
-/* Queue the interrupt packet with the pending timestamp. */
+/* Queue the interrupt packet with the pending timestamp (the port is
+ * the interrupt's reference; packets carry the interrupt as source). */
 static void
 port_send(struct interrupt *q)
 {
+	zx_port_packet_t pkt;
+
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.key = q->key;
+	pkt.type = ZX_PKT_TYPE_INTERRUPT;
+	pkt.status = ZX_OK;
+	pkt.interrupt.timestamp = q->pending_ts;
 	q->pending = false;
+	port_queue_kernel(port_of(q->port), &pkt, q);
 }
 
 /* Remove this interrupt's queued packets from its port: how many. */
 static size_t
 port_take_packets(struct interrupt *q)
 {
-	(void)q;
-	return 0;
-}
-
-static bool
-port_has_packet(struct interrupt *q)
-{
-	(void)q;
-	return false;
+	return port_cancel_source(port_of(q->port), q);
 }
 
 /* ------------------------------------------------------------------ */
@@ -254,8 +257,6 @@ interrupt_ack(struct object *o)
 	if (q->pending) {
 		/* Another trigger came meanwhile: its packet goes out now;
 		 * waiters on UNTRIGGERED see a strobe. */
-		if (port_has_packet(q))
-			return ZX_ERR_BAD_STATE;
 		object_signal(o, 0, ZX_VIRTUAL_INTERRUPT_UNTRIGGERED);
 		port_send(q);
 		object_signal(o, ZX_VIRTUAL_INTERRUPT_UNTRIGGERED, 0);

@@ -133,6 +133,15 @@ object_observe(struct object *o, struct object_observer *ob)
 	if (o->observers != NULL)
 		o->observers->prev = ob;
 	o->observers = ob;
+	if (o->ops->watch != NULL)
+		o->ops->watch(o);
+}
+
+void
+object_refresh(struct object *o)
+{
+	if (o->ops->refresh != NULL)
+		o->ops->refresh(o);
 }
 
 void

@@ -55,6 +55,12 @@ struct object_ops {
 	 * what the type's state is ("stream, 5 B queued"); NULL = nothing
 	 * to say. */
 	void (*describe)(struct object *o, char *buf, size_t len);
+	/* Objects whose clients change their signals without the daemon
+	 * (sockets, FIFOs): bring o->signals up to date now (`refresh`),
+	 * and start telling the daemon of every change while it has
+	 * observers (`watch`, called by object_observe). */
+	void (*refresh)(struct object *o);
+	void (*watch)(struct object *o);
 };
 
 struct object {
@@ -138,6 +144,9 @@ struct object_observer {
 
 /* Link `ob` (signals, handle and callbacks filled in) to `o`. */
 void object_observe(struct object *o, struct object_observer *ob);
+/* Bring o->signals up to date where clients change them directly
+ * (object_ops.refresh); a no-op for other types. */
+void object_refresh(struct object *o);
 /* Unlink `ob` if linked; calls nothing. */
 void object_unobserve(struct object_observer *ob);
 /* Unlink and cancel every observer of `o` registered through `handle`.

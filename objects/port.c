@@ -384,7 +384,9 @@ port_wait_async(struct port *p, struct object *o, const void *handle,
 		p->waits->prev = w;
 	p->waits = w;
 	p->n_waits++;
-	/* Level mode: a signal already asserted fires now. */
+	/* Level mode: a signal already asserted fires now (as the
+	 * object's clients left it, for sockets and FIFOs). */
+	object_refresh(o);
 	if (!(options & ZX_WAIT_ASYNC_EDGE) && (o->signals & signals)) {
 		wait_unlink(w);
 		wait_fire(w, o->signals);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "backends/anon.h"
+#include "objects/object.h"
 #include "objects/ring.h"
 #include "objects/vmo.h"
 
@@ -211,8 +212,13 @@ ringpair_watch(struct ringpair *rp, bool on)
 		    __ATOMIC_SEQ_CST);
 	}
 	/* A change a client made before it saw the flag: look now. */
-	if (on)
-		ringpair_changed(rp);
+	if (on) {
+		rp->refs++;
+		for (int i = 0; i < 2; i++)
+			if (rp->end[i] != NULL && rp->refresh != NULL)
+				rp->refresh(rp->end[i]);
+		ringpair_unref(rp);
+	}
 }
 
 void
@@ -227,6 +233,14 @@ ringpair_changed(struct ringpair *rp)
 	for (int i = 0; i < 2; i++)
 		if (rp->end[i] != NULL && rp->refresh != NULL)
 			rp->refresh(rp->end[i]);
+	/* Nobody observes either end any more: the clients may stop
+	 * poking (object_observe turns it back on). */
+	if ((rp->end[0] == NULL || rp->end[0]->observers == NULL) &&
+	    (rp->end[1] == NULL || rp->end[1]->observers == NULL))
+		for (int i = 0; i < 2; i++)
+			if (rp->ctl[i] != NULL)
+				__atomic_store_n(&rp->ctl[i]->watch, 0u,
+				    __ATOMIC_SEQ_CST);
 	ringpair_unref(rp);
 }
 

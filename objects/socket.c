@@ -184,6 +184,12 @@ socket_describe(struct object *o, char *buf, size_t len)
 	    o->peer == NULL ? ", peer closed" : "");
 }
 
+static void
+socket_watch(struct object *o)
+{
+	ringpair_watch(to_socket(o)->rp, true);
+}
+
 static const struct object_ops socket_ops = {
 	.type = ZX_OBJ_TYPE_SOCKET,
 	.name = "socket",
@@ -197,6 +203,8 @@ static const struct object_ops socket_ops = {
 	.set_property = socket_set_property,
 	.memory_bytes = socket_memory_bytes,
 	.describe = socket_describe,
+	.refresh = socket_refresh,
+	.watch = socket_watch,
 };
 
 static zx_status_t

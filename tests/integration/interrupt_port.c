@@ -7,6 +7,7 @@
  */
 #include "config-build.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -233,4 +234,38 @@ Test(async, fifo_writable_and_peer_closed)
 	cr_assert_eq(pk.key, 6);
 	zx_handle_close(a);
 	zx_handle_close(p);
+}
+
+/* zx_object_wait_many sees socket and FIFO signals as the rings say. */
+static void *
+write_later(void *arg)
+{
+	usleep(30000);
+	zx_socket_write(*(zx_handle_t *)arg, 0, "z", 1, NULL);
+	return NULL;
+}
+
+Test(wait_many, sockets_and_fifos)
+{
+	zx_handle_t a, b, f0, f1;
+	zx_wait_item_t it[2];
+	pthread_t t;
+
+	cr_assert_eq(zx_socket_create(0, &a, &b), ZX_OK);
+	cr_assert_eq(zx_fifo_create(4, 4, 0, &f0, &f1), ZX_OK);
+	it[0] = (zx_wait_item_t){ .handle = b, .waitfor = ZX_SOCKET_READABLE };
+	it[1] = (zx_wait_item_t){ .handle = f1, .waitfor = ZX_FIFO_READABLE };
+	cr_assert_eq(zx_object_wait_many(it, 2, 0), ZX_ERR_TIMED_OUT);
+	cr_assert_eq(it[0].pending, ZX_SOCKET_WRITABLE);
+	cr_assert_eq(it[1].pending, ZX_FIFO_WRITABLE);
+	pthread_create(&t, NULL, write_later, &a);
+	cr_assert_eq(zx_object_wait_many(it, 2, zx_deadline_after(5000 * MS)),
+	    ZX_OK);
+	pthread_join(t, NULL);
+	cr_assert_eq(it[0].pending, ZX_SOCKET_WRITABLE | ZX_SOCKET_READABLE);
+	cr_assert_eq(it[1].pending, ZX_FIFO_WRITABLE);
+	zx_handle_close(a);
+	zx_handle_close(b);
+	zx_handle_close(f0);
+	zx_handle_close(f1);
 }
