@@ -250,7 +250,7 @@ socket_create(uint32_t options, const struct vmo_payer *payer,
 	if (options & ~ZX_SOCKET_CREATE_MASK)
 		return ZX_ERR_INVALID_ARGS;
 	/* A datagram record has a header and padding: room for both on top
-	 * of Zircon's payload limit (see doc/DATAPATH-sockets-fifos.md). */
+	 * of Zircon's payload limit (see doc/DATAPATH.md). */
 	cap = dgram ? 2 * (uint64_t)RING_SOCKET_MAX : RING_SOCKET_MAX;
 	st = ringpair_new(cap, RING_SOCKET_MAX, dgram, payer, &rp);
 	if (st != ZX_OK)
