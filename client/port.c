@@ -10,6 +10,7 @@
 #include "config-build.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,8 +119,8 @@ static bool
 ring_take(struct port_ring *r, zx_port_packet_t *out)
 {
 	for (;;) {
-		uint64_t h = __atomic_load_n(&r->head, __ATOMIC_SEQ_CST);
-		uint64_t t = __atomic_load_n(&r->tail, __ATOMIC_SEQ_CST);
+		uint64_t h = atomic_load(&r->head);
+		uint64_t t = atomic_load(&r->tail);
 		struct port_ring_cell *c;
 		uint64_t s, ready;
 
@@ -127,29 +128,22 @@ ring_take(struct port_ring *r, zx_port_packet_t *out)
 			return false;
 		if (t - h > PORT_RING_CELLS) {
 			/* A stale hint: nothing before t - CELLS is left. */
-			__atomic_compare_exchange_n(&r->head, &h,
-			    t - PORT_RING_CELLS, false, __ATOMIC_SEQ_CST,
-			    __ATOMIC_SEQ_CST);
+			atomic_compare_exchange_strong(&r->head, &h, t - PORT_RING_CELLS);
 			continue;
 		}
 		c = &r->cell[h % PORT_RING_CELLS];
 		ready = PORT_CELL(h, PORT_CELL_READY);
-		s = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
+		s = atomic_load_explicit(&c->state, memory_order_acquire);
 		if (s == ready) {
 			memcpy(out, &c->packet, sizeof(*out));
-			if (__atomic_compare_exchange_n(&c->state, &ready,
-			    PORT_CELL(h, PORT_CELL_TAKEN), false,
-			    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-				__atomic_compare_exchange_n(&r->head, &h,
-				    h + 1, false, __ATOMIC_SEQ_CST,
-				    __ATOMIC_SEQ_CST);
+			if (atomic_compare_exchange_strong(&c->state, &ready, PORT_CELL(h, PORT_CELL_TAKEN))) {
+				atomic_compare_exchange_strong(&r->head, &h, h + 1);
 				return true;
 			}
 			continue;
 		}
 		/* Taken, cancelled (or reused since): move the hint on. */
-		__atomic_compare_exchange_n(&r->head, &h, h + 1, false,
-		    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+		atomic_compare_exchange_strong(&r->head, &h, h + 1);
 	}
 }
 
@@ -252,7 +246,7 @@ zx_port_wait(zx_handle_t h, zx_time_t deadline, zx_port_packet_t *packet)
 			st = ZX_ERR_CANCELED;
 			break;
 		}
-		want = __atomic_load_n(&r->pull, __ATOMIC_SEQ_CST);
+		want = atomic_load(&r->pull);
 		if (!(want & PORT_PULL_IRQ) && ring_take(r, &pkt)) {
 			st = ZX_OK;
 			break;
@@ -268,15 +262,15 @@ zx_port_wait(zx_handle_t h, zx_time_t deadline, zx_port_packet_t *packet)
 		}
 		/* Count ourselves a sleeper, then look once more: the
 		 * daemon wakes sleepers after publishing. */
-		__atomic_fetch_add(&r->waiters, 1, __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&r->pull, __ATOMIC_SEQ_CST) == 0 &&
-		    __atomic_load_n(&r->head, __ATOMIC_SEQ_CST) >=
-		    __atomic_load_n(&r->tail, __ATOMIC_SEQ_CST) &&
+		atomic_fetch_add(&r->waiters, 1);
+		if (atomic_load(&r->pull) == 0 &&
+		    atomic_load(&r->head) >=
+		    atomic_load(&r->tail) &&
 		    atomic_load(&e->gen) == gen)
 			st = sleep_on(v, deadline);
 		else
 			st = ZX_OK;
-		__atomic_fetch_sub(&r->waiters, 1, __ATOMIC_SEQ_CST);
+		atomic_fetch_sub(&r->waiters, 1);
 		if (st == ZX_ERR_CANCELED)
 			break;
 	}

@@ -135,7 +135,6 @@ static void
 conn_unlink(struct conn *c)
 {
 	event_free(c->ev);
-	close(c->fd);
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
@@ -154,6 +153,10 @@ conn_close(struct conn *c)
 	if (c->handle != NULL && !c->token)
 		delivery_handle_leaving(c->handle);
 	conn_unlink(c);
+	/* The client's synchronous close returns when it sees this end
+	 * close (zx_handle_close): what the close causes (a peer's
+	 * PEER_CLOSED, a parent's ZERO_CHILDREN) must be done by then, so
+	 * the descriptor goes last. */
 	if (c->token) {
 		HASH_DEL(srv.tokens, c);
 		cl->nhandles--;
@@ -185,6 +188,7 @@ conn_close(struct conn *c)
 		    "%s) disconnected", (unsigned long long)cl->id,
 		    (int)cl->pid, (unsigned)cl->uid, cl->comm);
 	}
+	close(c->fd);
 	free(c);
 	server_client_unref(cl);
 	/* What it held may have been the last way to read a queue. */
@@ -273,6 +277,7 @@ server_detach_handle(struct handle *h)
 	delivery_handle_leaving(h);
 	if (c != NULL) {
 		conn_unlink(c);
+		close(c->fd);
 		c->client->nhandles--;
 		server_client_unref(c->client);
 		free(c);

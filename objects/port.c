@@ -13,6 +13,7 @@
 #include "config-build.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,7 +178,7 @@ set_pull(struct port *p)
 	uint32_t v = (p->irq.n ? PORT_PULL_IRQ : 0) |
 	    (p->overflow.n ? PORT_PULL_OVERFLOW : 0);
 
-	__atomic_store_n(&p->ring->pull, v, __ATOMIC_SEQ_CST);
+	atomic_store(&p->ring->pull, v);
 }
 
 static void
@@ -185,7 +186,7 @@ wake(struct port *p)
 {
 	char b = 0;
 
-	if (__atomic_load_n(&p->ring->waiters, __ATOMIC_SEQ_CST) == 0)
+	if (atomic_load(&p->ring->waiters) == 0)
 		return;
 	/* Never blocks; a full buffer means wakeups are pending anyway. */
 	if (send(p->wake_fd, &b, 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
@@ -209,7 +210,7 @@ reclaim(struct port *p)
 		uint64_t pos = p->reclaim;
 		struct port_ring_cell *c = &p->ring->cell[pos % PORT_RING_CELLS];
 
-		if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) ==
+		if (atomic_load_explicit(&c->state, memory_order_acquire) ==
 		    PORT_CELL(pos, PORT_CELL_READY))
 			break;
 		meta_release(p, &p->meta[pos % PORT_RING_CELLS]);
@@ -237,10 +238,9 @@ publish(struct port *p, struct port_pkt *k)
 	m->user = k->user;
 	k->acct = NULL;
 	k->user = false;
-	__atomic_store_n(&c->state, PORT_CELL(pos, PORT_CELL_READY),
-	    __ATOMIC_RELEASE);
+	atomic_store_explicit(&c->state, PORT_CELL(pos, PORT_CELL_READY), memory_order_release);
 	p->tail = pos + 1;
-	__atomic_store_n(&p->ring->tail, p->tail, __ATOMIC_SEQ_CST);
+	atomic_store(&p->ring->tail, p->tail);
 	pkt_drop(p, k);
 	return true;
 }
@@ -453,12 +453,10 @@ port_pull(struct port *p, zx_port_packet_t *ret)
 		uint64_t ready = PORT_CELL(pos, PORT_CELL_READY);
 		zx_port_packet_t copy;
 
-		if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != ready)
+		if (atomic_load_explicit(&c->state, memory_order_acquire) != ready)
 			continue;
 		memcpy(&copy, &c->packet, sizeof(copy));
-		if (__atomic_compare_exchange_n(&c->state, &ready,
-		    PORT_CELL(pos, PORT_CELL_TAKEN), false, __ATOMIC_ACQ_REL,
-		    __ATOMIC_ACQUIRE)) {
+		if (atomic_compare_exchange_strong_explicit(&c->state, &ready, PORT_CELL(pos, PORT_CELL_TAKEN), memory_order_acq_rel, memory_order_acquire)) {
 			*ret = copy;
 			st = ZX_OK;
 			break;
@@ -515,9 +513,7 @@ cancel(struct port *p, enum match_mode mode, const void *source,
 
 		if (!matches(mode, m->source, m->user, m->key, source, key))
 			continue;
-		if (__atomic_compare_exchange_n(&c->state, &ready,
-		    PORT_CELL(pos, PORT_CELL_CANCELED), false,
-		    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		if (atomic_compare_exchange_strong_explicit(&c->state, &ready, PORT_CELL(pos, PORT_CELL_CANCELED), memory_order_acq_rel, memory_order_acquire))
 			n++;
 	}
 	for (int q = 0; q < 2; q++) {
@@ -573,8 +569,8 @@ port_counts(struct port *p, size_t *ret_queued, size_t *ret_waits)
 	if (!p->dead)
 		refill(p);
 	for (uint64_t pos = p->reclaim; pos < p->tail; pos++)
-		if (__atomic_load_n(&p->ring->cell[pos %
-		    PORT_RING_CELLS].state, __ATOMIC_ACQUIRE) ==
+		if (atomic_load_explicit(&p->ring->cell[pos %
+		    PORT_RING_CELLS].state, memory_order_acquire) ==
 		    PORT_CELL(pos, PORT_CELL_READY))
 			n++;
 	*ret_queued = n;
