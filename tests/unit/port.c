@@ -8,6 +8,8 @@
  */
 #include "config-build.h"
 
+#include <stdatomic.h>
+
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -207,12 +209,11 @@ Test(port, ring_consumers_and_overflow)
 	cr_assert_eq(queued, n);
 	/* A consumer takes the first cell as libzx does. */
 	uint64_t ready = PORT_CELL(0, PORT_CELL_READY);
-	cr_assert(__atomic_compare_exchange_n(&r->cell[0].state, &ready,
-	    PORT_CELL(0, PORT_CELL_TAKEN), false, __ATOMIC_SEQ_CST,
-	    __ATOMIC_SEQ_CST));
+	cr_assert(atomic_compare_exchange_strong(&r->cell[0].state, &ready,
+	    PORT_CELL(0, PORT_CELL_TAKEN)));
 	cr_assert_eq(r->cell[0].packet.key, 0);
 	/* A scribbled state counts as taken, no more. */
-	__atomic_store_n(&r->cell[1].state, 0xdeadbeefull, __ATOMIC_SEQ_CST);
+	atomic_store(&r->cell[1].state, 0xdeadbeefull);
 	port_reclaim_all();
 	cr_assert_eq(a->items, n - 2);
 	cr_assert_eq(r->tail, PORT_RING_CELLS + 2, "overflow moved up");
