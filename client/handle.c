@@ -41,6 +41,7 @@ atfork_child(void)
 			pthread_mutex_init(&e->lock, NULL);
 			pthread_mutex_init(&e->rdlock, NULL);
 			atomic_store(&e->waiters, 0);
+			atomic_store(&e->pristine, false);
 			if (!atomic_load(&e->live))
 				continue;
 			atomic_store(&e->live, 0);
@@ -123,12 +124,44 @@ lookup(zx_handle_t h, int *ret_fd)
 	return e;
 }
 
+/* Any use of a handle but its close may let others observe its pair:
+ * from now on both ends close synchronously. (An entry is never freed,
+ * so clearing a reused peer's flag only costs it a wait.) */
+static void
+unpristine(struct zxh *e)
+{
+	struct zxh *p;
+
+	if (!atomic_load_explicit(&e->pristine, memory_order_relaxed))
+		return;
+	atomic_store(&e->pristine, false);
+	p = slot((int)(e->peer >> 2), false);
+	if (p != NULL)
+		atomic_store(&p->pristine, false);
+}
+
 struct zxh *
 zxh_get(zx_handle_t h, int *ret_fd)
 {
 	struct zxh *e = lookup(h, ret_fd);
 
-	return e != NULL && !zxh_orphaned(e) ? e : NULL;
+	if (e == NULL || zxh_orphaned(e))
+		return NULL;
+	unpristine(e);
+	return e;
+}
+
+void
+zxh_pair(zx_handle_t h0, zx_handle_t h1)
+{
+	struct zxh *a = lookup(h0, NULL), *b = lookup(h1, NULL);
+
+	if (a == NULL || b == NULL || a == b)
+		return;
+	a->peer = h1;
+	b->peer = h0;
+	atomic_store(&a->pristine, true);
+	atomic_store(&b->pristine, true);
 }
 
 zx_handle_t
@@ -147,6 +180,9 @@ zxh_install(int fd, const Zxd__HandleDesc *d)
 	e->koid = d->koid;
 	e->related_koid = d->related_koid;
 	e->close_sync = d->close_sync;
+	atomic_store(&e->pristine, false);
+	e->peer = ZX_HANDLE_INVALID;
+	e->id = d->id;
 	e->sigword = NULL;
 	e->priv = NULL;
 	e->priv_free = NULL;
@@ -160,9 +196,11 @@ zxh_install(int fd, const Zxd__HandleDesc *d)
 }
 
 /* Take the entry out of service: wake and wait out any waiter, wait for
- * the call in flight, drop per-handle state. */
+ * the call in flight, drop per-handle state. *ret_defer (NULL: the
+ * handle leaves the process, not closed): the HandleDesc.id under which
+ * its close may be deferred, or 0. */
 static bool
-retire(zx_handle_t h, int *ret_fd, bool *ret_sync)
+retire(zx_handle_t h, int *ret_fd, bool *ret_sync, uint64_t *ret_defer)
 {
 	struct zxh *e = lookup(h, ret_fd);
 	int one = 1;
@@ -172,6 +210,11 @@ retire(zx_handle_t h, int *ret_fd, bool *ret_sync)
 		return false;
 	if (ret_sync != NULL)
 		*ret_sync = e->close_sync;
+	if (ret_defer != NULL)
+		*ret_defer = atomic_load(&e->pristine) ? e->id : 0;
+	else
+		unpristine(e);
+	atomic_store(&e->pristine, false);
 	atomic_fetch_add(&e->gen, 1);
 	w = atomic_load(&e->sigword);
 	while (atomic_load(&e->waiters) > 0) {
@@ -210,7 +253,21 @@ retire(zx_handle_t h, int *ret_fd, bool *ret_sync)
  * daemon learns of a close by EOF, so for a handle whose close another
  * handle can observe (the daemon says which, HandleDesc.close_sync), shut
  * our end and wait until the daemon has closed its own. Others (events,
- * VMOs with no parent, ...) close with no round trip. */
+ * VMOs with no parent, ...) close with no round trip. So do the ends of
+ * a pair this process made and has not used since (HandleDesc.
+ * close_deferrable): only this process could observe their closes, and
+ * only by asking the daemon, whose next request names them first
+ * (rpc_defer_close). */
+
+/* Whether a synchronous close of a handle can be deferred. */
+static bool
+close_deferred(uint64_t id, bool *sync)
+{
+	if (id == 0 || !*sync || !rpc_defer_close(id))
+		return false;
+	*sync = false;
+	return true;
+}
 
 /* Half of a synchronous close: no more requests, the daemon sees EOF. */
 static void
@@ -247,11 +304,13 @@ close_finish(int fd, bool sync)
 bool
 zxh_close(zx_handle_t h)
 {
+	uint64_t id;
 	bool sync;
 	int fd;
 
-	if (!retire(h, &fd, &sync))
+	if (!retire(h, &fd, &sync, &id))
 		return false;
+	close_deferred(id, &sync);
 	close_begin(fd, sync);
 	close_finish(fd, sync);
 	return true;
@@ -260,7 +319,7 @@ zxh_close(zx_handle_t h)
 bool
 zxh_forget(zx_handle_t h, int *ret_fd)
 {
-	return retire(h, ret_fd, NULL);
+	return retire(h, ret_fd, NULL, NULL);
 }
 
 EXPORT zx_status_t
@@ -289,10 +348,13 @@ zx_handle_close_many(const zx_handle_t *handles, size_t n)
 		for (j = i; j < i + batch; j++) {
 			if (handles[j] == ZX_HANDLE_INVALID)
 				continue;
-			if (!retire(handles[j], &fds[k], &sync[k])) {
+			uint64_t id;
+
+			if (!retire(handles[j], &fds[k], &sync[k], &id)) {
 				st = ZX_ERR_BAD_HANDLE;
 				continue;
 			}
+			close_deferred(id, &sync[k]);
 			close_begin(fds[k], sync[k]);
 			k++;
 		}

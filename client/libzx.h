@@ -27,6 +27,12 @@ struct zxh {
 	zx_koid_t koid;
 	zx_koid_t related_koid;
 	bool close_sync;		/* see HandleDesc.close_sync */
+	/* One end of a pair whose closes may be deferred (HandleDesc.
+	 * close_deferrable) while neither end has been used: `pristine`
+	 * is cleared on both entries by any use of either. */
+	atomic_bool pristine;
+	zx_handle_t peer;		/* the other end's value */
+	uint64_t id;			/* HandleDesc.id */
 	_Atomic(atomic_uint *) sigword;	/* read-only signal page, or NULL */
 	atomic_int waiters;
 	unsigned epoch;			/* the daemon's, see monitor.c */
@@ -51,6 +57,9 @@ zx_handle_t zxh_install(int fd, const Zxd__HandleDesc *d);
 /* Mark the entry dead and close the fd (used by close and by calls that
  * consume their handle). Returns false if it was not live. */
 bool zxh_close(zx_handle_t h);
+/* Mark two handles just installed from one reply as a pair whose
+ * closes may be deferred (both descriptions said close_deferrable). */
+void zxh_pair(zx_handle_t h0, zx_handle_t h1);
 /* Forget the entry without closing the fd (export hands the fd out). */
 bool zxh_forget(zx_handle_t h, int *ret_fd);
 /* Install the fork handler that drops inherited handles and the control
@@ -82,6 +91,10 @@ typedef uint64_t rpc_target_t;
 zx_status_t rpc_call(rpc_target_t to, Zxd__Request *req, const int *fds,
     size_t nfds, struct rpc_reply *out);
 void rpc_reply_free(struct rpc_reply *r);
+/* Note a handle (HandleDesc.id) closed without waiting: the next
+ * requests name it until the daemon has answered one (Request.closed).
+ * False when too many are pending: close synchronously then. */
+bool rpc_defer_close(uint64_t id);
 /* Install the reply's handles into out[0..n) (the reply must carry
  * exactly n). Unused fds are closed by rpc_reply_free. */
 zx_status_t rpc_reply_handles(struct rpc_reply *r, zx_handle_t *out,

@@ -42,11 +42,84 @@ static __thread uint8_t *rxbuf;
 static pthread_key_t rxbuf_key;
 static pthread_once_t rxbuf_once = PTHREAD_ONCE_INIT;
 
+/*
+ * Closes not waited for (client/handle.c): each request names every one
+ * the daemon has not yet answered a request for, and the daemon closes
+ * them before serving it. An entry goes once a reply comes to a request
+ * sent after it was noted, so a request that overtakes another on a
+ * different socket names it too.
+ */
+#define DEFER_MAX 32
+
+static pthread_mutex_t defer_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_uint defer_n;
+static struct {
+	uint64_t id;
+	uint64_t seq;
+} defers[DEFER_MAX];
+static uint64_t defer_seq;
+
+bool
+rpc_defer_close(uint64_t id)
+{
+	bool ok;
+
+	pthread_mutex_lock(&defer_lock);
+	ok = defer_n < DEFER_MAX;
+	if (ok) {
+		defers[defer_n].id = id;
+		defers[defer_n].seq = ++defer_seq;
+		atomic_store(&defer_n, defer_n + 1);
+	}
+	pthread_mutex_unlock(&defer_lock);
+	return ok;
+}
+
+/* Name the pending closes in req (ids: room for DEFER_MAX); the seq
+ * that the reply confirms, or 0. */
+static uint64_t
+defer_attach(Zxd__Request *req, uint64_t *ids)
+{
+	uint64_t upto = 0;
+
+	req->n_closed = 0;
+	if (atomic_load_explicit(&defer_n, memory_order_relaxed) == 0)
+		return 0;
+	pthread_mutex_lock(&defer_lock);
+	for (unsigned i = 0; i < defer_n; i++) {
+		ids[i] = defers[i].id;
+		upto = defers[i].seq;
+	}
+	req->n_closed = defer_n;
+	req->closed = ids;
+	pthread_mutex_unlock(&defer_lock);
+	return upto;
+}
+
+/* The daemon answered a request naming the closes up to `upto`. */
+static void
+defer_done(uint64_t upto)
+{
+	unsigned i, k = 0;
+
+	if (upto == 0)
+		return;
+	pthread_mutex_lock(&defer_lock);
+	for (i = 0; i < defer_n; i++)
+		if (defers[i].seq > upto)
+			defers[k++] = defers[i];
+	atomic_store(&defer_n, k);
+	pthread_mutex_unlock(&defer_lock);
+}
+
 void libzx_rpc_atfork_child(void);
 
 void
 libzx_rpc_atfork_child(void)
 {
+	/* The parent's pending closes are its own. */
+	pthread_mutex_init(&defer_lock, NULL);
+	atomic_store(&defer_n, 0);
 	pthread_mutex_init(&ctl_lock, NULL);
 	pthread_cond_init(&ctl_cond, NULL);
 	if (ctl_fd >= 0)
@@ -111,14 +184,20 @@ rxbuf_get(void)
 	return rxbuf;
 }
 
+/* Send req; *upto: what defer_done takes once it is answered. */
 static zx_status_t
-send_request(int sock, Zxd__Request *req, const int *fds, size_t nfds)
+send_request(int sock, Zxd__Request *req, const int *fds, size_t nfds,
+    uint64_t *upto)
 {
+	uint64_t ids[DEFER_MAX];
 	int r;
 
 	req->txid = atomic_fetch_add(&next_txid, 1);
 	req->nfds = (uint32_t)nfds;
+	*upto = defer_attach(req, ids);
 	r = wire_send(sock, &req->base, fds, nfds);
+	req->n_closed = 0;
+	req->closed = NULL;
 	return r < 0 ? rpc_status_from_errno(r) : ZX_OK;
 }
 
@@ -163,13 +242,16 @@ static zx_status_t
 roundtrip(int sock, Zxd__Request *req, const int *fds, size_t nfds,
     struct rpc_reply *out)
 {
+	uint64_t upto;
 	zx_status_t st;
 
 	if (rxbuf_get() == NULL)
 		return ZX_ERR_NO_MEMORY;
-	st = send_request(sock, req, fds, nfds);
+	st = send_request(sock, req, fds, nfds, &upto);
 	if (st == ZX_OK)
 		st = recv_reply(sock, out);
+	if (st == ZX_OK && out->rep->txid == req->txid)
+		defer_done(upto);
 	/* txid 0 with an error: the daemon refused the connection before
 	 * reading anything (over a limit, out of descriptors). */
 	if (st == ZX_OK && out->rep->txid != req->txid &&
@@ -301,18 +383,21 @@ ctl_call(Zxd__Request *req, const int *fds, size_t nfds,
 	/* A thread has one call at a time here: its wait record is its
 	 * own, off the list again once done. */
 	static __thread struct ctl_wait me;
+	uint64_t upto;
 	zx_status_t st;
 
 	if (rxbuf_get() == NULL)
 		return ZX_ERR_NO_MEMORY;
 	*gen = ctl_gen;
-	st = send_request(ctl_fd, req, fds, nfds);
+	st = send_request(ctl_fd, req, fds, nfds, &upto);
 	if (st != ZX_OK)
 		return st;
 	me = (struct ctl_wait){ .txid = req->txid, .out = out,
 	    .next = ctl_waits };
 	ctl_waits = &me;
 	ctl_wait_reply(&me);
+	if (me.st == ZX_OK)
+		defer_done(upto);
 	return me.st;
 }
 
@@ -410,6 +495,9 @@ rpc_reply_handles(struct rpc_reply *r, zx_handle_t *out, size_t n)
 			return ZX_ERR_NO_MEMORY;
 		}
 	}
+	if (n == 2 && r->rep->handles[0]->close_deferrable &&
+	    r->rep->handles[1]->close_deferrable)
+		zxh_pair(out[0], out[1]);
 	return ZX_OK;
 }
 

@@ -265,6 +265,26 @@ drop_out(struct call *c)
 	c->n_out_fds = 0;
 }
 
+/* Whether the two new handles are a fresh pair whose closes libzx may
+ * defer (HandleDesc.close_deferrable): each end's one handle, nothing
+ * else watching either. Channels are not (a close releases the handles
+ * queued in the endpoint, which others observe). */
+static bool
+close_deferrable(const struct handle *h0, const struct handle *h1)
+{
+	const struct object *a = h0->obj, *b = h1->obj;
+
+	if (a->ops->type != b->ops->type ||
+	    (a->ops->type != ZX_OBJ_TYPE_EVENTPAIR &&
+	    a->ops->type != ZX_OBJ_TYPE_IOB))
+		return false;
+	return a->peer_koid == b->koid && b->peer_koid == a->koid &&
+	    a->handle_count == 1 && b->handle_count == 1 &&
+	    a->sigpage_fd < 0 && b->sigpage_fd < 0 &&
+	    a->observers == NULL && b->observers == NULL &&
+	    h0->ino != 0 && h1->ino != 0;
+}
+
 static int
 send_reply(struct call *c, zx_status_t st)
 {
@@ -281,6 +301,13 @@ send_reply(struct call *c, zx_status_t st)
 		dispatch_describe(h, &c->out_desc[i]);
 		c->out_descp[i] = &c->out_desc[i];
 		fds[n++] = c->out_handle_fds[i];
+	}
+	if (c->n_out_handles == 2 &&
+	    close_deferrable(c->out_handles[0], c->out_handles[1])) {
+		for (size_t i = 0; i < 2; i++) {
+			c->out_desc[i].close_deferrable = true;
+			c->out_desc[i].id = c->out_handles[i]->ino;
+		}
 	}
 	c->rep->n_handles = c->n_out_handles;
 	c->rep->handles = c->out_descp;
@@ -381,8 +408,12 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 		 * of the fd (inherited over fork) gets no service. */
 		st = conn->handle ? ZX_ERR_BAD_HANDLE : ZX_ERR_ACCESS_DENIED;
 	} else if (req->absent && !(e->where & SELF_LATE)) {
+		server_close_listed(conn, req->closed, req->n_closed);
 		st = ZX_ERR_BAD_HANDLE;
 	} else {
+		/* What the process closed before this request has taken
+		 * effect before it is served. */
+		server_close_listed(conn, req->closed, req->n_closed);
 		st = e->fn(&c);
 	}
 	r = send_reply(&c, st);

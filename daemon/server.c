@@ -270,6 +270,22 @@ server_settle_client(struct client *cl)
 }
 
 void
+server_close_listed(struct conn *conn, const uint64_t *ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct handle *h = handle_table_find(ids[i]);
+		struct conn *hc = h != NULL ? h->conn : NULL;
+
+		/* The process may close only what it holds; one of those
+		 * it says it closed may have been seen at EOF already. */
+		if (hc == NULL || hc == conn || hc->token ||
+		    !of_client(h, conn->client) || in_dispatch(h))
+			continue;
+		conn_close(hc);
+	}
+}
+
+void
 server_detach_handle(struct handle *h)
 {
 	struct conn *c = h->conn;

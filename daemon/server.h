@@ -129,6 +129,9 @@ size_t server_settle(bool (*pick)(const struct handle *h, void *arg),
     void *arg);
 /* server_settle of the handles of client `cl`. */
 size_t server_settle_client(struct client *cl);
+/* Close the handles, named by inode, that conn's process closed without
+ * waiting (Request.closed): those still open and its own. */
+void server_close_listed(struct conn *conn, const uint64_t *ids, size_t n);
 size_t server_client_count(void);
 struct client *server_client_first(void);
 uint64_t server_uptime_ns(void);
