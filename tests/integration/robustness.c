@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -919,4 +920,111 @@ Test(robust, clean_stop_on_sigint)
 	daemon_down_checked(SIGINT);
 	zx_handle_close(a);
 	zx_handle_close(b);
+}
+
+/* An eventpair made on a raw control connection: the two handle fds
+ * (in fds[0..1]) and their descriptions' ids. */
+static void
+raw_eventpair(int sock, int *fds, uint64_t *ids, bool *deferrable)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__EventpairCreate ec = ZXD__EVENTPAIR_CREATE__INIT;
+	struct wire_msg *m = msg_new();
+	Zxd__Reply *rep;
+
+	req.txid = 40;
+	req.body_case = ZXD__REQUEST__BODY_EVENTPAIR_CREATE;
+	req.eventpair_create = &ec;
+	send_req(sock, &req, NULL, 0);
+	rep = recv_reply(sock, m);
+	cr_assert_not_null(rep);
+	cr_assert_eq(rep->status, ZX_OK);
+	cr_assert_eq(rep->n_handles, 2);
+	cr_assert_eq(m->nfds, 2);
+	for (int i = 0; i < 2; i++) {
+		fds[i] = m->fds[i];
+		m->fds[i] = -1;
+		ids[i] = rep->handles[i]->id;
+		deferrable[i] = rep->handles[i]->close_deferrable;
+	}
+	zxd__reply__free_unpacked(rep, NULL);
+	msg_free(m);
+}
+
+/* One request (an event create) naming `ids` as closed; its status. */
+static zx_status_t
+raw_closed(int sock, uint64_t *ids, size_t n)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__EventCreate ec = ZXD__EVENT_CREATE__INIT;
+	struct wire_msg *m = msg_new();
+	Zxd__Reply *rep;
+	zx_status_t st;
+
+	req.txid = 41;
+	req.n_closed = n;
+	req.closed = ids;
+	req.body_case = ZXD__REQUEST__BODY_EVENT_CREATE;
+	req.event_create = &ec;
+	send_req(sock, &req, NULL, 0);
+	rep = recv_reply(sock, m);
+	cr_assert_not_null(rep);
+	st = rep->status;
+	zxd__reply__free_unpacked(rep, NULL);
+	msg_free(m);
+	return st;
+}
+
+/* Request.closed (deferred closes, doc/DATAPATH.md): the daemon closes
+ * the handles a process names there only if they are its own; naming
+ * another process's handles, or nonsense, changes nothing. */
+Test(robust, closed_list_names_own_handles_only)
+{
+	uint64_t ids[2], bogus[3];
+	bool deferrable[2];
+	zx_handle_t a, b;
+	zx_signals_t seen = 0;
+	struct stat sa;
+	int fds[2], sock, st;
+	pid_t pid;
+	char c;
+
+	/* This process's own: named, closed (its fd sees the EOF). */
+	sock = raw_control();
+	raw_eventpair(sock, fds, ids, deferrable);
+	cr_assert(deferrable[0] && deferrable[1]);
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(fstat(fds[i], &sa), 0);
+		cr_assert_eq(ids[i], (uint64_t)sa.st_ino);
+	}
+	cr_assert_eq(raw_closed(sock, &ids[0], 1), ZX_OK);
+	cr_assert_eq(recv(fds[0], &c, 1, MSG_DONTWAIT), 0,
+	    "the named handle is still open");
+	cr_assert_eq(recv(fds[1], &c, 1, MSG_DONTWAIT), -1);
+	close(fds[0]);
+	close(fds[1]);
+
+	/* Another process's: untouched. */
+	cr_assert_eq(zx_eventpair_create(0, &a, &b), ZX_OK);
+	cr_assert_eq(fstat((int)(a >> 2), &sa), 0);
+	bogus[0] = sa.st_ino;
+	bogus[1] = 0;
+	bogus[2] = ~0ull;
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int s = raw_control();
+
+		_exit(raw_closed(s, bogus, 3) == ZX_OK ? 0 : 1);
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	cr_assert_eq(zx_object_wait_one(b, ZX_EVENTPAIR_PEER_CLOSED, 0, &seen),
+	    ZX_ERR_TIMED_OUT);
+	cr_assert_eq(zx_object_signal_peer(a, 0, ZX_USER_SIGNAL_0), ZX_OK);
+	cr_assert_eq(zx_handle_close(a), ZX_OK);
+	cr_assert_eq(zx_handle_close(b), ZX_OK);
+	close(sock);
+	still_served(ZX_HANDLE_INVALID, "closed list");
+	daemon_down_checked(SIGTERM);
 }
