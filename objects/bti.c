@@ -420,7 +420,7 @@ copy_user(struct vmo_mem *mem, uint64_t off, pid_t pid, uint64_t uaddr,
 		remote = (struct iovec){ (void *)(uintptr_t)uaddr, (size_t)len };
 		r = 0;
 		if (!to_mem)
-			r = copy_buf(mem->fd, off, bounce, len, false);
+			r = copy_buf(vmo_mem_fd(mem), off, bounce, len, false);
 		if (r == 0) {
 			n = to_mem ? process_vm_readv(pid, &local, 1, &remote,
 			    1, 0) : process_vm_writev(pid, &local, 1, &remote,
@@ -428,7 +428,7 @@ copy_user(struct vmo_mem *mem, uint64_t off, pid_t pid, uint64_t uaddr,
 			r = n < 0 ? -errno : (uint64_t)n == len ? 0 : -EFAULT;
 		}
 		if (r == 0 && to_mem)
-			r = copy_buf(mem->fd, off, bounce, len, true);
+			r = copy_buf(vmo_mem_fd(mem), off, bounce, len, true);
 		free(bounce);
 		return r;
 	}
@@ -482,7 +482,7 @@ bti_dma(struct bti *b, bool write, uint64_t addr, uint64_t len,
 				segs = ns;
 				cap = nc;
 			}
-			segs[n].fd = mem->fd;
+			segs[n].fd = vmo_mem_fd(mem);
 			segs[n].mem = mem;
 			segs[n].off = off;
 			segs[n].len = step;

@@ -102,7 +102,7 @@ mediated_init(struct iob_region *r)
 	if (st != ZX_OK)
 		return st == ZX_ERR_OUT_OF_RANGE ? ZX_ERR_NO_MEMORY : st;
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
-	    r->vmo->mem->fd, (off_t)vmo_fd_offset(r->vmo));
+	    vmo_mem_fd(r->vmo->mem), (off_t)vmo_fd_offset(r->vmo));
 	if (p == MAP_FAILED) {
 		vmo_unpin(r->vmo, 0, size);
 		return ZX_ERR_NO_MEMORY;

@@ -55,7 +55,7 @@ iob_shreg_create(uint64_t size, const struct vmo_payer *payer,
 		return st == ZX_ERR_OUT_OF_RANGE ? ZX_ERR_NO_MEMORY : st;
 	}
 	p = mmap(NULL, sr->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-	    sr->vmo->mem->fd, (off_t)vmo_fd_offset(sr->vmo));
+	    vmo_mem_fd(sr->vmo->mem), (off_t)vmo_fd_offset(sr->vmo));
 	if (p == MAP_FAILED) {
 		vmo_unpin(sr->vmo, 0, sr->size);
 		object_unref(&sr->vmo->obj);

@@ -72,12 +72,33 @@ mem_new(int fd, uint64_t size, uint64_t file_limit, uint32_t flags)
 	return m;
 }
 
+int
+vmo_mem_fd(struct vmo_mem *m)
+{
+	int fd = -1, r;
+
+	if (m->fd >= 0 || !m->fd_lazy)
+		return m->fd >= 0 ? m->fd : -EBADF;
+	r = anon_memfd_new("zxd-vmo", m->file_limit, &fd);
+	if (r == 0)
+		r = anon_seal_mode(fd);
+	if (r == 0)
+		r = anon_seal_size(fd, !(m->flags & VMO_MEM_RESIZABLE));
+	if (r < 0) {
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	m->fd = fd;
+	return fd;
+}
+
 void *
 vmo_mem_map(struct vmo_mem *m, size_t *ret_len)
 {
 	void *p;
 
-	if (m->dma_map == NULL && m->fd >= 0 && m->file_limit > 0 &&
+	if (m->dma_map == NULL && vmo_mem_fd(m) >= 0 && m->file_limit > 0 &&
 	    m->file_limit <= SIZE_MAX) {
 		p = mmap(NULL, (size_t)m->file_limit, PROT_READ | PROT_WRITE,
 		    MAP_SHARED, m->fd, 0);
@@ -139,6 +160,8 @@ mem_committed(const struct vmo_mem *m, uint64_t off, uint64_t len)
 
 	if (off >= m->file_limit || len > m->file_limit - off)
 		return false;
+	if (m->fd < 0)
+		return len == 0;	/* no memfd yet: no page */
 	hole = lseek(m->fd, (off_t)off, SEEK_HOLE);
 	return hole >= 0 && (uint64_t)hole >= off + len;
 }
@@ -238,14 +261,21 @@ vmo_make_root(uint64_t size, uint64_t content_size, uint32_t mflags,
 		if (st != ZX_OK)
 			return st;
 	}
-	r = anon_memfd_new("zxd-vmo", limit, &fd);
-	if (r == 0)
-		r = anon_seal_mode(fd);
-	if (r == 0)
-		r = anon_seal_size(fd, !(mflags & VMO_MEM_RESIZABLE));
+	/* Paged memory gets its memfd at first use (vmo_mem_fd);
+	 * contiguous memory is committed now. */
+	r = 0;
+	if (mflags & VMO_MEM_CONTIGUOUS) {
+		r = anon_memfd_new("zxd-vmo", limit, &fd);
+		if (r == 0)
+			r = anon_seal_mode(fd);
+		if (r == 0)
+			r = anon_seal_size(fd, !(mflags & VMO_MEM_RESIZABLE));
+	}
 	st = status_from_errno(r, ZX_ERR_INTERNAL);
 	if (st == ZX_OK) {
 		m = mem_new(fd, size, limit, mflags);
+		if (m != NULL)
+			m->fd_lazy = fd < 0;
 		content = vmo_content_new(content_size);
 		if (m == NULL || content == NULL) {
 			free(m);
@@ -330,7 +360,9 @@ vmo_create_contiguous(uint64_t size, const struct vmo_payer *payer,
 	st = vmo_make_root(rounded, size, VMO_MEM_CONTIGUOUS, payer, &v);
 	if (st != ZX_OK)
 		return st;
-	r = anon_commit(v->mem->fd, 0, rounded);
+	r = vmo_mem_fd(v->mem);
+	if (r >= 0)
+		r = anon_commit(r, 0, rounded);
 	if (r < 0) {
 		object_unref(&v->obj);
 		return status_from_errno(r, ZX_ERR_INTERNAL);
@@ -461,7 +493,7 @@ vmo_committed_bytes(const struct vmo *v)
 	if (v->kind == VMO_SLICE || v->kind == VMO_REFERENCE ||
 	    vmo_is_physical(v))
 		return 0;
-	if (anon_committed(v->mem->fd, &bytes) < 0)
+	if (v->mem->fd < 0 || anon_committed(v->mem->fd, &bytes) < 0)
 		return 0;
 	return min_u64(bytes, v->mem->size);
 }
@@ -473,8 +505,8 @@ vmo_held_bytes(bool (*mine)(const void *ctx, const void *arg),
 	uint64_t sum = 0, bytes;
 
 	for (struct vmo_mem *m = unbounded; m != NULL; m = m->unbounded_next)
-		if (m->payer.ops != NULL && mine(m->payer.ctx, arg) &&
-		    anon_committed(m->fd, &bytes) == 0)
+		if (m->payer.ops != NULL && m->fd >= 0 &&
+		    mine(m->payer.ctx, arg) && anon_committed(m->fd, &bytes) == 0)
 			sum += min_u64(bytes, m->size);
 	return sum;
 }
@@ -485,7 +517,8 @@ vmo_unbounded_bytes(const void *ctx)
 	uint64_t sum = 0, bytes;
 
 	for (struct vmo_mem *m = unbounded; m != NULL; m = m->unbounded_next)
-		if (m->payer.ctx == ctx && anon_committed(m->fd, &bytes) == 0)
+		if (m->payer.ctx == ctx && m->fd >= 0 &&
+		    anon_committed(m->fd, &bytes) == 0)
 			sum += bytes;
 	return sum;
 }
@@ -551,8 +584,8 @@ vmo_zero_range(struct vmo *v, uint64_t off, uint64_t len)
 	 * device's to change. */
 	if (vmo_is_physical(v))
 		return ZX_ERR_NOT_SUPPORTED;
-	if (len == 0 || start >= m->file_limit)
-		return ZX_OK;	/* past the memfd: already zero */
+	if (len == 0 || start >= m->file_limit || m->fd < 0)
+		return ZX_OK;	/* past the memfd, or none: already zero */
 	end = start + min_u64(len, m->file_limit - start);
 	/* Contiguous memory keeps its pages, as pinned memory does. */
 	if ((m->flags & VMO_MEM_CONTIGUOUS) || vmo_mem_pinned(m, start &
@@ -591,8 +624,9 @@ vmo_set_size(struct vmo *v, uint64_t size)
 			return st;
 	}
 	limit = min_u64(aligned, ANON_MAX_SIZE);
-	/* Also undoes whatever a writer did with ftruncate on its fd. */
-	r = anon_resize(m->fd, limit);
+	/* Also undoes whatever a writer did with ftruncate on its fd. A
+	 * memfd not made yet will be made at the new size. */
+	r = m->fd >= 0 ? anon_resize(m->fd, limit) : 0;
 	if (r < 0) {
 		if (aligned > old && m->payer.ops != NULL &&
 		    !(m->flags & VMO_MEM_BY_COMMIT))
@@ -677,7 +711,11 @@ vmo_open(struct vmo *v, int oflags, int *ret_fd)
 {
 	if (vmo_is_physical(v))
 		return ZX_ERR_NOT_SUPPORTED;
-	return status_from_errno(anon_open(v->mem->fd, oflags, ret_fd),
+	int fd = vmo_mem_fd(v->mem);
+
+	if (fd < 0)
+		return status_from_errno(fd, ZX_ERR_NO_MEMORY);
+	return status_from_errno(anon_open(fd, oflags, ret_fd),
 	    ZX_ERR_INTERNAL);
 }
 

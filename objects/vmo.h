@@ -66,7 +66,8 @@ struct vmo_pin {
 /* Memory shared by a VMO, its slices and its references. */
 struct vmo_mem {
 	unsigned refcount;
-	int fd;			/* the daemon's read-write memfd */
+	int fd;			/* the daemon's read-write memfd, or -1 */
+	bool fd_lazy;		/* fd made at first use (vmo_mem_fd) */
 	uint64_t size;		/* size of the owner and its references */
 	uint64_t file_limit;	/* the memfd's length: bytes past it read
 				 * as zero and cannot be written */
@@ -243,6 +244,11 @@ zx_status_t vmo_get_fds(struct vmo *v, int oflags, int *ret_state_fd,
  * ZX_ERR_NOT_SUPPORTED (their clients' descriptors come from the
  * physical-memory backend, which knows who may hold what). */
 zx_status_t vmo_open(struct vmo *v, int oflags, int *ret_fd);
+/* The memory's memfd, made at its first use: a VMO never mapped, read,
+ * written, committed or copied has none (and holds no page). Negative
+ * errno if it cannot be made. Until then m->fd is -1, which whoever
+ * only looks (committed bytes, holes, data) takes as all zero. */
+int vmo_mem_fd(struct vmo_mem *m);
 uint64_t vmo_fd_offset(const struct vmo *v);
 /* The daemon's mapping of m's memfd (kept until m goes), or NULL if it
  * cannot be mapped; *ret_len is its length. */

@@ -43,7 +43,7 @@ static bool
 owns_pages(const struct vmo *v)
 {
 	return (v->kind == VMO_ROOT || v->kind == VMO_SNAPSHOT) &&
-	    !vmo_is_physical(v) && v->mem->fd >= 0;
+	    !vmo_is_physical(v) && (v->mem->fd >= 0 || v->mem->fd_lazy);
 }
 
 /* Whether [off, off + page) of w's memory is committed. */
@@ -52,7 +52,7 @@ committed_at(const struct vmo *w, uint64_t off, uint64_t page)
 {
 	off_t d;
 
-	if (off + page > w->mem->size)
+	if (off + page > w->mem->size || w->mem->fd < 0)
 		return false;
 	d = lseek(w->mem->fd, (off_t)(w->offset + off), SEEK_DATA);
 	return d >= 0 && (uint64_t)d < w->offset + off + page;

@@ -140,7 +140,14 @@ make_snapshot(struct vmo *v, uint32_t type, bool resizable, uint64_t offset,
 		}
 		payer->ops->uncharge(payer->ctx, probe);
 	}
-	r = anon_copy(v->mem->fd, v->offset + offset, c->mem->fd, 0, len);
+	/* A parent with no memfd yet holds only zeros: nothing to copy. */
+	r = 0;
+	if (v->mem->fd >= 0) {
+		r = vmo_mem_fd(c->mem);
+		if (r >= 0)
+			r = anon_copy(v->mem->fd, v->offset + offset, r, 0,
+			    len);
+	}
 	if (r < 0) {
 		object_unref(&c->obj);
 		return status_from_errno(r, ZX_ERR_INTERNAL);

@@ -37,6 +37,7 @@ vmo_commit(struct vmo *v, uint64_t off, uint64_t len)
 	struct vmo_mem *m = v->mem;
 	uint64_t start;
 	zx_status_t st;
+	int fd;
 
 	if (vmo_is_physical(v))
 		return ZX_ERR_NOT_SUPPORTED;
@@ -56,7 +57,10 @@ vmo_commit(struct vmo *v, uint64_t off, uint64_t len)
 			return st;
 		m->payer.ops->uncharge(m->payer.ctx, len);
 	}
-	return status_from_errno(anon_commit(m->fd, start, len),
+	fd = vmo_mem_fd(m);
+	if (fd < 0)
+		return status_from_errno(fd, ZX_ERR_NO_MEMORY);
+	return status_from_errno(anon_commit(fd, start, len),
 	    ZX_ERR_INTERNAL);
 }
 
@@ -78,7 +82,7 @@ op_decommit(struct vmo *v, uint64_t off, uint64_t len)
 		return ZX_ERR_INVALID_ARGS;
 	if (vmo_mem_pinned(v->mem, start, len))
 		return ZX_ERR_BAD_STATE;
-	if (start >= v->mem->file_limit)
+	if (start >= v->mem->file_limit || v->mem->fd < 0)
 		return ZX_OK;
 	len = min_u64(len, v->mem->file_limit - start);
 	return status_from_errno(anon_punch(v->mem->fd, start, len),

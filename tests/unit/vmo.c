@@ -95,7 +95,7 @@ Test(vmo_unit, accounting)
 	cr_assert_eq(vmo_unbounded_bytes(&fp), 0);
 	/* A snapshot is charged to whoever asks for it, for the data it
 	 * copies. */
-	cr_assert_eq(pwrite(v->mem->fd, data, sizeof(data), 0),
+	cr_assert_eq(pwrite(vmo_mem_fd(v->mem), data, sizeof(data), 0),
 	    (ssize_t)sizeof(data));
 	cr_assert_eq(vmo_create_child(v, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE, PAGE,
 	    false, false, &payer, &c), ZX_OK);
@@ -193,7 +193,7 @@ Test(vmo_unit, on_fd)
 	    ZX_ERR_NOT_SUPPORTED);
 	cr_assert_eq(vmo_get_fds(s, -1, &sfd, &dfd, &off, &lim), ZX_OK);
 	cr_assert_eq(dfd, -1);
-	cr_assert_eq(pread(s->mem->fd, back, 6, off), 6);
+	cr_assert_eq(pread(vmo_mem_fd(s->mem), back, 6, off), 6);
 	cr_assert_arr_eq(back, "window", 6);
 	close(sfd);
 	object_unref(&s->obj);
