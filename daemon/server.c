@@ -644,8 +644,8 @@ server_attach_handle(struct client *cl, pid_t pid, struct handle *h,
 		uncharge_handle(cl, old);
 		return ZX_ERR_NO_RESOURCES;
 	}
-	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) < 0 || set_passcred(sv[0]) < 0 ||
-	    fstat(sv[1], &st) < 0 || handle_table_add(h, st.st_ino) != ZX_OK)
+	if (set_passcred(sv[0]) < 0 || fstat(sv[1], &st) < 0 ||
+	    handle_table_add(h, st.st_ino) != ZX_OK)
 		goto fail;
 	c = conn_new(sv[0], cl, pid);
 	if (c == NULL) {
@@ -745,6 +745,9 @@ server_init(struct event_base *base, const struct config *cfg)
 {
 	srv.base = base;
 	srv.cfg = cfg;
+	/* Every socket the daemon reads or writes is served without
+	 * blocking; handle sockets are made without O_NONBLOCK. */
+	wire_set_nonblocking();
 	clock_gettime(CLOCK_MONOTONIC, &srv.start);
 	srv.rxbuf = malloc(WIRE_MAX_MSG);
 	if (srv.rxbuf == NULL)

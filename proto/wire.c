@@ -21,6 +21,15 @@ wire_close_fds(int *fds, size_t n)
 	}
 }
 
+/* MSG_DONTWAIT in the daemon, 0 in libzx. */
+static int io_flags;
+
+void
+wire_set_nonblocking(void)
+{
+	io_flags = MSG_DONTWAIT;
+}
+
 int
 wire_send(int sock, const ProtobufCMessage *msg, const int *fds,
     size_t nfds)
@@ -63,7 +72,7 @@ wire_send(int sock, const ProtobufCMessage *msg, const int *fds,
 		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
 	}
 	do {
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL | io_flags);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		r = -errno;
@@ -114,7 +123,7 @@ wire_recv(int sock, struct wire_msg *m)
 	m->len = 0;
 	m->has_creds = false;
 	do {
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | io_flags);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;

@@ -50,6 +50,10 @@ int wire_send(int sock, const ProtobufCMessage *msg, const int *fds,
 int wire_send_take(int sock, const ProtobufCMessage *msg, int *fds,
     size_t nfds);
 
+/* Never block in wire_send and wire_recv (MSG_DONTWAIT), whatever the
+ * socket's mode: the daemon's sockets then need no O_NONBLOCK each. */
+void wire_set_nonblocking(void);
+
 /* Receive one packet into m (buffer of WIRE_MAX_MSG).
  * Returns >0 (the length), 0 on EOF, -EAGAIN, -EPROTO for a truncated
  * packet or control message, or another -errno. On -EPROTO no fd is
