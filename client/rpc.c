@@ -75,15 +75,10 @@ rpc_defer_close(uint64_t id)
 	return ok;
 }
 
-struct defer_list {
-	Zxd__ClosedHandle ids[DEFER_MAX];
-	Zxd__ClosedHandle *p[DEFER_MAX];
-};
-
-/* Name the pending closes in req (in l); the seq that the reply
- * confirms, or 0. */
+/* Name the pending closes in req (ids: room for DEFER_MAX); the seq
+ * that the reply confirms, or 0. */
 static uint64_t
-defer_attach(Zxd__Request *req, struct defer_list *l)
+defer_attach(Zxd__Request *req, uint64_t *ids)
 {
 	uint64_t upto = 0;
 
@@ -92,13 +87,11 @@ defer_attach(Zxd__Request *req, struct defer_list *l)
 		return 0;
 	pthread_mutex_lock(&defer_lock);
 	for (unsigned i = 0; i < defer_n; i++) {
-		zxd__closed_handle__init(&l->ids[i]);
-		l->ids[i].id = defers[i].id;
-		l->p[i] = &l->ids[i];
+		ids[i] = defers[i].id;
 		upto = defers[i].seq;
 	}
 	req->n_closed = defer_n;
-	req->closed = l->p;
+	req->closed = ids;
 	pthread_mutex_unlock(&defer_lock);
 	return upto;
 }
@@ -196,12 +189,12 @@ static zx_status_t
 send_request(int sock, Zxd__Request *req, const int *fds, size_t nfds,
     uint64_t *upto)
 {
-	struct defer_list l;
+	uint64_t ids[DEFER_MAX];
 	int r;
 
 	req->txid = atomic_fetch_add(&next_txid, 1);
 	req->nfds = (uint32_t)nfds;
-	*upto = defer_attach(req, &l);
+	*upto = defer_attach(req, ids);
 	r = wire_send(sock, &req->base, fds, nfds);
 	req->n_closed = 0;
 	req->closed = NULL;

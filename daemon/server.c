@@ -270,11 +270,10 @@ server_settle_client(struct client *cl)
 }
 
 void
-server_close_listed(struct conn *conn, Zxd__ClosedHandle *const *ids,
-    size_t n)
+server_close_listed(struct conn *conn, const uint64_t *ids, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct handle *h = handle_table_find(ids[i]->id);
+		struct handle *h = handle_table_find(ids[i]);
 		struct conn *hc = h != NULL ? h->conn : NULL;
 
 		/* The process may close only what it holds; one of those

@@ -12,7 +12,6 @@
 #include "daemon/config.h"
 #include "daemon/log.h"
 #include "objects/handle.h"
-#include "proto/zxd.pb-c.h"
 
 struct port_account;
 
@@ -132,8 +131,7 @@ size_t server_settle(bool (*pick)(const struct handle *h, void *arg),
 size_t server_settle_client(struct client *cl);
 /* Close the handles, named by inode, that conn's process closed without
  * waiting (Request.closed): those still open and its own. */
-void server_close_listed(struct conn *conn, Zxd__ClosedHandle *const *ids,
-    size_t n);
+void server_close_listed(struct conn *conn, const uint64_t *ids, size_t n);
 size_t server_client_count(void);
 struct client *server_client_first(void);
 uint64_t server_uptime_ns(void);

@@ -7,8 +7,9 @@
  * (a third of a call's instructions, on each side: doc/DATAPATH.md). The
  * wire format does not change: an envelope is its few plain fields and
  * the one member that is set, packed or unpacked by protobuf-c itself.
- * A descriptor with a field of a shape not handled here (a string, a
- * scalar oneof member) is left to protobuf-c whole.
+ * Plain fields may be scalars, repeated messages, or repeated uint64
+ * (packed). A descriptor with a field of a shape not handled here (a
+ * string, a scalar oneof member) is left to protobuf-c whole.
  */
 #include "config-build.h"
 
@@ -35,7 +36,8 @@ static bool
 plain_ok(const ProtobufCFieldDescriptor *f)
 {
 	if (f->label == PROTOBUF_C_LABEL_REPEATED)
-		return f->type == PROTOBUF_C_TYPE_MESSAGE;
+		return f->type == PROTOBUF_C_TYPE_MESSAGE ||
+		    f->type == PROTOBUF_C_TYPE_UINT64;
 	if (f->label != PROTOBUF_C_LABEL_NONE)
 		return false;
 	switch (f->type) {
@@ -168,6 +170,30 @@ scalar_value(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
 	}
 }
 
+/* A repeated uint64, packed: out == NULL sizes it. */
+static size_t
+encode_u64s(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
+    uint8_t *out)
+{
+	size_t count, len = 0, n = 0;
+	const uint64_t *arr;
+
+	memcpy(&count, member(m, f->quantifier_offset), sizeof(count));
+	memcpy(&arr, member(m, f->offset), sizeof(arr));
+	if (count == 0)
+		return 0;
+	for (size_t k = 0; k < count; k++)
+		len += varint_size(arr[k]);
+	if (out == NULL)
+		return varint_size((uint64_t)f->id << 3) + varint_size(len) +
+		    len;
+	n += put_varint(out + n, ((uint64_t)f->id << 3) | 2);
+	n += put_varint(out + n, len);
+	for (size_t k = 0; k < count; k++)
+		n += put_varint(out + n, arr[k]);
+	return n;
+}
+
 /* Walk the fields to send: out == NULL sizes them. */
 static size_t
 encode(const struct shape *s, const ProtobufCMessage *m, uint8_t *out)
@@ -178,7 +204,10 @@ encode(const struct shape *s, const ProtobufCMessage *m, uint8_t *out)
 
 	for (unsigned i = 0; i < s->nplain; i++) {
 		f = s->plain[i];
-		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+		if (f->label == PROTOBUF_C_LABEL_REPEATED &&
+		    f->type == PROTOBUF_C_TYPE_UINT64) {
+			n += encode_u64s(m, f, out == NULL ? NULL : out + n);
+		} else if (f->label == PROTOBUF_C_LABEL_REPEATED) {
 			size_t count;
 			ProtobufCMessage **arr;
 
@@ -324,6 +353,50 @@ store_scalar(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
 	}
 }
 
+/* Append v to a repeated uint64 (grown by doubling, as below). */
+static bool
+append_u64(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
+    uint64_t v)
+{
+	size_t count;
+	uint64_t *arr;
+
+	memcpy(&count, member(m, f->quantifier_offset), sizeof(count));
+	memcpy(&arr, member(m, f->offset), sizeof(arr));
+	if ((count & (count - 1)) == 0) {
+		uint64_t *n = realloc(arr, (count ? 2 * count : 1) *
+		    sizeof(*arr));
+
+		if (n == NULL)
+			return false;
+		arr = n;
+		memcpy(member(m, f->offset), &arr, sizeof(arr));
+	}
+	arr[count++] = v;
+	memcpy(member(m, f->quantifier_offset), &count, sizeof(count));
+	return true;
+}
+
+/* A repeated uint64: packed (wire type 2) or one value (type 0). */
+static bool
+decode_u64s(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
+    unsigned wiretype, const uint8_t **p, const uint8_t *end)
+{
+	const uint8_t *stop;
+	uint64_t v, len;
+
+	if (wiretype == 0)
+		return get_varint(p, end, &v) && append_u64(m, f, v);
+	if (wiretype != 2 || !get_varint(p, end, &len) ||
+	    len > (uint64_t)(end - *p))
+		return false;
+	stop = *p + len;
+	while (*p < stop)
+		if (!get_varint(p, stop, &v) || !append_u64(m, f, v))
+			return false;
+	return true;
+}
+
 static bool
 decode_field(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
     unsigned wiretype, const uint8_t **p, const uint8_t *end)
@@ -331,6 +404,9 @@ decode_field(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
 	ProtobufCMessage *sub;
 	uint64_t v;
 
+	if (f->label == PROTOBUF_C_LABEL_REPEATED &&
+	    f->type == PROTOBUF_C_TYPE_UINT64)
+		return decode_u64s(m, f, wiretype, p, end);
 	if (f->type != PROTOBUF_C_TYPE_MESSAGE) {
 		if (wiretype != 0 || !get_varint(p, end, &v))
 			return false;
@@ -442,7 +518,8 @@ envelope_free(ProtobufCMessage *m)
 			continue;
 		memcpy(&count, member(m, f->quantifier_offset), sizeof(count));
 		memcpy(&arr, member(m, f->offset), sizeof(arr));
-		for (size_t k = 0; k < count; k++)
+		for (size_t k = 0; k < count &&
+		    f->type == PROTOBUF_C_TYPE_MESSAGE; k++)
 			protobuf_c_message_free_unpacked(arr[k], NULL);
 		free(arr);
 	}

@@ -957,20 +957,13 @@ raw_closed(int sock, uint64_t *ids, size_t n)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__EventCreate ec = ZXD__EVENT_CREATE__INIT;
-	Zxd__ClosedHandle cl[4], *clp[4];
 	struct wire_msg *m = msg_new();
 	Zxd__Reply *rep;
 	zx_status_t st;
 
-	cr_assert_leq(n, 4);
-	for (size_t i = 0; i < n; i++) {
-		zxd__closed_handle__init(&cl[i]);
-		cl[i].id = ids[i];
-		clp[i] = &cl[i];
-	}
 	req.txid = 41;
 	req.n_closed = n;
-	req.closed = clp;
+	req.closed = ids;
 	req.body_case = ZXD__REQUEST__BODY_EVENT_CREATE;
 	req.event_create = &ec;
 	send_req(sock, &req, NULL, 0);

@@ -575,6 +575,16 @@ Test(envelope, same_bytes_as_protobuf_c)
 	req.nfds = 2;
 	req.absent = true;
 	same_as_protobuf_c(&req.base);
+	/* A repeated uint64 (Request.closed), packed. */
+	{
+		uint64_t ids[3] = { 1, 300, 0x123456789ull };
+
+		req.closed = ids;
+		req.n_closed = 3;
+		same_as_protobuf_c(&req.base);
+		req.n_closed = 0;
+		req.closed = NULL;
+	}
 	memset(data, 7, sizeof(data));
 	w.data.data = data;
 	w.data.len = sizeof(data);
@@ -627,6 +637,21 @@ Test(envelope, hostile_bytes)
 		u = envelope_unpack(i % 2 ? &zxd__request__descriptor :
 		    &zxd__reply__descriptor, n, buf);
 		envelope_free(u);
+	}
+	/* A repeated uint64 sent unpacked (one value per tag), then
+	 * packed: both kinds are read, in order. */
+	{
+		static const uint8_t wire[] = { 4 << 3 | 0, 5,
+		    4 << 3 | 2, 3, 0x81, 0x01, 9 };
+		Zxd__Request *u = (Zxd__Request *)envelope_unpack(
+		    &zxd__request__descriptor, sizeof(wire), wire);
+
+		cr_assert_not_null(u);
+		cr_assert_eq(u->n_closed, 3);
+		cr_assert_eq(u->closed[0], 5);
+		cr_assert_eq(u->closed[1], 129);
+		cr_assert_eq(u->closed[2], 9);
+		envelope_free(&u->base);
 	}
 	/* A oneof member twice: the last wins, the first is freed. */
 	{
