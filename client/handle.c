@@ -152,14 +152,16 @@ zxh_get(zx_handle_t h, int *ret_fd)
 }
 
 void
-zxh_pair(zx_handle_t h0, zx_handle_t h1)
+zxh_pair(const zx_handle_t h[2], const uint64_t ids[2])
 {
-	struct zxh *a = lookup(h0, NULL), *b = lookup(h1, NULL);
+	struct zxh *a = lookup(h[0], NULL), *b = lookup(h[1], NULL);
 
 	if (a == NULL || b == NULL || a == b)
 		return;
-	a->peer = h1;
-	b->peer = h0;
+	a->peer = h[1];
+	b->peer = h[0];
+	a->id = ids[0];
+	b->id = ids[1];
 	atomic_store(&a->pristine, true);
 	atomic_store(&b->pristine, true);
 }
@@ -182,7 +184,7 @@ zxh_install(int fd, const Zxd__HandleDesc *d)
 	e->close_sync = d->close_sync;
 	atomic_store(&e->pristine, false);
 	e->peer = ZX_HANDLE_INVALID;
-	e->id = d->id;
+	e->id = 0;
 	e->sigword = NULL;
 	e->priv = NULL;
 	e->priv_free = NULL;
@@ -197,7 +199,7 @@ zxh_install(int fd, const Zxd__HandleDesc *d)
 
 /* Take the entry out of service: wake and wait out any waiter, wait for
  * the call in flight, drop per-handle state. *ret_defer (NULL: the
- * handle leaves the process, not closed): the HandleDesc.id under which
+ * handle leaves the process, not closed): the id (Reply.close_ids) under which
  * its close may be deferred, or 0. */
 static bool
 retire(zx_handle_t h, int *ret_fd, bool *ret_sync, uint64_t *ret_defer)
@@ -254,8 +256,8 @@ retire(zx_handle_t h, int *ret_fd, bool *ret_sync, uint64_t *ret_defer)
  * handle can observe (the daemon says which, HandleDesc.close_sync), shut
  * our end and wait until the daemon has closed its own. Others (events,
  * VMOs with no parent, ...) close with no round trip. So do the ends of
- * a pair this process made and has not used since (HandleDesc.
- * close_deferrable): only this process could observe their closes, and
+ * a pair this process made and has not used since (Reply.close_ids):
+ * only this process could observe their closes, and
  * only by asking the daemon, whose next request names them first
  * (rpc_defer_close). */
 

@@ -32,7 +32,7 @@ struct zxh {
 	 * is cleared on both entries by any use of either. */
 	atomic_bool pristine;
 	zx_handle_t peer;		/* the other end's value */
-	uint64_t id;			/* HandleDesc.id */
+	uint64_t id;			/* Reply.close_ids */
 	_Atomic(atomic_uint *) sigword;	/* read-only signal page, or NULL */
 	atomic_int waiters;
 	unsigned epoch;			/* the daemon's, see monitor.c */
@@ -58,8 +58,8 @@ zx_handle_t zxh_install(int fd, const Zxd__HandleDesc *d);
  * consume their handle). Returns false if it was not live. */
 bool zxh_close(zx_handle_t h);
 /* Mark two handles just installed from one reply as a pair whose
- * closes may be deferred (both descriptions said close_deferrable). */
-void zxh_pair(zx_handle_t h0, zx_handle_t h1);
+ * closes may be deferred, under the reply's close_ids. */
+void zxh_pair(const zx_handle_t h[2], const uint64_t ids[2]);
 /* Forget the entry without closing the fd (export hands the fd out). */
 bool zxh_forget(zx_handle_t h, int *ret_fd);
 /* Install the fork handler that drops inherited handles and the control
@@ -91,7 +91,7 @@ typedef uint64_t rpc_target_t;
 zx_status_t rpc_call(rpc_target_t to, Zxd__Request *req, const int *fds,
     size_t nfds, struct rpc_reply *out);
 void rpc_reply_free(struct rpc_reply *r);
-/* Note a handle (HandleDesc.id) closed without waiting: the next
+/* Note a handle (its Reply.close_ids id) closed without waiting: the next
  * requests name it until the daemon has answered one (Request.closed).
  * False when too many are pending: close synchronously then. */
 bool rpc_defer_close(uint64_t id);

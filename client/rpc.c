@@ -495,9 +495,9 @@ rpc_reply_handles(struct rpc_reply *r, zx_handle_t *out, size_t n)
 			return ZX_ERR_NO_MEMORY;
 		}
 	}
-	if (n == 2 && r->rep->handles[0]->close_deferrable &&
-	    r->rep->handles[1]->close_deferrable)
-		zxh_pair(out[0], out[1]);
+	if (n == 2 && r->rep->n_close_ids == 2 && r->rep->close_ids[0] != 0 &&
+	    r->rep->close_ids[1] != 0)
+		zxh_pair(out, r->rep->close_ids);
 	return ZX_OK;
 }
 

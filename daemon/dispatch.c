@@ -266,7 +266,7 @@ drop_out(struct call *c)
 }
 
 /* Whether the two new handles are a fresh pair whose closes libzx may
- * defer (HandleDesc.close_deferrable): each end's one handle, nothing
+ * defer (Reply.close_ids): each end's one handle, nothing
  * else watching either. Channels are not (a close releases the handles
  * queued in the endpoint, which others observe). */
 static bool
@@ -289,6 +289,7 @@ static int
 send_reply(struct call *c, zx_status_t st)
 {
 	int fds[2 * DISPATCH_MAX_OUT];
+	uint64_t close_ids[2];
 	size_t n = 0;
 	int r;
 
@@ -304,10 +305,10 @@ send_reply(struct call *c, zx_status_t st)
 	}
 	if (c->n_out_handles == 2 &&
 	    close_deferrable(c->out_handles[0], c->out_handles[1])) {
-		for (size_t i = 0; i < 2; i++) {
-			c->out_desc[i].close_deferrable = true;
-			c->out_desc[i].id = c->out_handles[i]->ino;
-		}
+		close_ids[0] = c->out_handles[0]->ino;
+		close_ids[1] = c->out_handles[1]->ino;
+		c->rep->close_ids = close_ids;
+		c->rep->n_close_ids = 2;
 	}
 	c->rep->n_handles = c->n_out_handles;
 	c->rep->handles = c->out_descp;

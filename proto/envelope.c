@@ -353,26 +353,41 @@ store_scalar(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
 	}
 }
 
-/* Append v to a repeated uint64 (grown by doubling, as below). */
-static bool
-append_u64(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
-    uint64_t v)
+/* Room for one more element in a repeated field's array, grown by
+ * doubling (counts 1, 2, 4, ... start a new size); its count, or
+ * SIZE_MAX out of memory. */
+static size_t
+grow(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f, size_t elem,
+    void **ret_arr)
 {
 	size_t count;
-	uint64_t *arr;
+	void *arr;
 
 	memcpy(&count, member(m, f->quantifier_offset), sizeof(count));
 	memcpy(&arr, member(m, f->offset), sizeof(arr));
 	if ((count & (count - 1)) == 0) {
-		uint64_t *n = realloc(arr, (count ? 2 * count : 1) *
-		    sizeof(*arr));
+		void *n = realloc(arr, (count ? 2 * count : 1) * elem);
 
 		if (n == NULL)
-			return false;
+			return SIZE_MAX;
 		arr = n;
 		memcpy(member(m, f->offset), &arr, sizeof(arr));
 	}
-	arr[count++] = v;
+	*ret_arr = arr;
+	return count;
+}
+
+/* Append v to a repeated uint64. */
+static bool
+append_u64(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
+    uint64_t v)
+{
+	void *arr;
+	size_t count = grow(m, f, sizeof(uint64_t), &arr);
+
+	if (count == SIZE_MAX)
+		return false;
+	((uint64_t *)arr)[count++] = v;
 	memcpy(member(m, f->quantifier_offset), &count, sizeof(count));
 	return true;
 }
@@ -421,24 +436,14 @@ decode_field(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
 		return false;
 	*p += v;
 	if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-		size_t count;
-		ProtobufCMessage **arr;
+		void *arr;
+		size_t count = grow(m, f, sizeof(sub), &arr);
 
-		memcpy(&count, member(m, f->quantifier_offset), sizeof(count));
-		memcpy(&arr, member(m, f->offset), sizeof(arr));
-		/* Grown by doubling: counts 1, 2, 4, ... start a new size. */
-		if ((count & (count - 1)) == 0) {
-			ProtobufCMessage **n = realloc(arr,
-			    (count ? 2 * count : 1) * sizeof(*arr));
-
-			if (n == NULL) {
-				protobuf_c_message_free_unpacked(sub, NULL);
-				return false;
-			}
-			arr = n;
-			memcpy(member(m, f->offset), &arr, sizeof(arr));
+		if (count == SIZE_MAX) {
+			protobuf_c_message_free_unpacked(sub, NULL);
+			return false;
 		}
-		arr[count++] = sub;
+		((ProtobufCMessage **)arr)[count++] = sub;
 		memcpy(member(m, f->quantifier_offset), &count, sizeof(count));
 		return true;
 	}

@@ -941,11 +941,12 @@ raw_eventpair(int sock, int *fds, uint64_t *ids, bool *deferrable)
 	cr_assert_eq(rep->status, ZX_OK);
 	cr_assert_eq(rep->n_handles, 2);
 	cr_assert_eq(m->nfds, 2);
+	cr_assert_eq(rep->n_close_ids, 2);
 	for (int i = 0; i < 2; i++) {
 		fds[i] = m->fds[i];
 		m->fds[i] = -1;
-		ids[i] = rep->handles[i]->id;
-		deferrable[i] = rep->handles[i]->close_deferrable;
+		ids[i] = rep->close_ids[i];
+		deferrable[i] = ids[i] != 0;
 	}
 	zxd__reply__free_unpacked(rep, NULL);
 	msg_free(m);
