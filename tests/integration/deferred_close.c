@@ -4,7 +4,8 @@
  * waiting for the daemon, yet Zircon's rule still holds: whatever
  * observes the close afterwards sees it has taken effect.
  *
- *  - the next call of this process, on any thread, sees PEER_CLOSED and
+ *  - the next call of this process, on any thread, sees PEER_CLOSED
+ *    (wait_one at once or for ever, wait_many, a port's wait_async) and
  *    the handle gone from the process's handle counts;
  *  - an end that left the process (export, a channel) closes
  *    synchronously: another process sees PEER_CLOSED at once;
@@ -19,6 +20,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -26,6 +28,7 @@
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/iob.h>
 #include <zircon/syscalls/object.h>
+#include <zircon/syscalls/port.h>
 #include <zxd/zxd.h>
 
 #include "tests/lib/zxdtest.h"
@@ -175,6 +178,88 @@ Test(deferred, seen_by_another_thread)
 	pthread_join(t, NULL);
 	pthread_barrier_destroy(&s.closed);
 	pthread_barrier_destroy(&s.done);
+}
+
+/* Waits on the survivor read its signal page, which its first use maps
+ * with a request: the close has taken effect by then. */
+struct waiter {
+	zx_handle_t h;
+	zx_signals_t want, seen;
+	zx_status_t st;
+};
+
+static void *
+waiter_main(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->st = zx_object_wait_one(w->h, w->want, ZX_TIME_INFINITE, &w->seen);
+	return NULL;
+}
+
+Test(deferred, infinite_wait_on_the_survivor_ends, .timeout = 60)
+{
+	for (int i = 0; i < ROUNDS / 4; i++) {
+		struct waiter w = { .want = ZX_EVENTPAIR_PEER_CLOSED };
+		struct timespec ts;
+		zx_handle_t a;
+		pthread_t t;
+
+		pair(&a, &w.h);
+		cr_assert_eq(zx_handle_close(a), ZX_OK);
+		cr_assert_eq(pthread_create(&t, NULL, waiter_main, &w), 0);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 10;
+		cr_assert_eq(pthread_timedjoin_np(t, NULL, &ts), 0,
+		    "round %d: the wait did not end", i);
+		cr_assert_eq(w.st, ZX_OK);
+		cr_assert(w.seen & ZX_EVENTPAIR_PEER_CLOSED);
+		cr_assert_eq(zx_handle_close(w.h), ZX_OK);
+	}
+}
+
+Test(deferred, wait_many_on_the_survivors)
+{
+	for (int i = 0; i < ROUNDS / 4; i++) {
+		zx_wait_item_t items[2];
+		zx_handle_t a[2], b[2];
+
+		pair(&a[0], &b[0]);
+		iob(&a[1], &b[1]);
+		cr_assert_eq(zx_handle_close(a[0]), ZX_OK);
+		cr_assert_eq(zx_handle_close(a[1]), ZX_OK);
+		items[0] = (zx_wait_item_t){ .handle = b[0],
+		    .waitfor = ZX_EVENTPAIR_PEER_CLOSED };
+		items[1] = (zx_wait_item_t){ .handle = b[1],
+		    .waitfor = ZX_IOB_PEER_CLOSED };
+		cr_assert_eq(zx_object_wait_many(items, 2, 0), ZX_OK);
+		cr_assert(items[0].pending & ZX_EVENTPAIR_PEER_CLOSED,
+		    "round %d", i);
+		cr_assert(items[1].pending & ZX_IOB_PEER_CLOSED, "round %d", i);
+		cr_assert_eq(zx_handle_close_many(b, 2), ZX_OK);
+	}
+}
+
+Test(deferred, port_wait_async_on_the_survivor)
+{
+	zx_handle_t port;
+
+	cr_assert_eq(zx_port_create(0, &port), ZX_OK);
+	for (int i = 0; i < ROUNDS / 4; i++) {
+		zx_port_packet_t pkt;
+		zx_handle_t a, b;
+
+		pair(&a, &b);
+		cr_assert_eq(zx_handle_close(a), ZX_OK);
+		cr_assert_eq(zx_object_wait_async(b, port, (uint64_t)i,
+		    ZX_EVENTPAIR_PEER_CLOSED, 0), ZX_OK);
+		cr_assert_eq(zx_port_wait(port, 0, &pkt), ZX_OK,
+		    "round %d: no packet", i);
+		cr_assert_eq(pkt.key, (uint64_t)i);
+		cr_assert(pkt.signal.observed & ZX_EVENTPAIR_PEER_CLOSED);
+		cr_assert_eq(zx_handle_close(b), ZX_OK);
+	}
+	cr_assert_eq(zx_handle_close(port), ZX_OK);
 }
 
 /* The process's handle counts never include a closed handle. */
