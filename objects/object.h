@@ -110,7 +110,8 @@ void object_signal_reassert(struct object *o, zx_signals_t bits);
  * (Zircon's UpdateState with a strobe mask, e.g. the shared region's
  * ZX_IOB_SHARED_REGION_UPDATED). On the signal page the strobe sequence
  * word counts strobes (a futex to wait on beside word 0) and the
- * strobed word holds the bits strobed so far. */
+ * strobed word holds the bits strobed so far. Observers whose signals
+ * meet the state with `bits` run with that state. */
 void object_strobe(struct object *o, zx_signals_t bits);
 
 /* The signal page's 32-bit words: 0 is the signal state. */
