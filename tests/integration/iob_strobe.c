@@ -15,77 +15,41 @@
 
 #include "tests/integration/iob_util.h"
 
-/* --- wait_one ---------------------------------------------------------- */
-
-struct waiter {
-	zx_handle_t sr;
-	zx_status_t st;
-	zx_signals_t seen;
-};
-
-static void *
-wait_updated(void *arg)
-{
-	struct waiter *w = arg;
-
-	w->st = zx_object_wait_one(w->sr, ZX_IOB_SHARED_REGION_UPDATED,
-	    zx_deadline_after(10000000000LL), &w->seen);
-	return NULL;
-}
-
-/* Run fn(arg) on a thread, let it block (*st stays 1 until it returns),
- * then write a message through ep: it returns ZX_OK. */
-static void
-write_wakes(zx_handle_t ep, void *(*fn)(void *), void *arg,
-    const volatile zx_status_t *st)
-{
-	pthread_t t;
-
-	cr_assert_eq(pthread_create(&t, NULL, fn, arg), 0);
-	usleep(100000);
-	cr_assert_eq(*st, 1);
-	cr_assert_eq(writev1(ep, "12345", 6), ZX_OK);
-	pthread_join(t, NULL);
-	cr_assert_eq(*st, ZX_OK);
-}
+/* --- wait_one ------------------------------------------------------- */
 
 Test(iob_strobe, wait_one)
 {
 	zx_handle_t sr = shared_new(2 * PAGE), ep0, ep1;
-	struct waiter w = { .st = 1 };
+	struct wait_thread w;
 	zx_signals_t seen = 1;
-	pthread_t t;
 
 	ring_iob(sr, EP0_MW, 0, &ep0, &ep1);
 	cr_assert_eq(zx_object_wait_one(sr, ZX_IOB_SHARED_REGION_UPDATED,
 	    ZX_TIME_INFINITE_PAST, &seen), ZX_ERR_TIMED_OUT);
 	cr_assert_eq(seen, 0);
-	cr_assert_eq(zx_handle_duplicate(sr, ZX_RIGHT_SAME_RIGHTS, &w.sr),
-	    ZX_OK);
-	/* A write wakes the waiter, with UPDATED. */
-	write_wakes(ep0, wait_updated, &w, &w.st);
+	/* A write wakes a waiter, with UPDATED. */
+	wait_thread_start(&w, sr, ZX_IOB_SHARED_REGION_UPDATED);
+	cr_assert_eq(w.st, 1);
+	cr_assert_eq(writev1(ep0, "12345", 6), ZX_OK);
+	cr_assert_eq(wait_thread_join(&w), ZX_OK);
 	cr_assert_eq(w.seen, ZX_IOB_SHARED_REGION_UPDATED);
 	/* ... and it was never left asserted. */
 	cr_assert_eq(zx_object_wait_one(sr, ZX_IOB_SHARED_REGION_UPDATED,
 	    ZX_TIME_INFINITE_PAST, &seen), ZX_ERR_TIMED_OUT);
 	cr_assert_eq(seen, 0);
 	/* A failed write strobes nothing. */
-	w.st = 1;
-	cr_assert_eq(pthread_create(&t, NULL, wait_updated, &w), 0);
-	usleep(50000);
+	wait_thread_start(&w, sr, ZX_IOB_SHARED_REGION_UPDATED);
 	cr_assert_eq(writev1(ep0, (void *)1, 6), ZX_ERR_NOT_FOUND);
 	usleep(50000);
 	cr_assert_eq(w.st, 1);
 	/* Other signals still wake it, level-triggered as ever. */
 	cr_assert_eq(zx_object_signal(sr, 0, ZX_USER_SIGNAL_1), ZX_OK);
 	cr_assert_eq(writev1(ep0, "x", 1), ZX_OK);
-	pthread_join(t, NULL);
-	cr_assert_eq(w.st, ZX_OK);
+	cr_assert_eq(wait_thread_join(&w), ZX_OK);
 	cr_assert(w.seen & ZX_IOB_SHARED_REGION_UPDATED);
 	cr_assert_eq(zx_object_wait_one(sr, ZX_USER_SIGNAL_1 |
 	    ZX_IOB_SHARED_REGION_UPDATED, ZX_TIME_INFINITE_PAST, &seen), ZX_OK);
 	cr_assert_eq(seen, ZX_USER_SIGNAL_1);
-	zx_handle_close(w.sr);
 	zx_handle_close(ep0);
 	zx_handle_close(ep1);
 	zx_handle_close(sr);
@@ -201,7 +165,7 @@ Test(iob_strobe, port_wait_async_edge_and_timestamp)
 
 struct many {
 	zx_wait_item_t items[2];
-	zx_status_t st;
+	volatile zx_status_t st;
 };
 
 static void *
@@ -220,6 +184,7 @@ Test(iob_strobe, wait_many)
 {
 	zx_handle_t sr = shared_new(2 * PAGE), ep0, ep1, ev;
 	struct many m = { .st = 1 };
+	pthread_t t;
 
 	ring_iob(sr, EP0_MW, 0, &ep0, &ep1);
 	cr_assert_eq(zx_event_create(0, &ev), ZX_OK);
@@ -231,7 +196,12 @@ Test(iob_strobe, wait_many)
 	cr_assert_eq(zx_object_wait_many(m.items, 2, ZX_TIME_INFINITE_PAST),
 	    ZX_ERR_TIMED_OUT);
 	cr_assert_eq(m.items[1].pending, 0);
-	write_wakes(ep0, wait_many_updated, &m, &m.st);
+	cr_assert_eq(pthread_create(&t, NULL, wait_many_updated, &m), 0);
+	usleep(20000);
+	cr_assert_eq(m.st, 1);
+	cr_assert_eq(writev1(ep0, "12345", 6), ZX_OK);
+	cr_assert_eq(pthread_join(t, NULL), 0);
+	cr_assert_eq(m.st, ZX_OK);
 	cr_assert_eq(m.items[1].pending, ZX_IOB_SHARED_REGION_UPDATED);
 	cr_assert_eq(m.items[0].pending, 0);
 	/* Never left asserted. */
