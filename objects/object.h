@@ -126,8 +126,9 @@ void object_strobe(struct object *o, zx_signals_t bits);
  * An observer is one-shot: object_signal unlinks it before calling
  * on_match, which may re-arm it with object_observe. It matches when a
  * change raises at least one bit (old state to new state) and the new
- * state intersects `signals`; observers that match one change run
- * newest-registered first. `handle` is the handle the observer was
+ * state intersects `signals`, or when object_strobe's state (the
+ * signals with the strobed bits) does; observers that match one change
+ * run newest-registered first. `handle` is the handle the observer was
  * registered through, or NULL: object_cancel_handle cancels the
  * observers of one handle (its close, or its move through a channel),
  * and an object being destroyed cancels all of its observers. on_cancel
