@@ -237,10 +237,13 @@ server_settle(bool (*pick)(const struct handle *h, void *arg), void *arg)
 
 again:
 	for (c = srv.conns; c != NULL; c = c->next) {
-		if (c->handle == NULL || c == srv.dispatching ||
-		    in_dispatch(c->handle))
+		/* The pick first: in_dispatch costs a system call per fd
+		 * the packet carries. */
+		if (c->handle == NULL || c == srv.dispatching)
 			continue;
 		if (pick != NULL && !pick(c->handle, arg))
+			continue;
+		if (in_dispatch(c->handle))
 			continue;
 		if (conn_at_eof(c)) {
 			conn_close(c);

@@ -217,6 +217,43 @@ Test(pinned_vmo, decommit)
 	zx_handle_close(bti);
 }
 
+/* A pin commits its pages every time: pinning a buffer again after
+ * its pages were handed back (decommit, zero, a smaller size) commits
+ * them again, though the daemon remembers what it found committed. */
+Test(pinned_vmo, commits_again)
+{
+	zx_handle_t bti = bti_new(), vmo = vmo_new(4 * PAGE,
+	    ZX_VMO_RESIZABLE), pmt;
+	zx_paddr_t a[4];
+
+	for (int how = 0; how < 3; how++) {
+		pmt = pin(bti, R, vmo, 0, 4 * PAGE, a);
+		cr_assert_eq(vmo_info(vmo).committed_bytes, 4 * PAGE);
+		cr_assert_eq(zx_pmt_unpin(pmt), ZX_OK);
+		/* Again at once: nothing to commit. */
+		pmt = pin(bti, R, vmo, 0, 4 * PAGE, a);
+		cr_assert_eq(zx_pmt_unpin(pmt), ZX_OK);
+		cr_assert_eq(vmo_info(vmo).committed_bytes, 4 * PAGE);
+		if (how == 0)
+			cr_assert_eq(zx_vmo_op_range(vmo, ZX_VMO_OP_DECOMMIT,
+			    0, 4 * PAGE, NULL, 0), ZX_OK);
+		else if (how == 1)
+			cr_assert_eq(zx_vmo_op_range(vmo, ZX_VMO_OP_ZERO,
+			    0, 4 * PAGE, NULL, 0), ZX_OK);
+		else
+			cr_assert_eq(zx_vmo_set_size(vmo, 0), ZX_OK);
+		cr_assert_eq(vmo_info(vmo).committed_bytes, 0, "how %d",
+		    how);
+		if (how == 2)
+			cr_assert_eq(zx_vmo_set_size(vmo, 4 * PAGE), ZX_OK);
+	}
+	pmt = pin(bti, R, vmo, 0, 4 * PAGE, a);
+	cr_assert_eq(vmo_info(vmo).committed_bytes, 4 * PAGE);
+	cr_assert_eq(zx_pmt_unpin(pmt), ZX_OK);
+	zx_handle_close(vmo);
+	zx_handle_close(bti);
+}
+
 Test(pinned_vmo, cache_policy_frozen)
 {
 	zx_handle_t bti = bti_new(), vmo = vmo_new(PAGE, 0), pmt;
