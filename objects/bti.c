@@ -188,10 +188,13 @@ struct seg {
 	uint64_t off, len;
 };
 
-/* Where the page holding addr is, if the device may reach it. */
+/* Where the page holding addr is, if the device may reach it, and how
+ * many bytes from addr on lie in the same pin (*ret_avail: to the end of
+ * the page for paged memory, of the pinned range for memory with
+ * addresses of its own). */
 static zx_status_t
 resolve(struct bti *b, uint64_t addr, bool write, struct vmo_mem **ret_mem,
-    uint64_t *ret_off)
+    uint64_t *ret_off, uint64_t *ret_avail)
 {
 	uint64_t page = addr & ~(PAGE - 1);
 	uint32_t need = write ? ZX_BTI_PERM_WRITE : ZX_BTI_PERM_READ;
@@ -215,6 +218,7 @@ resolve(struct bti *b, uint64_t addr, bool write, struct vmo_mem **ret_mem,
 				continue;
 			*ret_mem = (struct vmo_mem *)r->mem;
 			*ret_off = r->offset + i * PAGE + (addr - page);
+			*ret_avail = PAGE - (addr - page);
 			return ZX_OK;
 		}
 		return found ? ZX_ERR_ACCESS_DENIED : ZX_ERR_NOT_FOUND;
@@ -233,6 +237,7 @@ resolve(struct bti *b, uint64_t addr, bool write, struct vmo_mem **ret_mem,
 		*ret_mem = p->vmo->mem;
 		*ret_off = vmo_fd_offset(p->vmo) + p->offset +
 		    (addr - p->base);
+		*ret_avail = p->size - (addr - p->base);
 		return ZX_OK;
 	}
 	return found ? ZX_ERR_ACCESS_DENIED : ZX_ERR_NOT_FOUND;
@@ -369,17 +374,18 @@ bti_dma(struct bti *b, bool write, uint64_t addr, uint64_t len,
 		return ZX_OK;
 	if (addr + len < addr)
 		return ZX_ERR_INVALID_ARGS;
-	/* Check every page first: all or nothing. */
+	/* Check every page first, in order: all or nothing. A pin of
+	 * memory with addresses of its own answers for all its pages at
+	 * once. */
 	for (pos = addr; pos - addr < len;) {
-		uint64_t end = (pos | (PAGE - 1)) + 1, step, off;
+		uint64_t step, off;
 		struct vmo_mem *mem;
 
-		if (end - addr > len || end == 0)
-			end = addr + len;
-		step = end - pos;
-		st = resolve(b, pos, write, &mem, &off);
+		st = resolve(b, pos, write, &mem, &off, &step);
 		if (st != ZX_OK)
 			goto out;
+		if (step > len - (pos - addr))
+			step = len - (pos - addr);
 		if (n > 0 && segs[n - 1].mem == mem &&
 		    segs[n - 1].off + segs[n - 1].len == off) {
 			segs[n - 1].len += step;
@@ -402,7 +408,7 @@ bti_dma(struct bti *b, bool write, uint64_t addr, uint64_t len,
 			segs[n].len = step;
 			n++;
 		}
-		pos = end;
+		pos += step;
 	}
 	io_off = 0;
 	for (size_t i = 0; i < n && r == 0; i++) {
