@@ -15,7 +15,9 @@
  * reused until the half has gone round once, so that a stale address is
  * caught as one. A page pinned twice, through any BTI, has the same
  * address while either pin lasts; once no pin holds it, its frame goes.
- * Physical VMOs are not in the window: they keep their own addresses.
+ * Frames are handed out by frame runs (below), so a pin costs no table
+ * entry per page. Physical VMOs are not in the window: they keep their
+ * own addresses.
  */
 #ifndef ZXD_OBJECTS_IOMMU_H
 #define ZXD_OBJECTS_IOMMU_H
