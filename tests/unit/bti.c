@@ -255,9 +255,9 @@ Test(frames, not_reused_at_once)
  * page gets a new one when pinned again. */
 Test(frames, partial_overlap)
 {
-	struct bti *b = new_bti();
+	struct bti *b = new_bti(), *b2;
 	struct vmo *v = new_vmo(16 * PAGE);
-	struct pmt *p1, *p2, *p3;
+	struct pmt *p1, *p2, *p3, *p4;
 	uint64_t old0, idx;
 	char byte = 0;
 
@@ -285,11 +285,25 @@ Test(frames, partial_overlap)
 	cr_assert_neq(pmt_addr(p3, 0), old0);
 	cr_assert_eq(pmt_addr(p3, 4), pmt_addr(p2, 0));
 	cr_assert_eq(iommu_frame_count(), 12);
-	/* p3 is read-only: the device may write page 4 through p2 only. */
+	/* p3 is read-only: the device may write page 4 through p2 only,
+	 * and a writable pin of it through another BTI does not count. */
 	unpin(p2);
 	cr_assert_eq(bti_dma(b, true, pmt_addr(p3, 4), 1,
 	    &(struct bti_dma_io){ .buf = &byte, .fd = -1 }),
 	    ZX_ERR_ACCESS_DENIED);
+	b2 = new_bti();
+	p4 = do_pin(b2, v, 4 * PAGE, PAGE, W);
+	cr_assert_eq(pmt_addr(p4, 0), pmt_addr(p3, 4));
+	cr_assert_eq(bti_dma(b, true, pmt_addr(p3, 4), 1,
+	    &(struct bti_dma_io){ .buf = &byte, .fd = -1 }),
+	    ZX_ERR_ACCESS_DENIED);
+	cr_assert_eq(bti_dma(b2, true, pmt_addr(p3, 4), 1,
+	    &(struct bti_dma_io){ .buf = &byte, .fd = -1 }), ZX_OK);
+	cr_assert_eq(bti_dma(b2, true, pmt_addr(p3, 3), 1,
+	    &(struct bti_dma_io){ .buf = &byte, .fd = -1 }),
+	    ZX_ERR_NOT_FOUND);
+	unpin(p4);
+	drop_bti(b2);
 	unpin(p3);
 	cr_assert_eq(iommu_frame_count(), 0);
 	object_unref(&v->obj);
