@@ -39,7 +39,6 @@ static struct {
 	struct event *backoff_ev;
 	char *bound_path;
 	struct conn *conns;
-	struct conn *by_type[ZX_OBJ_TYPE_UPPER_BOUND];	/* handles' conns */
 	struct conn *tokens;		/* by token_ino */
 	struct client *clients;
 	size_t nclients;
@@ -135,17 +134,6 @@ conn_new(int fd, struct client *cl, pid_t pid)
 static void
 conn_unlink(struct conn *c)
 {
-	if (c->typed) {
-		zx_obj_type_t t = c->handle->obj->ops->type;
-
-		if (c->tprev != NULL)
-			c->tprev->tnext = c->tnext;
-		else
-			srv.by_type[t] = c->tnext;
-		if (c->tnext != NULL)
-			c->tnext->tprev = c->tprev;
-		c->typed = false;
-	}
 	event_free(c->ev);
 	if (c->prev != NULL)
 		c->prev->next = c->next;
@@ -241,17 +229,14 @@ conn_at_eof(const struct conn *c)
 	return recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
-/* server_settle over every connection (type -1) or over those of one
- * object type's handles. */
-static size_t
-settle(int type, bool (*pick)(const struct handle *h, void *arg), void *arg)
+size_t
+server_settle(bool (*pick)(const struct handle *h, void *arg), void *arg)
 {
 	struct conn *c;
 	size_t n = 0;
 
 again:
-	for (c = type < 0 ? srv.conns : srv.by_type[type]; c != NULL;
-	    c = type < 0 ? c->next : c->tnext) {
+	for (c = srv.conns; c != NULL; c = c->next) {
 		/* The pick first: in_dispatch costs a system call per fd
 		 * the packet carries. */
 		if (c->handle == NULL || c == srv.dispatching)
@@ -267,20 +252,6 @@ again:
 		}
 	}
 	return n;
-}
-
-size_t
-server_settle(bool (*pick)(const struct handle *h, void *arg), void *arg)
-{
-	return settle(-1, pick, arg);
-}
-
-size_t
-server_settle_type(zx_obj_type_t type,
-    bool (*pick)(const struct handle *h, void *arg), void *arg)
-{
-	return type < ZX_OBJ_TYPE_UPPER_BOUND ? settle((int)type, pick, arg) :
-	    0;
 }
 
 static bool
@@ -669,13 +640,6 @@ server_attach_handle(struct client *cl, pid_t pid, struct handle *h,
 		goto fail;
 	}
 	c->handle = h;
-	if (h->obj->ops->type < ZX_OBJ_TYPE_UPPER_BOUND) {
-		c->typed = true;
-		c->tnext = srv.by_type[h->obj->ops->type];
-		if (c->tnext != NULL)
-			c->tnext->tprev = c;
-		srv.by_type[h->obj->ops->type] = c;
-	}
 	h->conn = c;
 	h->owner = cl;
 	h->owner_pid = pid;

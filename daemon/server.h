@@ -60,9 +60,6 @@ struct conn {
 	uint64_t token_ino;	/* token: inode of the client's end */
 	UT_hash_handle hh;	/* token: in the token table */
 	struct conn *prev, *next;
-	/* A handle's connection is also on its object type's list. */
-	bool typed;
-	struct conn *tprev, *tnext;
 };
 
 int server_init(struct event_base *base, const struct config *cfg);
@@ -130,10 +127,6 @@ void server_client_unref(struct client *cl);
  */
 size_t server_settle(bool (*pick)(const struct handle *h, void *arg),
     void *arg);
-/* The same over the handles of objects of one type only (without
- * walking every connection of every client). */
-size_t server_settle_type(zx_obj_type_t type,
-    bool (*pick)(const struct handle *h, void *arg), void *arg);
 /* server_settle of the handles of client `cl`. */
 size_t server_settle_client(struct client *cl);
 size_t server_client_count(void);

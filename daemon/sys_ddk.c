@@ -56,7 +56,7 @@ sys_ddk_settle(struct object *bti)
 	/* Nothing pinned through b: no close to take first. */
 	if (b == NULL || b->mapped == 0 || b->zero_handles)
 		return 0;
-	return server_settle_type(ZX_OBJ_TYPE_PMT, pinned_pmt_of, b);
+	return server_settle(pinned_pmt_of, b);
 }
 
 /*
