@@ -523,6 +523,9 @@ static const struct object_ops channel_ops = {
 	.destroy = channel_destroy,
 	.memory_bytes = channel_memory_bytes,
 	.handle_added = channel_handle_added,
+	/* Its reader takes pushed messages without the daemon seeing it:
+	 * observers (port waits) see READABLE as the socket has it. */
+	.refresh = channel_refresh_signals,
 };
 
 zx_status_t
