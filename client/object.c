@@ -403,13 +403,17 @@ zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
 		}
 		if (!registered) {
 			/* Only a wait that sleeps registers, so the monitor
-			 * can wake it if zxd dies; then look again. */
-			/* The word this wait sleeps on. */
+			 * can wake it if zxd dies (mw.word: the word this
+			 * wait sleeps on). A death before this shows in
+			 * zxh_orphaned now; any other change since cnt (or
+			 * seq) was read ends the sleep at once, so the
+			 * state need not be read again. */
 			mw.word = strobe ? w : &w[ZXD_SIGPAGE_SEQ];
 			mw.epoch = e->epoch;
 			monitor_wait_enter(&mw);
 			registered = true;
-			continue;
+			if (atomic_load(&e->gen) != gen || zxh_orphaned(e))
+				continue;
 		}
 		/* The monitor wakes mw.word if zxd dies. A strobe wait
 		 * sleeps on word 0 and the strobe sequence (wait_words);
@@ -597,7 +601,7 @@ zx_object_wait_many(zx_wait_item_t *items, size_t count, zx_time_t deadline)
 		if (!registered) {
 			/* As wait_one: only a wait that sleeps registers,
 			 * so the monitor wakes it if zxd dies (one word of
-			 * the set is enough); then look again. */
+			 * the set is enough). */
 			mw.word = allw[0];
 			mw.epoch = es[0]->epoch;
 			for (i = 1; i < n; i++)
@@ -605,7 +609,13 @@ zx_object_wait_many(zx_wait_item_t *items, size_t count, zx_time_t deadline)
 					mw.epoch = es[i]->epoch;
 			monitor_wait_enter(&mw);
 			registered = true;
-			continue;
+			/* As wait_one: a death before this shows now, any
+			 * other change ends the sleep at once. */
+			for (i = 0; i < n; i++)
+				if (zxh_orphaned(es[i]))
+					break;
+			if (i < n)
+				continue;
 		}
 		wait_many_words(allw, allv, nw, deadline);
 	}
