@@ -13,8 +13,9 @@
  * Everything runs on one CPU (BENCH_ANY_CPU=1: any CPU).
  *
  * Usage: bench_channel [ROUNDS_PER_TRIAL [TRIALS]]
- * BENCH_ONLY=chan|chan_h|call runs that figure alone, silently (for perf,
- * strace or callgrind on the client and the daemon).
+ * BENCH_ONLY=chan|chan_h|call|sock|sock_fd runs that figure (or floor)
+ * alone, silently (for perf, strace or callgrind on the client and the
+ * daemon).
  */
 #include "config-build.h"
 
@@ -372,8 +373,13 @@ main(int argc, char **argv)
 				bench_channel(rounds, true);
 			else if (strcmp(only, "call") == 0)
 				bench_call(rounds);
+			else if (strcmp(only, "sock") == 0)
+				bench_socket(rounds, false);
+			else if (strcmp(only, "sock_fd") == 0)
+				bench_socket(rounds, true);
 			else
-				die("BENCH_ONLY (chan, chan_h, call)", 0);
+				die("BENCH_ONLY (chan, chan_h, call, sock, "
+				    "sock_fd)", 0);
 		}
 		if (zxdtest_stop(&d) != 0)
 			die("zxd did not stop cleanly", -1);
