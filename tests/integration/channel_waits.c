@@ -14,6 +14,7 @@
  */
 #include "config-build.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,7 +29,7 @@
 #define CHECK(e, code)	do { if (!(e)) return (code); } while (0)
 
 /* Bounded: a few thousand messages, a few seconds at worst. */
-#define ROUNDS		3000
+#define ROUNDS		1500
 #define WAIT_NS		ZX_SEC(10)
 
 enum how { BY_WAIT_MANY, BY_PORT };
@@ -232,6 +233,64 @@ Test(channel_waits, drained_is_not_readable_to_a_port)
 	    ZX_OK);
 	cr_assert_eq(pkt.key, 2);
 	zx_handle_close(port);
+	zx_handle_close(a);
+	zx_handle_close(b);
+}
+
+/* A read from the delivery socket scatters the counts into the caller's
+ * actual_bytes and actual_handles and the bytes into its buffer with one
+ * recvmsg: the kernel checks each pointer, in Zircon's order (counts,
+ * then bytes); a fault loses the message and its handles. */
+Test(channel_waits, delivered_read_checks_pointers)
+{
+	uint32_t *bad = (uint32_t *)(uintptr_t)8;
+	zx_handle_t a, b, e, keep, got;
+	zx_info_handle_count_t hc;
+	uint32_t ab, ah;
+	char buf[8];
+
+	cr_assert_eq(zx_channel_create(0, &a, &b), ZX_OK);
+	write_read_twice(a, b);
+	/* A faulting actual_bytes: INVALID_ARGS, the message gone. */
+	cr_assert_eq(zx_channel_write(a, 0, "data", 4, NULL, 0), ZX_OK);
+	cr_assert_eq(zx_channel_read(b, 0, buf, NULL, sizeof(buf), 0, bad,
+	    &ah), ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(zx_channel_read(b, 0, buf, NULL, sizeof(buf), 0, &ab,
+	    &ah), ZX_ERR_SHOULD_WAIT);
+	/* Faulting bytes: the counts were written first. */
+	cr_assert_eq(zx_channel_write(a, 0, "data", 4, NULL, 0), ZX_OK);
+	ab = ah = 99;
+	cr_assert_eq(zx_channel_read(b, 0, bad, NULL, sizeof(buf), 0, &ab,
+	    &ah), ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(ab, 4);
+	cr_assert_eq(ah, 0);
+	cr_assert_eq(zx_channel_read(b, 0, buf, NULL, sizeof(buf), 0, &ab,
+	    &ah), ZX_ERR_SHOULD_WAIT);
+	/* A faulting actual_handles: the handle in the message is closed. */
+	cr_assert_eq(zx_event_create(0, &e), ZX_OK);
+	cr_assert_eq(zx_handle_duplicate(e, ZX_RIGHT_SAME_RIGHTS, &keep),
+	    ZX_OK);
+	cr_assert_eq(zx_channel_write(a, 0, "hd", 2, &e, 1), ZX_OK);
+	cr_assert_eq(zx_channel_read(b, 0, buf, &got, sizeof(buf), 1, &ab,
+	    bad), ZX_ERR_INVALID_ARGS);
+	cr_assert_eq(zx_object_get_info(keep, ZX_INFO_HANDLE_COUNT, &hc,
+	    sizeof(hc), NULL, NULL), ZX_OK);
+	cr_assert_eq(hc.handle_count, 1);
+	/* No actuals at all: fine. */
+	cr_assert_eq(zx_channel_write(a, 0, "ok", 2, NULL, 0), ZX_OK);
+	memset(buf, 0, sizeof(buf));
+	cr_assert_eq(zx_channel_read(b, 0, buf, NULL, sizeof(buf), 0, NULL,
+	    NULL), ZX_OK);
+	cr_assert_arr_eq(buf, "ok", 2);
+	/* Too small: the counts (written by libzx), the message kept. */
+	cr_assert_eq(zx_channel_write(a, 0, "longer", 6, NULL, 0), ZX_OK);
+	cr_assert_eq(zx_channel_read(b, 0, buf, NULL, 2, 0, &ab, &ah),
+	    ZX_ERR_BUFFER_TOO_SMALL);
+	cr_assert_eq(ab, 6);
+	cr_assert_eq(zx_channel_read(b, 0, buf, NULL, sizeof(buf), 0, &ab,
+	    &ah), ZX_OK);
+	cr_assert_arr_eq(buf, "longer", 6);
+	zx_handle_close(keep);
 	zx_handle_close(a);
 	zx_handle_close(b);
 }
