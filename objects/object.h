@@ -99,7 +99,7 @@ void object_unpair(struct object *o, zx_signals_t peer_closed);
  * (they wait on its change counter, proto/delivery.h) and runs the
  * observers (below). */
 void object_signal(struct object *o, zx_signals_t clear, zx_signals_t set);
-/* Bump the change counter and wake the waiters, signals unchanged (a
+/* Bump the change counter and wake its sleepers, signals unchanged (a
  * packet went into a delivery socket). */
 void object_signal_notify(struct object *o);
 /* Assert `bits` as a new edge even if they were set: a reader took what
