@@ -229,6 +229,14 @@ conn_at_eof(const struct conn *c)
 	return recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
+/* Whether server_settle may close c now (its client end is gone). */
+static bool
+conn_settles(struct conn *c)
+{
+	return c->handle != NULL && c != srv.dispatching &&
+	    !in_dispatch(c->handle) && conn_at_eof(c);
+}
+
 size_t
 server_settle(bool (*pick)(const struct handle *h, void *arg), void *arg)
 {
@@ -237,12 +245,41 @@ server_settle(bool (*pick)(const struct handle *h, void *arg), void *arg)
 
 again:
 	for (c = srv.conns; c != NULL; c = c->next) {
-		if (c->handle == NULL || c == srv.dispatching ||
-		    in_dispatch(c->handle))
+		if (c->handle == NULL || (pick != NULL &&
+		    !pick(c->handle, arg)))
 			continue;
-		if (pick != NULL && !pick(c->handle, arg))
-			continue;
-		if (conn_at_eof(c)) {
+		if (conn_settles(c)) {
+			conn_close(c);
+			n++;
+			goto again;
+		}
+	}
+	return n;
+}
+
+size_t
+server_settle_object(struct object *o)
+{
+	struct conn *c, *tmp;
+	struct handle *h;
+	size_t n = 0;
+
+	/* o outlives the walk: the packet being served holds a handle to
+	 * it, which is never closed here. */
+again:
+	for (h = o->handles; h != NULL; h = h->obj_next) {
+		c = h->conn;
+		if (c != NULL && c->handle == h && conn_settles(c)) {
+			conn_close(c);
+			n++;
+			goto again;
+		}
+	}
+	/* Handles parked behind an export token have no connection of
+	 * their own: the token's (tokens are few). */
+	HASH_ITER(hh, srv.tokens, c, tmp) {
+		if (c->handle != NULL && c->handle->obj == o &&
+		    conn_settles(c)) {
 			conn_close(c);
 			n++;
 			goto again;

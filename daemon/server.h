@@ -129,6 +129,9 @@ size_t server_settle(bool (*pick)(const struct handle *h, void *arg),
     void *arg);
 /* server_settle of the handles of client `cl`. */
 size_t server_settle_client(struct client *cl);
+/* server_settle of the handles of object `o` (walks only those: it
+ * costs nothing more with 1,000 clients connected). */
+size_t server_settle_object(struct object *o);
 size_t server_client_count(void);
 struct client *server_client_first(void);
 uint64_t server_uptime_ns(void);

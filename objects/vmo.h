@@ -76,6 +76,7 @@ struct vmo_mem {
 	struct vmo_pin *pins;
 	struct vmo *users;	/* VMOs over this memory (state pages) */
 	struct vmo_mem *unbounded_next;	/* all unbounded memory */
+	struct vmo_mem **unbounded_pprev;	/* what points at this one */
 	/* The daemon's own mapping of [0, file_limit), made at the first
 	 * simulated DMA that copies with a process's memory, or NULL. */
 	void *dma_map;
