@@ -57,11 +57,15 @@ struct conn {
 	pid_t pid;		/* the process allowed to send on it */
 	bool hello;		/* control: HELLO done */
 	bool token;		/* an export token */
+	uint8_t first;		/* packets still served first (newcomer) */
 	uint64_t token_ino;	/* token: inode of the client's end */
 	UT_hash_handle hh;	/* token: in the token table */
 	struct conn *prev, *next;
 };
 
+/* The daemon's event loop: two priorities, and a fresh look for
+ * first-served events every SERVER_TURN_SLICE connection callbacks. */
+struct event_base *server_base_new(void);
 int server_init(struct event_base *base, const struct config *cfg);
 /* Listen on an inherited (socket-activated) socket. */
 int server_adopt_listener(int fd);
@@ -127,6 +131,9 @@ void server_client_unref(struct client *cl);
  */
 size_t server_settle(bool (*pick)(const struct handle *h, void *arg),
     void *arg);
+/* Time every request from now on, afresh (on), or stop (daemon/timing.h):
+ * the kernel stamps what arrives on every connection while on. */
+void server_timing(bool on);
 /* server_settle of the handles of client `cl`. */
 size_t server_settle_client(struct client *cl);
 /* server_settle of the handles of object `o` (walks only those: it
