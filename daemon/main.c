@@ -214,7 +214,7 @@ main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
-	base = server_base_new();
+	base = event_base_new();
 	if (base == NULL || server_init(base, &cfg) < 0) {
 		log_err("cannot set up the event loop");
 		return 1;

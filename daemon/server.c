@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -37,10 +38,12 @@
  * (round robin, above); with 1,000 busy clients a turn lasts tens of
  * milliseconds. Newcomers should not wait for it: the listener and a
  * control connection's first two packets (HELLO and its first call:
- * all of `zxctl status`) have priority PRIO_FIRST, everything else
- * PRIO_CONN, and libevent looks for first-served events again after
- * every SERVER_TURN_SLICE callbacks of a turn, then goes on with the
- * turn where it was (the order of the rest does not change).
+ * all of `zxctl status`) have libevent priority PRIO_FIRST, everything
+ * else PRIO_CONN, so a turn serves them first; and every
+ * SERVER_TURN_SLICE connection callbacks the turn stops to look at
+ * them alone (serve_first: accept, and a small epoll set of the
+ * newcomers' sockets, so the look costs nothing with 1,000 busy
+ * connections), then goes on where it was.
  */
 #define PRIO_FIRST	0
 #define PRIO_CONN	1
@@ -65,7 +68,10 @@ static struct {
 	struct wire_msg *dispatching_msg;	/* and the packet */
 	int spare_fd;			/* given up to refuse when out of fds */
 	struct event *trim_ev;		/* heap trim after disconnects */
-} srv = { .listen_fd = -1, .spare_fd = -1 };
+	int first_ep;			/* epoll set of newcomers' sockets */
+	unsigned since_first;		/* callbacks since serve_first */
+	bool serving_first;
+} srv = { .listen_fd = -1, .spare_fd = -1, .first_ep = -1 };
 
 static void conn_read_cb(evutil_socket_t fd, short what, void *arg);
 
@@ -182,6 +188,18 @@ conn_unlink(struct conn *c)
 		c->next->prev = c->prev;
 }
 
+/* A newcomer's socket leaves the first-served set. */
+static void
+conn_first_done(struct conn *c)
+{
+	if (c->first == 0)
+		return;
+	c->first = 0;
+	if (srv.first_ep >= 0)
+		epoll_ctl(srv.first_ep, EPOLL_CTL_DEL, c->fd, NULL);
+	event_priority_set(c->ev, PRIO_CONN);
+}
+
 static void
 conn_close(struct conn *c)
 {
@@ -191,6 +209,7 @@ conn_close(struct conn *c)
 	 * queue first (they may hold handles on other connections). */
 	if (c->handle != NULL && !c->token)
 		delivery_handle_leaving(c->handle);
+	conn_first_done(c);
 	conn_unlink(c);
 	/* The client's synchronous close returns when it sees this end
 	 * close (zx_handle_close): what the close causes (a peer's
@@ -384,13 +403,13 @@ token_read(struct conn *c)
 	conn_close(c);
 }
 
+/* One packet of connection c (it may be closed on return). */
 static void
-conn_read_cb(evutil_socket_t fd, short what, void *arg)
+conn_read(struct conn *c)
 {
-	struct conn *c = arg;
 	struct wire_msg m = { .buf = srv.rxbuf };
+	int fd = c->fd;
 
-	(void)what;
 	if (c->token) {
 		token_read(c);
 		return;
@@ -420,8 +439,10 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 			conn_close(c);
 			return;
 		}
-		if (c->first > 0 && --c->first == 0)
-			event_priority_set(c->ev, PRIO_CONN);
+		if (c->first == 1)
+			conn_first_done(c);
+		else if (c->first > 1)
+			c->first--;
 		srv.dispatching = c;
 		srv.dispatching_msg = &m;
 		r = dispatch_packet(c, &m);
@@ -446,6 +467,37 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		}
 	}
+}
+
+static void accept_cb(evutil_socket_t lfd, short what, void *arg);
+
+/* Between connections of a long turn: newcomers first (see above). A
+ * newcomer served may close others, so the set is asked again for each
+ * one (a closed connection has left it). */
+static void
+serve_first(void)
+{
+	struct epoll_event ev;
+
+	srv.since_first = 0;
+	srv.serving_first = true;
+	if (srv.listen_ev != NULL && event_pending(srv.listen_ev, EV_READ,
+	    NULL))
+		accept_cb(srv.listen_fd, EV_READ, NULL);
+	for (int i = 0; i < 16 && srv.first_ep >= 0 &&
+	    epoll_wait(srv.first_ep, &ev, 1, 0) == 1; i++)
+		conn_read(ev.data.ptr);
+	srv.serving_first = false;
+}
+
+static void
+conn_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	conn_read(arg);
+	if (!srv.serving_first && ++srv.since_first >= SERVER_TURN_SLICE)
+		serve_first();
 }
 
 static int
@@ -626,6 +678,11 @@ accept_one(evutil_socket_t lfd)
 	server_client_unref(cl);	/* the connection holds it now */
 	c->first = FIRST_PACKETS;
 	event_priority_set(c->ev, PRIO_FIRST);
+	if (srv.first_ep >= 0) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
+
+		epoll_ctl(srv.first_ep, EPOLL_CTL_ADD, fd, &ev);
+	}
 	cl->connected = true;
 	cl->next = srv.clients;
 	if (srv.clients != NULL)
@@ -804,29 +861,13 @@ server_handle_of_fd(int fd)
 	return handle_table_find(st.st_ino);
 }
 
-struct event_base *
-server_base_new(void)
-{
-	struct event_config *ec = event_config_new();
-	struct event_base *base;
-
-	if (ec == NULL)
-		return NULL;
-	/* After that many callbacks of ordinary priority, look for
-	 * first-served events again before going on with the rest. */
-	event_config_set_max_dispatch_interval(ec, NULL, SERVER_TURN_SLICE,
-	    PRIO_CONN);
-	base = event_base_new_with_config(ec);
-	event_config_free(ec);
-	return base;
-}
-
 int
 server_init(struct event_base *base, const struct config *cfg)
 {
 	if (event_base_priority_init(base, 2) < 0)
 		return -EINVAL;
 	srv.base = base;
+	srv.first_ep = epoll_create1(EPOLL_CLOEXEC);
 	srv.cfg = cfg;
 	clock_gettime(CLOCK_MONOTONIC, &srv.start);
 	srv.rxbuf = malloc(WIRE_MAX_MSG);
@@ -949,10 +990,13 @@ server_shutdown(void)
 		free(srv.bound_path);
 	}
 	free(srv.rxbuf);
+	if (srv.first_ep >= 0)
+		close(srv.first_ep);
 	timing_stop();
 	timing_free();
 	if (srv.spare_fd >= 0)
 		close(srv.spare_fd);
 	handle_release_hook = NULL;
-	srv = (typeof(srv)){ .listen_fd = -1, .spare_fd = -1 };
+	srv = (typeof(srv)){ .listen_fd = -1, .spare_fd = -1,
+	    .first_ep = -1 };
 }

@@ -63,9 +63,6 @@ struct conn {
 	struct conn *prev, *next;
 };
 
-/* The daemon's event loop: two priorities, and a fresh look for
- * first-served events every SERVER_TURN_SLICE connection callbacks. */
-struct event_base *server_base_new(void);
 int server_init(struct event_base *base, const struct config *cfg);
 /* Listen on an inherited (socket-activated) socket. */
 int server_adopt_listener(int fd);
