@@ -287,14 +287,6 @@ conn_at_eof(const struct conn *c)
 	return recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
-/* Whether server_settle may close c now (its client end is gone). */
-static bool
-conn_settles(struct conn *c)
-{
-	return c->handle != NULL && c != srv.dispatching &&
-	    !in_dispatch(c->handle) && conn_at_eof(c);
-}
-
 size_t
 server_settle(bool (*pick)(const struct handle *h, void *arg), void *arg)
 {
@@ -303,16 +295,27 @@ server_settle(bool (*pick)(const struct handle *h, void *arg), void *arg)
 
 again:
 	for (c = srv.conns; c != NULL; c = c->next) {
-		if (c->handle == NULL || (pick != NULL &&
-		    !pick(c->handle, arg)))
+		if (c->handle == NULL || c == srv.dispatching ||
+		    in_dispatch(c->handle))
 			continue;
-		if (conn_settles(c)) {
+		if (pick != NULL && !pick(c->handle, arg))
+			continue;
+		if (conn_at_eof(c)) {
 			conn_close(c);
 			n++;
 			goto again;
 		}
 	}
 	return n;
+}
+
+/* Whether server_settle_object may close c now (its client end is
+ * gone, and it is not the packet being served's). */
+static bool
+conn_settles(struct conn *c)
+{
+	return c->handle != NULL && c != srv.dispatching &&
+	    !in_dispatch(c->handle) && conn_at_eof(c);
 }
 
 size_t
