@@ -92,13 +92,28 @@ thread_creates(void *arg)
 	return NULL;
 }
 
-/* Calls per second of n threads doing `calls` creates each. */
+static void schedstat(pid_t pid, double *run, double *wait);
+static pid_t zxd_pid;
+
 static double
-threads_rate(int n, long calls)
+process_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* Calls per second of n threads doing `calls` creates each; the CPU
+ * each call cost this process and zxd (ns), which load from elsewhere
+ * changes less than the rate. */
+static double
+threads_rate(int n, long calls, double *cpu_here, double *cpu_zxd)
 {
 	pthread_t tid[64];
 	struct thr t[64];
 	pthread_barrier_t go;
+	double c0, z0, z1, w;
 	int64_t t0;
 
 	pthread_barrier_init(&go, NULL, (unsigned)n + 1);
@@ -108,6 +123,8 @@ threads_rate(int n, long calls)
 			bench_die("pthread_create");
 	}
 	pthread_barrier_wait(&go);
+	c0 = process_cpu_ns();
+	schedstat(zxd_pid, &z0, &w);
 	t0 = bench_now_ns();
 	for (int i = 0; i < n; i++) {
 		pthread_join(tid[i], NULL);
@@ -115,6 +132,9 @@ threads_rate(int n, long calls)
 			bench_die("zx_event_create in a thread");
 	}
 	t0 = bench_now_ns() - t0;
+	schedstat(zxd_pid, &z1, &w);
+	*cpu_here = (process_cpu_ns() - c0) / ((double)n * (double)calls);
+	*cpu_zxd = (z1 - z0) / ((double)n * (double)calls);
 	pthread_barrier_destroy(&go);
 	return (double)n * (double)calls / ((double)t0 * 1e-9);
 }
@@ -431,7 +451,7 @@ main(void)
 	long tcalls = 3000 * env_long("BENCH_SCALE", 1);
 	long steps[] = { 10, 100, clients };
 	struct rlimit rl = { 65536, 65536 };
-	double one, many, r1[3], rn[3];
+	double one, many, r1[3], rn[3], h1[3], hn[3], z1[3], zn[3];
 	struct step alone = { 0 }, s;
 	long max = clients > 100 ? clients : 100;
 
@@ -443,10 +463,11 @@ main(void)
 		bench_die("starting zxd");
 
 	/* Alternate single and multi rounds; medians of three. */
-	threads_rate(1, tcalls / 4);
+	zxd_pid = d.pid;
+	threads_rate(1, tcalls / 4, h1, z1);
 	for (int i = 0; i < 3; i++) {
-		r1[i] = threads_rate(1, tcalls);
-		rn[i] = threads_rate((int)nthreads, tcalls);
+		r1[i] = threads_rate(1, tcalls, &h1[i], &z1[i]);
+		rn[i] = threads_rate((int)nthreads, tcalls, &hn[i], &zn[i]);
 	}
 	one = bench_median_of(r1, 3);
 	many = bench_median_of(rn, 3);
@@ -454,6 +475,12 @@ main(void)
 	    "medians of 3 rounds\n", nthreads);
 	printf("  %ld threads  %8.0f calls/s   floor %8.0f calls/s (one "
 	    "thread)   ratio %.2fx\n", nthreads, many, one, many / one);
+	printf("  CPU per call: this process %.1f us (one thread %.1f, "
+	    "ratio %.2f), zxd %.1f us (one thread %.1f, ratio %.2f)\n",
+	    bench_median_of(hn, 3) / 1e3, bench_median_of(h1, 3) / 1e3,
+	    bench_median_of(hn, 3) / bench_median_of(h1, 3),
+	    bench_median_of(zn, 3) / 1e3, bench_median_of(z1, 3) / 1e3,
+	    bench_median_of(zn, 3) / bench_median_of(z1, 3));
 
 	lat = mmap(NULL, (size_t)max * (size_t)rounds * N_TYPES *
 	    sizeof(float) * 10, PROT_READ | PROT_WRITE, MAP_SHARED |
