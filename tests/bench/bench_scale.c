@@ -204,6 +204,10 @@ cmp_float(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Each client's total time in its calls: the median and the slowest
+ * client's, of the last run (ns). */
+static double client_median, client_max;
+
 /* Run n clients at once; returns aggregate calls/s (calls = rounds x
  * types); fills per-type p50/p99 in ns. */
 static double
@@ -268,6 +272,17 @@ clients_run(int n, long rounds, double p50[N_TYPES], double p99[N_TYPES])
 		p50[t] = col[k / 2];
 		p99[t] = col[k * 99 / 100];
 	}
+	/* Fairness between clients: each one's time in its calls. */
+	for (int i = 0; i < n; i++) {
+		float sum = 0;
+
+		for (size_t j = 0; j < per; j++)
+			sum += lat[(size_t)i * per + j];
+		col[i] = sum;
+	}
+	qsort(col, (size_t)n, sizeof(*col), cmp_float);
+	client_median = col[n / 2];
+	client_max = col[n - 1];
 	free(col);
 	return (double)n * (double)per / ((double)t0 * 1e-9);
 }
@@ -348,6 +363,7 @@ struct step {
 	struct inside in[N_TYPES];	/* inside the daemon */
 	double cpu, runq;		/* the daemon's shares of the time */
 	double op50, opmax;		/* an operator's status, ns */
+	double cl50, clmax;		/* a client's total time, ns */
 	int n_op;
 };
 
@@ -401,6 +417,8 @@ step_run(const struct zxdtest_daemon *d, int n, long rounds,
 	run_during = step_during;
 	run_end = step_end;
 	s->rate = clients_run(n, rounds, s->p50, s->p99);
+	s->cl50 = client_median;
+	s->clmax = client_max;
 	run_begin = run_during = run_end = NULL;
 	s->n_op = n_op;
 	s->opmax = 0;
@@ -419,6 +437,9 @@ step_print(const struct step *s, const struct step *alone)
 	printf("  daemon: %.0f%% on a CPU, %.0f%% runnable waiting for one "
 	    "(the machine's share of the waits)\n", s->cpu * 100,
 	    s->runq * 100);
+	printf("  each client's time in its calls: median %.1f ms, slowest "
+	    "%.1f ms (ratio %.2f: 1 is every client served alike)\n",
+	    s->cl50 / 1e6, s->clmax / 1e6, s->clmax / s->cl50);
 	if (s->n_op > 0)
 		printf("  an operator's status during the run (connect + "
 		    "HELLO + stats, %d times): median %.0f us, max %.0f us\n",
