@@ -97,10 +97,20 @@ server_uptime_ns(void)
 	    (uint64_t)(now.tv_nsec - srv.start.tv_nsec);
 }
 
+static bool conn_at_eof(const struct conn *c);
+
 size_t
 server_client_count(void)
 {
-	return srv.nclients;
+	size_t n = srv.nclients;
+
+	/* Less those gone whose end the loop has not reached yet: a
+	 * newcomer asking is served before the disconnects ahead of it. */
+	for (struct conn *c = srv.conns; c != NULL; c = c->next)
+		if (c->handle == NULL && !c->token && c != srv.dispatching &&
+		    conn_at_eof(c))
+			n--;
+	return n;
 }
 
 struct client *

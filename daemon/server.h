@@ -136,6 +136,8 @@ size_t server_settle_client(struct client *cl);
 /* server_settle of the handles of object `o` (walks only those: it
  * costs nothing more with 1,000 clients connected). */
 size_t server_settle_object(struct object *o);
+/* Connected clients, less those whose control connection has hung up
+ * (EOF waiting to be read). */
 size_t server_client_count(void);
 struct client *server_client_first(void);
 uint64_t server_uptime_ns(void);
