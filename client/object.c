@@ -492,6 +492,10 @@ zx_object_wait_many(zx_wait_item_t *items, size_t count, zx_time_t deadline)
 	struct zxh *es[ZX_WAIT_MANY_MAX_ITEMS];
 	atomic_uint *ws[ZX_WAIT_MANY_MAX_ITEMS];
 	unsigned gens[ZX_WAIT_MANY_MAX_ITEMS], vals[ZX_WAIT_MANY_MAX_ITEMS];
+	/* Shared regions: the strobe count when the wait began (a strobed
+	 * signal is seen as the count moving, as in wait_one). */
+	unsigned seq0[ZX_WAIT_MANY_MAX_ITEMS];
+	bool strobe[ZX_WAIT_MANY_MAX_ITEMS];
 	/* Sockets and FIFOs: their signals follow from the rings, and
 	 * more words wake them (client/ring.c). */
 	struct ring_priv *rps[ZX_WAIT_MANY_MAX_ITEMS];
@@ -534,6 +538,10 @@ zx_object_wait_many(zx_wait_item_t *items, size_t count, zx_time_t deadline)
 			n++;
 			break;
 		}
+		strobe[n] = rps[n] == NULL && may_strobe(es[n],
+		    items[n].waitfor);
+		seq0[n] = strobe[n] ? atomic_load(&ws[n][SIGWORD_STROBE_SEQ]) :
+		    0;
 	}
 	if (st != ZX_OK)
 		goto out;
@@ -550,6 +558,17 @@ zx_object_wait_many(zx_wait_item_t *items, size_t count, zx_time_t deadline)
 				    allv + nw);
 			sigs[i] = rps[i] != NULL ?
 			    ring_signals_now(rps[i]) : vals[i];
+			if (strobe[i]) {
+				unsigned seq = atomic_load(
+				    &ws[i][SIGWORD_STROBE_SEQ]);
+
+				allw[nw] = &ws[i][SIGWORD_STROBE_SEQ];
+				allv[nw++] = seq;
+				if (seq != seq0[i])
+					sigs[i] |= atomic_load(
+					    &ws[i][SIGWORD_STROBED]) &
+					    items[i].waitfor;
+			}
 			if (atomic_load(&es[i]->gen) != gens[i])
 				closed = true;
 			if (sigs[i] & items[i].waitfor)

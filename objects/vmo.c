@@ -491,18 +491,26 @@ vmo_unbounded_bytes(const void *ctx)
 	return sum;
 }
 
-static size_t
-share_count(const struct vmo *v)
+/* The address space a mapping is in: its VMAR tree's root. */
+static const struct vmar *
+aspace_of(const struct vmar_mapping *m)
+{
+	return m->vmar->root != NULL ? m->vmar->root : m->vmar;
+}
+
+size_t
+vmo_share_count(const struct vmo *v)
 {
 	const struct vmar_mapping *m, *n;
 	size_t count = 0;
 
 	if (v->num_mappings < 2)
 		return 1;
-	/* Distinct address spaces among the mappings. */
+	/* Distinct address spaces among the mappings (two sub-VMARs of one
+	 * process are one). */
 	for (m = v->mappings; m != NULL; m = m->vmo_next) {
 		for (n = v->mappings; n != m; n = n->vmo_next)
-			if (n->vmar == m->vmar)
+			if (aspace_of(n) == aspace_of(m))
 				break;
 		if (n == m)
 			count++;
@@ -523,7 +531,7 @@ vmo_get_info_record(const struct vmo *v, zx_rights_t rights,
 	info->parent_koid = v->parent != NULL ? v->parent->obj.koid : 0;
 	info->num_children = v->num_children;
 	info->num_mappings = v->num_mappings;
-	info->share_count = share_count(v);
+	info->share_count = vmo_share_count(v);
 	info->flags = ((mflags & VMO_MEM_PHYSICAL) ? ZX_INFO_VMO_TYPE_PHYSICAL :
 	    ZX_INFO_VMO_TYPE_PAGED) |
 	    ((mflags & VMO_MEM_RESIZABLE) ? ZX_INFO_VMO_RESIZABLE : 0) |

@@ -130,6 +130,20 @@ struct vmo {
  * objects/vmo_attrib.c. */
 void vmo_attribute(const struct vmo *v, zx_info_vmo_t *info);
 
+/* The same for [off, off + len) of v (a mapping's range). */
+struct vmo_attrib {
+	uint64_t committed;	/* bytes committed in the range */
+	uint64_t private_bytes;	/* of those, shared with no relative */
+	uint64_t scaled;	/* each page's bytes over its sharers */
+	uint64_t fraction;	/* and below a byte, in 1/2^63; UINT64_MAX
+				 * when past the bounds (no sharing seen) */
+};
+void vmo_attribute_range(const struct vmo *v, uint64_t off, uint64_t len,
+    struct vmo_attrib *a);
+
+/* Zircon's share_count: how many address spaces (processes) map v. */
+size_t vmo_share_count(const struct vmo *v);
+
 /* The VMO o is, or NULL when it is none. */
 struct vmo *vmo_of(struct object *o);
 
