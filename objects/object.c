@@ -34,6 +34,7 @@ object_init(struct object *o, const struct object_ops *ops)
 	o->koid = object_new_koid();
 	o->refcount = 1;
 	o->handle_count = 0;
+	o->handles = NULL;
 	o->signals = 0;
 	o->strobe_seq = 0;
 	o->strobed = 0;
@@ -225,8 +226,16 @@ object_signal(struct object *o, zx_signals_t clear, zx_signals_t set)
 	if (now == old)
 		return;
 	if (o->sigword != NULL) {
-		atomic_store(&o->sigword[ZXD_SIGPAGE_SIGNALS], now);
+		/* The counter's sleepers always wake; word 0's (strobe
+		 * waits, sockets and FIFOs) when it changed: it may hold
+		 * `now` already (object_signal_reassert). */
+		bool changed = atomic_exchange(&o->sigword[ZXD_SIGPAGE_SIGNALS],
+		    now) != now;
+
 		object_signal_notify(o);
+		if (changed)
+			syscall(SYS_futex, &o->sigword[ZXD_SIGPAGE_SIGNALS],
+			    FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 	}
 	if ((now & ~old) != 0)
 		fire_observers(o, now);
@@ -268,11 +277,9 @@ object_signal_notify(struct object *o)
 		return;
 	seq = &o->sigword[ZXD_SIGPAGE_SEQ];
 	atomic_fetch_add(seq, 1);
-	/* wait_one sleeps on the counter; waits on several objects and
-	 * strobe waits on word 0. */
+	/* Waits on channels, events, ... sleep on the counter (word 0 has
+	 * not changed: nothing to wake there). */
 	syscall(SYS_futex, seq, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
-	syscall(SYS_futex, &o->sigword[ZXD_SIGPAGE_SIGNALS], FUTEX_WAKE,
-	    INT_MAX, NULL, NULL, 0);
 }
 
 void

@@ -12,6 +12,7 @@
 #include <zircon/rights.h>
 
 struct object;
+struct handle;
 struct object_observer;
 
 struct object_ops {
@@ -79,6 +80,7 @@ struct object {
 	uint32_t gc_mark;		/* the daemon's cycle collector */
 	struct object_observer *observers;	/* newest first */
 	struct object *prev, *next;	/* all live objects */
+	struct handle *handles;		/* its handles (handle.obj_next) */
 };
 
 /* Initialise `o` (embedded at the start of a type's struct) with one
@@ -99,7 +101,7 @@ void object_unpair(struct object *o, zx_signals_t peer_closed);
  * (they wait on its change counter, proto/delivery.h) and runs the
  * observers (below). */
 void object_signal(struct object *o, zx_signals_t clear, zx_signals_t set);
-/* Bump the change counter and wake the waiters, signals unchanged (a
+/* Bump the change counter and wake its sleepers, signals unchanged (a
  * packet went into a delivery socket). */
 void object_signal_notify(struct object *o);
 /* Assert `bits` as a new edge even if they were set: a reader took what

@@ -118,12 +118,10 @@ mem_unref(struct vmo_mem *m)
 
 	if (--m->refcount > 0)
 		return;
-	if (m->flags & VMO_MEM_BY_COMMIT) {
-		struct vmo_mem **pp = &unbounded;
-
-		while (*pp != m)
-			pp = &(*pp)->unbounded_next;
-		*pp = m->unbounded_next;
+	if (m->unbounded_pprev != NULL) {	/* on the unbounded list */
+		*m->unbounded_pprev = m->unbounded_next;
+		if (m->unbounded_next != NULL)
+			m->unbounded_next->unbounded_pprev = m->unbounded_pprev;
 	}
 	if (m->dma_map != NULL)
 		munmap(m->dma_map, m->dma_map_len);
@@ -154,7 +152,7 @@ vmo_mem_pinned(const struct vmo_mem *m, uint64_t off, uint64_t len)
 
 /* Whether every page of [off, off + len) of the memfd is allocated. */
 static bool
-mem_committed(const struct vmo_mem *m, uint64_t off, uint64_t len)
+mem_committed(struct vmo_mem *m, uint64_t off, uint64_t len)
 {
 	off_t hole;
 
@@ -162,8 +160,14 @@ mem_committed(const struct vmo_mem *m, uint64_t off, uint64_t len)
 		return false;
 	if (m->fd < 0)
 		return len == 0;	/* no memfd yet: no page */
+	if (off >= m->committed_lo && off + len <= m->committed_hi)
+		return true;
 	hole = lseek(m->fd, (off_t)off, SEEK_HOLE);
-	return hole >= 0 && (uint64_t)hole >= off + len;
+	if (hole < 0 || (uint64_t)hole < off + len)
+		return false;
+	m->committed_lo = off;
+	m->committed_hi = off + len;
+	return true;
 }
 
 struct vmo_content *
@@ -297,6 +301,9 @@ vmo_make_root(uint64_t size, uint64_t content_size, uint32_t mflags,
 	}
 	if (mflags & VMO_MEM_BY_COMMIT) {
 		m->unbounded_next = unbounded;
+		m->unbounded_pprev = &unbounded;
+		if (unbounded != NULL)
+			unbounded->unbounded_pprev = &m->unbounded_next;
 		unbounded = m;
 	}
 	v = vmo_new(VMO_ROOT, m, 0, content);
@@ -600,8 +607,10 @@ vmo_zero_range(struct vmo *v, uint64_t off, uint64_t len)
 	    ~(PAGE - 1), ((end + PAGE - 1) & ~(PAGE - 1)) - (start &
 	    ~(PAGE - 1))))
 		r = anon_zero(m->fd, start, end - start);
-	else
+	else {
+		vmo_mem_uncommitting(m);
 		r = anon_punch(m->fd, start, end - start);
+	}
 	return status_from_errno(r, ZX_ERR_INTERNAL);
 }
 
@@ -634,6 +643,7 @@ vmo_set_size(struct vmo *v, uint64_t size)
 	limit = min_u64(aligned, ANON_MAX_SIZE);
 	/* Also undoes whatever a writer did with ftruncate on its fd. A
 	 * memfd not made yet will be made at the new size. */
+	vmo_mem_uncommitting(m);
 	r = m->fd >= 0 ? anon_resize(m->fd, limit) : 0;
 	if (r < 0) {
 		if (aligned > old && m->payer.ops != NULL &&
@@ -751,6 +761,8 @@ vmo_pin(struct vmo *v, uint64_t offset, uint64_t len)
 		st = vmo_commit(v, offset, len);
 		if (st != ZX_OK)
 			return st;
+		v->mem->committed_lo = v->offset + offset;
+		v->mem->committed_hi = v->offset + offset + len;
 	}
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
