@@ -28,6 +28,8 @@ call_stats(struct call *c)
 	struct arena a;
 	zx_status_t st;
 
+	/* As view_init: the closes already made count. */
+	server_settle(NULL, NULL);
 	for (struct handle *h = handle_first(); h != NULL; h = handle_next(h))
 		if (h->obj->ops->type < ZX_OBJ_TYPE_UPPER_BOUND)
 			handles_by_type[h->obj->ops->type]++;

@@ -2,7 +2,8 @@
  * Zircon's zx_handle_close has taken effect when it returns, for every
  * object type and whichever way the handle was made. Each cell of the
  * matrix object type x way makes a handle, closes it, and looks at once
- * (deadline 0, no sleep) from another handle for what the close causes:
+ * (deadline 0, no sleep, no round trip to zxd in between) from another
+ * handle, or another connection, for what the close causes:
  *
  *   peer      the last handle of one end (or of a child, a PMT, an
  *             exclusive resource) goes: the peer sees PEER_CLOSED, the
@@ -10,8 +11,8 @@
  *             free again;
  *   count     one of several handles goes: ZX_INFO_HANDLE_COUNT on
  *             another one is one less;
- *   gone      the last handle of an object goes: the daemon's object
- *             count (zxctl status) no longer has it;
+ *   gone      the last handle of an object goes: `zxctl objects` no
+ *             longer lists its koid;
  *   cancel    a handle with a zx_object_wait_async pending goes: the wait
  *             is cancelled, no packet comes after the close.
  *
@@ -24,13 +25,21 @@
  * into a channel whose peer is closed (the write fails and consumes it).
  * Each round closes with zx_handle_close or zx_handle_close_many in turn.
  *
- * Closes nobody can observe are not tested here (a test of them could
- * not fail): the last handle of a timer, port, interrupt or VMAR has no
- * peer and leaves nothing another handle sees; a VMAR outlives its
- * handles (its mappings hold it), so it has no "gone" cell; a PMT has
- * neither DUPLICATE nor TRANSFER, so it is only made by zx_bti_pin and
- * zx_handle_replace; the process, thread and job handles of zxd's own
- * objects never hold the last reference.
+ * A cell that cannot be made is skipped: a channel has no DUPLICATE (no
+ * count cell, no duplicate way), a PMT neither DUPLICATE nor TRANSFER
+ * (zx_bti_pin and zx_handle_replace only). Closes nobody can observe have
+ * no cell (a test of them could not fail): the last handle of a timer,
+ * port or interrupt leaves no peer and nothing another handle sees but
+ * the listing (gone); a VMAR outlives its handles (its parent holds it),
+ * so it has no gone cell; the handles of zxd's own process, thread and
+ * job objects never hold the last reference, and the default job is
+ * shared by every process, so its count moves under other tests.
+ *
+ * Each family was seen failing with the close broken: the daemon closing
+ * its end of the handle before the object's handle is freed (peer cells,
+ * the other process included, fail within ~190 rounds), libzx closing
+ * every handle with a plain close() (peer, cancel and write_* cells
+ * fail), and server_settle turned off on top (count and gone cells).
  */
 #include "config-build.h"
 
@@ -53,8 +62,10 @@
 #include "tests/lib/zxdcheck.h"
 #include "tests/lib/zxdtest.h"
 
-/* The race this guards against showed up about one run in five of a
- * few rounds: many rounds, each a handful of round trips. */
+/* A close that is not synchronous shows in some round up to ~190 of a
+ * cell (tried by breaking it: see the notes at run_peer): 200 rounds
+ * where libzx's wait is what makes it hold, half where the daemon's
+ * settle is (its answers), a quarter for the slower zxctl looks. */
 #define ROUNDS		200
 #define PAGE		4096
 /* An MMIO page of the default map, for exclusive resources. */
@@ -825,7 +836,7 @@ run_count(const char *name, enum way way)
 	const struct count_kind *k = count_kind(name);
 
 	ways_begin(way);
-	for (int i = 0; i < ROUNDS; i++) {
+	for (int i = 0; i < ROUNDS / 2; i++) {
 		struct cell c = { 0 };
 		zx_handle_t h = k->create(&c);
 		uint32_t n;
@@ -841,8 +852,10 @@ run_count(const char *name, enum way way)
 		c.subject = made_by(way, h);
 		/* A replaced handle is gone when zx_handle_replace returns,
 		 * a duplicate's original when it was closed. */
-		cr_assert_eq(handle_count(c.watch), n, "%s, %s, round %d: "
-		    "the count before the close", name, way_names[way], i);
+		if (way == WAY_REPLACE || way == WAY_DUPLICATE)
+			cr_assert_eq(handle_count(c.watch), n, "%s, %s, "
+			    "round %d: the count before the close", name,
+			    way_names[way], i);
 		close_by(way, c.subject, i);
 		cr_assert_eq(handle_count(c.watch), n - 1, "%s, %s, round %d: "
 		    "the count when the close returned", name,
