@@ -1003,3 +1003,48 @@ ParameterizedTest(const enum way *w, cancel, event)
 {
 	run_cancel(*w);
 }
+
+/* --- closes that are no handle's close -------------------------------- */
+
+/* A child VMO's mapping keeps it alive after its last handle; the unmap
+ * that drops the mapping has taken effect when it returns. */
+Test(unmap, vmo_child)
+{
+	for (int i = 0; i < ROUNDS; i++) {
+		struct cell c = { 0 };
+		zx_vaddr_t a;
+
+		make_vmo_snapshot(&c);
+		cr_assert_eq(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ,
+		    0, c.subject, 0, PAGE, &a), ZX_OK);
+		close_as(c.subject, i);
+		cr_assert(!seen_vmo_child(&c), "round %d: the mapping "
+		    "holds the child", i);
+		cr_assert_eq(zx_vmar_unmap(zx_vmar_root_self(), a, PAGE),
+		    ZX_OK);
+		cr_assert(seen_vmo_child(&c), "round %d: not seen when the "
+		    "unmap returned", i);
+		round_done(&c);
+	}
+}
+
+/* An export token closed with close(2) is a close zxd sees later; what
+ * the daemon answers counts it at once. (A peer's PEER_CLOSED may follow
+ * by a moment: zxd_handle_export(3).) */
+Test(token, count)
+{
+	for (int i = 0; i < ROUNDS / 2; i++) {
+		zx_handle_t e, d;
+		int token;
+
+		cr_assert_eq(zx_event_create(0, &e), ZX_OK);
+		cr_assert_eq(zx_handle_duplicate(e, ZX_RIGHT_SAME_RIGHTS, &d),
+		    ZX_OK);
+		cr_assert_eq(zxd_handle_export(d, &token), ZX_OK);
+		cr_assert_eq(handle_count(e), 2);
+		cr_assert_eq(close(token), 0);
+		cr_assert_eq(handle_count(e), 1, "round %d: the count when "
+		    "close(2) returned", i);
+		zx_handle_close(e);
+	}
+}
