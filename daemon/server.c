@@ -45,6 +45,8 @@ static struct {
 	uint64_t next_client_id;
 	struct timespec start;
 	uint8_t *rxbuf;
+	struct conn **settling;		/* server_settle's list, while it
+					 * closes (conn_unlink empties slots) */
 	struct conn *dispatching;	/* the conn whose packet is handled */
 	struct wire_msg *dispatching_msg;	/* and the packet */
 	int spare_fd;			/* given up to refuse when out of fds */
@@ -135,6 +137,9 @@ static void
 conn_unlink(struct conn *c)
 {
 	event_free(c->ev);
+	if (c->settle_slot != 0)
+		srv.settling[c->settle_slot - 1] = NULL;
+	c->settle_slot = 0;
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
@@ -229,26 +234,61 @@ conn_at_eof(const struct conn *c)
 	return recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
+/* Whether server_settle should close c now. */
+static bool
+settle_wants(const struct conn *c,
+    bool (*pick)(const struct handle *h, void *arg), void *arg)
+{
+	if (c->handle == NULL || c == srv.dispatching ||
+	    in_dispatch(c->handle))
+		return false;
+	if (pick != NULL && !pick(c->handle, arg))
+		return false;
+	return conn_at_eof(c);
+}
+
 size_t
 server_settle(bool (*pick)(const struct handle *h, void *arg), void *arg)
 {
-	struct conn *c;
 	size_t n = 0;
 
-again:
-	for (c = srv.conns; c != NULL; c = c->next) {
-		if (c->handle == NULL || c == srv.dispatching ||
-		    in_dispatch(c->handle))
-			continue;
-		if (pick != NULL && !pick(c->handle, arg))
-			continue;
-		if (conn_at_eof(c)) {
+	/* Not from inside a settle's own closes. */
+	if (srv.settling != NULL)
+		return 0;
+	for (;;) {
+		struct conn **v = NULL, **nv, *c;
+		size_t k = 0, cap = 0;
+
+		for (c = srv.conns; c != NULL; c = c->next) {
+			if (!settle_wants(c, pick, arg))
+				continue;
+			if (k == cap) {
+				cap = cap ? 2 * cap : 16;
+				nv = realloc(v, cap * sizeof(*v));
+				if (nv == NULL)
+					break;	/* these first, the rest next */
+				v = nv;
+			}
+			v[k++] = c;
+			c->settle_slot = k;
+		}
+		if (k == 0) {
+			free(v);
+			return n;
+		}
+		srv.settling = v;
+		for (size_t i = 0; i < k; i++) {
+			c = v[i];
+			if (c == NULL)		/* freed by an earlier close */
+				continue;
+			v[i] = NULL;
+			c->settle_slot = 0;
 			conn_close(c);
 			n++;
-			goto again;
 		}
+		srv.settling = NULL;
+		free(v);
 	}
-	return n;
 }
 
 static bool

@@ -19,10 +19,11 @@
  * The ways: the handle from the create call, a duplicate (the original
  * closed first), a replacement (the old one gone at once: the count does
  * not see it), one read from a channel in this process, one imported
- * (zxd_handle_import), one read and closed by another process; and two
+ * (zxd_handle_import), one read and closed by another process; and the
  * closes no zx_handle_close makes: a handle written into a channel whose
- * reader then closes (the message dies with it), and a handle written
- * into a channel whose peer is closed (the write fails and consumes it).
+ * reader then closes (the message dies with it), also once the message
+ * was pushed to the reader's delivery socket, and a handle written into
+ * a channel whose peer is closed (the write fails and consumes it).
  * Each round closes with zx_handle_close or zx_handle_close_many in turn.
  *
  * A cell that cannot be made is skipped: a channel has no DUPLICATE (no
@@ -79,13 +80,14 @@ enum way {
 	WAY_IMPORT,
 	WAY_PROCESS,		/* read and closed by another process */
 	WAY_WRITE_DROPPED,	/* written to a channel whose reader closes */
+	WAY_WRITE_PUSHED,	/* the same, the reader having read before */
 	WAY_WRITE_PEER_CLOSED,	/* written to a channel with no peer */
 	WAY_COUNT
 };
 
 static const char *const way_names[WAY_COUNT] = {
 	"create", "duplicate", "replace", "channel", "import", "process",
-	"write_dropped", "write_peer_closed",
+	"write_dropped", "write_pushed", "write_peer_closed",
 };
 
 /* One round's handles. */
@@ -347,7 +349,17 @@ close_by(enum way way, zx_handle_t s, int i)
 		helper_close(s, i);
 		return;
 	case WAY_WRITE_DROPPED:
+	case WAY_WRITE_PUSHED:
 		cr_assert_eq(zx_channel_create(0, &c0, &c1), ZX_OK);
+		if (way == WAY_WRITE_PUSHED) {
+			/* A reader that has read gets its messages pushed
+			 * to its handle's delivery socket (doc/DATAPATH.md):
+			 * the daemon takes them back at the close. */
+			cr_assert_eq(zx_channel_write(c0, 0, "x", 1, NULL, 0),
+			    ZX_OK);
+			cr_assert_eq(zx_channel_read(c1, 0, (char[1]){ 0 },
+			    NULL, 1, 0, NULL, NULL), ZX_OK);
+		}
 		cr_assert_eq(zx_channel_write(c0, 0, "h", 1, &s, 1), ZX_OK);
 		cr_assert_eq(zx_handle_close(s), ZX_ERR_BAD_HANDLE,
 		    "a written handle is gone at once");
@@ -925,7 +937,8 @@ run_cancel(enum way way)
 
 static const enum way all_ways[WAY_COUNT] = {
 	WAY_CREATE, WAY_DUPLICATE, WAY_REPLACE, WAY_CHANNEL, WAY_IMPORT,
-	WAY_PROCESS, WAY_WRITE_DROPPED, WAY_WRITE_PEER_CLOSED,
+	WAY_PROCESS, WAY_WRITE_DROPPED, WAY_WRITE_PUSHED,
+	WAY_WRITE_PEER_CLOSED,
 };
 
 #define WAYS(suite, kind)						\
