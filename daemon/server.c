@@ -265,8 +265,9 @@ server_settle(bool (*pick)(const struct handle *h, void *arg), void *arg)
 			if (k == cap) {
 				cap = cap ? 2 * cap : 16;
 				nv = realloc(v, cap * sizeof(*v));
+				/* Out of memory: these first, the rest next. */
 				if (nv == NULL)
-					break;	/* these first, the rest next */
+					break;
 				v = nv;
 			}
 			v[k++] = c;
@@ -278,8 +279,9 @@ server_settle(bool (*pick)(const struct handle *h, void *arg), void *arg)
 		}
 		srv.settling = v;
 		for (size_t i = 0; i < k; i++) {
+			/* NULL: freed by an earlier close. */
 			c = v[i];
-			if (c == NULL)		/* freed by an earlier close */
+			if (c == NULL)
 				continue;
 			v[i] = NULL;
 			c->settle_slot = 0;

@@ -95,7 +95,7 @@ static const char *const way_names[WAY_COUNT] = {
 struct cell {
 	zx_handle_t subject;	/* the handle whose close is watched */
 	zx_handle_t watch;	/* where the close shows */
-	zx_handle_t keep[2];	/* more the round holds, closed at its end */
+	zx_handle_t keep[2];	/* more it holds, closed at the end */
 	uint64_t arg;		/* the way */
 };
 
