@@ -303,8 +303,8 @@ way_fits(enum way way, zx_rights_t rights)
 	}
 }
 
-/* Turn h (consumed) into the handle the way makes; for the ways that
- * close it themselves, 0. */
+/* Turn h (consumed) into the handle the way makes (the ways that differ
+ * in the close only, in close_by, take h as it is). */
 static zx_handle_t
 made_by(enum way way, zx_handle_t h)
 {
