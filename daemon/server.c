@@ -817,6 +817,7 @@ server_bind(const char *path)
 {
 	const struct config *cfg = srv.cfg;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char tmp[sizeof(sa.sun_path)];
 	mode_t old;
 	int fd, r;
 
@@ -825,7 +826,16 @@ server_bind(const char *path)
 	strcpy(sa.sun_path, path);
 	if (socket_in_use(&sa))
 		return -EADDRINUSE;
-	unlink(path);
+	/* The socket gets its name once it listens, with its final mode
+	 * (rename(2) is atomic): whoever sees the file can connect. Where
+	 * the path leaves no room for a temporary name, bind it directly. */
+	if (snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid()) >=
+	    (int)sizeof(tmp))
+		strcpy(tmp, path);
+	unlink(tmp);
+	if (strcmp(tmp, path) == 0)
+		unlink(path);
+	strcpy(sa.sun_path, tmp);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
@@ -836,9 +846,11 @@ server_bind(const char *path)
 	umask(old);
 	if (r < 0 || listen(fd, SOMAXCONN) < 0)
 		goto fail;
-	if (cfg->socket_group_set && chown(path, (uid_t)-1, cfg->socket_group) < 0)
+	if (cfg->socket_group_set && chown(tmp, (uid_t)-1, cfg->socket_group) < 0)
 		goto fail_unlink;
-	if (chmod(path, cfg->socket_mode) < 0)
+	if (chmod(tmp, cfg->socket_mode) < 0)
+		goto fail_unlink;
+	if (strcmp(tmp, path) != 0 && rename(tmp, path) < 0)
 		goto fail_unlink;
 	srv.bound_path = strdup(path);
 	r = server_adopt_listener(fd);
@@ -850,7 +862,7 @@ server_bind(const char *path)
 	return 0;
 fail_unlink:
 	r = -errno;
-	unlink(path);
+	unlink(tmp);
 	close(fd);
 	return r;
 fail:
