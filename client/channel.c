@@ -419,15 +419,10 @@ static zx_status_t
 put_actuals(const Zxd__ChannelReadReply *b, uint32_t *actual_bytes,
     uint32_t *actual_handles)
 {
-	zx_status_t st = ZX_OK;
-
-	if (actual_bytes != NULL)
-		st = usercopy_to_user(actual_bytes, &b->actual_bytes,
-		    sizeof(*actual_bytes));
-	if (st == ZX_OK && actual_handles != NULL)
-		st = usercopy_to_user(actual_handles, &b->actual_handles,
-		    sizeof(*actual_handles));
-	return st;
+	return usercopy_to_user2(actual_bytes, &b->actual_bytes,
+	    actual_bytes != NULL ? sizeof(*actual_bytes) : 0, actual_handles,
+	    &b->actual_handles, actual_handles != NULL ?
+	    sizeof(*actual_handles) : 0);
 }
 
 /* A read the daemon answers; e (NULL for a value that is not a live
@@ -479,7 +474,8 @@ read_by_request(zx_handle_t handle, struct zxh *e, uint32_t options,
 }
 
 /* Hand out what dlv_read took, as a read by request would: the actual
- * sizes, then the handles (values or infos), through the kernel. */
+ * sizes (unless the read scattered them already), then the handles
+ * (values or infos), through the kernel. */
 static zx_status_t
 read_delivered(struct dlv_result *r, const struct rd_handles *out,
     uint32_t *actual_bytes, uint32_t *actual_handles)
@@ -538,8 +534,8 @@ read_common(zx_handle_t handle, uint32_t options, void *bytes,
 	 * read by request after a backlog marker comes before any other
 	 * read of the delivery socket. */
 	pthread_mutex_lock(&e->rdlock);
-	if (dlv_read(e, options, bytes, num_bytes, num_handles, &res) ==
-	    DLV_DONE)
+	if (dlv_read(e, options, bytes, num_bytes, num_handles, actual_bytes,
+	    actual_handles, &res) == DLV_DONE)
 		st = read_delivered(&res, handles, actual_bytes,
 		    actual_handles);
 	else

@@ -3,6 +3,7 @@
 #include "config-build.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -105,13 +106,15 @@ discard_packet(int dfd)
 
 int
 dlv_read(struct zxh *e, uint32_t options, void *bytes, uint32_t num_bytes,
-    uint32_t num_handles, struct dlv_result *res)
+    uint32_t num_handles, uint32_t *actual_bytes, uint32_t *actual_handles,
+    struct dlv_result *res)
 {
 	struct dlv_head head;
 	union dlv_ctl ctl;
-	struct iovec iov[2];
-	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2,
+	struct iovec iov[5];
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 5,
 	    .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+	uint32_t ab, ah;
 	int fds[ZX_CHANNEL_MAX_MSG_HANDLES];
 	int dfd = atomic_load(&e->dfd);
 	uint32_t nb, nh;
@@ -145,22 +148,30 @@ dlv_read(struct zxh *e, uint32_t options, void *bytes, uint32_t num_bytes,
 	}
 	nb = head.h.nbytes;
 	nh = head.h.nhandles;
-	/* Also on BUFFER_TOO_SMALL: the size the caller needs. */
-	res->have_actuals = true;
 	res->actual_bytes = nb;
 	res->actual_handles = nh;
 	if (nb > num_bytes || nh > num_handles) {
+		/* The size the caller needs, written by the caller. */
+		res->have_actuals = true;
 		if (options & ZX_CHANNEL_READ_MAY_DISCARD)
 			discard_packet(dfd);
 		res->st = ZX_ERR_BUFFER_TOO_SMALL;
 		return DLV_DONE;
 	}
-	/* The bytes go straight into the caller's buffer: one the kernel
-	 * cannot write (EFAULT) loses the message and its handles, as a
-	 * faulting copy-out does in Zircon. */
+	/* One recvmsg scatters the counts straight into the caller's
+	 * actual_bytes and actual_handles, then the bytes into its buffer:
+	 * a pointer the kernel cannot write (EFAULT) loses the message and
+	 * its handles, as a faulting copy-out does in Zircon, whose order
+	 * (counts first) the scatter keeps. */
 	hl = sizeof(head.h) + nh * sizeof(head.d[0]);
-	iov[0] = (struct iovec){ &head, hl };
-	iov[1] = (struct iovec){ bytes, nb };
+	iov[0] = (struct iovec){ &head.h, offsetof(struct zxd_dlv_hdr,
+	    actual_bytes) };
+	iov[1] = (struct iovec){ actual_bytes != NULL ? actual_bytes : &ab,
+	    sizeof(ab) };
+	iov[2] = (struct iovec){ actual_handles != NULL ? actual_handles : &ah,
+	    sizeof(ah) };
+	iov[3] = (struct iovec){ head.d, nh * sizeof(head.d[0]) };
+	iov[4] = (struct iovec){ bytes, nb };
 	do {
 		n = recvmsg(dfd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	} while (n < 0 && errno == EINTR);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "client/libzx.h"
+#include "client/usercopy.h"
 #include "proto/pages.h"
 
 #define CHUNK_BITS 10
@@ -58,6 +59,7 @@ atfork_child(void)
 	}
 	libzx_rpc_atfork_child();
 	libzx_monitor_atfork_child();
+	usercopy_atfork_child();
 }
 
 static void

@@ -109,7 +109,9 @@ uint8_t *rpc_thread_buf(void);
 enum { DLV_DONE, DLV_ASK };
 struct dlv_result {
 	zx_status_t st;
-	bool have_actuals;		/* OK or BUFFER_TOO_SMALL */
+	/* BUFFER_TOO_SMALL: the caller writes these out (a message taken
+	 * had them written by the kernel, in the read). */
+	bool have_actuals;
 	uint32_t actual_bytes, actual_handles;
 	uint32_t nhandles;		/* installed, on ZX_OK */
 	zx_handle_t handles[ZX_CHANNEL_MAX_MSG_HANDLES];
@@ -117,7 +119,8 @@ struct dlv_result {
 	zx_rights_t rights[ZX_CHANNEL_MAX_MSG_HANDLES];
 };
 int dlv_read(struct zxh *e, uint32_t options, void *bytes,
-    uint32_t num_bytes, uint32_t num_handles, struct dlv_result *res);
+    uint32_t num_bytes, uint32_t num_handles, uint32_t *actual_bytes,
+    uint32_t *actual_handles, struct dlv_result *res);
 /* 1 if a packet waits in e's delivery socket, 0 if none, -1 if e has
  * none (or it was taken back): the signal word then says. */
 int dlv_readable(struct zxh *e);

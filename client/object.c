@@ -316,6 +316,25 @@ wait_words(atomic_uint *w, unsigned v, unsigned seq, bool strobe,
 	syscall(SYS_futex_waitv, fw, 2, 0, ts, CLOCK_MONOTONIC);
 }
 
+/* The signals of a handle's object as this process sees them: the
+ * daemon's word 0, except READABLE of a channel handle holding a delivery
+ * socket, which its reads take without the daemon seeing them (unless the
+ * socket says EOF: then the daemon's word). */
+static zx_signals_t
+item_signals(struct zxh *e, atomic_uint *w)
+{
+	zx_signals_t v = atomic_load(&w[ZXD_SIGPAGE_SIGNALS]);
+
+	if (atomic_load(&e->dfd) >= 0) {
+		int r = dlv_readable(e);
+
+		if (r >= 0)
+			v = r ? v | ZX_CHANNEL_READABLE :
+			    v & ~ZX_CHANNEL_READABLE;
+	}
+	return v;
+}
+
 EXPORT zx_status_t
 zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
     zx_signals_t *observed)
@@ -357,19 +376,10 @@ zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
 		 * the futex wait below), or the strobe count. */
 		unsigned cnt = atomic_load(&w[ZXD_SIGPAGE_SEQ]);
 		unsigned seq = strobe ? atomic_load(&w[SIGWORD_STROBE_SEQ]) : 0;
-		unsigned v = atomic_load(&w[ZXD_SIGPAGE_SIGNALS]);
+		unsigned v = item_signals(e, w);
 
 		if (strobe && seq != seq0)
 			v |= atomic_load(&w[SIGWORD_STROBED]) & signals;
-		/* A delivery socket's reader reads without the daemon
-		 * seeing it: READABLE is whether a packet is there. */
-		if (atomic_load(&e->dfd) >= 0) {
-			int r = dlv_readable(e);
-
-			if (r >= 0)
-				v = r ? v | ZX_CHANNEL_READABLE :
-				    v & ~ZX_CHANNEL_READABLE;
-		}
 		/* Closed by another thread, or zxd died: the handle was
 		 * invalidated during the wait. */
 		if (atomic_load(&e->gen) != gen || zxh_orphaned(e)) {
@@ -393,13 +403,17 @@ zx_object_wait_one(zx_handle_t h, zx_signals_t signals, zx_time_t deadline,
 		}
 		if (!registered) {
 			/* Only a wait that sleeps registers, so the monitor
-			 * can wake it if zxd dies; then look again. */
-			/* The word this wait sleeps on. */
+			 * can wake it if zxd dies (mw.word: the word this
+			 * wait sleeps on). A death before this shows in
+			 * zxh_orphaned now; any other change since cnt (or
+			 * seq) was read ends the sleep at once, so the
+			 * state need not be read again. */
 			mw.word = strobe ? w : &w[ZXD_SIGPAGE_SEQ];
 			mw.epoch = e->epoch;
 			monitor_wait_enter(&mw);
 			registered = true;
-			continue;
+			if (atomic_load(&e->gen) != gen || zxh_orphaned(e))
+				continue;
 		}
 		/* The monitor wakes mw.word if zxd dies. A strobe wait
 		 * sleeps on word 0 and the strobe sequence (wait_words);
@@ -492,12 +506,18 @@ zx_object_wait_many(zx_wait_item_t *items, size_t count, zx_time_t deadline)
 	struct zxh *es[ZX_WAIT_MANY_MAX_ITEMS];
 	atomic_uint *ws[ZX_WAIT_MANY_MAX_ITEMS];
 	unsigned gens[ZX_WAIT_MANY_MAX_ITEMS], vals[ZX_WAIT_MANY_MAX_ITEMS];
+	/* Shared regions: the strobe count when the wait began (a strobed
+	 * signal is seen as the count moving, as in wait_one). */
+	unsigned seq0[ZX_WAIT_MANY_MAX_ITEMS];
+	bool strobe[ZX_WAIT_MANY_MAX_ITEMS];
 	/* Sockets and FIFOs: their signals follow from the rings, and
 	 * more words wake them (client/ring.c). */
 	struct ring_priv *rps[ZX_WAIT_MANY_MAX_ITEMS];
 	zx_signals_t sigs[ZX_WAIT_MANY_MAX_ITEMS];
 	atomic_uint *allw[ZX_WAIT_MANY_MAX_ITEMS * RING_WAIT_WORDS];
 	unsigned allv[ZX_WAIT_MANY_MAX_ITEMS * RING_WAIT_WORDS];
+	struct monitor_wait mw = { 0 };
+	bool registered = false;
 	zx_status_t st = ZX_OK;
 	size_t i, n = 0, nw;
 
@@ -534,6 +554,10 @@ zx_object_wait_many(zx_wait_item_t *items, size_t count, zx_time_t deadline)
 			n++;
 			break;
 		}
+		strobe[n] = rps[n] == NULL && may_strobe(es[n],
+		    items[n].waitfor);
+		seq0[n] = strobe[n] ? atomic_load(&ws[n][SIGWORD_STROBE_SEQ]) :
+		    0;
 	}
 	if (st != ZX_OK)
 		goto out;
@@ -542,15 +566,36 @@ zx_object_wait_many(zx_wait_item_t *items, size_t count, zx_time_t deadline)
 
 		nw = 0;
 		for (i = 0; i < n; i++) {
-			vals[i] = atomic_load(ws[i]);
-			allw[nw] = ws[i];
-			allv[nw++] = vals[i];
-			if (rps[i] != NULL)
+			if (rps[i] != NULL) {
+				vals[i] = atomic_load(ws[i]);
+				allw[nw] = ws[i];
+				allv[nw++] = vals[i];
 				nw += ring_wait_words(rps[i], allw + nw,
 				    allv + nw);
-			sigs[i] = rps[i] != NULL ?
-			    ring_signals_now(rps[i]) : vals[i];
-			if (atomic_load(&es[i]->gen) != gens[i])
+				sigs[i] = ring_signals_now(rps[i]);
+			} else {
+				/* As zx_object_wait_one: the change counter
+				 * first (it moves on every change of word 0
+				 * and every push into a delivery socket),
+				 * then the state it covers. */
+				allw[nw] = &ws[i][ZXD_SIGPAGE_SEQ];
+				allv[nw] = atomic_load(allw[nw]);
+				nw++;
+				sigs[i] = item_signals(es[i], ws[i]);
+			}
+			if (strobe[i]) {
+				unsigned seq = atomic_load(
+				    &ws[i][SIGWORD_STROBE_SEQ]);
+
+				allw[nw] = &ws[i][SIGWORD_STROBE_SEQ];
+				allv[nw++] = seq;
+				if (seq != seq0[i])
+					sigs[i] |= atomic_load(
+					    &ws[i][SIGWORD_STROBED]) &
+					    items[i].waitfor;
+			}
+			if (atomic_load(&es[i]->gen) != gens[i] ||
+			    zxh_orphaned(es[i]))
 				closed = true;
 			if (sigs[i] & items[i].waitfor)
 				any = true;
@@ -572,8 +617,29 @@ zx_object_wait_many(zx_wait_item_t *items, size_t count, zx_time_t deadline)
 			st = any ? ZX_OK : ZX_ERR_TIMED_OUT;
 			break;
 		}
+		if (!registered) {
+			/* As wait_one: only a wait that sleeps registers,
+			 * so the monitor wakes it if zxd dies (one word of
+			 * the set is enough). */
+			mw.word = allw[0];
+			mw.epoch = es[0]->epoch;
+			for (i = 1; i < n; i++)
+				if (es[i]->epoch < mw.epoch)
+					mw.epoch = es[i]->epoch;
+			monitor_wait_enter(&mw);
+			registered = true;
+			/* As wait_one: a death before this shows now, any
+			 * other change ends the sleep at once. */
+			for (i = 0; i < n; i++)
+				if (zxh_orphaned(es[i]))
+					break;
+			if (i < n)
+				continue;
+		}
 		wait_many_words(allw, allv, nw, deadline);
 	}
+	if (registered)
+		monitor_wait_leave(&mw);
 out:
 	for (i = 0; i < n; i++)
 		atomic_fetch_sub(&es[i]->waiters, 1);

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -45,6 +46,28 @@ via_pipe(void *dst, const void *src, size_t n)
 	return st;
 }
 
+/* This process's pid, without a getpid(2) per copy; a forked child
+ * forgets it (usercopy_atfork_child). */
+static atomic_int self_pid;
+
+void
+usercopy_atfork_child(void)
+{
+	atomic_store(&self_pid, 0);
+}
+
+static pid_t
+self(void)
+{
+	pid_t p = atomic_load_explicit(&self_pid, memory_order_relaxed);
+
+	if (p == 0) {
+		p = getpid();
+		atomic_store_explicit(&self_pid, p, memory_order_relaxed);
+	}
+	return p;
+}
+
 static zx_status_t
 copy(void *dst, const void *src, size_t n, bool from_user)
 {
@@ -56,16 +79,50 @@ copy(void *dst, const void *src, size_t n, bool from_user)
 	if (dst == NULL || src == NULL)
 		return ZX_ERR_INVALID_ARGS;
 	if (from_user) {
-		r = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+		r = process_vm_readv(self(), &local, 1, &remote, 1, 0);
 	} else {
 		local = (struct iovec){ (void *)src, n };
 		remote = (struct iovec){ dst, n };
-		r = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+		r = process_vm_writev(self(), &local, 1, &remote, 1, 0);
 	}
 	if (r == (ssize_t)n)
 		return ZX_OK;
 	if (r < 0 && (errno == ENOSYS || errno == EPERM))
 		return via_pipe(dst, src, n);
+	return ZX_ERR_INVALID_ARGS;
+}
+
+zx_status_t
+usercopy_to_user2(void *dst0, const void *src0, size_t n0, void *dst1,
+    const void *src1, size_t n1)
+{
+	struct iovec local[2], remote[2];
+	int k = 0;
+	ssize_t r;
+
+	if ((n0 > 0 && dst0 == NULL) || (n1 > 0 && dst1 == NULL))
+		return ZX_ERR_INVALID_ARGS;
+	if (n0 > 0) {
+		local[k] = (struct iovec){ (void *)src0, n0 };
+		remote[k++] = (struct iovec){ dst0, n0 };
+	}
+	if (n1 > 0) {
+		local[k] = (struct iovec){ (void *)src1, n1 };
+		remote[k++] = (struct iovec){ dst1, n1 };
+	}
+	if (k == 0)
+		return ZX_OK;
+	/* One call writes both, in order (a fault in the first leaves the
+	 * second unwritten, as two copies one after the other). */
+	r = process_vm_writev(self(), local, (unsigned long)k, remote,
+	    (unsigned long)k, 0);
+	if (r == (ssize_t)(n0 + n1))
+		return ZX_OK;
+	if (r < 0 && (errno == ENOSYS || errno == EPERM)) {
+		zx_status_t st = usercopy_to_user(dst0, src0, n0);
+
+		return st == ZX_OK ? usercopy_to_user(dst1, src1, n1) : st;
+	}
 	return ZX_ERR_INVALID_ARGS;
 }
 

@@ -13,5 +13,11 @@
 zx_status_t usercopy_from_user(void *dst, const void *src, size_t n);
 /* Copy n bytes from libzx's src into the caller's dst. */
 zx_status_t usercopy_to_user(void *dst, const void *src, size_t n);
+/* Two copies out in one step, in order: n0 bytes to dst0, n1 to dst1
+ * (a part of length 0 is skipped, its pointer not looked at). */
+zx_status_t usercopy_to_user2(void *dst0, const void *src0, size_t n0,
+    void *dst1, const void *src1, size_t n1);
+/* In a forked child: the pid it caches is its parent's. */
+void usercopy_atfork_child(void);
 
 #endif

@@ -28,7 +28,15 @@ struct delivery {
 	int d0;				/* the daemon's end: it writes */
 	int dr;				/* the reader's end, kept to reclaim */
 	int limit;			/* push while less is unread */
+	/* What was unread when last measured (SIOCOUTQ), plus an upper
+	 * bound of what was pushed since: below `limit`, a push needs no
+	 * measure unless the caller asks whether the socket was drained. */
+	int bound;
 };
+
+/* An upper bound of what one packet of len bytes takes of the send
+ * buffer (its sk_buff's truesize: the data and the buffer's overhead). */
+#define PACKET_COST(len)	((int)(len) + 2048)
 
 /* A packet's header and handle descriptions. */
 struct dlv_head {
@@ -55,7 +63,10 @@ unread_bytes(const struct delivery *d)
 static bool
 dlv_drained(struct channel_sink *s)
 {
-	return unread_bytes(to_dlv(s)) == 0;
+	struct delivery *d = to_dlv(s);
+
+	d->bound = unread_bytes(d);
+	return d->bound == 0;
 }
 
 static int
@@ -91,22 +102,32 @@ send_packet(struct delivery *d, const struct dlv_head *head, size_t nh,
 /* The handles of a pushed message belong to the reader from the push on
  * (counted against it, usable by it only), as fds in flight in D. */
 static zx_status_t
-dlv_push(struct channel_sink *s, struct channel_msg *m, bool *drained)
+dlv_push(struct channel_sink *s, struct channel_msg *m, bool exact,
+    int *drained)
 {
 	struct delivery *d = to_dlv(s);
 	struct dlv_head head;
 	int fds[ZX_CHANNEL_MAX_MSG_HANDLES];
 	uint32_t i, n = m->nhandles;
 	zx_status_t st = ZX_OK;
-	int unread = unread_bytes(d);
+	int cost = PACKET_COST(sizeof(head.h) + n * sizeof(head.d[0]) +
+	    m->nbytes);
 
-	*drained = unread == 0;
-	if (unread >= d->limit || !d->client->connected)
+	*drained = -1;
+	if (exact || d->bound + cost >= d->limit) {
+		int unread = unread_bytes(d);
+
+		*drained = unread == 0;
+		d->bound = unread;
+		if (unread >= d->limit)
+			return ZX_ERR_SHOULD_WAIT;
+	}
+	if (!d->client->connected)
 		return ZX_ERR_SHOULD_WAIT;
 	memset(&head.h, 0, sizeof(head.h));
 	head.h.kind = ZXD_DLV_MSG;
-	head.h.nbytes = m->nbytes;
-	head.h.nhandles = n;
+	head.h.nbytes = head.h.actual_bytes = m->nbytes;
+	head.h.nhandles = head.h.actual_handles = n;
 	for (i = 0; i < n; i++) {
 		struct handle *h = m->handles[i];
 		Zxd__HandleDesc desc;
@@ -134,6 +155,7 @@ dlv_push(struct channel_sink *s, struct channel_msg *m, bool *drained)
 		}
 		return st;
 	}
+	d->bound += cost;
 	/* Our copies of the client ends: the packet holds them now. */
 	for (i = 0; i < n; i++)
 		close(fds[i]);

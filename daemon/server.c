@@ -239,10 +239,13 @@ static bool
 settle_wants(const struct conn *c,
     bool (*pick)(const struct handle *h, void *arg), void *arg)
 {
-	if (c->handle == NULL || c == srv.dispatching ||
-	    in_dispatch(c->handle))
+	if (c->handle == NULL || c == srv.dispatching)
 		return false;
+	/* The pick first: in_dispatch costs a system call per fd the
+	 * packet carries. */
 	if (pick != NULL && !pick(c->handle, arg))
+		return false;
+	if (in_dispatch(c->handle))
 		return false;
 	return conn_at_eof(c);
 }

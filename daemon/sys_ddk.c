@@ -53,7 +53,10 @@ sys_ddk_settle(struct object *bti)
 {
 	struct bti *b = bti_of(bti);
 
-	return b != NULL ? server_settle(pinned_pmt_of, b) : 0;
+	/* Nothing pinned through b: no close to take first. */
+	if (b == NULL || b->mapped == 0 || b->zero_handles)
+		return 0;
+	return server_settle(pinned_pmt_of, b);
 }
 
 /*
@@ -215,7 +218,7 @@ call_bti_pin(struct call *c)
 	addrs = call_alloc(c, r->num_addrs * sizeof(*addrs));
 	if (addrs == NULL)
 		return ZX_ERR_NO_MEMORY;
-	server_settle(pinned_pmt_of, b);
+	sys_ddk_settle(&b->obj);
 	/* Pinned memory counts against the process and uid pinning it
 	 * until unpinned (daemon/account.c). */
 	st = account_charge(c->client, ACCT_PINNED, r->size);
@@ -285,7 +288,7 @@ call_bti_release_quarantine(struct call *c)
 	if (st != ZX_OK)
 		return st;
 	b = bti_of(c->self->obj);
-	server_settle(pinned_pmt_of, b);
+	sys_ddk_settle(&b->obj);
 	bti_release_quarantine(b);
 	return ZX_OK;
 }
@@ -341,7 +344,7 @@ call_sim_dma(struct call *c)
 		if (io.buf == NULL)
 			return ZX_ERR_NO_MEMORY;
 	}
-	server_settle(pinned_pmt_of, b);
+	sys_ddk_settle(&b->obj);
 	st = bti_dma(b, r->write, r->addr, r->len, &io);
 	if (r->direct && st == ZX_ERR_NOT_SUPPORTED) {
 		zxd__sim_dma_reply__init(rep);

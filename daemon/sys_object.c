@@ -130,6 +130,8 @@ call_get_info(struct call *c)
 	case ZX_INFO_PROCESS_MAPS_V1:
 	case ZX_INFO_PROCESS_MAPS_V2:
 	case ZX_INFO_PROCESS_MAPS:
+	case ZX_INFO_TASK_STATS_V1:
+	case ZX_INFO_TASK_STATS:
 		if (o->ops->type != ZX_OBJ_TYPE_PROCESS)
 			return ZX_ERR_WRONG_TYPE;
 		break;

@@ -1,9 +1,6 @@
 /* BTIs: pins, quarantine, ZX_INFO_BTI and the simulated DMA engine. */
 #include "config-build.h"
 
-/* The page and frame tables' hash (objects/iommu.h). */
-#define HASH_FUNCTION(k, n, h)	((h) = iommu_hash((k), (n)))
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,36 +16,6 @@
 #define BOUNCE	(64 * 1024)
 
 static const struct object_ops bti_ops;
-
-/* Entries come and go by the hundred with every pin: keep some. */
-#define POOL_MAX	4096
-static struct bti_page *pool;
-static size_t pool_n;
-
-static struct bti_page *
-page_new(void)
-{
-	struct bti_page *e = pool;
-
-	if (e == NULL)
-		return calloc(1, sizeof(*e));
-	pool = e->pool_next;
-	pool_n--;
-	memset(e, 0, sizeof(*e));
-	return e;
-}
-
-static void
-page_free(struct bti_page *e)
-{
-	if (pool_n >= POOL_MAX) {
-		free(e);
-		return;
-	}
-	e->pool_next = pool;
-	pool = e;
-	pool_n++;
-}
 
 struct bti *
 bti_of(struct object *o)
@@ -101,73 +68,18 @@ bti_create(struct iommu *iommu, uint64_t bti_id, struct bti **ret)
 
 /* --- the device's view ---------------------------------------------- */
 
-static void
-unmap_pages(struct bti *b, struct pmt *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		uint64_t addr = p->frames[i]->addr;
-		struct bti_page *e;
-
-		HASH_FIND(hh, b->pages, &addr, sizeof(addr), e);
-		if (e == NULL)
-			continue;
-		if (p->perms & ZX_BTI_PERM_READ)
-			e->nread--;
-		if (p->perms & ZX_BTI_PERM_WRITE)
-			e->nwrite--;
-		if (--e->refs == 0) {
-			HASH_DELETE(hh, b->pages, e);
-			page_free(e);
-		}
-	}
-}
-
-/* Let the device reach frame f with perms. */
-static zx_status_t
-map_page(struct bti *b, struct iommu_frame *f, uint32_t perms)
-{
-	struct bti_page *e;
-
-	HASH_FIND(hh, b->pages, &f->addr, sizeof(f->addr), e);
-	if (e == NULL) {
-		e = page_new();
-		if (e == NULL)
-			return ZX_ERR_NO_MEMORY;
-		e->addr = f->addr;
-		e->frame = f;
-		HASH_ADD(hh, b->pages, addr, sizeof(e->addr), e);
-	}
-	e->refs++;
-	if (perms & ZX_BTI_PERM_READ)
-		e->nread++;
-	if (perms & ZX_BTI_PERM_WRITE)
-		e->nwrite++;
-	return ZX_OK;
-}
-
-zx_status_t
+void
 bti_map(struct bti *b, struct pmt *p)
 {
-	if (p->fixed) {
+	if (p->fixed)
 		b->mapped_fixed++;
-	} else {
-		for (size_t i = 0; i < p->npages; i++) {
-			if (map_page(b, p->frames[i], p->perms) != ZX_OK) {
-				unmap_pages(b, p, i);
-				return ZX_ERR_NO_MEMORY;
-			}
-		}
-	}
 	b->mapped++;
-	return ZX_OK;
 }
 
 void
 bti_unmap(struct bti *b, struct pmt *p)
 {
-	if (!p->fixed)
-		unmap_pages(b, p, p->npages);
-	else
+	if (p->fixed)
 		b->mapped_fixed--;
 	b->mapped--;
 }
@@ -206,15 +118,7 @@ bti_pin(struct bti *b, struct vmo *v, uint64_t offset, uint64_t size,
 		b->pmts->prev = p;
 	b->pmts = p;
 	b->pmo_count++;
-	st = bti_map(b, p);
-	if (st != ZX_OK) {
-		/* It never reached the device's view, and nobody ever
-		 * held it: unpin it without unmapping. */
-		p->state = PMT_QUARANTINED;
-		pmt_unpin(p);
-		object_unref(&p->obj);
-		return st;
-	}
+	bti_map(b, p);
 	*ret = p;
 	return ZX_OK;
 }
@@ -284,26 +188,40 @@ struct seg {
 	uint64_t off, len;
 };
 
-/* Where the page holding addr is, if the device may reach it. */
+/* Where the page holding addr is, if the device may reach it, and how
+ * many bytes from addr on lie in the same pin (*ret_avail: to the end of
+ * the page for paged memory, of the pinned range for memory with
+ * addresses of its own). */
 static zx_status_t
 resolve(struct bti *b, uint64_t addr, bool write, struct vmo_mem **ret_mem,
-    uint64_t *ret_off)
+    uint64_t *ret_off, uint64_t *ret_avail)
 {
 	uint64_t page = addr & ~(PAGE - 1);
 	uint32_t need = write ? ZX_BTI_PERM_WRITE : ZX_BTI_PERM_READ;
 	bool found = false;
 
 	if (iommu_is_frame_addr(page)) {
-		struct bti_page *e;
+		uint64_t i;
+		struct iommu_run *r = iommu_frame_at(page, &i);
 
-		HASH_FIND(hh, b->pages, &page, sizeof(page), e);
-		if (e == NULL)
-			return ZX_ERR_NOT_FOUND;
-		if ((write ? e->nwrite : e->nread) == 0)
-			return ZX_ERR_ACCESS_DENIED;
-		*ret_mem = (struct vmo_mem *)e->frame->key.mem;
-		*ret_off = e->frame->key.offset + (addr - page);
-		return ZX_OK;
+		/* Paged memory: the pins of the page (its run's pieces)
+		 * through b that the device may reach. */
+		for (const struct iommu_piece *pc = r != NULL ? r->pieces :
+		    NULL; pc != NULL; pc = pc->next) {
+			const struct pmt *p = pc->owner;
+
+			if (p->bti != b || p->state != PMT_PINNED ||
+			    i - pc->index >= pc->count || i < pc->index)
+				continue;
+			found = true;
+			if (!(p->perms & need))
+				continue;
+			*ret_mem = (struct vmo_mem *)r->mem;
+			*ret_off = r->offset + i * PAGE + (addr - page);
+			*ret_avail = PAGE - (addr - page);
+			return ZX_OK;
+		}
+		return found ? ZX_ERR_ACCESS_DENIED : ZX_ERR_NOT_FOUND;
 	}
 	if (b->mapped_fixed == 0)
 		return ZX_ERR_NOT_FOUND;
@@ -319,6 +237,7 @@ resolve(struct bti *b, uint64_t addr, bool write, struct vmo_mem **ret_mem,
 		*ret_mem = p->vmo->mem;
 		*ret_off = vmo_fd_offset(p->vmo) + p->offset +
 		    (addr - p->base);
+		*ret_avail = p->size - (addr - p->base);
 		return ZX_OK;
 	}
 	return found ? ZX_ERR_ACCESS_DENIED : ZX_ERR_NOT_FOUND;
@@ -455,17 +374,18 @@ bti_dma(struct bti *b, bool write, uint64_t addr, uint64_t len,
 		return ZX_OK;
 	if (addr + len < addr)
 		return ZX_ERR_INVALID_ARGS;
-	/* Check every page first: all or nothing. */
+	/* Check every page first, in order: all or nothing. A pin of
+	 * memory with addresses of its own answers for all its pages at
+	 * once. */
 	for (pos = addr; pos - addr < len;) {
-		uint64_t end = (pos | (PAGE - 1)) + 1, step, off;
+		uint64_t step, off;
 		struct vmo_mem *mem;
 
-		if (end - addr > len || end == 0)
-			end = addr + len;
-		step = end - pos;
-		st = resolve(b, pos, write, &mem, &off);
+		st = resolve(b, pos, write, &mem, &off, &step);
 		if (st != ZX_OK)
 			goto out;
+		if (step > len - (pos - addr))
+			step = len - (pos - addr);
 		if (n > 0 && segs[n - 1].mem == mem &&
 		    segs[n - 1].off + segs[n - 1].len == off) {
 			segs[n - 1].len += step;
@@ -488,7 +408,7 @@ bti_dma(struct bti *b, bool write, uint64_t addr, uint64_t len,
 			segs[n].len = step;
 			n++;
 		}
-		pos = end;
+		pos += step;
 	}
 	io_off = 0;
 	for (size_t i = 0; i < n && r == 0; i++) {

@@ -29,17 +29,6 @@
 #include "objects/object.h"
 #include "objects/pmt.h"
 #include "objects/vmo.h"
-#include "uthash.h"
-
-/* A page of paged memory the device may reach, and through how many
- * pins with which permissions. */
-struct bti_page {
-	uint64_t addr;
-	struct iommu_frame *frame;
-	unsigned refs, nread, nwrite;
-	UT_hash_handle hh;
-	struct bti_page *pool_next;	/* free entries kept for reuse */
-};
 
 struct bti {
 	struct object obj;		/* first */
@@ -51,7 +40,6 @@ struct bti {
 	size_t quarantine_count;
 	size_t mapped;			/* PMTs the device may reach */
 	size_t mapped_fixed;		/* of which with fixed addresses */
-	struct bti_page *pages;		/* by address */
 };
 
 /* The BTI behind o, or NULL when o is not one. */
@@ -117,8 +105,10 @@ struct bti_dma_io {
 zx_status_t bti_dma(struct bti *b, bool write, uint64_t addr, uint64_t len,
     const struct bti_dma_io *io);
 
-/* For objects/pmt.c: enter or leave the device's view. */
-zx_status_t bti_map(struct bti *b, struct pmt *p);
+/* For objects/pmt.c: enter or leave the device's view (a PMT in state
+ * PMT_PINNED is in it: the device finds paged memory's pages through
+ * their frame runs' pieces, objects/iommu.h). */
+void bti_map(struct bti *b, struct pmt *p);
 void bti_unmap(struct bti *b, struct pmt *p);
 /* A mapped PMT lost its last handle. */
 void bti_quarantine(struct bti *b, struct pmt *p);

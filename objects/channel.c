@@ -186,10 +186,13 @@ sink_push(struct channel *ch, struct channel_msg *m)
 {
 	struct channel_sink *s = ch->sink;
 	uint32_t nbytes = m->nbytes;
-	bool drained = false;
-	zx_status_t st = s->push(s, m, &drained);
+	int drained = -1;
+	/* Observers (port waits) need the edge exactly; futex waiters
+	 * sleep on the change counter, which every push moves. */
+	zx_status_t st = s->push(s, m, ch->base.observers != NULL,
+	    &drained);
 
-	if (drained) {
+	if (drained == 1) {
 		ch->npushed = 0;
 		ch->pushed_bytes = 0;
 	}
@@ -197,12 +200,17 @@ sink_push(struct channel *ch, struct channel_msg *m)
 		return false;
 	ch->npushed++;
 	ch->pushed_bytes += nbytes;
-	/* The reader may have emptied the sink without the daemon seeing
-	 * it: this message is a new edge of READABLE for its waiters. */
-	if (drained)
+	if (drained == 1) {
+		/* The reader emptied the sink without the daemon seeing
+		 * it: this message is a new edge of READABLE. */
 		object_signal_reassert(&ch->base, ZX_CHANNEL_READABLE);
-	else
+	} else if (ch->base.signals & ZX_CHANNEL_READABLE) {
+		/* Asserted already (or not known to be otherwise, with
+		 * nobody observing): only the waiters must look again. */
+		object_signal_notify(&ch->base);
+	} else {
 		object_signal(&ch->base, 0, ZX_CHANNEL_READABLE);
+	}
 	return true;
 }
 
@@ -273,6 +281,14 @@ room_for_one(struct channel *ch)
 {
 	if (pending(ch) < CHANNEL_MAX_PENDING)
 		return true;
+	/* The pushes counted may all have been read (pushes do not always
+	 * look, doc/DATAPATH.md): then nothing needs taking back. */
+	if (ch->sink != NULL && ch->sink->drained(ch->sink)) {
+		ch->npushed = 0;
+		ch->pushed_bytes = 0;
+		if (pending(ch) < CHANNEL_MAX_PENDING)
+			return true;
+	}
 	if (ch->sink != NULL)
 		channel_sink_stop(&ch->base);
 	return pending(ch) < CHANNEL_MAX_PENDING;
@@ -523,6 +539,9 @@ static const struct object_ops channel_ops = {
 	.destroy = channel_destroy,
 	.memory_bytes = channel_memory_bytes,
 	.handle_added = channel_handle_added,
+	/* Its reader takes pushed messages without the daemon seeing it:
+	 * observers (port waits) see READABLE as the socket has it. */
+	.refresh = channel_refresh_signals,
 };
 
 zx_status_t

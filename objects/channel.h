@@ -53,9 +53,11 @@ struct channel_waiter {
 struct channel_sink {
 	/* Hand m to the reader. ZX_OK takes m; otherwise (no room, no
 	 * resources) m stays with the caller, unchanged. *drained says
-	 * whether every packet pushed before had been read. */
+	 * whether every packet pushed before had been read: 1 or 0, or -1
+	 * when the sink did not look (it may skip looking unless `exact`,
+	 * while what it pushed since it last looked surely fits). */
 	zx_status_t (*push)(struct channel_sink *s, struct channel_msg *m,
-	    bool *drained);
+	    bool exact, int *drained);
 	/* Push the backlog marker; false if it could not be. */
 	bool (*mark)(struct channel_sink *s);
 	/* Whether every packet pushed has been read. */

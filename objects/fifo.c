@@ -49,9 +49,7 @@ fifo_destroy(struct object *o)
 {
 	struct fifo *f = to_fifo(o);
 
-	f->rp->end[f->end] = NULL;
-	f->rp->ctl[f->end] = NULL;
-	ringpair_unref(f->rp);
+	ringpair_end_detach(f->rp, f->end);
 	free(f);
 }
 
@@ -94,34 +92,29 @@ static const struct object_ops fifo_ops = {
 	.watch = fifo_watch,
 };
 
+/* The element count and size both ends share. */
+struct fifo_shape {
+	uint32_t count, size;
+};
+
 static zx_status_t
-end_new(struct ringpair *rp, int end, uint32_t count, uint32_t size,
-    struct fifo **ret)
+end_new(struct ringpair *rp, int end, void *arg, struct object **ret)
 {
+	const struct fifo_shape *shape = arg;
 	struct fifo *f = calloc(1, sizeof(*f));
 	zx_status_t st;
-	int fd;
 
 	if (f == NULL)
 		return ZX_ERR_NO_MEMORY;
 	object_init(&f->base, &fifo_ops);
-	rp->refs++;
 	f->rp = rp;
 	f->end = end;
-	f->elem_count = count;
-	f->elem_size = size;
-	st = object_sigpage_fd(&f->base, &fd);
-	if (st != ZX_OK) {
-		object_unref(&f->base);
-		return st;
-	}
-	close(fd);
-	rp->end[end] = &f->base;
-	rp->ctl[end] = (struct ring_ctl *)((char *)f->base.sigword +
-	    RING_CTL_OFFSET);
-	rp->refresh = fifo_refresh;
-	*ret = f;
-	return ZX_OK;
+	f->elem_count = shape->count;
+	f->elem_size = shape->size;
+	st = ringpair_end_attach(rp, end, &f->base, fifo_refresh);
+	if (st == ZX_OK)
+		*ret = &f->base;
+	return st;
 }
 
 zx_status_t
@@ -129,7 +122,7 @@ fifo_create(uint64_t elem_count, uint64_t elem_size,
     const struct vmo_payer *payer, struct object **ret0,
     struct object **ret1)
 {
-	struct fifo *a = NULL, *b = NULL;
+	struct fifo_shape shape;
 	struct ringpair *rp;
 	zx_status_t st;
 	uint64_t bytes;
@@ -144,22 +137,9 @@ fifo_create(uint64_t elem_count, uint64_t elem_size,
 	st = ringpair_new(bytes, bytes, false, payer, &rp);
 	if (st != ZX_OK)
 		return st;
-	st = end_new(rp, 0, (uint32_t)elem_count, (uint32_t)elem_size, &a);
-	if (st == ZX_OK)
-		st = end_new(rp, 1, (uint32_t)elem_count,
-		    (uint32_t)elem_size, &b);
-	ringpair_unref(rp);
-	if (st != ZX_OK) {
-		if (a != NULL)
-			object_unref(&a->base);
-		return st;
-	}
-	object_pair(&a->base, &b->base);
-	fifo_refresh(&a->base);
-	fifo_refresh(&b->base);
-	*ret0 = &a->base;
-	*ret1 = &b->base;
-	return ZX_OK;
+	shape.count = (uint32_t)elem_count;
+	shape.size = (uint32_t)elem_size;
+	return ringpair_make_ends(rp, end_new, &shape, ret0, ret1);
 }
 
 struct ringpair *

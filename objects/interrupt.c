@@ -31,7 +31,28 @@ struct interrupt {
 	struct object *port;		/* bound to; a reference */
 	uint64_t key;
 	zx_koid_t sim_bti;		/* raised by this BTI's DMA engine */
+	/* On sim_irqs while sim_bti is set. */
+	struct interrupt *sim_prev, *sim_next;
 };
+
+/* The interrupts a simulated DMA engine raises: a transfer looks here,
+ * not through every object of the daemon. */
+static struct interrupt *sim_irqs;
+
+static void
+sim_unlink(struct interrupt *q)
+{
+	if (q->sim_bti == ZX_KOID_INVALID)
+		return;
+	if (q->sim_prev != NULL)
+		q->sim_prev->sim_next = q->sim_next;
+	else
+		sim_irqs = q->sim_next;
+	if (q->sim_next != NULL)
+		q->sim_next->sim_prev = q->sim_prev;
+	q->sim_prev = q->sim_next = NULL;
+	q->sim_bti = ZX_KOID_INVALID;
+}
 
 static struct interrupt *
 to_irq(struct object *o)
@@ -107,6 +128,7 @@ irq_destroy(struct object *o)
 {
 	struct interrupt *q = to_irq(o);
 
+	sim_unlink(q);
 	if (q->port != NULL) {
 		port_take_packets(q);
 		object_unref(q->port);
@@ -312,26 +334,34 @@ interrupt_unbind(struct object *o, struct object *port)
 void
 interrupt_attach_sim(struct object *o, zx_koid_t bti_koid)
 {
-	to_irq(o)->sim_bti = bti_koid;
+	struct interrupt *q = to_irq(o);
+
+	sim_unlink(q);
+	if (bti_koid == ZX_KOID_INVALID)
+		return;
+	q->sim_bti = bti_koid;
+	q->sim_next = sim_irqs;
+	if (sim_irqs != NULL)
+		sim_irqs->sim_prev = q;
+	sim_irqs = q;
 }
 
 void
 interrupt_detach_sim(struct object *o, zx_koid_t bti_koid)
 {
 	if (to_irq(o)->sim_bti == bti_koid)
-		to_irq(o)->sim_bti = ZX_KOID_INVALID;
+		sim_unlink(to_irq(o));
 }
 
 void
 interrupt_sim_dma_done(zx_koid_t bti_koid, zx_time_t timestamp)
 {
-	struct object *o, *next;
+	struct interrupt *q, *next;
 
-	for (o = object_first(); o != NULL; o = next) {
-		next = object_next(o);
-		if (o->ops == &irq_ops && to_irq(o)->sim_bti == bti_koid &&
-		    bti_koid != ZX_KOID_INVALID)
-			interrupt_trigger(o, timestamp);
+	for (q = sim_irqs; q != NULL; q = next) {
+		next = q->sim_next;
+		if (q->sim_bti == bti_koid && bti_koid != ZX_KOID_INVALID)
+			interrupt_trigger(&q->base, timestamp);
 	}
 }
 

@@ -2,9 +2,6 @@
  * (see objects/iommu.h). */
 #include "config-build.h"
 
-/* The page and frame tables' hash (objects/iommu.h). */
-#define HASH_FUNCTION(k, n, h)	((h) = iommu_hash((k), (n)))
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +9,7 @@
 
 #include "backends/phys.h"
 #include "objects/iommu.h"
+#include "uthash.h"
 
 #define PAGE		vmo_page_size()
 #define HALF		(IOMMU_WINDOW_SIZE / 2)
@@ -219,20 +217,34 @@ iommu_contiguous_free(uint64_t addr, uint64_t size)
 
 /* --- frames: the upper half, scattered ------------------------------ */
 
-static struct iommu_frame *by_key;
-static struct iommu_frame *by_addr;
+/* Live runs by position (sorted by `first`, disjoint). Runs are made in
+ * the order positions are handed out, so until the cursor goes round a
+ * new run is appended. */
+static struct iommu_run **by_pos;
+static size_t n_runs, cap_runs;
 static uint64_t cursor;
-static bool wrapped;		/* the cursor went round: check for use */
+static bool wrapped;		/* the cursor went round: skip live runs */
 static size_t n_frames;
-/* Frames come and go by the hundred with every pin: keep some. */
-#define POOL_MAX	4096
-static struct iommu_frame *pool;
-static size_t pool_n;
+
+/* The runs of one vmo_mem. */
+struct mem_runs {
+	const struct vmo_mem *mem;
+	struct iommu_run *runs;
+	UT_hash_handle hh;
+};
+static struct mem_runs *by_mem;
 
 static uint64_t
 frames_base(void)
 {
 	return iommu_window_base() + HALF;
+}
+
+/* Positions in the half: one per page. */
+static uint64_t
+positions(void)
+{
+	return HALF / PAGE;
 }
 
 bool
@@ -241,93 +253,398 @@ iommu_is_frame_addr(uint64_t addr)
 	return addr >= frames_base() && addr - frames_base() < HALF;
 }
 
-struct iommu_frame *
-iommu_frame_at(uint64_t addr)
+/* SCATTER's inverse modulo 2^64 (Newton's iteration doubles the correct
+ * low bits each step), hence modulo the power of two positions() is. */
+static uint64_t
+scatter_inverse(void)
 {
-	struct iommu_frame *f;
+	static uint64_t inv;
+	uint64_t x = SCATTER;
 
-	HASH_FIND(hh_addr, by_addr, &addr, sizeof(addr), f);
-	return f;
+	if (inv != 0)
+		return inv;
+	for (int i = 0; i < 6; i++)
+		x *= 2 - SCATTER * x;
+	inv = x;
+	return inv;
 }
 
-/* The next free frame address in the scattered order. */
-static zx_status_t
-frame_addr_new(uint64_t *ret)
+uint64_t
+iommu_piece_addr(const struct iommu_piece *pc, uint64_t i)
 {
-	uint64_t n = HALF / PAGE, addr;
+	uint64_t pos = pc->run->first + pc->index + i;
 
-	if (n_frames >= n)
-		return ZX_ERR_NO_MEMORY;
-	for (;;) {
-		addr = frames_base() + ((cursor * SCATTER) & (n - 1)) * PAGE;
-		cursor = (cursor + 1) & (n - 1);
-		if (cursor == 0)
-			wrapped = true;
-		if (!wrapped || iommu_frame_at(addr) == NULL)
-			break;
-	}
-	*ret = addr;
-	return ZX_OK;
-}
-
-zx_status_t
-iommu_frame_get(const struct vmo_mem *mem, uint64_t offset,
-    struct iommu_frame **ret)
-{
-	struct iommu_frame *f, key;
-	zx_status_t st;
-
-	memset(&key.key, 0, sizeof(key.key));
-	key.key.mem = mem;
-	key.key.offset = offset;
-	HASH_FIND(hh_key, by_key, &key.key, sizeof(key.key), f);
-	if (f != NULL) {
-		f->refs++;
-		*ret = f;
-		return ZX_OK;
-	}
-	if (pool != NULL) {
-		f = pool;
-		pool = f->pool_next;
-		pool_n--;
-		memset(f, 0, sizeof(*f));
-	} else if ((f = calloc(1, sizeof(*f))) == NULL) {
-		return ZX_ERR_NO_MEMORY;
-	}
-	st = frame_addr_new(&f->addr);
-	if (st != ZX_OK) {
-		free(f);
-		return st;
-	}
-	f->key.mem = mem;
-	f->key.offset = offset;
-	f->refs = 1;
-	HASH_ADD(hh_key, by_key, key, sizeof(f->key), f);
-	HASH_ADD(hh_addr, by_addr, addr, sizeof(f->addr), f);
-	n_frames++;
-	*ret = f;
-	return ZX_OK;
+	return frames_base() + ((pos * SCATTER) & (positions() - 1)) * PAGE;
 }
 
 void
-iommu_frame_put(struct iommu_frame *f)
+iommu_piece_addrs(const struct iommu_piece *pc, uint64_t *out)
 {
-	if (f == NULL || --f->refs > 0)
-		return;
-	HASH_DELETE(hh_key, by_key, f);
-	HASH_DELETE(hh_addr, by_addr, f);
-	n_frames--;
-	if (pool_n < POOL_MAX) {
-		f->pool_next = pool;
-		pool = f;
-		pool_n++;
-	} else {
-		free(f);
+	uint64_t base = frames_base(), page = PAGE, mask = positions() - 1;
+	uint64_t pos = pc->run->first + pc->index;
+
+	for (uint64_t i = 0; i < pc->count; i++)
+		out[i] = base + (((pos + i) * SCATTER) & mask) * page;
+}
+
+/* The index in by_pos of the last run starting at or before pos, or
+ * n_runs when there is none. */
+static size_t
+run_before(uint64_t pos)
+{
+	size_t lo = 0, hi = n_runs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (by_pos[mid]->first <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	return lo == 0 ? n_runs : lo - 1;
+}
+
+struct iommu_run *
+iommu_frame_at(uint64_t addr, uint64_t *ret_index)
+{
+	uint64_t pos;
+	struct iommu_run *r;
+	size_t i;
+
+	if (!iommu_is_frame_addr(addr) || (addr & (PAGE - 1)))
+		return NULL;
+	pos = (((addr - frames_base()) / PAGE) * scatter_inverse()) &
+	    (positions() - 1);
+	i = run_before(pos);
+	if (i == n_runs)
+		return NULL;
+	r = by_pos[i];
+	if (pos - r->first >= r->npages || r->pins[pos - r->first] == 0)
+		return NULL;
+	*ret_index = pos - r->first;
+	return r;
+}
+
+/* n free positions in a row, in the scattered order's next stretch. */
+static zx_status_t
+positions_new(uint64_t n, uint64_t *ret)
+{
+	uint64_t total = positions(), start = cursor, scanned = 0;
+
+	if (n == 0 || n > total - n_frames)
+		return ZX_ERR_NO_MEMORY;
+	if (!wrapped && n <= total - cursor) {
+		*ret = cursor;
+		cursor = (cursor + n) & (total - 1);
+		if (cursor == 0)
+			wrapped = true;
+		return ZX_OK;
+	}
+	/* Gone round: the first gap of n from the cursor on between live
+	 * runs (holes in runs stay taken until their run goes). */
+	wrapped = true;
+	while (scanned < 2 * total) {
+		size_t i = run_before(start);
+		uint64_t next_start = total;
+
+		if (i != n_runs && start - by_pos[i]->first <
+		    by_pos[i]->npages) {
+			/* Inside a run: go past it. */
+			scanned += by_pos[i]->first + by_pos[i]->npages - start;
+			start = by_pos[i]->first + by_pos[i]->npages;
+		} else {
+			size_t j = i == n_runs ? 0 : i + 1;
+
+			if (j < n_runs)
+				next_start = by_pos[j]->first;
+			if (next_start - start >= n) {
+				*ret = start;
+				cursor = (start + n) & (total - 1);
+				return ZX_OK;
+			}
+			scanned += next_start - start;
+			start = next_start;
+		}
+		if (start >= total)
+			start = 0;
+	}
+	return ZX_ERR_NO_MEMORY;
+}
+
+static zx_status_t
+by_pos_insert(struct iommu_run *r)
+{
+	size_t i;
+
+	if (n_runs == cap_runs) {
+		size_t nc = cap_runs ? 2 * cap_runs : 64;
+		struct iommu_run **nb = realloc(by_pos, nc * sizeof(*nb));
+
+		if (nb == NULL)
+			return ZX_ERR_NO_MEMORY;
+		by_pos = nb;
+		cap_runs = nc;
+	}
+	i = n_runs == 0 || by_pos[n_runs - 1]->first < r->first ? n_runs :
+	    run_before(r->first) == n_runs ? 0 : run_before(r->first) + 1;
+	memmove(&by_pos[i + 1], &by_pos[i], (n_runs - i) * sizeof(*by_pos));
+	by_pos[i] = r;
+	n_runs++;
+	return ZX_OK;
+}
+
+static void
+by_pos_remove(struct iommu_run *r)
+{
+	size_t i = run_before(r->first);
+
+	if (i == n_runs || by_pos[i] != r)
+		return;
+	memmove(&by_pos[i], &by_pos[i + 1], (n_runs - i - 1) *
+	    sizeof(*by_pos));
+	n_runs--;
+}
+
+/* A new run of npages pages of mem from offset, each held once. */
+static zx_status_t
+run_new(struct mem_runs *mr, uint64_t offset, uint64_t npages,
+    struct iommu_run **ret)
+{
+	struct iommu_run *r = calloc(1, sizeof(*r));
+	zx_status_t st;
+
+	if (r == NULL)
+		return ZX_ERR_NO_MEMORY;
+	r->pins = malloc(npages * sizeof(*r->pins));
+	if (r->pins == NULL) {
+		free(r);
+		return ZX_ERR_NO_MEMORY;
+	}
+	st = positions_new(npages, &r->first);
+	if (st == ZX_OK) {
+		r->npages = npages;
+		st = by_pos_insert(r);
+	}
+	if (st != ZX_OK) {
+		free(r->pins);
+		free(r);
+		return st;
+	}
+	for (uint64_t i = 0; i < npages; i++)
+		r->pins[i] = 1;
+	r->mem = mr->mem;
+	r->offset = offset;
+	r->live = npages;
+	r->mem_next = mr->runs;
+	mr->runs = r;
+	n_frames += npages;
+	*ret = r;
+	return ZX_OK;
+}
+
+static void
+run_free(struct iommu_run *r)
+{
+	struct mem_runs *mr;
+	struct iommu_run **pp;
+
+	HASH_FIND(hh, by_mem, &r->mem, sizeof(r->mem), mr);
+	if (mr != NULL) {
+		for (pp = &mr->runs; *pp != NULL; pp = &(*pp)->mem_next) {
+			if (*pp == r) {
+				*pp = r->mem_next;
+				break;
+			}
+		}
+		if (mr->runs == NULL) {
+			HASH_DELETE(hh, by_mem, mr);
+			free(mr);
+		}
+	}
+	by_pos_remove(r);
+	free(r->pins);
+	free(r);
+}
+
+static void
+piece_link(struct iommu_piece *pc, struct iommu_run *r, uint64_t index,
+    uint64_t count, void *owner)
+{
+	pc->run = r;
+	pc->index = index;
+	pc->count = count;
+	pc->owner = owner;
+	pc->prev = NULL;
+	pc->next = r->pieces;
+	if (r->pieces != NULL)
+		r->pieces->prev = pc;
+	r->pieces = pc;
+}
+
+void
+iommu_frames_unpin(struct iommu_piece *pieces, size_t n,
+    struct iommu_piece *one)
+{
+	for (size_t k = 0; k < n; k++) {
+		struct iommu_piece *pc = &pieces[k];
+		struct iommu_run *r = pc->run;
+
+		if (r == NULL)
+			continue;
+		if (pc->prev != NULL)
+			pc->prev->next = pc->next;
+		else
+			r->pieces = pc->next;
+		if (pc->next != NULL)
+			pc->next->prev = pc->prev;
+		pc->run = NULL;
+		if (r->pieces == NULL) {
+			/* The run's only pin: no page count to look at. */
+			n_frames -= r->live;
+			run_free(r);
+			continue;
+		}
+		for (uint64_t i = pc->index; i < pc->index + pc->count; i++) {
+			if (--r->pins[i] == 0) {
+				r->live--;
+				n_frames--;
+			}
+		}
+		if (r->live == 0)
+			run_free(r);
+	}
+	if (pieces != one)
+		free(pieces);
+}
+
+/* Where page `page` of mem already has an address: a run and index. */
+struct cover {
+	struct iommu_run *run;
+	uint64_t index;
+};
+
+/* The end of the stretch from page p: pages with no address yet, or
+ * consecutive pages of one run. */
+static uint64_t
+stretch_end(const struct cover *cov, uint64_t p, uint64_t npages)
+{
+	uint64_t q;
+
+	for (q = p + 1; q < npages; q++) {
+		if (cov[p].run == NULL ? cov[q].run != NULL :
+		    cov[q].run != cov[p].run ||
+		    cov[q].index != cov[p].index + (q - p))
+			break;
+	}
+	return q;
+}
+
+zx_status_t
+iommu_frames_pin(const struct vmo_mem *mem, uint64_t offset,
+    uint64_t npages, void *owner, struct iommu_piece *one,
+    struct iommu_piece **ret_pieces, size_t *ret_n)
+{
+	uint64_t page = PAGE, end = offset + npages * page, p, q;
+	struct iommu_piece *pieces;
+	struct cover *cov = NULL;
+	struct mem_runs *mr;
+	struct iommu_run *r;
+	size_t n = 0, k;
+	bool shared = false;
+	zx_status_t st;
+
+	HASH_FIND(hh, by_mem, &mem, sizeof(mem), mr);
+	if (mr == NULL) {
+		mr = calloc(1, sizeof(*mr));
+		if (mr == NULL)
+			return ZX_ERR_NO_MEMORY;
+		mr->mem = mem;
+		HASH_ADD(hh, by_mem, mem, sizeof(mr->mem), mr);
+	}
+	for (r = mr->runs; r != NULL && !shared; r = r->mem_next)
+		shared = r->offset < end &&
+		    offset < r->offset + r->npages * page;
+	if (!shared) {
+		/* The common case: pages nobody holds, one new run. */
+		st = run_new(mr, offset, npages, &r);
+		if (st != ZX_OK)
+			goto fail;
+		piece_link(one, r, 0, npages, owner);
+		*ret_pieces = one;
+		*ret_n = 1;
+		return ZX_OK;
+	}
+	/* Some pages have addresses already: which, and where. */
+	cov = calloc(npages, sizeof(*cov));
+	if (cov == NULL) {
+		st = ZX_ERR_NO_MEMORY;
+		goto fail;
+	}
+	for (r = mr->runs; r != NULL; r = r->mem_next) {
+		uint64_t lo = r->offset > offset ? r->offset : offset;
+		uint64_t hi = r->offset + r->npages * page < end ?
+		    r->offset + r->npages * page : end;
+
+		for (uint64_t o = lo; o < hi; o += page) {
+			uint64_t ri = (o - r->offset) / page;
+
+			if (r->pins[ri] > 0 && cov[(o - offset) / page].run ==
+			    NULL)
+				cov[(o - offset) / page] = (struct cover){ r, ri };
+		}
+	}
+	/* Pieces: stretches of one run's consecutive pages, and stretches
+	 * with no address yet (each a new run). */
+	for (p = 0; p < npages; p = stretch_end(cov, p, npages))
+		n++;
+	pieces = n == 1 ? one : calloc(n, sizeof(*pieces));
+	if (pieces == NULL) {
+		st = ZX_ERR_NO_MEMORY;
+		goto fail;
+	}
+	for (p = 0, k = 0; p < npages; p = q, k++) {
+		q = stretch_end(cov, p, npages);
+		if (cov[p].run == NULL) {
+			st = run_new(mr, offset + p * page, q - p, &r);
+			if (st != ZX_OK) {
+				iommu_frames_unpin(pieces, k, one);
+				free(cov);
+				return st;
+			}
+			piece_link(&pieces[k], r, 0, q - p, owner);
+			continue;
+		}
+		r = cov[p].run;
+		for (uint64_t i = cov[p].index; i < cov[p].index + (q - p); i++)
+			r->pins[i]++;
+		piece_link(&pieces[k], r, cov[p].index, q - p, owner);
+	}
+	free(cov);
+	*ret_pieces = pieces;
+	*ret_n = n;
+	return ZX_OK;
+fail:
+	free(cov);
+	if (mr->runs == NULL) {
+		HASH_DELETE(hh, by_mem, mr);
+		free(mr);
+	}
+	return st;
 }
 
 size_t
 iommu_frame_count(void)
 {
 	return n_frames;
+}
+
+void
+iommu_frames_skip(uint64_t n)
+{
+	uint64_t total = positions();
+
+	if (n >= total - cursor)
+		wrapped = true;
+	cursor = (cursor + n) & (total - 1);
 }

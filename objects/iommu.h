@@ -15,7 +15,9 @@
  * reused until the half has gone round once, so that a stale address is
  * caught as one. A page pinned twice, through any BTI, has the same
  * address while either pin lasts; once no pin holds it, its frame goes.
- * Physical VMOs are not in the window: they keep their own addresses.
+ * Frames are handed out by frame runs (below), so a pin costs no table
+ * entry per page. Physical VMOs are not in the window: they keep their
+ * own addresses.
  */
 #ifndef ZXD_OBJECTS_IOMMU_H
 #define ZXD_OBJECTS_IOMMU_H
@@ -25,29 +27,8 @@
 
 #include "objects/object.h"
 #include "objects/vmo.h"
-#include "uthash.h"
 
 #define IOMMU_WINDOW_SIZE	(UINT64_C(1) << 40)
-
-/*
- * The hash of the frame and page tables, whose keys are addresses and
- * (pointer, offset) pairs: a multiply-xorshift per word, several times
- * cheaper than uthash's default. Files that keep such tables define
- * HASH_FUNCTION(k, n, h) as ((h) = iommu_hash((k), (n))) before any
- * include.
- */
-static inline unsigned
-iommu_hash(const void *key, size_t len)
-{
-	uint64_t h = len, w;
-
-	for (size_t i = 0; i + sizeof(w) <= len; i += sizeof(w)) {
-		memcpy(&w, (const char *)key + i, sizeof(w));
-		h = (h ^ w) * UINT64_C(0x9E3779B97F4A7C15);
-		h ^= h >> 32;
-	}
-	return (unsigned)h;
-}
 
 struct iommu {
 	struct object obj;		/* first */
@@ -81,31 +62,60 @@ zx_status_t iommu_contiguous_alloc(uint64_t size, unsigned align_log2,
 /* Give a run back (a vmo_set_paddr release hook). */
 void iommu_contiguous_free(uint64_t addr, uint64_t size);
 
-/* The physical address of a pinned page of paged memory: one per page
- * of a vmo_mem, shared by every pin of that page. */
-struct iommu_frame {
-	struct {
-		const struct vmo_mem *mem;
-		uint64_t offset;	/* page offset in mem */
-	} key;
-	uint64_t addr;
-	unsigned refs;
-	UT_hash_handle hh_key;		/* by (mem, offset) */
-	UT_hash_handle hh_addr;		/* by addr */
-	struct iommu_frame *pool_next;	/* free frames kept for reuse */
+/*
+ * The physical addresses of pinned pages of paged memory. A pin of n
+ * pages that no pin holds yet gets one *run*: n consecutive positions of
+ * the scattered order, so its pages get n scattered addresses at once,
+ * with no per-page table entry (an address and its page are found from
+ * each other by arithmetic on the run). A page that another pin already
+ * holds keeps the address it has. A run keeps one pin count per page,
+ * as Zircon's vm_page_t does; a page whose count drops to 0 has no
+ * address any more, and the run goes when none of its pages has one.
+ */
+struct iommu_piece;
+
+struct iommu_run {
+	const struct vmo_mem *mem;
+	uint64_t offset;		/* mem offset of the run's page 0 */
+	uint64_t npages;
+	uint64_t first;			/* position in the scattered order */
+	uint64_t live;			/* pages with a pin count */
+	uint32_t *pins;			/* per page: pins holding it */
+	struct iommu_piece *pieces;	/* the pins' pieces over it */
+	struct iommu_run *mem_next;	/* the runs of mem */
 };
 
-/* The frame of the page at `offset` of mem, with one more reference
- * (a new frame when the page had none). */
-zx_status_t iommu_frame_get(const struct vmo_mem *mem, uint64_t offset,
-    struct iommu_frame **ret);
-/* Drop a reference; the last one frees the frame and its address. */
-void iommu_frame_put(struct iommu_frame *f);
-/* The frame at physical address `addr` (page aligned), or NULL. */
-struct iommu_frame *iommu_frame_at(uint64_t addr);
+/* Pages [index, index + count) of a run, held by one pin (`owner`). */
+struct iommu_piece {
+	struct iommu_run *run;
+	uint64_t index, count;
+	void *owner;
+	struct iommu_piece *prev, *next;	/* the run's pieces */
+};
+
+/*
+ * Give the npages pages of mem from `offset` their addresses, for a pin
+ * owned by `owner`: *ret_pieces (in page order; `one` when a single
+ * piece will do, else an array for iommu_frames_unpin to free) and
+ * *ret_n. ZX_ERR_NO_MEMORY when the window is full.
+ */
+zx_status_t iommu_frames_pin(const struct vmo_mem *mem, uint64_t offset,
+    uint64_t npages, void *owner, struct iommu_piece *one,
+    struct iommu_piece **ret_pieces, size_t *ret_n);
+/* Undo it (the pieces array too, unless it is `one`). */
+void iommu_frames_unpin(struct iommu_piece *pieces, size_t n,
+    struct iommu_piece *one);
+/* The address of page i of a piece; all of them, into out[count]. */
+uint64_t iommu_piece_addr(const struct iommu_piece *pc, uint64_t i);
+void iommu_piece_addrs(const struct iommu_piece *pc, uint64_t *out);
+/* The run holding the pinned page at physical address `addr` (page
+ * aligned) and the page's index in it, or NULL. */
+struct iommu_run *iommu_frame_at(uint64_t addr, uint64_t *ret_index);
 /* Whether addr lies where paged memory's frames live. */
 bool iommu_is_frame_addr(uint64_t addr);
-/* Live frames, for tests. */
+/* For tests: pages that have an address now; move the scattered
+ * order's cursor on by n positions, as if n pages had come and gone. */
 size_t iommu_frame_count(void);
+void iommu_frames_skip(uint64_t n);
 
 #endif

@@ -196,33 +196,48 @@ pick_handle(const struct object_observer *ob, const void *arg)
 	return arg == NULL || ob->handle == arg;
 }
 
+/* Run the observers of o whose signals `state` meets, with `state`. */
+static void
+fire_observers(struct object *o, zx_signals_t state)
+{
+	struct object_observer *ob, *next;
+
+	/* The object outlives the callbacks even if one drops a handle
+	 * (unless it is already being destroyed). */
+	if (o->observers == NULL || o->refcount == 0)
+		return;
+	object_ref(o);
+	for (ob = take_observers(o, pick_matching, &state); ob != NULL;
+	    ob = next) {
+		next = ob->next;
+		ob->next = NULL;
+		ob->on_match(ob, state);
+	}
+	object_unref(o);
+}
+
 void
 object_signal(struct object *o, zx_signals_t clear, zx_signals_t set)
 {
 	zx_signals_t old = o->signals, now;
-	struct object_observer *ob, *next;
 
 	now = o->signals = (old & ~clear) | set;
 	if (now == old)
 		return;
 	if (o->sigword != NULL) {
-		atomic_store(&o->sigword[ZXD_SIGPAGE_SIGNALS], now);
+		/* The counter's sleepers always wake; word 0's (strobe
+		 * waits, sockets and FIFOs) when it changed: it may hold
+		 * `now` already (object_signal_reassert). */
+		bool changed = atomic_exchange(&o->sigword[ZXD_SIGPAGE_SIGNALS],
+		    now) != now;
+
 		object_signal_notify(o);
+		if (changed)
+			syscall(SYS_futex, &o->sigword[ZXD_SIGPAGE_SIGNALS],
+			    FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 	}
-	if ((now & ~old) == 0 || o->observers == NULL)
-		return;
-	/* The object outlives the callbacks even if one drops a handle
-	 * (unless it is already being destroyed). */
-	if (o->refcount == 0)
-		return;
-	object_ref(o);
-	for (ob = take_observers(o, pick_matching, &now); ob != NULL;
-	    ob = next) {
-		next = ob->next;
-		ob->next = NULL;
-		ob->on_match(ob, now);
-	}
-	object_unref(o);
+	if ((now & ~old) != 0)
+		fire_observers(o, now);
 }
 
 size_t
@@ -261,11 +276,9 @@ object_signal_notify(struct object *o)
 		return;
 	seq = &o->sigword[ZXD_SIGPAGE_SEQ];
 	atomic_fetch_add(seq, 1);
-	/* wait_one sleeps on the counter; waits on several objects and
-	 * strobe waits on word 0. */
+	/* Waits on channels, events, ... sleep on the counter (word 0 has
+	 * not changed: nothing to wake there). */
 	syscall(SYS_futex, seq, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
-	syscall(SYS_futex, &o->sigword[ZXD_SIGPAGE_SIGNALS], FUTEX_WAKE,
-	    INT_MAX, NULL, NULL, 0);
 }
 
 void
@@ -282,12 +295,16 @@ object_strobe(struct object *o, zx_signals_t bits)
 {
 	o->strobe_seq++;
 	o->strobed |= bits;
-	if (o->sigword == NULL)
-		return;
-	atomic_store(&o->sigword[OBJECT_SIGWORD_STROBED], o->strobed);
-	atomic_store(&o->sigword[OBJECT_SIGWORD_STROBE_SEQ], o->strobe_seq);
-	syscall(SYS_futex, &o->sigword[OBJECT_SIGWORD_STROBE_SEQ], FUTEX_WAKE,
-	    INT_MAX, NULL, NULL, 0);
+	if (o->sigword != NULL) {
+		atomic_store(&o->sigword[OBJECT_SIGWORD_STROBED], o->strobed);
+		atomic_store(&o->sigword[OBJECT_SIGWORD_STROBE_SEQ],
+		    o->strobe_seq);
+		syscall(SYS_futex, &o->sigword[OBJECT_SIGWORD_STROBE_SEQ],
+		    FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+	}
+	/* Observers see the state with the strobed bits for that moment, as
+	 * Zircon's do (a port's async wait gets them in `observed`). */
+	fire_observers(o, o->signals | bits);
 }
 
 zx_status_t

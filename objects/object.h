@@ -99,7 +99,7 @@ void object_unpair(struct object *o, zx_signals_t peer_closed);
  * (they wait on its change counter, proto/delivery.h) and runs the
  * observers (below). */
 void object_signal(struct object *o, zx_signals_t clear, zx_signals_t set);
-/* Bump the change counter and wake the waiters, signals unchanged (a
+/* Bump the change counter and wake its sleepers, signals unchanged (a
  * packet went into a delivery socket). */
 void object_signal_notify(struct object *o);
 /* Assert `bits` as a new edge even if they were set: a reader took what
@@ -110,7 +110,8 @@ void object_signal_reassert(struct object *o, zx_signals_t bits);
  * (Zircon's UpdateState with a strobe mask, e.g. the shared region's
  * ZX_IOB_SHARED_REGION_UPDATED). On the signal page the strobe sequence
  * word counts strobes (a futex to wait on beside word 0) and the
- * strobed word holds the bits strobed so far. */
+ * strobed word holds the bits strobed so far. Observers whose signals
+ * meet the state with `bits` run with that state. */
 void object_strobe(struct object *o, zx_signals_t bits);
 
 /* The signal page's 32-bit words: 0 is the signal state. */
@@ -125,8 +126,9 @@ void object_strobe(struct object *o, zx_signals_t bits);
  * An observer is one-shot: object_signal unlinks it before calling
  * on_match, which may re-arm it with object_observe. It matches when a
  * change raises at least one bit (old state to new state) and the new
- * state intersects `signals`; observers that match one change run
- * newest-registered first. `handle` is the handle the observer was
+ * state intersects `signals`, or when object_strobe's state (the
+ * signals with the strobed bits) does; observers that match one change
+ * run newest-registered first. `handle` is the handle the observer was
  * registered through, or NULL: object_cancel_handle cancels the
  * observers of one handle (its close, or its move through a channel),
  * and an object being destroyed cancels all of its observers. on_cancel

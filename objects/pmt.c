@@ -17,15 +17,6 @@ pmt_of(struct object *o)
 	return o != NULL && o->ops == &pmt_ops ? (struct pmt *)o : NULL;
 }
 
-static void
-put_frames(struct pmt *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		iommu_frame_put(p->frames[i]);
-		p->frames[i] = NULL;
-	}
-}
-
 void (*pmt_unpinned_hook)(struct pmt *p);
 
 zx_status_t
@@ -34,7 +25,6 @@ pmt_create(struct bti *bti, struct vmo *v, uint64_t offset, uint64_t size,
 {
 	struct pmt *p;
 	zx_status_t st = ZX_OK;
-	size_t i;
 
 	p = calloc(1, sizeof(*p));
 	if (p == NULL) {
@@ -48,23 +38,15 @@ pmt_create(struct bti *bti, struct vmo *v, uint64_t offset, uint64_t size,
 	/*
 	 * The dummy IOMMU hands out physical addresses. Memory that has
 	 * them (contiguous VMOs, physical VMOs) is used as it is; paged
-	 * memory gets a frame per page (objects/iommu.h).
+	 * memory gets frames (objects/iommu.h): no per-page state beyond
+	 * the pages' pin counts.
 	 */
-	if (vmo_paddr(v, offset, &p->base)) {
+	if (vmo_paddr(v, offset, &p->base))
 		p->fixed = true;
-	} else {
-		p->frames = calloc(p->npages, sizeof(*p->frames));
-		if (p->frames == NULL)
-			st = ZX_ERR_NO_MEMORY;
-		for (i = 0; st == ZX_OK && i < p->npages; i++) {
-			st = iommu_frame_get(v->mem, v->offset + offset +
-			    i * PAGE, &p->frames[i]);
-			if (st != ZX_OK)
-				put_frames(p, i);
-		}
-	}
+	else
+		st = iommu_frames_pin(v->mem, v->offset + offset, p->npages,
+		    p, &p->one, &p->pieces, &p->npieces);
 	if (st != ZX_OK) {
-		free(p->frames);
 		free(p);
 		vmo_unpin(v, offset, size);
 		return st;
@@ -82,7 +64,14 @@ pmt_create(struct bti *bti, struct vmo *v, uint64_t offset, uint64_t size,
 uint64_t
 pmt_addr(const struct pmt *p, size_t i)
 {
-	return p->fixed ? p->base + i * PAGE : p->frames[i]->addr;
+	if (p->fixed)
+		return p->base + i * PAGE;
+	for (size_t k = 0; k < p->npieces; k++) {
+		if (i < p->pieces[k].count)
+			return iommu_piece_addr(&p->pieces[k], i);
+		i -= p->pieces[k].count;
+	}
+	return 0;
 }
 
 zx_status_t
@@ -96,8 +85,15 @@ pmt_encode(const struct pmt *p, bool compress, bool contiguous,
 	if (compress || !contiguous) {
 		if (n != p->npages)
 			return ZX_ERR_INVALID_ARGS;
-		for (size_t i = 0; i < n; i++)
-			addrs[i] = pmt_addr(p, i);
+		if (p->fixed) {
+			for (size_t i = 0; i < n; i++)
+				addrs[i] = p->base + i * PAGE;
+			return ZX_OK;
+		}
+		for (size_t k = 0; k < p->npieces; k++) {
+			iommu_piece_addrs(&p->pieces[k], addrs);
+			addrs += p->pieces[k].count;
+		}
 		return ZX_OK;
 	}
 	if (n != 1 || !contig_vmo)
@@ -117,7 +113,9 @@ pmt_unpin(struct pmt *p)
 	if (pmt_unpinned_hook != NULL)
 		pmt_unpinned_hook(p);
 	if (!p->fixed)
-		put_frames(p, p->npages);
+		iommu_frames_unpin(p->pieces, p->npieces, &p->one);
+	p->pieces = NULL;
+	p->npieces = 0;
 	vmo_unpin(p->vmo, p->offset, p->size);
 	/* A clone pinned after its handle went dies now. */
 	object_unref(&p->vmo->obj);
@@ -142,7 +140,6 @@ pmt_destroy(struct object *o)
 	pmt_unpin(p);
 	bti_remove(b, p);
 	object_unref(&b->obj);
-	free(p->frames);
 	free(p);
 }
 

@@ -34,10 +34,13 @@ struct pmt {
 	uint32_t perms;			/* ZX_BTI_PERM_* */
 	enum pmt_state state;
 	/* Memory with addresses of its own (contiguous, physical): page i
-	 * is at base + i * page. Paged memory: frames[i]. */
+	 * is at base + i * page. Paged memory: the pieces of frame runs its
+	 * pages have (objects/iommu.h), in page order; usually one, `one`. */
 	bool fixed;
 	uint64_t base;
-	struct iommu_frame **frames;
+	struct iommu_piece *pieces;
+	size_t npieces;
+	struct iommu_piece one;
 	size_t npages;
 	struct pmt *prev, *next;	/* the BTI's PMTs */
 	void *payer;			/* the daemon's: who pays the pin */

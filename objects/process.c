@@ -1,6 +1,7 @@
 /* Processes and threads as they see themselves, and the default job:
- * ZX_INFO_PROCESS_HANDLE_STATS, ZX_INFO_HANDLE_TABLE, ZX_INFO_PROCESS_VMOS
- * and ZX_INFO_PROCESS_MAPS at every version Zircon has had. */
+ * ZX_INFO_PROCESS_HANDLE_STATS, ZX_INFO_HANDLE_TABLE, ZX_INFO_PROCESS_VMOS,
+ * ZX_INFO_PROCESS_MAPS and ZX_INFO_TASK_STATS at every version Zircon has
+ * had. */
 #include "config-build.h"
 
 #include <dirent.h>
@@ -256,18 +257,28 @@ out_done(const struct out *o, size_t *actual, size_t *avail,
 	return ZX_OK;
 }
 
+/* A single record: too small a buffer gets none, and says so. */
+static zx_status_t
+out_single(const void *rec, size_t size, void *buf, size_t buf_size,
+    size_t *actual, size_t *avail, size_t *record_size)
+{
+	*avail = 1;
+	*record_size = size;
+	if (buf_size < size) {
+		*actual = 0;
+		return ZX_ERR_BUFFER_TOO_SMALL;
+	}
+	memcpy(buf, rec, size);
+	*actual = 1;
+	return ZX_OK;
+}
+
 static zx_status_t
 handle_stats(struct process *p, void *buf, size_t buf_size, size_t *actual,
     size_t *avail, size_t *record_size)
 {
 	uint32_t counts[ZX_OBJ_TYPE_UPPER_BOUND];
 
-	*avail = 1;
-	*record_size = sizeof(counts);
-	if (buf_size < sizeof(counts)) {
-		*actual = 0;
-		return ZX_ERR_BUFFER_TOO_SMALL;
-	}
 	memset(counts, 0, sizeof(counts));
 	for (struct handle *h = handle_first(); h != NULL;
 	    h = handle_next(h)) {
@@ -277,9 +288,8 @@ handle_stats(struct process *p, void *buf, size_t buf_size, size_t *actual,
 		    t < ZX_OBJ_TYPE_UPPER_BOUND)
 			counts[t]++;
 	}
-	memcpy(buf, counts, sizeof(counts));
-	*actual = 1;
-	return ZX_OK;
+	return out_single(counts, sizeof(counts), buf, buf_size, actual,
+	    avail, record_size);
 }
 
 static zx_status_t
@@ -399,6 +409,78 @@ process_maps(struct process *p, size_t rec_size, void *buf, size_t buf_size,
 	return ZX_OK;
 }
 
+/*
+ * ZX_INFO_TASK_STATS: what the process's mappings come to, as Zircon's
+ * attribution gives it (RFC 0254). Every mapping counts its length in
+ * mem_mapped_bytes. Its committed pages (of the VMO range it covers) are
+ * private when no copy-on-write relative shares them and the VMO is
+ * mapped in this process only; every other committed page is shared,
+ * and counts in the scaled bytes first over the VMOs sharing it, then
+ * over the processes mapping the VMO (Zircon's share_count).
+ */
+struct task_stats {
+	zx_info_task_stats_t s;
+	bool unscaled;		/* a VMO past the attribution's bounds */
+};
+
+/* Add (integral, fraction) to the scaled shared bytes. */
+static void
+add_scaled(struct task_stats *t, uint64_t integral, uint64_t fraction)
+{
+	const uint64_t one = (uint64_t)1 << 63;
+
+	t->s.mem_scaled_shared_bytes += integral;
+	t->s.mem_fractional_scaled_shared_bytes += fraction;
+	if (t->s.mem_fractional_scaled_shared_bytes >= one) {
+		t->s.mem_fractional_scaled_shared_bytes -= one;
+		t->s.mem_scaled_shared_bytes++;
+	}
+}
+
+static void
+stats_mapping(const struct vmar_mapping *m, void *arg)
+{
+	struct task_stats *t = arg;
+	size_t share = vmo_share_count(m->vmo);
+	struct vmo_attrib a;
+	unsigned __int128 v;
+
+	t->s.mem_mapped_bytes += m->len;
+	vmo_attribute_range(m->vmo, m->vmo_offset, m->len, &a);
+	if (a.fraction == UINT64_MAX) {
+		t->unscaled = true;
+		a.fraction = 0;
+	}
+	if (share == 1) {
+		t->s.mem_private_bytes += a.private_bytes;
+		t->s.mem_shared_bytes += a.committed - a.private_bytes;
+		/* A private page counts in full in a.scaled. */
+		add_scaled(t, a.scaled - a.private_bytes, a.fraction);
+		return;
+	}
+	t->s.mem_shared_bytes += a.committed;
+	v = (((unsigned __int128)a.scaled << 63) | a.fraction) / share;
+	add_scaled(t, (uint64_t)(v >> 63), (uint64_t)v & (((uint64_t)1 << 63) -
+	    1));
+}
+
+static zx_status_t
+task_stats(struct process *p, size_t size, void *buf, size_t buf_size,
+    size_t *actual, size_t *avail, size_t *record_size)
+{
+	struct task_stats t;
+
+	if (p->owner == NULL)
+		return ZX_ERR_BAD_STATE;
+	memset(&t, 0, sizeof(t));
+	if (p->root_vmar != NULL)
+		vmar_for_each_mapping(p->root_vmar, stats_mapping, &t);
+	if (t.unscaled)
+		t.s.mem_fractional_scaled_shared_bytes = UINT64_MAX;
+	return out_single(&t.s, size, buf, buf_size, actual, avail,
+	    record_size);
+}
+
 static zx_status_t
 process_get_info(struct object *o, uint32_t topic, zx_rights_t rights,
     void *buf, size_t buf_size, size_t *actual, size_t *avail,
@@ -439,6 +521,15 @@ process_get_info(struct object *o, uint32_t topic, zx_rights_t rights,
 		    sizeof(zx_info_maps_v2_t), sizeof(zx_info_maps_t) }
 		    [topic >> 28];
 		return process_maps(p, size, buf, buf_size, actual, avail,
+		    record_size);
+	case ZX_INFO_TASK_STATS_V1:
+	case ZX_INFO_TASK_STATS:
+		if (!(rights & ZX_RIGHT_INSPECT))
+			return ZX_ERR_ACCESS_DENIED;
+		size = topic == ZX_INFO_TASK_STATS ?
+		    sizeof(zx_info_task_stats_t) :
+		    sizeof(zx_info_task_stats_v1_t);
+		return task_stats(p, size, buf, buf_size, actual, avail,
 		    record_size);
 	default:
 		return ZX_ERR_NOT_SUPPORTED;

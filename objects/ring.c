@@ -202,6 +202,62 @@ ringpair_unref(struct ringpair *rp)
 	free(rp);
 }
 
+zx_status_t
+ringpair_end_attach(struct ringpair *rp, int end, struct object *o,
+    void (*refresh)(struct object *o))
+{
+	zx_status_t st;
+	int fd;
+
+	rp->refs++;
+	/* The signal page carries the ring's ctl: make it now. */
+	st = object_sigpage_fd(o, &fd);
+	if (st != ZX_OK) {
+		object_unref(o);
+		return st;
+	}
+	close(fd);
+	rp->end[end] = o;
+	rp->ctl[end] = (struct ring_ctl *)((char *)o->sigword +
+	    RING_CTL_OFFSET);
+	rp->refresh = refresh;
+	return ZX_OK;
+}
+
+void
+ringpair_end_detach(struct ringpair *rp, int end)
+{
+	rp->end[end] = NULL;
+	rp->ctl[end] = NULL;
+	ringpair_unref(rp);
+}
+
+zx_status_t
+ringpair_make_ends(struct ringpair *rp,
+    zx_status_t (*end_new)(struct ringpair *rp, int end, void *arg,
+    struct object **ret), void *arg, struct object **ret0,
+    struct object **ret1)
+{
+	struct object *a = NULL, *b = NULL;
+	zx_status_t st;
+
+	st = end_new(rp, 0, arg, &a);
+	if (st == ZX_OK)
+		st = end_new(rp, 1, arg, &b);
+	ringpair_unref(rp);
+	if (st != ZX_OK) {
+		if (a != NULL)
+			object_unref(a);
+		return st;
+	}
+	object_pair(a, b);
+	rp->refresh(a);
+	rp->refresh(b);
+	*ret0 = a;
+	*ret1 = b;
+	return ZX_OK;
+}
+
 void
 ringpair_watch(struct ringpair *rp, bool on)
 {

@@ -78,6 +78,25 @@ zx_status_t ringpair_new(uint64_t cap, uint64_t max, bool datagram,
     const struct vmo_payer *payer, struct ringpair **ret);
 void ringpair_unref(struct ringpair *rp);
 
+/*
+ * The endpoints' side every ring type shares. An endpoint object (made
+ * with object_init, holding none of rp yet) becomes end `end` of rp:
+ * it takes a reference to rp, gets its signal page (which holds its
+ * ring_ctl) and is registered with `refresh`. On failure the object is
+ * unreffed, and its destroy must call ringpair_end_detach.
+ */
+zx_status_t ringpair_end_attach(struct ringpair *rp, int end,
+    struct object *o, void (*refresh)(struct object *o));
+/* The endpoint `end` goes (its object's destroy): drop its reference. */
+void ringpair_end_detach(struct ringpair *rp, int end);
+/* Make both endpoints of a new rp with end_new (which calls
+ * ringpair_end_attach), pair them and bring their signals up to date.
+ * Takes the caller's reference to rp whatever happens. */
+zx_status_t ringpair_make_ends(struct ringpair *rp,
+    zx_status_t (*end_new)(struct ringpair *rp, int end, void *arg,
+    struct object **ret), void *arg, struct object **ret0,
+    struct object **ret1);
+
 /* Ask the clients of both ends to poke notify_fd after each change (the
  * daemon has observers on an end), or stop. */
 void ringpair_watch(struct ringpair *rp, bool on);

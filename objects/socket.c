@@ -74,9 +74,7 @@ socket_destroy(struct object *o)
 {
 	struct socket *s = to_socket(o);
 
-	s->rp->end[s->end] = NULL;
-	s->rp->ctl[s->end] = NULL;
-	ringpair_unref(s->rp);
+	ringpair_end_detach(s->rp, s->end);
 	free(s);
 }
 
@@ -208,32 +206,22 @@ static const struct object_ops socket_ops = {
 };
 
 static zx_status_t
-end_new(struct ringpair *rp, int end, uint32_t options, struct socket **ret)
+end_new(struct ringpair *rp, int end, void *arg, struct object **ret)
 {
 	struct socket *s = calloc(1, sizeof(*s));
 	zx_status_t st;
-	int fd;
 
 	if (s == NULL)
 		return ZX_ERR_NO_MEMORY;
 	object_init(&s->base, &socket_ops);
-	rp->refs++;
 	s->rp = rp;
 	s->end = end;
-	s->options = options;
-	/* The signal page carries the thresholds: make it now. */
-	st = object_sigpage_fd(&s->base, &fd);
-	if (st != ZX_OK) {
-		object_unref(&s->base);
+	s->options = *(const uint32_t *)arg;
+	st = ringpair_end_attach(rp, end, &s->base, socket_refresh);
+	if (st != ZX_OK)
 		return st;
-	}
-	close(fd);
-	s->ctl = (struct ring_ctl *)((char *)s->base.sigword +
-	    RING_CTL_OFFSET);
-	rp->end[end] = &s->base;
-	rp->ctl[end] = s->ctl;
-	rp->refresh = socket_refresh;
-	*ret = s;
+	s->ctl = rp->ctl[end];
+	*ret = &s->base;
 	return ZX_OK;
 }
 
@@ -242,7 +230,6 @@ socket_create(uint32_t options, const struct vmo_payer *payer,
     struct object **ret0, struct object **ret1)
 {
 	bool dgram = options & ZX_SOCKET_DATAGRAM;
-	struct socket *a = NULL, *b = NULL;
 	struct ringpair *rp;
 	zx_status_t st;
 	uint64_t cap;
@@ -255,21 +242,7 @@ socket_create(uint32_t options, const struct vmo_payer *payer,
 	st = ringpair_new(cap, RING_SOCKET_MAX, dgram, payer, &rp);
 	if (st != ZX_OK)
 		return st;
-	st = end_new(rp, 0, options, &a);
-	if (st == ZX_OK)
-		st = end_new(rp, 1, options, &b);
-	ringpair_unref(rp);
-	if (st != ZX_OK) {
-		if (a != NULL)
-			object_unref(&a->base);
-		return st;
-	}
-	object_pair(&a->base, &b->base);
-	socket_refresh(&a->base);
-	socket_refresh(&b->base);
-	*ret0 = &a->base;
-	*ret1 = &b->base;
-	return ZX_OK;
+	return ringpair_make_ends(rp, end_new, &options, ret0, ret1);
 }
 
 struct ringpair *

@@ -824,13 +824,11 @@ dump(const struct vmar *vmar, size_t depth, void *buf, size_t max,
 	/* Children and mappings by address. */
 	while (m != NULL || c != NULL) {
 		if (c == NULL || (m != NULL && m->addr < c->base)) {
-			uint64_t committed = vmo_committed_bytes(m->vmo);
+			struct vmo_attrib a;
 
-			/* The VMO's committed bytes, at most the mapping's
-			 * length: zxd does not track pages per mapping, and
-			 * counts them all as the process's own. */
-			if (committed > m->len)
-				committed = m->len;
+			/* What is committed in the VMO range it covers, as
+			 * ZX_INFO_VMO attributes it. */
+			vmo_attribute_range(m->vmo, m->vmo_offset, m->len, &a);
 			memset(&r, 0, sizeof(r));
 			memcpy(r.name, m->vmo->obj.name, sizeof(r.name) - 1);
 			r.base = m->addr;
@@ -842,14 +840,18 @@ dump(const struct vmar *vmar, size_t depth, void *buf, size_t max,
 			r.mapping.vmo_offset = m->vmo_offset;
 			if (rec_size < VMAR_MAPS_V3_SIZE) {
 				/* V1 and V2 count pages. */
-				committed /= vmo_page_size();
+				a.committed /= vmo_page_size();
 			}
-			r.mapping.committed_bytes = committed;
-			r.mapping.populated_bytes = committed;
-			r.mapping.committed_private_bytes = committed;
-			r.mapping.populated_private_bytes = committed;
-			r.mapping.committed_scaled_bytes = committed;
-			r.mapping.populated_scaled_bytes = committed;
+			r.mapping.committed_bytes = a.committed;
+			r.mapping.populated_bytes = a.committed;
+			r.mapping.committed_private_bytes = a.private_bytes;
+			r.mapping.populated_private_bytes = a.private_bytes;
+			r.mapping.committed_scaled_bytes = a.scaled;
+			r.mapping.populated_scaled_bytes = a.scaled;
+			r.mapping.committed_fractional_scaled_bytes =
+			    a.fraction;
+			r.mapping.populated_fractional_scaled_bytes =
+			    a.fraction;
 			put_record(buf, n++, max, rec_size, &r);
 			m = m->next;
 		} else {

@@ -133,14 +133,20 @@ vmo_mem_pinned(const struct vmo_mem *m, uint64_t off, uint64_t len)
 
 /* Whether every page of [off, off + len) of the memfd is allocated. */
 static bool
-mem_committed(const struct vmo_mem *m, uint64_t off, uint64_t len)
+mem_committed(struct vmo_mem *m, uint64_t off, uint64_t len)
 {
 	off_t hole;
 
 	if (off >= m->file_limit || len > m->file_limit - off)
 		return false;
+	if (off >= m->committed_lo && off + len <= m->committed_hi)
+		return true;
 	hole = lseek(m->fd, (off_t)off, SEEK_HOLE);
-	return hole >= 0 && (uint64_t)hole >= off + len;
+	if (hole < 0 || (uint64_t)hole < off + len)
+		return false;
+	m->committed_lo = off;
+	m->committed_hi = off + len;
+	return true;
 }
 
 struct vmo_content *
@@ -490,18 +496,26 @@ vmo_unbounded_bytes(const void *ctx)
 	return sum;
 }
 
-static size_t
-share_count(const struct vmo *v)
+/* The address space a mapping is in: its VMAR tree's root. */
+static const struct vmar *
+aspace_of(const struct vmar_mapping *m)
+{
+	return m->vmar->root != NULL ? m->vmar->root : m->vmar;
+}
+
+size_t
+vmo_share_count(const struct vmo *v)
 {
 	const struct vmar_mapping *m, *n;
 	size_t count = 0;
 
 	if (v->num_mappings < 2)
 		return 1;
-	/* Distinct address spaces among the mappings. */
+	/* Distinct address spaces among the mappings (two sub-VMARs of one
+	 * process are one). */
 	for (m = v->mappings; m != NULL; m = m->vmo_next) {
 		for (n = v->mappings; n != m; n = n->vmo_next)
-			if (n->vmar == m->vmar)
+			if (aspace_of(n) == aspace_of(m))
 				break;
 		if (n == m)
 			count++;
@@ -522,7 +536,7 @@ vmo_get_info_record(const struct vmo *v, zx_rights_t rights,
 	info->parent_koid = v->parent != NULL ? v->parent->obj.koid : 0;
 	info->num_children = v->num_children;
 	info->num_mappings = v->num_mappings;
-	info->share_count = share_count(v);
+	info->share_count = vmo_share_count(v);
 	info->flags = ((mflags & VMO_MEM_PHYSICAL) ? ZX_INFO_VMO_TYPE_PHYSICAL :
 	    ZX_INFO_VMO_TYPE_PAGED) |
 	    ((mflags & VMO_MEM_RESIZABLE) ? ZX_INFO_VMO_RESIZABLE : 0) |
@@ -559,8 +573,10 @@ vmo_zero_range(struct vmo *v, uint64_t off, uint64_t len)
 	    ~(PAGE - 1), ((end + PAGE - 1) & ~(PAGE - 1)) - (start &
 	    ~(PAGE - 1))))
 		r = anon_zero(m->fd, start, end - start);
-	else
+	else {
+		vmo_mem_uncommitting(m);
 		r = anon_punch(m->fd, start, end - start);
+	}
 	return status_from_errno(r, ZX_ERR_INTERNAL);
 }
 
@@ -592,6 +608,7 @@ vmo_set_size(struct vmo *v, uint64_t size)
 	}
 	limit = min_u64(aligned, ANON_MAX_SIZE);
 	/* Also undoes whatever a writer did with ftruncate on its fd. */
+	vmo_mem_uncommitting(m);
 	r = anon_resize(m->fd, limit);
 	if (r < 0) {
 		if (aligned > old && m->payer.ops != NULL &&
@@ -705,6 +722,8 @@ vmo_pin(struct vmo *v, uint64_t offset, uint64_t len)
 		st = vmo_commit(v, offset, len);
 		if (st != ZX_OK)
 			return st;
+		v->mem->committed_lo = v->offset + offset;
+		v->mem->committed_hi = v->offset + offset + len;
 	}
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)

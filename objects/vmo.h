@@ -74,6 +74,10 @@ struct vmo_mem {
 	uint64_t charged;	/* bytes charged to payer */
 	struct vmo_payer payer;
 	struct vmo_pin *pins;
+	/* [committed_lo, committed_hi): found or made committed by a pin,
+	 * and not handed back since (every punch and resize clears it),
+	 * so that pinning a driver's buffer again asks Linux nothing. */
+	uint64_t committed_lo, committed_hi;
 	struct vmo *users;	/* VMOs over this memory (state pages) */
 	struct vmo_mem *unbounded_next;	/* all unbounded memory */
 	/* The daemon's own mapping of [0, file_limit), made at the first
@@ -128,6 +132,20 @@ struct vmo {
  * populated, private, scaled and fractional scaled bytes, metadata):
  * objects/vmo_attrib.c. */
 void vmo_attribute(const struct vmo *v, zx_info_vmo_t *info);
+
+/* The same for [off, off + len) of v (a mapping's range). */
+struct vmo_attrib {
+	uint64_t committed;	/* bytes committed in the range */
+	uint64_t private_bytes;	/* of those, shared with no relative */
+	uint64_t scaled;	/* each page's bytes over its sharers */
+	uint64_t fraction;	/* and below a byte, in 1/2^63; UINT64_MAX
+				 * when past the bounds (no sharing seen) */
+};
+void vmo_attribute_range(const struct vmo *v, uint64_t off, uint64_t len,
+    struct vmo_attrib *a);
+
+/* Zircon's share_count: how many address spaces (processes) map v. */
+size_t vmo_share_count(const struct vmo *v);
 
 /* The VMO o is, or NULL when it is none. */
 struct vmo *vmo_of(struct object *o);

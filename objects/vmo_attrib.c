@@ -1,5 +1,6 @@
 /*
- * Memory attribution for ZX_INFO_VMO, as Zircon gives it: a page that a
+ * Memory attribution for ZX_INFO_VMO (and for the range of a VMO that a
+ * mapping covers, for ZX_INFO_TASK_STATS), as Zircon gives it: a page that a
  * VMO shares with its copy-on-write relatives counts in full in
  * committed_bytes and populated_bytes, not at all in the *_private_bytes,
  * and 1/n in the *_scaled_bytes (the fraction below a byte in the
@@ -124,39 +125,65 @@ add_share(uint64_t page, unsigned sharers, uint64_t *integral,
 	*fraction = (uint64_t)f;
 }
 
-void
-vmo_attribute(const struct vmo *v, zx_info_vmo_t *info)
+/* Bytes of w's memory committed in [off, off + len) of the VMO. */
+static uint64_t
+committed_in(const struct vmo *w, uint64_t off, uint64_t len)
+{
+	uint64_t limit, start, end, sum = 0;
+
+	limit = w->mem->size > w->offset ? w->mem->size - w->offset : 0;
+	if (off >= limit)
+		return 0;
+	start = w->offset + off;
+	end = w->offset + (len > limit - off ? limit : off + len);
+	while (start < end) {
+		off_t d = lseek(w->mem->fd, (off_t)start, SEEK_DATA), h;
+
+		if (d < 0 || (uint64_t)d >= end)
+			break;
+		h = lseek(w->mem->fd, d, SEEK_HOLE);
+		if (h < 0 || (uint64_t)h > end)
+			h = (off_t)end;
+		sum += (uint64_t)(h - d);
+		start = (uint64_t)h;
+	}
+	return sum;
+}
+
+/*
+ * The attribution of [off, off + len) of v (page-aligned), whose
+ * committed bytes are `committed`: the pages no relative shares are
+ * private, each page counts 1/sharers in the scaled bytes.
+ */
+static void
+attribute(const struct vmo *v, uint64_t off, uint64_t len, uint64_t committed,
+    struct vmo_attrib *a)
 {
 	struct relative rel[ATTRIB_MAX_RELATIVES];
-	uint64_t page = vmo_page_size(), size = vmo_size(v);
-	uint64_t committed = vmo_committed_bytes(v);
-	uint64_t priv = 0, scaled = 0, fraction = 0, off;
-	char *a = NULL, *b = NULL;
+	uint64_t page = vmo_page_size(), end = vmo_size(v);
+	char *buf_a = NULL, *buf_b = NULL;
 	size_t n;
 
-	info->committed_bytes = committed;
-	info->populated_bytes = committed;
-	info->committed_private_bytes = committed;
-	info->populated_private_bytes = committed;
-	info->committed_scaled_bytes = committed;
-	info->populated_scaled_bytes = committed;
-	info->committed_fractional_scaled_bytes = 0;
-	info->populated_fractional_scaled_bytes = 0;
-	info->metadata_bytes = (committed / page + PAGE_LIST_FANOUT - 1) /
-	    PAGE_LIST_FANOUT * PAGE_LIST_NODE_BYTES;
+	if (len < end - off)
+		end = off + len;
+	a->committed = committed;
+	a->private_bytes = committed;
+	a->scaled = committed;
+	a->fraction = 0;
 	if (committed == 0 || !owns_pages(v))
 		return;
 	n = relatives_of(v, rel, ATTRIB_MAX_RELATIVES);
 	if (n == 0)
 		return;
 	if (n > ATTRIB_MAX_RELATIVES || committed / page > ATTRIB_MAX_PAGES ||
-	    (a = malloc(page)) == NULL || (b = malloc(page)) == NULL) {
-		info->committed_fractional_scaled_bytes = UINT64_MAX;
-		info->populated_fractional_scaled_bytes = UINT64_MAX;
-		free(a);
+	    (buf_a = malloc(page)) == NULL || (buf_b = malloc(page)) == NULL) {
+		a->fraction = UINT64_MAX;
+		free(buf_a);
 		return;
 	}
-	for (off = 0; off < size; off += page) {
+	a->private_bytes = 0;
+	a->scaled = 0;
+	for (; off < end; off += page) {
 		off_t d = lseek(v->mem->fd, (off_t)(v->offset + off), SEEK_DATA);
 		unsigned sharers = 1;
 
@@ -173,20 +200,41 @@ vmo_attribute(const struct vmo *v, zx_info_vmo_t *info)
 			if (o < 0 || (uint64_t)o + page > vmo_size(rel[i].vmo))
 				continue;
 			if (committed_at(rel[i].vmo, (uint64_t)o, page) &&
-			    same_page(v, off, rel[i].vmo, (uint64_t)o, page, a,
-			    b))
+			    same_page(v, off, rel[i].vmo, (uint64_t)o, page,
+			    buf_a, buf_b))
 				sharers++;
 		}
 		if (sharers == 1)
-			priv += page;
-		add_share(page, sharers, &scaled, &fraction);
+			a->private_bytes += page;
+		add_share(page, sharers, &a->scaled, &a->fraction);
 	}
-	free(a);
-	free(b);
-	info->committed_private_bytes = priv;
-	info->populated_private_bytes = priv;
-	info->committed_scaled_bytes = scaled;
-	info->populated_scaled_bytes = scaled;
-	info->committed_fractional_scaled_bytes = fraction;
-	info->populated_fractional_scaled_bytes = fraction;
+	free(buf_a);
+	free(buf_b);
+}
+
+void
+vmo_attribute_range(const struct vmo *v, uint64_t off, uint64_t len,
+    struct vmo_attrib *a)
+{
+	attribute(v, off, len, owns_pages(v) ? committed_in(v, off, len) : 0,
+	    a);
+}
+
+void
+vmo_attribute(const struct vmo *v, zx_info_vmo_t *info)
+{
+	uint64_t committed = vmo_committed_bytes(v);
+	struct vmo_attrib a;
+
+	attribute(v, 0, vmo_size(v), committed, &a);
+	info->committed_bytes = committed;
+	info->populated_bytes = committed;
+	info->committed_private_bytes = a.private_bytes;
+	info->populated_private_bytes = a.private_bytes;
+	info->committed_scaled_bytes = a.scaled;
+	info->populated_scaled_bytes = a.scaled;
+	info->committed_fractional_scaled_bytes = a.fraction;
+	info->populated_fractional_scaled_bytes = a.fraction;
+	info->metadata_bytes = (committed / vmo_page_size() +
+	    PAGE_LIST_FANOUT - 1) / PAGE_LIST_FANOUT * PAGE_LIST_NODE_BYTES;
 }

@@ -81,6 +81,7 @@ op_decommit(struct vmo *v, uint64_t off, uint64_t len)
 	if (start >= v->mem->file_limit)
 		return ZX_OK;
 	len = min_u64(len, v->mem->file_limit - start);
+	vmo_mem_uncommitting(v->mem);
 	return status_from_errno(anon_punch(v->mem->fd, start, len),
 	    ZX_ERR_INTERNAL);
 }

@@ -46,6 +46,14 @@ zx_status_t vmo_make_root(uint64_t size, uint64_t content_size,
 /* Unlink a child from its parent without touching the parent's
  * signal; the caller settles it (vmo_child.c). */
 void vmo_child_unlink(struct vmo *c);
+/* Pages of m are about to be handed back: forget what pins found
+ * committed. */
+static inline void
+vmo_mem_uncommitting(struct vmo_mem *m)
+{
+	m->committed_lo = m->committed_hi = 0;
+}
+
 /* Whether any page of [off, off + len) of m is pinned. */
 bool vmo_mem_pinned(const struct vmo_mem *m, uint64_t off, uint64_t len);
 /* Write v's size, content size and cache policy to its state page. */

@@ -22,7 +22,15 @@ struct zxd_dlv_hdr {
 	uint32_t nbytes;
 	uint32_t nhandles;
 	uint32_t reserved;
+	/* nbytes and nhandles again, for the reader to scatter straight
+	 * into its caller's actual_bytes and actual_handles: the kernel's
+	 * copy-out checks those pointers (EFAULT) in the read itself, in
+	 * Zircon's order (the counts, then the bytes). */
+	uint32_t actual_bytes;
+	uint32_t actual_handles;
 };
+
+_Static_assert(sizeof(struct zxd_dlv_hdr) == 24, "delivery header layout");
 
 /* What the reader learns with each handle: what a HandleDesc says. */
 #define ZXD_DLV_CLOSE_SYNC	1u

@@ -20,6 +20,14 @@ perms_text(uint32_t perms)
 	    '-', perms & 4 ? 'x' : '-');
 }
 
+static void
+bti_page(const Zxd__Reply *rep, struct page *pg, void *visible_all)
+{
+	*(bool *)visible_all = rep->bti->all_visible;
+	*pg = (struct page){ (void *const *)rep->bti->btis, rep->bti->n_btis,
+	    rep->bti->next };
+}
+
 int
 cmd_bti(struct ctl *ctl, char **argv, int argc)
 {
@@ -41,23 +49,10 @@ cmd_bti(struct ctl *ctl, char **argv, int argc)
 		snprintf(what, sizeof(what), "BTIs");
 	req.body_case = ZXD__REQUEST__BODY_LIST_BTI;
 	req.list_bti = &q;
-	do {
-		Zxd__BtiReply *b;
-		Zxd__Reply *rep;
-
-		r = call(ctl, &req, ZXD__REPLY__BODY_BTI, what, &rep);
-		if (r != EXIT_OK)
-			goto out;
-		b = rep->bti;
-		visible_all = b->all_visible;
-		if (!append(&btis, &n, (void *const *)b->btis, b->n_btis)) {
-			r = fail(ctl, EXIT_PROTOCOL, ZX_OK, "out of memory");
-			goto out;
-		}
-		r = next_page(ctl, &q.after, b->next);
-		if (r != EXIT_OK)
-			goto out;
-	} while (q.after != 0);
+	r = list_all(ctl, &(struct listing){ &req, &q.after,
+	    ZXD__REPLY__BODY_BTI, what, bti_page, &visible_all }, &btis, &n);
+	if (r != EXIT_OK)
+		goto out;
 
 	if (ctl->json) {
 		json_object *j = jdoc(ctl), *a = jarray();

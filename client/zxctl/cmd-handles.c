@@ -26,6 +26,16 @@ handle_cmp(const void *a, const void *b)
 	return x->inode < y->inode ? -1 : x->inode > y->inode;
 }
 
+static void
+handles_page(const Zxd__Reply *rep, struct page *pg, void *visible_all)
+{
+	const Zxd__HandlesReply *h = rep->handles_list;
+
+	*(bool *)visible_all = h->all_visible;
+	*pg = (struct page){ (void *const *)h->handles, h->n_handles,
+	    h->next };
+}
+
 int
 cmd_handles(struct ctl *ctl, char **argv, int argc)
 {
@@ -48,24 +58,11 @@ cmd_handles(struct ctl *ctl, char **argv, int argc)
 		snprintf(what, sizeof(what), "handles");
 	req.body_case = ZXD__REQUEST__BODY_LIST_HANDLES;
 	req.list_handles = &q;
-	do {
-		Zxd__HandlesReply *h;
-		Zxd__Reply *rep;
-
-		r = call(ctl, &req, ZXD__REPLY__BODY_HANDLES_LIST, what, &rep);
-		if (r != EXIT_OK)
-			goto out;
-		h = rep->handles_list;
-		visible_all = h->all_visible;
-		if (!append(&all, &n, (void *const *)h->handles,
-		    h->n_handles)) {
-			r = fail(ctl, EXIT_PROTOCOL, ZX_OK, "out of memory");
-			goto out;
-		}
-		r = next_page(ctl, &q.after, h->next);
-		if (r != EXIT_OK)
-			goto out;
-	} while (q.after != 0);
+	r = list_all(ctl, &(struct listing){ &req, &q.after,
+	    ZXD__REPLY__BODY_HANDLES_LIST, what, handles_page, &visible_all },
+	    &all, &n);
+	if (r != EXIT_OK)
+		goto out;
 	if (n > 0)
 		qsort(all, n, sizeof(*all), handle_cmp);
 

@@ -35,6 +35,15 @@ perms_text(uint32_t f)
 	    (f & ZX_VM_PERM_EXECUTE) ? 'x' : '-');
 }
 
+static void
+maps_page(const Zxd__Reply *rep, struct page *pg, void *command)
+{
+	if (*(char **)command == NULL)
+		*(char **)command = xstrdup(rep->maps->command);
+	*pg = (struct page){ (void *const *)rep->maps->maps,
+	    rep->maps->n_maps, rep->maps->next };
+}
+
 int
 cmd_maps(struct ctl *ctl, char **argv, int argc)
 {
@@ -54,24 +63,10 @@ cmd_maps(struct ctl *ctl, char **argv, int argc)
 	snprintf(what, sizeof(what), "maps of pid %" PRIu64, pid);
 	req.body_case = ZXD__REQUEST__BODY_LIST_MAPS;
 	req.list_maps = &q;
-	do {
-		Zxd__MapsReply *m;
-		Zxd__Reply *rep;
-
-		r = call(ctl, &req, ZXD__REPLY__BODY_MAPS, what, &rep);
-		if (r != EXIT_OK)
-			goto out;
-		m = rep->maps;
-		if (command == NULL)
-			command = xstrdup(m->command);
-		if (!append(&all, &n, (void *const *)m->maps, m->n_maps)) {
-			r = fail(ctl, EXIT_PROTOCOL, ZX_OK, "out of memory");
-			goto out;
-		}
-		r = next_page(ctl, &q.after, m->next);
-		if (r != EXIT_OK)
-			goto out;
-	} while (q.after != 0);
+	r = list_all(ctl, &(struct listing){ &req, &q.after,
+	    ZXD__REPLY__BODY_MAPS, what, maps_page, &command }, &all, &n);
+	if (r != EXIT_OK)
+		goto out;
 
 	if (ctl->json) {
 		json_object *j = jdoc(ctl), *a = jarray();

@@ -13,11 +13,31 @@
 
 #include "client/zxctl/zxctl.h"
 
+static void
+objects_page(const Zxd__Reply *rep, struct page *pg, void *visible_all)
+{
+	*(bool *)visible_all = rep->objects->all_visible;
+	*pg = (struct page){ (void *const *)rep->objects->objects,
+	    rep->objects->n_objects, rep->objects->next };
+}
+
 int
-cmd_objects(struct ctl *ctl, char **argv, int argc)
+list_objects(struct ctl *ctl, Zxd__ObjectView ***all, size_t *n,
+    bool *visible_all)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__ListObjects q = ZXD__LIST_OBJECTS__INIT;
+	const struct listing l = { &req, &q.after, ZXD__REPLY__BODY_OBJECTS,
+	    "objects", objects_page, visible_all };
+
+	req.body_case = ZXD__REQUEST__BODY_LIST_OBJECTS;
+	req.list_objects = &q;
+	return list_all(ctl, &l, all, n);
+}
+
+int
+cmd_objects(struct ctl *ctl, char **argv, int argc)
+{
 	Zxd__ObjectView **all = NULL;
 	size_t n = 0;
 	bool visible_all = false;
@@ -26,26 +46,9 @@ cmd_objects(struct ctl *ctl, char **argv, int argc)
 
 	(void)argv;
 	(void)argc;
-	req.body_case = ZXD__REQUEST__BODY_LIST_OBJECTS;
-	req.list_objects = &q;
-	do {
-		Zxd__ObjectsReply *o;
-		Zxd__Reply *rep;
-
-		r = call(ctl, &req, ZXD__REPLY__BODY_OBJECTS, "objects", &rep);
-		if (r != EXIT_OK)
-			goto out;
-		o = rep->objects;
-		visible_all = o->all_visible;
-		if (!append(&all, &n, (void *const *)o->objects,
-		    o->n_objects)) {
-			r = fail(ctl, EXIT_PROTOCOL, ZX_OK, "out of memory");
-			goto out;
-		}
-		r = next_page(ctl, &q.after, o->next);
-		if (r != EXIT_OK)
-			goto out;
-	} while (q.after != 0);
+	r = list_objects(ctl, &all, &n, &visible_all);
+	if (r != EXIT_OK)
+		goto out;
 
 	if (ctl->json) {
 		json_object *j = jdoc(ctl), *a = jarray();

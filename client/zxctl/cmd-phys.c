@@ -13,6 +13,15 @@
 
 #include "client/zxctl/zxctl.h"
 
+static void
+phys_page(const Zxd__Reply *rep, struct page *pg, void *first)
+{
+	if (*(Zxd__PhysReply **)first == NULL)
+		*(Zxd__PhysReply **)first = rep->phys;
+	*pg = (struct page){ (void *const *)rep->phys->vmos,
+	    rep->phys->n_vmos, rep->phys->next };
+}
+
 int
 cmd_phys(struct ctl *ctl, char **argv, int argc)
 {
@@ -27,25 +36,11 @@ cmd_phys(struct ctl *ctl, char **argv, int argc)
 	(void)argc;
 	req.body_case = ZXD__REQUEST__BODY_LIST_PHYS;
 	req.list_phys = &q;
-	do {
-		Zxd__PhysReply *p;
-		Zxd__Reply *rep;
-
-		r = call(ctl, &req, ZXD__REPLY__BODY_PHYS, "physical map",
-		    &rep);
-		if (r != EXIT_OK)
-			goto out;
-		p = rep->phys;
-		if (first == NULL)
-			first = p;
-		if (!append(&vmos, &n, (void *const *)p->vmos, p->n_vmos)) {
-			r = fail(ctl, EXIT_PROTOCOL, ZX_OK, "out of memory");
-			goto out;
-		}
-		r = next_page(ctl, &q.after, p->next);
-		if (r != EXIT_OK)
-			goto out;
-	} while (q.after != 0);
+	r = list_all(ctl, &(struct listing){ &req, &q.after,
+	    ZXD__REPLY__BODY_PHYS, "physical map", phys_page, &first }, &vmos,
+	    &n);
+	if (r != EXIT_OK)
+		goto out;
 
 	if (ctl->json) {
 		json_object *j = jdoc(ctl), *rg = jarray(), *pb = jarray();

@@ -54,8 +54,6 @@ human_ns(int64_t ns)
 int
 cmd_ports(struct ctl *ctl, char **argv, int argc)
 {
-	Zxd__Request req = ZXD__REQUEST__INIT;
-	Zxd__ListObjects q = ZXD__LIST_OBJECTS__INIT;
 	Zxd__ObjectView **all = NULL;
 	size_t n = 0, n_ports = 0, n_timers = 0;
 	bool visible_all = false;
@@ -63,26 +61,9 @@ cmd_ports(struct ctl *ctl, char **argv, int argc)
 
 	(void)argv;
 	(void)argc;
-	req.body_case = ZXD__REQUEST__BODY_LIST_OBJECTS;
-	req.list_objects = &q;
-	do {
-		Zxd__ObjectsReply *o;
-		Zxd__Reply *rep;
-
-		r = call(ctl, &req, ZXD__REPLY__BODY_OBJECTS, "objects", &rep);
-		if (r != EXIT_OK)
-			goto out;
-		o = rep->objects;
-		visible_all = o->all_visible;
-		if (!append(&all, &n, (void *const *)o->objects,
-		    o->n_objects)) {
-			r = fail(ctl, EXIT_PROTOCOL, ZX_OK, "out of memory");
-			goto out;
-		}
-		r = next_page(ctl, &q.after, o->next);
-		if (r != EXIT_OK)
-			goto out;
-	} while (q.after != 0);
+	r = list_objects(ctl, &all, &n, &visible_all);
+	if (r != EXIT_OK)
+		goto out;
 
 	if (ctl->json) {
 		json_object *j = jdoc(ctl), *pa = jarray(), *ta = jarray();

@@ -156,7 +156,7 @@ call(struct ctl *ctl, Zxd__Request *req, Zxd__Reply__BodyCase want,
 }
 
 /* Append k pointers of a reply page to *arr (n so far). */
-bool
+static bool
 append(void *arr, size_t *n, void *const *src, size_t k)
 {
 	void ***a = arr, **grown;
@@ -173,13 +173,36 @@ append(void *arr, size_t *n, void *const *src, size_t k)
 }
 
 /* Pages: the cursor must move forward, or the daemon is confused. */
-int
+static int
 next_page(struct ctl *ctl, uint64_t *after, uint64_t next)
 {
 	if (next != 0 && next <= *after)
 		return fail(ctl, EXIT_PROTOCOL, ZX_OK,
 		    "zxd sent a page cursor that goes backwards");
 	*after = next;
+	return EXIT_OK;
+}
+
+int
+list_all(struct ctl *ctl, const struct listing *l, void *all, size_t *n)
+{
+	int r;
+
+	do {
+		Zxd__Reply *rep;
+		struct page pg;
+
+		r = call(ctl, l->req, l->want, l->what, &rep);
+		if (r != EXIT_OK)
+			return r;
+		l->read(rep, &pg, l->arg);
+		if (!append(all, n, pg.items, pg.n))
+			return fail(ctl, EXIT_PROTOCOL, ZX_OK,
+			    "out of memory");
+		r = next_page(ctl, l->after, pg.next);
+		if (r != EXIT_OK)
+			return r;
+	} while (*l->after != 0);
 	return EXIT_OK;
 }
 

@@ -87,10 +87,31 @@ int fail(const struct ctl *ctl, int code, zx_status_t status,
  * arguments are reported without a daemon. Returns an exit status. */
 int call(struct ctl *ctl, Zxd__Request *req, Zxd__Reply__BodyCase want,
     const char *what, Zxd__Reply **ret);
-/* Append k pointers of a reply page to *arr (n so far). */
-bool append(void *arr, size_t *n, void *const *src, size_t k);
-/* Pages: the cursor must move forward, or the daemon is confused. */
-int next_page(struct ctl *ctl, uint64_t *after, uint64_t next);
+/* A listing the daemon answers in pages: `req`, whose cursor is *after,
+ * asked again until the cursor comes back 0 (it must move forward);
+ * `read` takes one reply (body `want`) apart into a page, and keeps what
+ * else the command wants of it through `arg`. */
+struct page {
+	void *const *items;
+	size_t n;
+	uint64_t next;		/* the cursor for the next page; 0: done */
+};
+struct listing {
+	Zxd__Request *req;
+	uint64_t *after;
+	Zxd__Reply__BodyCase want;
+	const char *what;
+	void (*read)(const Zxd__Reply *rep, struct page *pg, void *arg);
+	void *arg;
+};
+/* Every page's items, appended to *all (n so far; replies stay in ctl,
+ * so the items live as long as it). Returns an exit status. */
+int list_all(struct ctl *ctl, const struct listing *l, void *all,
+    size_t *n);
+/* zxctl objects' and zxctl ports' listing: every object the asker may
+ * see (cmd-objects.c); *visible_all: all of them, not only its own. */
+int list_objects(struct ctl *ctl, Zxd__ObjectView ***all, size_t *n,
+    bool *visible_all);
 /* A decimal (or 0x hex) argument up to max. */
 bool parse_u64(const char *s, uint64_t max, uint64_t *ret);
 

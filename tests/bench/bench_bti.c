@@ -4,13 +4,17 @@
  *  pin      zx_bti_pin + zx_pmt_unpin of 1 MiB (256 pages, an address per
  *           page) vs two bare SOCK_SEQPACKET round trips to another
  *           process (the two calls' messages, no work); for reference a
- *           ZX_BTI_CONTIGUOUS pin of a 1 MiB contiguous VMO (one address)
+ *           ZX_BTI_CONTIGUOUS pin of a 1 MiB contiguous VMO (one address),
+ *           and the pair against a second floor that also brings the new
+ *           handle: a round trip whose reply carries a new socket's fd
+ *           (closed after) plus a bare one
  *  dma      zxd_sim_dma_write / zxd_sim_dma_read of 1 MiB (direct: the
  *           daemon copies between the caller's buffer and the memory,
  *           process_vm_readv/writev) vs memcpy of 1 MiB; and of 4 KiB,
  *           8 KiB (in the packet, the largest that is) and 12 KiB
  *           (direct) vs a socket round trip that carries the bytes (sent
- *           and echoed)
+ *           and echoed); for reference the 1 MiB copy the kernel makes
+ *           for a direct transfer alone (process_vm_readv/writev)
  *
  * Everything (this program, zxd, the floor's server) runs on one CPU, so
  * that a round trip costs the work done and not how soon another CPU
@@ -23,7 +27,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,7 +61,9 @@ make_bti(void)
 
 /* --- pin + unpin --------------------------------------------------------- */
 
-/* The floor's server: echo each packet. */
+/* The floor's server: echo each packet; a one-byte packet 'f' is
+ * answered with one end of a new socket pair instead (a new handle's
+ * cost to make, pass and drop). */
 #define ECHO_MAX	(16 * 1024)
 
 static int echo_sock = -1;
@@ -66,10 +74,20 @@ echo_server(int sock)
 {
 	static char buf[ECHO_MAX];
 	ssize_t n;
+	int sv[2];
 
-	while ((n = recv(sock, buf, sizeof(buf), 0)) > 0)
-		if (send(sock, buf, (size_t)n, 0) != n)
+	while ((n = recv(sock, buf, sizeof(buf), 0)) > 0) {
+		if (n == 1 && buf[0] == 'f') {
+			if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC,
+			    0, sv) < 0)
+				_exit(1);
+			bench_send_fd(sock, sv[1]);
+			close(sv[0]);
+			close(sv[1]);
+		} else if (send(sock, buf, (size_t)n, 0) != n) {
 			_exit(1);
+		}
+	}
 	_exit(0);
 }
 
@@ -107,10 +125,23 @@ echo(char *buf, size_t len)
 		bench_die("echo");
 }
 
+/* A round trip bringing a new socket's fd, which is then closed. */
+static void
+echo_new_fd(void)
+{
+	int fd;
+
+	if (send(echo_sock, "f", 1, 0) != 1 ||
+	    (fd = bench_recv_fd(echo_sock)) < 0)
+		bench_die("echo new fd");
+	close(fd);
+}
+
 static void
 bench_pin(zx_handle_t bti, int n)
 {
 	double t_floor[ROUNDS], t_pin[ROUNDS], t_contig[ROUNDS];
+	double t_fd[ROUNDS];
 	uint64_t page = zx_system_get_page_size();
 	zx_paddr_t *addrs = calloc(MIB / page, sizeof(*addrs)), one;
 	zx_handle_t vmo, contig, pmt;
@@ -133,6 +164,12 @@ bench_pin(zx_handle_t bti, int n)
 		for (int i = 0; i < 2 * n; i++)
 			echo(buf, sizeof(buf));
 		t_floor[r] = (bench_now_s() - t0) / n;
+		t0 = bench_now_s();
+		for (int i = 0; i < n; i++) {
+			echo_new_fd();
+			echo(buf, sizeof(buf));
+		}
+		t_fd[r] = (bench_now_s() - t0) / n;
 		t0 = bench_now_s();
 		for (int i = 0; i < n; i++) {
 			if (zx_bti_pin(bti, ZX_BTI_PERM_READ |
@@ -162,6 +199,10 @@ bench_pin(zx_handle_t bti, int n)
 	printf("  (reference: contiguous 1 MiB, 1 address %8.2f us, ratio "
 	    "%.2fx)\n", bench_median_of(t_contig, ROUNDS) * 1e6,
 	    bench_median_of(t_contig, ROUNDS) / bench_median_of(t_floor, ROUNDS));
+	printf("  (reference: floor with the new handle's fd (round trip "
+	    "bringing a new socket + round trip) %6.2f us, pin+unpin ratio "
+	    "%.2fx)\n", bench_median_of(t_fd, ROUNDS) * 1e6,
+	    bench_median_of(t_pin, ROUNDS) / bench_median_of(t_fd, ROUNDS));
 	zx_handle_close(contig);
 	zx_handle_close(vmo);
 	free(addrs);
@@ -169,16 +210,40 @@ bench_pin(zx_handle_t bti, int n)
 
 /* --- DMA ----------------------------------------------------------------- */
 
+/* Copy len bytes between buf and mem through the kernel, as a direct
+ * transfer does (into mem: process_vm_readv). */
+static bool
+kernel_copy(char *mem, char *buf, size_t len, bool to_mem)
+{
+	struct iovec local = { mem, len }, remote = { buf, len };
+	ssize_t n = to_mem ? process_vm_readv(getpid(), &local, 1, &remote,
+	    1, 0) : process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+
+	return n == (ssize_t)len;
+}
+
 static void
 bench_dma(zx_handle_t bti, zx_paddr_t base, size_t len, int n,
     const char *how, bool by_socket)
 {
 	double t_floor[ROUNDS], t_w[ROUNDS], t_r[ROUNDS];
-	char *src = malloc(len), *dst = malloc(len);
+	double t_kw[ROUNDS], t_kr[ROUNDS];
+	char *src = malloc(len), *dst = malloc(len), *mem = NULL;
 	volatile char sink;
+	int mfd = -1;
 
 	memset(src, 0x5a, len);
 	memset(dst, 0, len);
+	if (!by_socket) {
+		/* The kernel's copy alone, as the daemon makes it: between
+		 * a process's buffer and a mapping of a memfd. */
+		mfd = memfd_create("bench-dma", MFD_CLOEXEC);
+		if (mfd < 0 || ftruncate(mfd, (off_t)len) < 0 ||
+		    (mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    MAP_SHARED, mfd, 0)) == MAP_FAILED)
+			bench_die("memfd");
+		memset(mem, 0, len);
+	}
 	for (int r = 0; r < ROUNDS; r++) {
 		double t0 = bench_now_s();
 
@@ -203,6 +268,18 @@ bench_dma(zx_handle_t bti, zx_paddr_t base, size_t len, int n,
 			if (zxd_sim_dma_read(bti, base, dst, len) != ZX_OK)
 				bench_die("zxd_sim_dma_read");
 		t_r[r] = (bench_now_s() - t0) / n;
+		if (by_socket)
+			continue;
+		t0 = bench_now_s();
+		for (int i = 0; i < n; i++)
+			if (!kernel_copy(mem, src, len, true))
+				bench_die("process_vm_readv");
+		t_kw[r] = (bench_now_s() - t0) / n;
+		t0 = bench_now_s();
+		for (int i = 0; i < n; i++)
+			if (!kernel_copy(mem, dst, len, false))
+				bench_die("process_vm_writev");
+		t_kr[r] = (bench_now_s() - t0) / n;
 	}
 	(void)sink;
 	if (memcmp(src, dst, len) != 0)
@@ -214,6 +291,16 @@ bench_dma(zx_handle_t bti, zx_paddr_t base, size_t len, int n,
 	    bench_median_of(t_floor, ROUNDS) * 1e6,
 	    bench_median_of(t_w, ROUNDS) / bench_median_of(t_floor, ROUNDS),
 	    bench_median_of(t_r, ROUNDS) / bench_median_of(t_floor, ROUNDS));
+	if (!by_socket) {
+		printf("  (reference: the kernel's copy alone, process_vm_readv "
+		    "/ writev %7.2f / %7.2f us; dma ratio to it %.2fx / "
+		    "%.2fx)\n", bench_median_of(t_kw, ROUNDS) * 1e6,
+		    bench_median_of(t_kr, ROUNDS) * 1e6,
+		    bench_median_of(t_w, ROUNDS) / bench_median_of(t_kw, ROUNDS),
+		    bench_median_of(t_r, ROUNDS) / bench_median_of(t_kr, ROUNDS));
+		munmap(mem, len);
+		close(mfd);
+	}
 	free(src);
 	free(dst);
 }

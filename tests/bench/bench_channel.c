@@ -13,6 +13,9 @@
  * Everything runs on one CPU (BENCH_ANY_CPU=1: any CPU).
  *
  * Usage: bench_channel [ROUNDS_PER_TRIAL [TRIALS]]
+ * BENCH_ONLY=chan|chan_h|call|sock|sock_fd runs that figure (or floor)
+ * alone, silently (for perf, strace or callgrind on the client and the
+ * daemon).
  */
 #include "config-build.h"
 
@@ -343,6 +346,7 @@ main(int argc, char **argv)
 	long rounds = argc > 1 ? atol(argv[1]) : 4000;
 	int trials = argc > 2 ? atoi(argv[2]) : 7;
 	double v[N_KINDS][MAX_TRIALS];
+	const char *only;
 
 	if (rounds < 1)
 		rounds = 1;
@@ -359,6 +363,28 @@ main(int argc, char **argv)
 	}
 	if (zxdtest_start(&d, NULL) < 0)
 		die("starting zxd", -1);
+	only = getenv("BENCH_ONLY");
+	if (only != NULL) {
+		/* For a profiler: one figure, no floor, nothing printed. */
+		for (int i = 0; i < trials; i++) {
+			if (strcmp(only, "chan") == 0)
+				bench_channel(rounds, false);
+			else if (strcmp(only, "chan_h") == 0)
+				bench_channel(rounds, true);
+			else if (strcmp(only, "call") == 0)
+				bench_call(rounds);
+			else if (strcmp(only, "sock") == 0)
+				bench_socket(rounds, false);
+			else if (strcmp(only, "sock_fd") == 0)
+				bench_socket(rounds, true);
+			else
+				die("BENCH_ONLY (chan, chan_h, call, sock, "
+				    "sock_fd)", 0);
+		}
+		if (zxdtest_stop(&d) != 0)
+			die("zxd did not stop cleanly", -1);
+		return 0;
+	}
 	for (int i = 0; i < trials; i++) {
 		v[SOCK][i] = bench_socket(rounds, false);
 		v[CHAN][i] = bench_channel(rounds, false);

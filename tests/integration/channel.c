@@ -35,16 +35,6 @@ count_of(zx_handle_t h)
 	return c.handle_count;
 }
 
-static zx_signals_t
-signals_of(zx_handle_t h)
-{
-	zx_signals_t s = 0;
-	zx_status_t st = zx_object_wait_one(h, 0, 0, &s);
-
-	cr_assert(st == ZX_ERR_TIMED_OUT || st == ZX_OK);
-	return s;
-}
-
 /* A copy of the handle's fd (zx_handle_t is (fd << 2) | 3). */
 static int
 dup_of(zx_handle_t h)

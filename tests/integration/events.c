@@ -25,8 +25,8 @@
 #include <zircon/syscalls/object.h>
 #include <zxd/zxd.h>
 
-#define BOGUS	((zx_handle_t)((1000000u << 2) | 3))
-#define MS	1000000ll
+#include "tests/lib/zxdcheck.h"
+
 
 static zx_handle_t
 event(void)
@@ -560,29 +560,6 @@ Test(wait_one, many_waiters, .timeout = 30)
 
 /* --- across processes ------------------------------------------------ */
 
-static pid_t
-fork_child(int (*fn)(int tok), int tok)
-{
-	pid_t pid = fork();
-
-	cr_assert_geq(pid, 0);
-	if (pid == 0)
-		_exit(fn(tok));
-	/* The child holds its own copy of the token. */
-	close(tok);
-	return pid;
-}
-
-static int
-child_status(pid_t pid)
-{
-	int st;
-
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	cr_assert(WIFEXITED(st), "child died of a signal");
-	return WEXITSTATUS(st);
-}
-
 /* The child's end of an eventpair: wait for the parent's signal, answer
  * with one of its own, then wait to be told to go. */
 static int
@@ -622,7 +599,7 @@ Test(cross_process, eventpair_signals_and_death, .timeout = 60)
 	    "no signal from the child");
 	cr_assert_eq(seen, ZX_USER_SIGNAL_1);
 	cr_assert_eq(zx_object_signal_peer(a, 0, ZX_USER_SIGNAL_2), ZX_OK);
-	cr_assert_eq(child_status(pid), 0);
+	cr_assert_eq(wait_child(pid), 0);
 	/* The child exited with its end open: the daemon sees the EOF. */
 	cr_assert_eq(zx_object_wait_one(a, ZX_EVENTPAIR_PEER_CLOSED,
 	    zx_deadline_after(ZX_SEC(10)), &seen), ZX_OK);
@@ -669,7 +646,7 @@ Test(cross_process, event_wait_wakes_on_other_process, .timeout = 60)
 	pid = fork_child(event_child, tok);
 	usleep(100000);
 	cr_assert_eq(zx_object_signal(h, 0, ZX_EVENT_SIGNALED), ZX_OK);
-	cr_assert_eq(child_status(pid), 0, "child check failed");
+	cr_assert_eq(wait_child(pid), 0, "child check failed");
 	cr_assert_eq(zx_object_wait_one(h, ZX_USER_SIGNAL_7, 0, &seen), ZX_OK);
 	cr_assert_eq(seen, ZX_USER_SIGNAL_7, "the child's change is ours");
 	zx_handle_close(h);

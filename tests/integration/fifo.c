@@ -15,8 +15,8 @@
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/object.h>
 
-#define BOGUS	((zx_handle_t)((1000000u << 2) | 3))
-#define MS	1000000ll
+#include "tests/lib/zxdcheck.h"
+
 
 typedef struct {
 	uint64_t a, b;
@@ -31,20 +31,9 @@ mk(size_t count, size_t size, zx_handle_t *a, zx_handle_t *b)
 	    zx_status_get_string(st));
 }
 
-static zx_signals_t
-sig(zx_handle_t h)
-{
-	zx_signals_t seen = 0xdeadbeef;
-	zx_status_t st = zx_object_wait_one(h, 0, 0, &seen);
-
-	cr_assert_eq(st, ZX_ERR_TIMED_OUT, "%s", zx_status_get_string(st));
-	return seen;
-}
-
 Test(create, out_of_range_and_rights)
 {
 	zx_handle_t a = 5, b = 6;
-	zx_info_handle_basic_t ia, ib;
 
 	cr_assert_eq(zx_fifo_create(0, 0, 0, &a, &b), ZX_ERR_OUT_OF_RANGE);
 	cr_assert_eq(zx_fifo_create(0, 8, 0, &a, &b), ZX_ERR_OUT_OF_RANGE);
@@ -63,16 +52,7 @@ Test(create, out_of_range_and_rights)
 	zx_handle_close(a);
 	zx_handle_close(b);
 	cr_assert_eq(zx_fifo_create(128, 32, 0x55, &a, &b), ZX_OK);
-	cr_assert_eq(zx_object_get_info(a, ZX_INFO_HANDLE_BASIC, &ia,
-	    sizeof(ia), NULL, NULL), ZX_OK);
-	cr_assert_eq(zx_object_get_info(b, ZX_INFO_HANDLE_BASIC, &ib,
-	    sizeof(ib), NULL, NULL), ZX_OK);
-	cr_assert_eq(ia.type, ZX_OBJ_TYPE_FIFO);
-	cr_assert_eq(ia.rights, 0xF00Fu);
-	cr_assert_eq(ia.related_koid, ib.koid);
-	cr_assert_eq(ib.related_koid, ia.koid);
-	cr_assert_eq(sig(a), ZX_FIFO_WRITABLE);
-	cr_assert_eq(sig(b), ZX_FIFO_WRITABLE);
+	assert_new_pair(a, b, ZX_OBJ_TYPE_FIFO, 0xF00Fu, ZX_FIFO_WRITABLE);
 	zx_handle_close(a);
 	zx_handle_close(b);
 }
@@ -103,15 +83,15 @@ Test(rw, order_partial_and_signals)
 	cr_assert_eq(n, 3);
 	cr_assert_eq(zx_fifo_write(a, sizeof(elem_t), e + 3, 5, &n), ZX_OK);
 	cr_assert_eq(n, 1);
-	cr_assert_eq(sig(a), 0, "full");
-	cr_assert_eq(sig(b), ZX_FIFO_WRITABLE | ZX_FIFO_READABLE);
+	cr_assert_eq(signals_of(a), 0, "full");
+	cr_assert_eq(signals_of(b), ZX_FIFO_WRITABLE | ZX_FIFO_READABLE);
 	cr_assert_eq(zx_fifo_write(a, sizeof(elem_t), e, 1, NULL),
 	    ZX_ERR_SHOULD_WAIT);
 	/* Individual reads keep the order; the writer is writable again. */
 	cr_assert_eq(zx_fifo_read(b, sizeof(elem_t), r, 1, &n), ZX_OK);
 	cr_assert_eq(n, 1);
 	cr_assert_eq(r[0].a, 0);
-	cr_assert_eq(sig(a), ZX_FIFO_WRITABLE);
+	cr_assert_eq(signals_of(a), ZX_FIFO_WRITABLE);
 	cr_assert_eq(zx_fifo_write(a, sizeof(elem_t), e + 4, 4, &n), ZX_OK);
 	cr_assert_eq(n, 1);
 	cr_assert_eq(zx_fifo_read(b, sizeof(elem_t), r, 8, &n), ZX_OK);
@@ -120,7 +100,7 @@ Test(rw, order_partial_and_signals)
 		cr_assert_eq(r[i].a, i + 1);
 		cr_assert_eq(r[i].b, ~(i + 1));
 	}
-	cr_assert_eq(sig(b), ZX_FIFO_WRITABLE);
+	cr_assert_eq(signals_of(b), ZX_FIFO_WRITABLE);
 	/* actual is optional. */
 	cr_assert_eq(zx_fifo_write(a, sizeof(elem_t), e, 1, NULL), ZX_OK);
 	cr_assert_eq(zx_fifo_read(b, sizeof(elem_t), r, 1, NULL), ZX_OK);
@@ -159,12 +139,12 @@ Test(rw, peer_closed)
 	mk(8, 4, &a, &b);
 	cr_assert_eq(zx_fifo_write(b, 4, &v, 1, &n), ZX_OK);
 	zx_handle_close(b);
-	cr_assert_eq(sig(a), ZX_FIFO_READABLE | ZX_FIFO_PEER_CLOSED);
+	cr_assert_eq(signals_of(a), ZX_FIFO_READABLE | ZX_FIFO_PEER_CLOSED);
 	/* PEER_CLOSED before the size checks on write. */
 	cr_assert_eq(zx_fifo_write(a, 5, &v, 0, &n), ZX_ERR_PEER_CLOSED);
 	cr_assert_eq(zx_fifo_read(a, 4, &r, 1, &n), ZX_OK);
 	cr_assert_eq(r, 42);
-	cr_assert_eq(sig(a), ZX_FIFO_PEER_CLOSED);
+	cr_assert_eq(signals_of(a), ZX_FIFO_PEER_CLOSED);
 	cr_assert_eq(zx_fifo_read(a, 4, &r, 1, &n), ZX_ERR_PEER_CLOSED);
 	cr_assert_eq(zx_object_signal_peer(a, 0, ZX_USER_SIGNAL_0),
 	    ZX_ERR_PEER_CLOSED);
@@ -216,7 +196,7 @@ Test(rw, bad_buffers_roll_back)
 	cr_assert_eq(zx_fifo_write(a, 64, p + pg - 128, 4, &n),
 	    ZX_ERR_INVALID_ARGS);
 	cr_assert_eq(n, 99);
-	cr_assert_eq(sig(b), ZX_FIFO_WRITABLE, "nothing queued");
+	cr_assert_eq(signals_of(b), ZX_FIFO_WRITABLE, "nothing queued");
 	cr_assert_eq(zx_fifo_write(a, 64, p, 4, &n), ZX_OK);
 	cr_assert_eq(zx_fifo_read(b, 64, NULL, 1, &n), ZX_ERR_INVALID_ARGS);
 	cr_assert_eq(zx_fifo_read(b, 64, p + pg - 128, 4, &n),
@@ -228,48 +208,22 @@ Test(rw, bad_buffers_roll_back)
 	zx_handle_close(b);
 }
 
-struct waiter {
-	zx_handle_t h;
-	zx_signals_t want, seen;
-	zx_status_t st;
-};
-
-static void *
-wait_thread(void *arg)
-{
-	struct waiter *w = arg;
-
-	w->st = zx_object_wait_one(w->h, w->want,
-	    zx_deadline_after(10000 * MS), &w->seen);
-	return NULL;
-}
-
 Test(wait, readable_writable_closed)
 {
 	zx_handle_t a, b;
-	pthread_t t;
-	struct waiter w;
+	struct wait_thread w;
 	uint32_t v[2] = { 1, 2 };
 
 	mk(2, 4, &a, &b);
-	w = (struct waiter){ .h = b, .want = ZX_FIFO_READABLE };
-	pthread_create(&t, NULL, wait_thread, &w);
-	usleep(20000);
+	wait_thread_start(&w, b, ZX_FIFO_READABLE);
 	cr_assert_eq(zx_fifo_write(a, 4, v, 2, NULL), ZX_OK);
-	pthread_join(t, NULL);
-	cr_assert_eq(w.st, ZX_OK);
-	w = (struct waiter){ .h = a, .want = ZX_FIFO_WRITABLE };
-	pthread_create(&t, NULL, wait_thread, &w);
-	usleep(20000);
+	cr_assert_eq(wait_thread_join(&w), ZX_OK);
+	wait_thread_start(&w, a, ZX_FIFO_WRITABLE);
 	cr_assert_eq(zx_fifo_read(b, 4, v, 1, NULL), ZX_OK);
-	pthread_join(t, NULL);
-	cr_assert_eq(w.st, ZX_OK);
-	w = (struct waiter){ .h = a, .want = ZX_FIFO_PEER_CLOSED };
-	pthread_create(&t, NULL, wait_thread, &w);
-	usleep(20000);
+	cr_assert_eq(wait_thread_join(&w), ZX_OK);
+	wait_thread_start(&w, a, ZX_FIFO_PEER_CLOSED);
 	zx_handle_close(b);
-	pthread_join(t, NULL);
-	cr_assert_eq(w.st, ZX_OK);
+	cr_assert_eq(wait_thread_join(&w), ZX_OK);
 	cr_assert_eq(w.seen, ZX_FIFO_PEER_CLOSED);
 	zx_handle_close(a);
 }

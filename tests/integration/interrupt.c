@@ -21,10 +21,9 @@
 #include <zircon/syscalls/resource.h>
 #include <zxd/zxd.h>
 
+#include "tests/lib/zxdcheck.h"
 #include "tests/lib/zxdtest.h"
 
-#define BOGUS	((zx_handle_t)((1000000u << 2) | 3))
-#define MS	1000000ll
 
 static zx_handle_t
 virq(void)
@@ -35,15 +34,6 @@ virq(void)
 
 	cr_assert_eq(st, ZX_OK, "create: %s", zx_status_get_string(st));
 	return h;
-}
-
-static zx_signals_t
-sig(zx_handle_t h)
-{
-	zx_signals_t seen = 0xdeadbeef;
-
-	cr_assert_eq(zx_object_wait_one(h, 0, 0, &seen), ZX_ERR_TIMED_OUT);
-	return seen;
 }
 
 Test(create, virtual_ignores_resource)
@@ -68,7 +58,7 @@ Test(create, virtual_ignores_resource)
 	    sizeof(bi), NULL, NULL), ZX_OK);
 	cr_assert_eq(bi.type, ZX_OBJ_TYPE_INTERRUPT);
 	cr_assert_eq(bi.rights, 0xD00Fu);
-	cr_assert_eq(sig(h), ZX_VIRTUAL_INTERRUPT_UNTRIGGERED);
+	cr_assert_eq(signals_of(h), ZX_VIRTUAL_INTERRUPT_UNTRIGGERED);
 	cr_assert_eq(zx_object_get_info(ev, ZX_INFO_INTERRUPT, &ii,
 	    sizeof(ii), NULL, NULL), ZX_ERR_WRONG_TYPE);
 	zx_handle_close(h);
@@ -141,7 +131,7 @@ Test(trigger, checks_and_timestamp)
 	cr_assert_eq(zx_interrupt_trigger(ev, 0, 0), ZX_ERR_WRONG_TYPE);
 	cr_assert_eq(zx_interrupt_trigger(ns, 0, 0), ZX_ERR_ACCESS_DENIED);
 	cr_assert_eq(zx_interrupt_trigger(h, 0, 12345), ZX_OK);
-	cr_assert_eq(sig(h), 0, "UNTRIGGERED cleared");
+	cr_assert_eq(signals_of(h), 0, "UNTRIGGERED cleared");
 	/* Only the first pending timestamp is kept. */
 	cr_assert_eq(zx_interrupt_trigger(h, 0, 999), ZX_OK);
 	cr_assert_eq(zx_interrupt_wait(h, &ts), ZX_OK);
@@ -206,7 +196,7 @@ Test(wait, blocks_until_trigger_then_destroy_cancels)
 	w = (struct waiter){ .h = h, .n = 1 };
 	pthread_create(&t, NULL, wait_thread, &w);
 	usleep(30000);
-	cr_assert_eq(sig(h), ZX_VIRTUAL_INTERRUPT_UNTRIGGERED);
+	cr_assert_eq(signals_of(h), ZX_VIRTUAL_INTERRUPT_UNTRIGGERED);
 	cr_assert_eq(zx_interrupt_destroy(h), ZX_OK);
 	pthread_join(t, NULL);
 	cr_assert_eq(w.st, ZX_ERR_CANCELED);

@@ -235,32 +235,6 @@ enum {
 
 static const char secret[] = "bytes only endpoint 0 may change";
 
-/* The descriptors of zxd memory (memfds) this process holds. */
-static int
-zxd_fds(int *fds, int max)
-{
-	char path[300], link[PATH_MAX];
-	struct dirent *de;
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (d == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL && n < max) {
-		ssize_t len;
-
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
-		len = readlink(path, link, sizeof(link) - 1);
-		if (len < 0)
-			continue;
-		link[len] = '\0';
-		if (strncmp(link, "/memfd:zxd-", 11) == 0)
-			fds[n++] = atoi(de->d_name);
-	}
-	closedir(d);
-	return n;
-}
-
 /*
  * Ask the daemon for region `index`'s memory on the wire, as libzx does,
  * but keep the descriptor it hands out: *fds gets what the reply
@@ -371,10 +345,10 @@ nobody_attacks(void *arg)
 	CHECK(zx_vmar_map_iob(zx_vmar_root_self(), RW, 0, ep1, 0, 0, page,
 	    &rw) == ZX_ERR_ACCESS_DENIED, E_ZX_MAP_RW);
 	/* A region it may not map gives it nothing. */
-	before = zxd_fds(lib_fds, 16);
+	before = zxdtest_memfds(lib_fds, 16);
 	CHECK(zx_vmar_map_iob(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, ep1,
 	    1, 0, page, &rw) == ZX_ERR_ACCESS_DENIED, E_NOMAP_STATUS);
-	CHECK(zxd_fds(lib_fds, 16) == before, E_NOMAP_FD);
+	CHECK(zxdtest_memfds(lib_fds, 16) == before, E_NOMAP_FD);
 	/* The control: region 2 it may write. */
 	CHECK(zx_vmar_map_iob(zx_vmar_root_self(), RW, 0, ep1, 2, 0, page,
 	    &rw) == ZX_OK, E_CONTROL);
@@ -382,7 +356,7 @@ nobody_attacks(void *arg)
 
 	/* Every descriptor of zxd memory libzx holds (it keeps none once
 	 * mapped, but whatever is there). */
-	n = zxd_fds(lib_fds, 16);
+	n = zxdtest_memfds(lib_fds, 16);
 	for (int i = 0; i < n; i++)
 		if ((r = zxdtest_attack_fd(lib_fds[i])) != 0)
 			return r;
@@ -647,7 +621,7 @@ nobody_reads_ring(void *arg)
 	if ((r = zxdtest_attack_fd(fds[0])) != 0)
 		return r;
 	close(fds[0]);
-	n = zxd_fds(lib_fds, 16);
+	n = zxdtest_memfds(lib_fds, 16);
 	for (int i = 0; i < n; i++)
 		if ((r = zxdtest_attack_fd(lib_fds[i])) != 0)
 			return r;

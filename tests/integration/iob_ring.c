@@ -1,9 +1,9 @@
 /* Shared regions and the mediated-write ring buffer: zx_iob_create_shared_region,
  * regions of type SHARED in zx_iob_create, ZX_INFO_IOB_REGIONS over them,
  * mapping them, and zx_iob_writev: every status in the kernel's order,
- * the ring's layout byte for byte, wrap-around, corrupt headers, the
- * strobed UPDATED signal and concurrent writers. (Zircon's IobSharedRegion
- * and IobWrite* cases, and more.) */
+ * the ring's layout byte for byte, wrap-around, corrupt headers and
+ * concurrent writers (the strobed UPDATED signal: iob_strobe.c). (Zircon's
+ * IobSharedRegion and IobWrite* cases, and more.) */
 #include "config-build.h"
 
 #include <pthread.h>
@@ -697,69 +697,6 @@ Test(iob_writev, max_message_size)
 }
 
 /* --- the UPDATED signal ------------------------------------------------ */
-
-struct waiter {
-	zx_handle_t sr;
-	zx_status_t st;
-	zx_signals_t seen;
-};
-
-static void *
-wait_updated(void *arg)
-{
-	struct waiter *w = arg;
-
-	w->st = zx_object_wait_one(w->sr, ZX_IOB_SHARED_REGION_UPDATED,
-	    zx_deadline_after(10000000000LL), &w->seen);
-	return NULL;
-}
-
-Test(iob_writev, updated_is_strobed)
-{
-	zx_handle_t sr = shared_new(2 * PAGE), ep0, ep1;
-	struct waiter w = { .st = 1 };
-	zx_signals_t seen = 1;
-	pthread_t t;
-
-	ring_iob(sr, EP0_MW, 0, &ep0, &ep1);
-	cr_assert_eq(zx_object_wait_one(sr, ZX_IOB_SHARED_REGION_UPDATED,
-	    ZX_TIME_INFINITE_PAST, &seen), ZX_ERR_TIMED_OUT);
-	cr_assert_eq(seen, 0);
-	cr_assert_eq(zx_handle_duplicate(sr, ZX_RIGHT_SAME_RIGHTS, &w.sr),
-	    ZX_OK);
-	cr_assert_eq(pthread_create(&t, NULL, wait_updated, &w), 0);
-	/* Let it block, then write: the waiter wakes with UPDATED. */
-	usleep(100000);
-	cr_assert_eq(w.st, 1);
-	cr_assert_eq(writev1(ep0, "12345", 6), ZX_OK);
-	pthread_join(t, NULL);
-	cr_assert_eq(w.st, ZX_OK);
-	cr_assert_eq(w.seen, ZX_IOB_SHARED_REGION_UPDATED);
-	/* ... and it was never left asserted. */
-	cr_assert_eq(zx_object_wait_one(sr, ZX_IOB_SHARED_REGION_UPDATED,
-	    ZX_TIME_INFINITE_PAST, &seen), ZX_ERR_TIMED_OUT);
-	cr_assert_eq(seen, 0);
-	/* A failed write strobes nothing. */
-	w.st = 1;
-	cr_assert_eq(pthread_create(&t, NULL, wait_updated, &w), 0);
-	usleep(50000);
-	cr_assert_eq(writev1(ep0, (void *)1, 6), ZX_ERR_NOT_FOUND);
-	usleep(50000);
-	cr_assert_eq(w.st, 1);
-	/* Other signals still wake it, level-triggered as ever. */
-	cr_assert_eq(zx_object_signal(sr, 0, ZX_USER_SIGNAL_1), ZX_OK);
-	cr_assert_eq(writev1(ep0, "x", 1), ZX_OK);
-	pthread_join(t, NULL);
-	cr_assert_eq(w.st, ZX_OK);
-	cr_assert(w.seen & ZX_IOB_SHARED_REGION_UPDATED);
-	cr_assert_eq(zx_object_wait_one(sr, ZX_USER_SIGNAL_1 |
-	    ZX_IOB_SHARED_REGION_UPDATED, ZX_TIME_INFINITE_PAST, &seen), ZX_OK);
-	cr_assert_eq(seen, ZX_USER_SIGNAL_1);
-	zx_handle_close(w.sr);
-	zx_handle_close(ep0);
-	zx_handle_close(ep1);
-	zx_handle_close(sr);
-}
 
 /* --- many writers, one reader ----------------------------------------- */
 

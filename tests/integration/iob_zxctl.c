@@ -13,63 +13,9 @@
 #include <json.h>
 
 #include "tests/integration/iob_util.h"
+#include "tests/lib/zxctlrun.h"
 
 #define RW	(ZX_VM_PERM_READ | ZX_VM_PERM_WRITE)
-
-static char *
-slurp(int fd)
-{
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-	ssize_t n;
-
-	cr_assert_not_null(buf);
-	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
-		len += (size_t)n;
-		if (cap - len < 2) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			cr_assert_not_null(buf);
-		}
-	}
-	buf[len] = '\0';
-	return buf;
-}
-
-/* Run zxctl with args; its stdout. */
-static char *
-zxctl(const char *const *args)
-{
-	const char *top = getenv("ZXD_TOP_BUILDDIR");
-	const char *argv[8];
-	char bin[512];
-	char *out;
-	int p[2], st;
-	size_t n = 0;
-	pid_t pid;
-
-	snprintf(bin, sizeof(bin), "%s/zxctl", top ? top : ".");
-	argv[n++] = bin;
-	for (; *args != NULL && n < 7; args++)
-		argv[n++] = *args;
-	argv[n] = NULL;
-	cr_assert_eq(pipe(p), 0);
-	pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		execv(bin, (char *const *)argv);
-		_exit(127);
-	}
-	close(p[1]);
-	out = slurp(p[0]);
-	close(p[0]);
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "zxctl failed: %s",
-	    out);
-	return out;
-}
 
 static json_object *
 iob_json(zx_koid_t koid)
@@ -79,7 +25,7 @@ iob_json(zx_koid_t koid)
 	json_object *j;
 
 	snprintf(k, sizeof(k), "%" PRIu64, koid);
-	out = zxctl((const char *const[]){ "iob", k, "--json", NULL });
+	out = zxctl_ok((const char *const[]){ "iob", k, "--json", NULL });
 	j = json_tokener_parse(out);
 	cr_assert_not_null(j, "not JSON: %s", out);
 	free(out);
@@ -218,7 +164,7 @@ Test(iob_zxctl, regions_access_and_mappings)
 		char k[32];
 
 		snprintf(k, sizeof(k), "%" PRIu64, k1);
-		text = zxctl((const char *const[]){ "iob", k, NULL });
+		text = zxctl_ok((const char *const[]){ "iob", k, NULL });
 		cr_assert_not_null(strstr(text, "peer closed"), "%s", text);
 		cr_assert_not_null(strstr(text, "mappings:"), "%s", text);
 		cr_assert_not_null(strstr(text, "r-/--"), "%s", text);
@@ -247,7 +193,7 @@ Test(iob_zxctl, region_names)
 	rk[1] = region_info_of(ep0, 1).koid;
 	if (geteuid() != 0)
 		cr_skip_test("region memory is listed to admitted peers");
-	out = zxctl((const char *const[]){ "objects", "--json", NULL });
+	out = zxctl_ok((const char *const[]){ "objects", "--json", NULL });
 	j = json_tokener_parse(out);
 	cr_assert_not_null(j);
 	objs = get(j, "objects");
@@ -334,12 +280,12 @@ Test(iob_zxctl, shared_region_and_ring)
 
 	/* The text form says the same. */
 	snprintf(k, sizeof(k), "%" PRIu64, srk);
-	out = zxctl((const char *const[]){ "iob", k, NULL });
+	out = zxctl_ok((const char *const[]){ "iob", k, NULL });
 	cr_assert_not_null(strstr(out, "IOB shared region"), "%s", out);
 	cr_assert_not_null(strstr(out, "in 2 IOBuffers"), "%s", out);
 	free(out);
 	snprintf(k, sizeof(k), "%" PRIu64, k0);
-	out = zxctl((const char *const[]){ "iob", k, NULL });
+	out = zxctl_ok((const char *const[]){ "iob", k, NULL });
 	cr_assert_not_null(strstr(out, "ring_buffer"), "%s", out);
 	cr_assert_not_null(strstr(out, "tag 0x77"), "%s", out);
 	cr_assert_not_null(strstr(out, "SHARED REGION"), "%s", out);

@@ -7,10 +7,15 @@
  */
 #include "config-build.h"
 
+#include <fcntl.h>
+#include <stdbool.h>
+#include <unistd.h>
+
 #include <criterion/criterion.h>
 
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/object.h>
+#include <zxd/zxd.h>
 
 #include "tests/integration/bti_util.h"
 #include "tests/lib/zxdtest.h"
@@ -177,6 +182,49 @@ Test(quarantine, release_right_after_close)
 	zx_handle_close(bti);
 }
 
+/* The descriptors a call brought: open now and not in `before`. */
+static int
+new_fd(const bool *before, int n)
+{
+	for (int fd = 0; fd < n; fd++)
+		if (!before[fd] && fcntl(fd, F_GETFD) >= 0)
+			return fd;
+	return -1;
+}
+
+/* A PMT's descriptor closed behind libzx's back (as a process's death
+ * or exec closes it) is a close the daemon learns of by EOF, later; the
+ * answers it changes (no pin while a quarantine exists, the device no
+ * longer reaching it) take it first. Each pin is closed and asked about
+ * at once, with no round trip between. */
+Test(quarantine, raw_close_seen_at_once)
+{
+	zx_handle_t bti = bti_new(), vmo = vmo_new(PAGE, 0), pmt, p2;
+	zx_paddr_t a, x;
+	bool before[256];
+	uint8_t b = 0;
+
+	for (int i = 0; i < 20; i++) {
+		for (int fd = 0; fd < 256; fd++)
+			before[fd] = fcntl(fd, F_GETFD) >= 0;
+		pmt = pin(bti, R, vmo, 0, PAGE, &a);
+		(void)pmt;	/* libzx's entry goes stale: never used */
+		close(new_fd(before, 256));
+		if (i % 2 == 0) {
+			cr_assert_eq(zx_bti_pin(bti, R, vmo, 0, PAGE, &x, 1,
+			    &p2), ZX_ERR_BAD_STATE);
+		} else {
+			cr_assert_eq(zxd_sim_dma_read(bti, a, &b, 1),
+			    ZX_ERR_NOT_FOUND);
+		}
+		assert_counts(bti, 1, 1);
+		cr_assert_eq(zx_bti_release_quarantine(bti), ZX_OK);
+	}
+	assert_counts(bti, 0, 0);
+	zx_handle_close(vmo);
+	zx_handle_close(bti);
+}
+
 /* --- what a pin does to its VMO --------------------------------------- */
 
 /* Bti.Resize, and shrinking around the pinned pages. */
@@ -213,6 +261,43 @@ Test(pinned_vmo, decommit)
 	cr_assert_eq(zx_pmt_unpin(pmt), ZX_OK);
 	cr_assert_eq(zx_vmo_op_range(vmo, ZX_VMO_OP_DECOMMIT, 0, 4 * PAGE,
 	    NULL, 0), ZX_OK);
+	zx_handle_close(vmo);
+	zx_handle_close(bti);
+}
+
+/* A pin commits its pages every time: pinning a buffer again after
+ * its pages were handed back (decommit, zero, a smaller size) commits
+ * them again, though the daemon remembers what it found committed. */
+Test(pinned_vmo, commits_again)
+{
+	zx_handle_t bti = bti_new(), vmo = vmo_new(4 * PAGE,
+	    ZX_VMO_RESIZABLE), pmt;
+	zx_paddr_t a[4];
+
+	for (int how = 0; how < 3; how++) {
+		pmt = pin(bti, R, vmo, 0, 4 * PAGE, a);
+		cr_assert_eq(vmo_info(vmo).committed_bytes, 4 * PAGE);
+		cr_assert_eq(zx_pmt_unpin(pmt), ZX_OK);
+		/* Again at once: nothing to commit. */
+		pmt = pin(bti, R, vmo, 0, 4 * PAGE, a);
+		cr_assert_eq(zx_pmt_unpin(pmt), ZX_OK);
+		cr_assert_eq(vmo_info(vmo).committed_bytes, 4 * PAGE);
+		if (how == 0)
+			cr_assert_eq(zx_vmo_op_range(vmo, ZX_VMO_OP_DECOMMIT,
+			    0, 4 * PAGE, NULL, 0), ZX_OK);
+		else if (how == 1)
+			cr_assert_eq(zx_vmo_op_range(vmo, ZX_VMO_OP_ZERO,
+			    0, 4 * PAGE, NULL, 0), ZX_OK);
+		else
+			cr_assert_eq(zx_vmo_set_size(vmo, 0), ZX_OK);
+		cr_assert_eq(vmo_info(vmo).committed_bytes, 0, "how %d",
+		    how);
+		if (how == 2)
+			cr_assert_eq(zx_vmo_set_size(vmo, 4 * PAGE), ZX_OK);
+	}
+	pmt = pin(bti, R, vmo, 0, 4 * PAGE, a);
+	cr_assert_eq(vmo_info(vmo).committed_bytes, 4 * PAGE);
+	cr_assert_eq(zx_pmt_unpin(pmt), ZX_OK);
 	zx_handle_close(vmo);
 	zx_handle_close(bti);
 }

@@ -21,9 +21,9 @@
 #include <zircon/syscalls/object.h>
 #include <zxd/zxd.h>
 
+#include "tests/lib/zxdcheck.h"
 
-#define BOGUS	((zx_handle_t)((1000000u << 2) | 3))
-#define MS	1000000ll
+
 
 static zx_handle_t
 port(uint32_t options)
@@ -797,28 +797,6 @@ Test(cancel, key)
 
 /* --- across processes --------------------------------------------------- */
 
-static pid_t
-fork_child(int (*fn)(int tok), int tok)
-{
-	pid_t pid = fork();
-
-	cr_assert_geq(pid, 0);
-	if (pid == 0)
-		_exit(fn(tok));
-	close(tok);
-	return pid;
-}
-
-static int
-child_status(pid_t pid)
-{
-	int st;
-
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	cr_assert(WIFEXITED(st), "child died of a signal");
-	return WEXITSTATUS(st);
-}
-
 /* The child signals the event the parent's port waits on. */
 static int
 signal_child(int tok)
@@ -846,7 +824,7 @@ Test(cross_process, signal_in_other_process_reaches_port, .timeout = 30)
 	    ZX_OK);
 	cr_assert_eq(pkt.key, 77);
 	cr_assert_eq(pkt.signal.observed, ZX_USER_SIGNAL_3);
-	cr_assert_eq(child_status(pid), 0);
+	cr_assert_eq(wait_child(pid), 0);
 	zx_handle_close_many((zx_handle_t[]){ p, e }, 2);
 }
 
@@ -886,7 +864,7 @@ Test(cross_process, shared_port, .timeout = 30)
 	cr_assert_eq(zx_object_wait_async(e, p, 2, ZX_EVENT_SIGNALED, 0),
 	    ZX_OK);
 	cr_assert_eq(zx_object_signal(e, 0, ZX_EVENT_SIGNALED), ZX_OK);
-	cr_assert_eq(child_status(pid), 0, "child check failed");
+	cr_assert_eq(wait_child(pid), 0, "child check failed");
 	empty(p);
 	zx_handle_close_many((zx_handle_t[]){ p, e }, 2);
 }
@@ -1023,7 +1001,7 @@ Test(cross_process, inherited_values_are_not_handles, .timeout = 30)
 	cr_assert_eq(zx_object_wait_async(inherited_event, inherited_port, 1,
 	    ZX_EVENT_SIGNALED, 0), ZX_OK);
 	pid = fork_child(inherited_child, dup(0));
-	cr_assert_eq(child_status(pid), 0, "child check failed");
+	cr_assert_eq(wait_child(pid), 0, "child check failed");
 	/* The parent's wait is untouched. */
 	cr_assert_eq(zx_object_signal(inherited_event, 0, ZX_EVENT_SIGNALED),
 	    ZX_OK);

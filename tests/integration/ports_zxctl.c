@@ -15,52 +15,7 @@
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/object.h>
 
-static char *
-slurp(int fd)
-{
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-	ssize_t n;
-
-	cr_assert_not_null(buf);
-	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
-		len += (size_t)n;
-		if (cap - len < 2) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			cr_assert_not_null(buf);
-		}
-	}
-	buf[len] = '\0';
-	return buf;
-}
-
-static char *
-zxctl(const char *a1, const char *a2)
-{
-	const char *top = getenv("ZXD_TOP_BUILDDIR");
-	char bin[512];
-	char *out;
-	int p[2], st;
-	pid_t pid;
-
-	snprintf(bin, sizeof(bin), "%s/zxctl", top ? top : ".");
-	cr_assert_eq(pipe(p), 0);
-	pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		execl(bin, bin, a1, a2, (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	out = slurp(p[0]);
-	close(p[0]);
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "zxctl: %s", out);
-	return out;
-}
+#include "tests/lib/zxctlrun.h"
 
 static json_object *
 get(json_object *o, const char *key)
@@ -119,7 +74,7 @@ Test(zxctl, ports_and_timers)
 	/* One packet taken: the daemon counts it gone. */
 	cr_assert_eq(zx_port_wait(p, 0, &u), ZX_OK);
 
-	out = zxctl("ports", "--json");
+	out = zxctl_ok((const char *const[]){ "ports", "--json", NULL });
 	j = json_tokener_parse(out);
 	cr_assert_not_null(j, "not JSON: %s", out);
 	free(out);
@@ -140,7 +95,7 @@ Test(zxctl, ports_and_timers)
 	json_object_put(j);
 
 	/* zxctl objects --json carries the same. */
-	out = zxctl("objects", "--json");
+	out = zxctl_ok((const char *const[]){ "objects", "--json", NULL });
 	j = json_tokener_parse(out);
 	cr_assert_not_null(j);
 	free(out);
@@ -149,7 +104,7 @@ Test(zxctl, ports_and_timers)
 	json_object_put(j);
 
 	/* The text form names both. */
-	out = zxctl("ports", NULL);
+	out = zxctl_ok((const char *const[]){ "ports", NULL });
 	cr_assert(strstr(out, "QUEUED") != NULL, "%s", out);
 	cr_assert(strstr(out, "bind-to-interrupt") != NULL, "%s", out);
 	cr_assert(strstr(out, "monotonic") != NULL, "%s", out);

@@ -2,8 +2,9 @@
  * A process's view of itself against a real zxd: zx_process_self,
  * zx_thread_self, zx_job_default, and the process topics
  * ZX_INFO_PROCESS_HANDLE_STATS, ZX_INFO_HANDLE_TABLE,
- * ZX_INFO_PROCESS_VMOS (V1-V4) and ZX_INFO_PROCESS_MAPS (V1-V3), after
- * Zircon's process-object-info tests (ZIRCON-2.md §2.8).
+ * ZX_INFO_PROCESS_VMOS (V1-V4), ZX_INFO_PROCESS_MAPS (V1-V3) and
+ * ZX_INFO_TASK_STATS (V1-V2), after Zircon's process-object-info and
+ * task-get-info tests (ZIRCON-2.md §2.8).
  */
 #include "config-build.h"
 
@@ -371,6 +372,72 @@ Test(process_info, maps_every_version)
 	zx_handle_close(vmo);
 }
 
+/* The mapping record of the mapping at addr, at version v. */
+static bool
+find_mapping(size_t v, zx_vaddr_t addr, uint8_t *buf, size_t max,
+    const uint8_t **ret)
+{
+	size_t actual = 0, avail = 0, size = maps_versions[v].size;
+
+	cr_assert_eq(zx_object_get_info(zx_process_self(),
+	    maps_versions[v].topic, buf, max, &actual, &avail), ZX_OK);
+	for (size_t i = 0; i < actual; i++) {
+		const uint8_t *r = buf + i * size;
+		uint64_t base;
+		uint32_t type;
+
+		memcpy(&base, r + 32, 8);
+		memcpy(&type, r + 56, 4);
+		if (type == ZX_INFO_MAPS_TYPE_MAPPING && base == addr) {
+			*ret = r;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A mapping counts what is committed in the range of the VMO it covers
+ * (pages in V1/V2, bytes in V3), not the whole VMO's; in V3 a page its
+ * snapshot still shares is not private and counts half scaled. */
+Test(process_info, maps_count_the_mapped_range)
+{
+	zx_handle_t vmo = vmo_new(4 * PAGE, 0), snap;
+	static uint8_t buf[4096 * 152];
+	const uint8_t *r;
+	zx_vaddr_t a;
+	uint64_t u[8];
+	char c = 1;
+
+	/* Page 0 committed; the mapping covers pages 2 and 3. */
+	cr_assert_eq(zx_vmo_write(vmo, &c, 0, 1), ZX_OK);
+	cr_assert_eq(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ, 0, vmo,
+	    2 * PAGE, 2 * PAGE, &a), ZX_OK);
+	for (size_t v = 0; v < 3; v++) {
+		cr_assert(find_mapping(v, a, buf, sizeof(buf), &r));
+		memcpy(u, r + 88, 8);
+		cr_assert_eq(u[0], 0, "version %zu", v);
+	}
+	/* Page 2 committed too, and shared with a snapshot. */
+	cr_assert_eq(zx_vmo_write(vmo, &c, 2 * PAGE, 1), ZX_OK);
+	cr_assert_eq(zx_vmo_create_child(vmo, ZX_VMO_CHILD_SNAPSHOT, 0,
+	    4 * PAGE, &snap), ZX_OK);
+	for (size_t v = 0; v < 2; v++) {
+		cr_assert(find_mapping(v, a, buf, sizeof(buf), &r));
+		memcpy(u, r + 88, 8);
+		cr_assert_eq(u[0], 1, "version %zu: pages", v);
+	}
+	cr_assert(find_mapping(2, a, buf, sizeof(buf), &r));
+	memcpy(u, r + 88, sizeof(u));
+	cr_assert_eq(u[0], PAGE);		/* committed_bytes */
+	cr_assert_eq(u[1], PAGE);		/* populated_bytes */
+	cr_assert_eq(u[2], 0);			/* committed_private_bytes */
+	cr_assert_eq(u[4], PAGE / 2);		/* committed_scaled_bytes */
+	cr_assert_eq(u[6], 0);			/* its fraction */
+	cr_assert_eq(zx_vmar_unmap(zx_vmar_root_self(), a, 2 * PAGE), ZX_OK);
+	zx_handle_close(snap);
+	zx_handle_close(vmo);
+}
+
 Test(process_info, other_topics_and_rights)
 {
 	zx_handle_t p = zx_process_self(), noinspect;
@@ -379,8 +446,6 @@ Test(process_info, other_topics_and_rights)
 
 	/* What zxd does not offer on a process handle. */
 	cr_assert_eq(zx_object_get_info(p, 3 /* ZX_INFO_PROCESS */, buf,
-	    sizeof(buf), &a, &v), ZX_ERR_NOT_SUPPORTED);
-	cr_assert_eq(zx_object_get_info(p, 12 /* ZX_INFO_TASK_STATS */, buf,
 	    sizeof(buf), &a, &v), ZX_ERR_NOT_SUPPORTED);
 	cr_assert_eq(zx_object_get_info(p, 5 /* ZX_INFO_PROCESS_THREADS */,
 	    buf, sizeof(buf), &a, &v), ZX_ERR_NOT_SUPPORTED);
@@ -392,6 +457,324 @@ Test(process_info, other_topics_and_rights)
 	cr_assert_eq(zx_object_get_info(noinspect, ZX_INFO_PROCESS_MAPS,
 	    buf, sizeof(buf), &a, &v), ZX_ERR_ACCESS_DENIED);
 	zx_handle_close(noinspect);
+}
+
+/* --- ZX_INFO_TASK_STATS ---------------------------------------------- */
+
+static zx_info_task_stats_t
+task_stats(zx_handle_t p)
+{
+	zx_info_task_stats_t s;
+	size_t actual = 9, avail = 9;
+
+	memset(&s, 0xff, sizeof(s));
+	cr_assert_eq(zx_object_get_info(p, ZX_INFO_TASK_STATS, &s, sizeof(s),
+	    &actual, &avail), ZX_OK);
+	cr_assert_eq(actual, 1);
+	cr_assert_eq(avail, 1);
+	return s;
+}
+
+/* The scaled shared bytes as one fixed-point number (63 bits below the
+ * byte). */
+static unsigned __int128
+scaled_of(const zx_info_task_stats_t *s)
+{
+	cr_assert_neq(s->mem_fractional_scaled_shared_bytes, UINT64_MAX);
+	return ((unsigned __int128)s->mem_scaled_shared_bytes << 63) +
+	    s->mem_fractional_scaled_shared_bytes;
+}
+
+/* What a mapping adds: mapped, private, shared, scaled (fixed point). */
+static void
+assert_delta(const zx_info_task_stats_t *s0, const zx_info_task_stats_t *s1,
+    uint64_t mapped, uint64_t priv, uint64_t shared,
+    unsigned __int128 scaled)
+{
+	cr_assert_eq(s1->mem_mapped_bytes - s0->mem_mapped_bytes, mapped);
+	cr_assert_eq(s1->mem_private_bytes - s0->mem_private_bytes, priv);
+	cr_assert_eq(s1->mem_shared_bytes - s0->mem_shared_bytes, shared);
+	cr_assert(scaled_of(s1) - scaled_of(s0) == scaled,
+	    "scaled %llu + %llu/2^63 -> %llu + %llu/2^63",
+	    (unsigned long long)s0->mem_scaled_shared_bytes,
+	    (unsigned long long)s0->mem_fractional_scaled_shared_bytes,
+	    (unsigned long long)s1->mem_scaled_shared_bytes,
+	    (unsigned long long)s1->mem_fractional_scaled_shared_bytes);
+}
+
+#define BYTES(n)	((unsigned __int128)(n) << 63)
+
+/* Both versions: V1 is the first four fields of V2. What a VMO mapped
+ * in this process alone adds: its length mapped, its committed pages
+ * private, at every mapping of it (one more in a sub-VMAR is the same
+ * process: still private, counted again). */
+Test(task_stats, every_version_and_private_mappings)
+{
+	zx_handle_t p = zx_process_self(), root = zx_vmar_root_self(), sub,
+	    vmo = vmo_new(4 * PAGE, 0);
+	zx_info_task_stats_t s0, s1, s2;
+	zx_info_task_stats_v1_t v1;
+	zx_vaddr_t a1, a2, sa;
+	size_t actual = 9, avail = 9;
+
+	cr_assert_eq(ZX_INFO_TASK_STATS_V1, 0x0Cu);
+	cr_assert_eq(ZX_INFO_TASK_STATS, 0x1000000Cu);
+	cr_assert_eq(sizeof(zx_info_task_stats_v1_t), 32);
+	cr_assert_eq(sizeof(zx_info_task_stats_t), 40);
+	s0 = task_stats(p);
+	cr_assert_geq(s0.mem_mapped_bytes, s0.mem_private_bytes +
+	    s0.mem_shared_bytes);
+	cr_assert_eq(zx_vmar_map(root, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0,
+	    vmo, 0, 4 * PAGE, &a1), ZX_OK);
+	/* Mapped, nothing committed yet. */
+	s1 = task_stats(p);
+	assert_delta(&s0, &s1, 4 * PAGE, 0, 0, 0);
+	/* Two pages written through the mapping. */
+	memset((void *)a1, 1, 1);
+	memset((void *)(a1 + 2 * PAGE), 1, 1);
+	s1 = task_stats(p);
+	assert_delta(&s0, &s1, 4 * PAGE, 2 * PAGE, 0, 0);
+	/* V1: the same four fields; it fits in 32 bytes. */
+	memset(&v1, 0xff, sizeof(v1));
+	cr_assert_eq(zx_object_get_info(p, ZX_INFO_TASK_STATS_V1, &v1,
+	    sizeof(v1), &actual, &avail), ZX_OK);
+	cr_assert_eq(actual, 1);
+	cr_assert_eq(avail, 1);
+	cr_assert_eq(v1.mem_mapped_bytes, s1.mem_mapped_bytes);
+	cr_assert_eq(v1.mem_private_bytes, s1.mem_private_bytes);
+	cr_assert_eq(v1.mem_shared_bytes, s1.mem_shared_bytes);
+	cr_assert_eq(v1.mem_scaled_shared_bytes, s1.mem_scaled_shared_bytes);
+	/* The same VMO again, its last two pages, in a sub-VMAR: the same
+	 * process, so share_count 1 and the page there private again. */
+	cr_assert_eq(zx_vmar_allocate(root, ZX_VM_CAN_MAP_READ, 0, 4 * PAGE,
+	    &sub, &sa), ZX_OK);
+	cr_assert_eq(zx_vmar_map(sub, ZX_VM_PERM_READ, 0, vmo, 2 * PAGE,
+	    2 * PAGE, &a2), ZX_OK);
+	cr_assert_eq(vmo_info(vmo).share_count, 1);
+	cr_assert_eq(vmo_info(vmo).num_mappings, 2);
+	s2 = task_stats(p);
+	assert_delta(&s0, &s2, 6 * PAGE, 3 * PAGE, 0, 0);
+	/* Unmapped, it counts no more. */
+	cr_assert_eq(zx_vmar_destroy(sub), ZX_OK);
+	cr_assert_eq(zx_vmar_unmap(root, a1, 4 * PAGE), ZX_OK);
+	s2 = task_stats(p);
+	assert_delta(&s0, &s2, 0, 0, 0, 0);
+	zx_handle_close(sub);
+	zx_handle_close(vmo);
+}
+
+/* A snapshot's pages it still shares with its parent are shared (RFC
+ * 0254's copy-on-write sharing), half of each in the scaled bytes. */
+Test(task_stats, copy_on_write_pages_are_shared)
+{
+	zx_handle_t p = zx_process_self(), vmo = vmo_new(2 * PAGE, 0), snap;
+	zx_info_task_stats_t s0, s1;
+	zx_vaddr_t a;
+	char c = 7;
+
+	cr_assert_eq(zx_vmo_write(vmo, &c, 0, 1), ZX_OK);
+	cr_assert_eq(zx_vmo_write(vmo, &c, PAGE, 1), ZX_OK);
+	cr_assert_eq(zx_vmo_create_child(vmo, ZX_VMO_CHILD_SNAPSHOT, 0,
+	    2 * PAGE, &snap), ZX_OK);
+	s0 = task_stats(p);
+	cr_assert_eq(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ |
+	    ZX_VM_PERM_WRITE, 0, snap, 0, 2 * PAGE, &a), ZX_OK);
+	s1 = task_stats(p);
+	assert_delta(&s0, &s1, 2 * PAGE, 0, 2 * PAGE, BYTES(PAGE));
+	/* Written, the first page is the snapshot's own. */
+	*(volatile char *)a = 8;
+	s1 = task_stats(p);
+	assert_delta(&s0, &s1, 2 * PAGE, PAGE, PAGE, BYTES(PAGE / 2));
+	cr_assert_eq(zx_vmar_unmap(zx_vmar_root_self(), a, 2 * PAGE), ZX_OK);
+	zx_handle_close(snap);
+	zx_handle_close(vmo);
+}
+
+/* A single record and too small a buffer: actual 0, avail 1. */
+static void
+too_small(zx_handle_t h, uint32_t topic, void *buf, size_t size)
+{
+	size_t actual = 9, avail = 9;
+
+	cr_assert_eq(zx_object_get_info(h, topic, buf, size, &actual,
+	    &avail), ZX_ERR_BUFFER_TOO_SMALL, "topic %#x size %zu", topic,
+	    size);
+	cr_assert_eq(actual, 0);
+	cr_assert_eq(avail, 1);
+}
+
+/* Zircon's order: BAD_HANDLE, WRONG_TYPE (a process topic only: jobs
+ * and threads too), ACCESS_DENIED without INSPECT, then the record:
+ * BUFFER_TOO_SMALL under its size, with actual 0 and avail 1. */
+Test(task_stats, errors_in_order)
+{
+	zx_handle_t p = zx_process_self(), vmo = vmo_new(PAGE, 0), noinspect,
+	    vmo_noinspect;
+	zx_info_task_stats_t s;
+	uint8_t big[64];
+	size_t actual, avail;
+
+	cr_assert_eq(zx_object_get_info(ZX_HANDLE_INVALID, ZX_INFO_TASK_STATS,
+	    &s, sizeof(s), NULL, NULL), ZX_ERR_BAD_HANDLE);
+	cr_assert_eq(zx_object_get_info(0x12345678, ZX_INFO_TASK_STATS_V1,
+	    &s, 0, NULL, NULL), ZX_ERR_BAD_HANDLE);
+	vmo_noinspect = dup_rights(vmo, ZX_RIGHT_READ);
+	cr_assert_eq(zx_object_get_info(vmo, ZX_INFO_TASK_STATS, &s,
+	    sizeof(s), NULL, NULL), ZX_ERR_WRONG_TYPE);
+	cr_assert_eq(zx_object_get_info(vmo_noinspect, ZX_INFO_TASK_STATS_V1,
+	    &s, 0, NULL, NULL), ZX_ERR_WRONG_TYPE);
+	cr_assert_eq(zx_object_get_info(zx_thread_self(), ZX_INFO_TASK_STATS,
+	    &s, sizeof(s), NULL, NULL), ZX_ERR_WRONG_TYPE);
+	cr_assert_eq(zx_object_get_info(zx_job_default(), ZX_INFO_TASK_STATS,
+	    &s, sizeof(s), NULL, NULL), ZX_ERR_WRONG_TYPE);
+	noinspect = dup_rights(p, ZX_DEFAULT_PROCESS_RIGHTS &
+	    ~ZX_RIGHT_INSPECT);
+	cr_assert_eq(zx_object_get_info(noinspect, ZX_INFO_TASK_STATS, &s,
+	    sizeof(s), NULL, NULL), ZX_ERR_ACCESS_DENIED);
+	cr_assert_eq(zx_object_get_info(noinspect, ZX_INFO_TASK_STATS_V1, &s,
+	    0, NULL, NULL), ZX_ERR_ACCESS_DENIED);
+	/* Each version's own size. */
+	too_small(p, ZX_INFO_TASK_STATS, &s, sizeof(zx_info_task_stats_v1_t));
+	too_small(p, ZX_INFO_TASK_STATS_V1, &s,
+	    sizeof(zx_info_task_stats_v1_t) - 1);
+	too_small(p, ZX_INFO_TASK_STATS, NULL, 0);
+	/* A larger buffer: one record, nothing written past it. */
+	memset(big, 0xAB, sizeof(big));
+	cr_assert_eq(zx_object_get_info(p, ZX_INFO_TASK_STATS_V1, big,
+	    sizeof(big), &actual, &avail), ZX_OK);
+	cr_assert_eq(actual, 1);
+	for (size_t i = sizeof(zx_info_task_stats_v1_t); i < sizeof(big); i++)
+		cr_assert_eq(big[i], 0xAB);
+	zx_handle_close(noinspect);
+	zx_handle_close(vmo_noinspect);
+	zx_handle_close(vmo);
+}
+
+/* A child that maps what it is sent. It sends its process handle, then
+ * maps each VMO it gets (its whole size) and says so, until told to go. */
+struct mapper {
+	pid_t pid;
+	zx_handle_t ch, proc;
+};
+
+static struct mapper
+mapper_start(void)
+{
+	struct mapper m;
+	zx_handle_t b;
+	int token;
+
+	cr_assert_eq(zx_channel_create(0, &m.ch, &b), ZX_OK);
+	cr_assert_eq(zxd_handle_export(b, &token), ZX_OK);
+	m.pid = fork();
+	cr_assert_geq(m.pid, 0);
+	if (m.pid == 0) {
+		zx_handle_t h, me, vmo;
+		uint32_t nh;
+		char c;
+		zx_vaddr_t addr;
+		uint64_t size;
+
+		CHECK(zxd_handle_import(token, &h) == ZX_OK, 90);
+		CHECK(zx_handle_duplicate(zx_process_self(),
+		    ZX_RIGHT_SAME_RIGHTS, &me) == ZX_OK, 91);
+		CHECK(zx_channel_write(h, 0, NULL, 0, &me, 1) == ZX_OK, 92);
+		for (;;) {
+			CHECK(zx_object_wait_one(h, ZX_CHANNEL_READABLE,
+			    ZX_TIME_INFINITE, NULL) == ZX_OK, 93);
+			CHECK(zx_channel_read(h, 0, &c, &vmo, 1, 1, NULL,
+			    &nh) == ZX_OK, 94);
+			if (nh == 0)
+				_exit(0);
+			CHECK(zx_vmo_get_size(vmo, &size) == ZX_OK, 95);
+			CHECK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ,
+			    0, vmo, 0, size, &addr) == ZX_OK, 96);
+			CHECK(zx_channel_write(h, 0, "m", 1, NULL, 0) ==
+			    ZX_OK, 97);
+		}
+	}
+	close(token);
+	cr_assert_eq(zx_object_wait_one(m.ch, ZX_CHANNEL_READABLE,
+	    ZX_TIME_INFINITE, NULL), ZX_OK);
+	cr_assert_eq(zx_channel_read(m.ch, 0, NULL, &m.proc, 0, 1, NULL,
+	    NULL), ZX_OK);
+	return m;
+}
+
+static void
+mapper_map(const struct mapper *m, zx_handle_t vmo)
+{
+	zx_handle_t d = dup_rights(vmo, ZX_RIGHT_SAME_RIGHTS);
+	char c;
+
+	cr_assert_eq(zx_channel_write(m->ch, 0, NULL, 0, &d, 1), ZX_OK);
+	cr_assert_eq(zx_object_wait_one(m->ch, ZX_CHANNEL_READABLE,
+	    ZX_TIME_INFINITE, NULL), ZX_OK);
+	cr_assert_eq(zx_channel_read(m->ch, 0, &c, NULL, 1, 0, NULL, NULL),
+	    ZX_OK);
+}
+
+/* Told to go; its process has ended when this returns. */
+static void
+mapper_stop(const struct mapper *m)
+{
+	cr_assert_eq(zx_channel_write(m->ch, 0, "x", 1, NULL, 0), ZX_OK);
+	cr_assert_eq(wait_child(m->pid), 0);
+	cr_assert_eq(zx_object_wait_one(m->proc, ZX_TASK_TERMINATED,
+	    zx_deadline_after(ZX_SEC(5)), NULL), ZX_OK);
+	zx_handle_close(m->ch);
+}
+
+/* A VMO other processes map too: its pages are shared, not private, in
+ * each, and scaled by how many processes map it (a third of a page has
+ * a fraction below the byte); when they are gone it is private again.
+ * A process that ended answers BAD_STATE, before the buffer's size. */
+Test(task_stats, shared_between_processes)
+{
+	zx_handle_t p = zx_process_self(), vmo = vmo_new(PAGE, 0);
+	zx_info_task_stats_t s0, s1, c0, c1;
+	struct mapper m1, m2;
+	zx_vaddr_t a;
+	size_t actual, avail;
+
+	if (!have_handle_transfer())
+		cr_skip_test("no handle transfer");
+	cr_assert_eq(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ |
+	    ZX_VM_PERM_WRITE, 0, vmo, 0, PAGE, &a), ZX_OK);
+	*(volatile char *)a = 1;
+	m1 = mapper_start();
+	m2 = mapper_start();
+	s0 = task_stats(p);
+	c0 = task_stats(m1.proc);
+	/* Two processes: half of the page each. */
+	mapper_map(&m1, vmo);
+	cr_assert_eq(vmo_info(vmo).share_count, 2);
+	s1 = task_stats(p);
+	assert_delta(&s0, &s1, 0, -PAGE, PAGE, BYTES(PAGE / 2));
+	c1 = task_stats(m1.proc);
+	assert_delta(&c0, &c1, PAGE, 0, PAGE, BYTES(PAGE / 2));
+	/* Three: a third each, below the byte too. */
+	mapper_map(&m2, vmo);
+	cr_assert_eq(vmo_info(vmo).share_count, 3);
+	s1 = task_stats(p);
+	assert_delta(&s0, &s1, 0, -PAGE, PAGE, BYTES(PAGE) / 3);
+	cr_assert_neq(s1.mem_fractional_scaled_shared_bytes,
+	    s0.mem_fractional_scaled_shared_bytes);
+	c1 = task_stats(m1.proc);
+	assert_delta(&c0, &c1, PAGE, 0, PAGE, BYTES(PAGE) / 3);
+	/* They end: private again; their handles answer BAD_STATE. */
+	mapper_stop(&m1);
+	mapper_stop(&m2);
+	s1 = task_stats(p);
+	assert_delta(&s0, &s1, 0, 0, 0, 0);
+	cr_assert_eq(zx_object_get_info(m1.proc, ZX_INFO_TASK_STATS, &c1,
+	    sizeof(c1), &actual, &avail), ZX_ERR_BAD_STATE);
+	cr_assert_eq(zx_object_get_info(m1.proc, ZX_INFO_TASK_STATS_V1, &c1,
+	    0, &actual, &avail), ZX_ERR_BAD_STATE);
+	cr_assert_eq(zx_vmar_unmap(zx_vmar_root_self(), a, PAGE), ZX_OK);
+	zx_handle_close(m1.proc);
+	zx_handle_close(m2.proc);
+	zx_handle_close(vmo);
 }
 
 /* Another process's handle: its own answers while it lives; BAD_STATE

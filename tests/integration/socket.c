@@ -21,8 +21,8 @@
 #include <zircon/syscalls/object.h>
 #include <zxd/zxd.h>
 
-#define BOGUS	((zx_handle_t)((1000000u << 2) | 3))
-#define MS	1000000ll
+#include "tests/lib/zxdcheck.h"
+
 #define MAXBUF	264160u
 
 static void
@@ -32,16 +32,6 @@ mk(uint32_t options, zx_handle_t *a, zx_handle_t *b)
 
 	cr_assert_eq(st, ZX_OK, "zx_socket_create: %s",
 	    zx_status_get_string(st));
-}
-
-static zx_signals_t
-sig(zx_handle_t h)
-{
-	zx_signals_t seen = 0xdeadbeef;
-	zx_status_t st = zx_object_wait_one(h, 0, 0, &seen);
-
-	cr_assert_eq(st, ZX_ERR_TIMED_OUT, "%s", zx_status_get_string(st));
-	return seen;
 }
 
 static void
@@ -65,21 +55,11 @@ info(zx_handle_t h)
 	return i;
 }
 
-static zx_handle_t
-dup_rights(zx_handle_t h, zx_rights_t r)
-{
-	zx_handle_t d;
-
-	cr_assert_eq(zx_handle_duplicate(h, r, &d), ZX_OK);
-	return d;
-}
-
 /* --- create --------------------------------------------------------- */
 
 Test(create, options_and_rights)
 {
 	zx_handle_t a = 7, b = 9;
-	zx_info_handle_basic_t ia, ib;
 
 	cr_assert_eq(zx_socket_create(2, &a, &b), ZX_ERR_INVALID_ARGS);
 	cr_assert_eq(zx_socket_create(ZX_SOCKET_PEEK, &a, &b),
@@ -89,17 +69,9 @@ Test(create, options_and_rights)
 	cr_assert_eq(zx_socket_create(0, NULL, &b), ZX_ERR_INVALID_ARGS);
 	cr_assert_eq(zx_socket_create(0, &a, NULL), ZX_ERR_INVALID_ARGS);
 	mk(ZX_SOCKET_STREAM, &a, &b);
-	cr_assert_eq(zx_object_get_info(a, ZX_INFO_HANDLE_BASIC, &ia,
-	    sizeof(ia), NULL, NULL), ZX_OK);
-	cr_assert_eq(zx_object_get_info(b, ZX_INFO_HANDLE_BASIC, &ib,
-	    sizeof(ib), NULL, NULL), ZX_OK);
-	cr_assert_eq(ia.type, ZX_OBJ_TYPE_SOCKET);
-	cr_assert_eq(ia.rights, 0x10F0CFu);
-	cr_assert_eq(ia.rights, ZX_DEFAULT_SOCKET_RIGHTS);
-	cr_assert_eq(ia.related_koid, ib.koid);
-	cr_assert_eq(ib.related_koid, ia.koid);
-	cr_assert_eq(sig(a), ZX_SOCKET_WRITABLE);
-	cr_assert_eq(sig(b), ZX_SOCKET_WRITABLE);
+	cr_assert_eq(ZX_DEFAULT_SOCKET_RIGHTS, 0x10F0CFu);
+	assert_new_pair(a, b, ZX_OBJ_TYPE_SOCKET, ZX_DEFAULT_SOCKET_RIGHTS,
+	    ZX_SOCKET_WRITABLE);
 	zx_handle_close(a);
 	zx_handle_close(b);
 }
@@ -141,11 +113,11 @@ Test(stream, peek_leaves_data)
 	cr_assert_eq(zx_socket_read(b, ZX_SOCKET_PEEK, r, 8, &n), ZX_OK);
 	cr_assert_eq(n, 8);
 	cr_assert_arr_eq(r, w, 8);
-	cr_assert_eq(sig(a), ZX_SOCKET_WRITABLE);
-	cr_assert_eq(sig(b), ZX_SOCKET_WRITABLE | ZX_SOCKET_READABLE);
+	cr_assert_eq(signals_of(a), ZX_SOCKET_WRITABLE);
+	cr_assert_eq(signals_of(b), ZX_SOCKET_WRITABLE | ZX_SOCKET_READABLE);
 	cr_assert_eq(zx_socket_read(b, 0, r, 8, &n), ZX_OK);
 	cr_assert_arr_eq(r, w, 8);
-	cr_assert_eq(sig(b), ZX_SOCKET_WRITABLE);
+	cr_assert_eq(signals_of(b), ZX_SOCKET_WRITABLE);
 	zx_handle_close(a);
 	zx_handle_close(b);
 }
@@ -159,20 +131,20 @@ Test(stream, signals_and_peer_closed)
 	mk(0, &a, &b);
 	memset(big, 0x66, sizeof(big));
 	wr(a, big, 8192);
-	cr_assert_eq(sig(a), ZX_SOCKET_WRITABLE);
-	cr_assert_eq(sig(b), ZX_SOCKET_READABLE | ZX_SOCKET_WRITABLE);
+	cr_assert_eq(signals_of(a), ZX_SOCKET_WRITABLE);
+	cr_assert_eq(signals_of(b), ZX_SOCKET_READABLE | ZX_SOCKET_WRITABLE);
 	cr_assert_eq(zx_socket_read(b, 0, big, sizeof(big), &n), ZX_OK);
 	cr_assert_eq(n, 8192);
-	cr_assert_eq(sig(b), ZX_SOCKET_WRITABLE);
+	cr_assert_eq(signals_of(b), ZX_SOCKET_WRITABLE);
 	cr_assert_eq(zx_object_signal_peer(a, ZX_SOCKET_WRITABLE, 0),
 	    ZX_ERR_INVALID_ARGS);
 	cr_assert_eq(zx_object_signal_peer(a, 0, ZX_USER_SIGNAL_1), ZX_OK);
-	cr_assert_eq(sig(a), ZX_SOCKET_WRITABLE);
-	cr_assert_eq(sig(b), ZX_SOCKET_WRITABLE | ZX_USER_SIGNAL_1);
+	cr_assert_eq(signals_of(a), ZX_SOCKET_WRITABLE);
+	cr_assert_eq(signals_of(b), ZX_SOCKET_WRITABLE | ZX_USER_SIGNAL_1);
 	/* Data stays readable after the peer closes. */
 	wr(b, "xyz", 3);
 	cr_assert_eq(zx_handle_close(b), ZX_OK);
-	cr_assert_eq(sig(a), ZX_SOCKET_PEER_CLOSED | ZX_SOCKET_READABLE);
+	cr_assert_eq(signals_of(a), ZX_SOCKET_PEER_CLOSED | ZX_SOCKET_READABLE);
 	cr_assert_eq(zx_socket_write(a, 0, "q", 1, NULL), ZX_ERR_PEER_CLOSED);
 	cr_assert_eq(zx_object_signal_peer(a, 0, ZX_USER_SIGNAL_0),
 	    ZX_ERR_PEER_CLOSED);
@@ -180,7 +152,7 @@ Test(stream, signals_and_peer_closed)
 	cr_assert_eq(n, 2);
 	cr_assert_eq(zx_socket_read(a, 0, big, 2, &n), ZX_OK);
 	cr_assert_eq(n, 1);
-	cr_assert_eq(sig(a), ZX_SOCKET_PEER_CLOSED);
+	cr_assert_eq(signals_of(a), ZX_SOCKET_PEER_CLOSED);
 	cr_assert_eq(zx_socket_read(a, 0, big, 2, &n), ZX_ERR_PEER_CLOSED);
 	zx_handle_close(a);
 }
@@ -198,7 +170,7 @@ Test(stream, short_write_at_zircon_size)
 	cr_assert_eq(i.tx_buf_max, MAXBUF);
 	cr_assert_eq(zx_socket_write(a, 0, buf, MAXBUF + 1, &n), ZX_OK);
 	cr_assert_eq(n, MAXBUF, "short write: %zu", n);
-	cr_assert_eq(sig(a), 0, "full: not writable");
+	cr_assert_eq(signals_of(a), 0, "full: not writable");
 	n = 77;
 	cr_assert_eq(zx_socket_write(a, 0, buf, 1, &n), ZX_ERR_SHOULD_WAIT);
 	cr_assert_eq(n, 77, "actual untouched");
@@ -208,7 +180,7 @@ Test(stream, short_write_at_zircon_size)
 	cr_assert_eq(info(a).tx_buf_size, MAXBUF);
 	/* One byte read makes it writable again; drain the rest. */
 	cr_assert_eq(zx_socket_read(b, 0, buf, 1, &n), ZX_OK);
-	cr_assert_eq(sig(a), ZX_SOCKET_WRITABLE);
+	cr_assert_eq(signals_of(a), ZX_SOCKET_WRITABLE);
 	total = 1;
 	while (zx_socket_read(b, 0, buf, 100000, &n) == ZX_OK)
 		total += n;
@@ -323,7 +295,7 @@ Test(order, bad_buffers)
 	cr_assert(p != MAP_FAILED && ro != MAP_FAILED && none != MAP_FAILED);
 	mk(0, &a, &b);
 	cr_assert_eq(zx_socket_write(a, 0, none, 1, &n), ZX_ERR_INVALID_ARGS);
-	cr_assert_eq(sig(b), ZX_SOCKET_WRITABLE, "nothing queued");
+	cr_assert_eq(signals_of(b), ZX_SOCKET_WRITABLE, "nothing queued");
 	wr(a, "A", 1);
 	cr_assert_eq(zx_socket_read(b, 0, ro, 1, &n), ZX_ERR_INVALID_ARGS);
 	cr_assert_eq(n, 99, "actual untouched");
@@ -333,7 +305,7 @@ Test(order, bad_buffers)
 	cr_assert_eq(zx_socket_write(a, 0, p, 2 * pg, &n),
 	    ZX_ERR_INVALID_ARGS);
 	cr_assert_eq(info(b).rx_buf_size, pg);
-	cr_assert_eq(sig(b), ZX_SOCKET_WRITABLE | ZX_SOCKET_READABLE);
+	cr_assert_eq(signals_of(b), ZX_SOCKET_WRITABLE | ZX_SOCKET_READABLE);
 	munmap(p, 3 * pg);
 	munmap(ro, pg);
 	munmap(none, pg);
@@ -412,7 +384,7 @@ Test(datagram, no_short_write_and_limits)
 	cr_assert_eq(zx_socket_write(a, 0, buf, 11, NULL),
 	    ZX_ERR_SHOULD_WAIT);
 	wr(a, buf, 10);
-	cr_assert_eq(sig(a), 0);
+	cr_assert_eq(signals_of(a), 0);
 	cr_assert_eq(zx_socket_write(a, 0, buf, 1, NULL), ZX_ERR_SHOULD_WAIT);
 	cr_assert_eq(zx_socket_write(a, 0, buf, sz, NULL), ZX_ERR_SHOULD_WAIT,
 	    "full comes before OUT_OF_RANGE");
@@ -427,7 +399,7 @@ Test(datagram, no_short_write_and_limits)
 	cr_assert_eq(zx_socket_read(b, 0, (void *)8, 1, NULL),
 	    ZX_ERR_INVALID_ARGS);
 	cr_assert_eq(info(b).rx_buf_available, 10);
-	cr_assert_eq(sig(a), ZX_SOCKET_WRITABLE);
+	cr_assert_eq(signals_of(a), ZX_SOCKET_WRITABLE);
 	free(buf);
 	zx_handle_close(a);
 	zx_handle_close(b);
@@ -478,7 +450,7 @@ Test(disposition, checks)
 	cr_assert_eq(zx_socket_set_disposition(d, 0,
 	    ZX_SOCKET_DISPOSITION_WRITE_DISABLED), ZX_ERR_ACCESS_DENIED);
 	cr_assert_eq(zx_socket_set_disposition(a, 0, 0), ZX_OK);
-	cr_assert_eq(sig(a), ZX_SOCKET_WRITABLE);
+	cr_assert_eq(signals_of(a), ZX_SOCKET_WRITABLE);
 	zx_handle_close(d);
 	zx_handle_close(ev);
 	zx_handle_close(a);
@@ -513,8 +485,8 @@ disable_writes(bool local_off, bool remote_off)
 	cr_assert_eq(zx_socket_set_disposition(l,
 	    local_off ? ZX_SOCKET_DISPOSITION_WRITE_DISABLED : 0,
 	    remote_off ? ZX_SOCKET_DISPOSITION_WRITE_DISABLED : 0), ZX_OK);
-	cr_assert_eq(sig(l), ls);
-	cr_assert_eq(sig(r), rs);
+	cr_assert_eq(signals_of(l), ls);
+	cr_assert_eq(signals_of(r), rs);
 	if (local_off) {
 		cr_assert_eq(zx_socket_write(l, 0, "x", 1, NULL),
 		    ZX_ERR_BAD_STATE);
@@ -533,8 +505,8 @@ disable_writes(bool local_off, bool remote_off)
 		wr(r, "abcdef", 6);
 		ls |= ZX_SOCKET_READABLE;
 	}
-	cr_assert_eq(sig(l), ls);
-	cr_assert_eq(sig(r), rs);
+	cr_assert_eq(signals_of(l), ls);
+	cr_assert_eq(signals_of(r), rs);
 	cr_assert_eq(zx_socket_read(l, 0, buf, sizeof(buf), &n), ZX_OK);
 	cr_assert_eq(n, 6);
 	cr_assert_eq(zx_socket_read(l, 0, buf, 1, NULL),
@@ -546,12 +518,12 @@ disable_writes(bool local_off, bool remote_off)
 	cr_assert_eq(zx_socket_set_disposition(l,
 	    ZX_SOCKET_DISPOSITION_WRITE_ENABLED,
 	    ZX_SOCKET_DISPOSITION_WRITE_ENABLED), ZX_OK);
-	cr_assert_eq(sig(l), ZX_SOCKET_WRITABLE);
-	cr_assert_eq(sig(r), ZX_SOCKET_WRITABLE);
+	cr_assert_eq(signals_of(l), ZX_SOCKET_WRITABLE);
+	cr_assert_eq(signals_of(r), ZX_SOCKET_WRITABLE);
 	wr(l, "abcdef", 6);
 	wr(r, "ghijklm", 7);
-	cr_assert_eq(sig(l), ZX_SOCKET_WRITABLE | ZX_SOCKET_READABLE);
-	cr_assert_eq(sig(r), ZX_SOCKET_WRITABLE | ZX_SOCKET_READABLE);
+	cr_assert_eq(signals_of(l), ZX_SOCKET_WRITABLE | ZX_SOCKET_READABLE);
+	cr_assert_eq(signals_of(r), ZX_SOCKET_WRITABLE | ZX_SOCKET_READABLE);
 	zx_handle_close(l);
 	zx_handle_close(r);
 }
@@ -655,39 +627,39 @@ Test(threshold, signals_walkthrough)
 	rc = dup_rights(r, ZX_RIGHT_SAME_RIGHTS);
 	cr_assert_eq(get_thr(lc, ZX_PROP_SOCKET_RX_THRESHOLD), rx);
 	cr_assert_eq(get_thr(rc, ZX_PROP_SOCKET_TX_THRESHOLD), wt);
-	cr_assert_eq(sig(l), W);
-	cr_assert_eq(sig(lc), W);
-	cr_assert_eq(sig(r), W | WT);
-	cr_assert_eq(sig(rc), W | WT);
+	cr_assert_eq(signals_of(l), W);
+	cr_assert_eq(signals_of(lc), W);
+	cr_assert_eq(signals_of(r), W | WT);
+	cr_assert_eq(signals_of(rc), W | WT);
 	wr(r, buf, rx - 1);
-	cr_assert_eq(sig(l), W | R);
-	cr_assert_eq(sig(r), W | WT);
+	cr_assert_eq(signals_of(l), W | R);
+	cr_assert_eq(signals_of(r), W | WT);
 	wr(r, buf, 1);
-	cr_assert_eq(sig(l), W | R | RT);
-	cr_assert_eq(sig(lc), W | R | RT);
-	cr_assert_eq(sig(rc), W | WT);
+	cr_assert_eq(signals_of(l), W | R | RT);
+	cr_assert_eq(signals_of(lc), W | R | RT);
+	cr_assert_eq(signals_of(rc), W | WT);
 	set_thr(l, ZX_PROP_SOCKET_RX_THRESHOLD, rx + 50, ZX_OK);
-	cr_assert_eq(sig(l), W | R);
-	cr_assert_eq(sig(lc), W | R);
+	cr_assert_eq(signals_of(l), W | R);
+	cr_assert_eq(signals_of(lc), W | R);
 	set_thr(l, ZX_PROP_SOCKET_RX_THRESHOLD, rx, ZX_OK);
-	cr_assert_eq(sig(lc), W | R | RT);
+	cr_assert_eq(signals_of(lc), W | R | RT);
 	set_thr(r, ZX_PROP_SOCKET_TX_THRESHOLD, info(r).tx_buf_max - 10,
 	    ZX_OK);
-	cr_assert_eq(sig(r), W);
+	cr_assert_eq(signals_of(r), W);
 	set_thr(r, ZX_PROP_SOCKET_TX_THRESHOLD, wt, ZX_OK);
-	cr_assert_eq(sig(rc), W | WT);
+	cr_assert_eq(signals_of(rc), W | WT);
 	n = wt - (rx + 1);
 	wr(r, buf, n);
-	cr_assert_eq(sig(l), W | R | RT);
-	cr_assert_eq(sig(r), W);
-	cr_assert_eq(sig(rc), W);
+	cr_assert_eq(signals_of(l), W | R | RT);
+	cr_assert_eq(signals_of(r), W);
+	cr_assert_eq(signals_of(rc), W);
 	cr_assert_eq(zx_socket_read(l, 0, buf, n + 10, &n), ZX_OK);
-	cr_assert_eq(sig(l), W | R);
-	cr_assert_eq(sig(r), W | WT);
-	cr_assert_eq(sig(rc), W | WT);
+	cr_assert_eq(signals_of(l), W | R);
+	cr_assert_eq(signals_of(r), W | WT);
+	cr_assert_eq(signals_of(rc), W | WT);
 	/* 0 disables and clears. */
 	set_thr(r, ZX_PROP_SOCKET_TX_THRESHOLD, 0, ZX_OK);
-	cr_assert_eq(sig(r), W);
+	cr_assert_eq(signals_of(r), W);
 	zx_handle_close(lc);
 	zx_handle_close(rc);
 	zx_handle_close(l);
@@ -732,53 +704,27 @@ Test(info, checks)
 
 /* --- waits ----------------------------------------------------------- */
 
-struct waiter {
-	zx_handle_t h;
-	zx_signals_t want, seen;
-	zx_status_t st;
-};
-
-static void *
-wait_thread(void *arg)
-{
-	struct waiter *w = arg;
-
-	w->st = zx_object_wait_one(w->h, w->want,
-	    zx_deadline_after(10000 * MS), &w->seen);
-	return NULL;
-}
-
 Test(wait, wakes_on_data_space_and_close)
 {
 	zx_handle_t a, b;
-	pthread_t t;
-	struct waiter w;
+	struct wait_thread w;
 	char *buf = calloc(1, MAXBUF);
 	size_t n;
 
 	mk(0, &a, &b);
-	w = (struct waiter){ .h = b, .want = ZX_SOCKET_READABLE };
-	pthread_create(&t, NULL, wait_thread, &w);
-	usleep(20000);
+	wait_thread_start(&w, b, ZX_SOCKET_READABLE);
 	wr(a, "x", 1);
-	pthread_join(t, NULL);
-	cr_assert_eq(w.st, ZX_OK);
+	cr_assert_eq(wait_thread_join(&w), ZX_OK);
 	cr_assert(w.seen & ZX_SOCKET_READABLE);
 	/* WRITABLE comes back when the reader frees space. */
 	cr_assert_eq(zx_socket_write(a, 0, buf, MAXBUF, &n), ZX_OK);
-	w = (struct waiter){ .h = a, .want = ZX_SOCKET_WRITABLE };
-	pthread_create(&t, NULL, wait_thread, &w);
-	usleep(20000);
+	wait_thread_start(&w, a, ZX_SOCKET_WRITABLE);
 	cr_assert_eq(zx_socket_read(b, 0, buf, 10, &n), ZX_OK);
-	pthread_join(t, NULL);
-	cr_assert_eq(w.st, ZX_OK);
+	cr_assert_eq(wait_thread_join(&w), ZX_OK);
 	/* PEER_CLOSED wakes too; a timeout reports the state. */
-	w = (struct waiter){ .h = a, .want = ZX_SOCKET_PEER_CLOSED };
-	pthread_create(&t, NULL, wait_thread, &w);
-	usleep(20000);
+	wait_thread_start(&w, a, ZX_SOCKET_PEER_CLOSED);
 	zx_handle_close(b);
-	pthread_join(t, NULL);
-	cr_assert_eq(w.st, ZX_OK);
+	cr_assert_eq(wait_thread_join(&w), ZX_OK);
 	cr_assert_eq(w.seen, ZX_SOCKET_PEER_CLOSED);
 	free(buf);
 	zx_handle_close(a);
@@ -787,20 +733,16 @@ Test(wait, wakes_on_data_space_and_close)
 Test(wait, close_cancels_and_rights)
 {
 	zx_handle_t a, b, nw;
-	pthread_t t;
-	struct waiter w;
+	struct wait_thread w;
 	zx_signals_t s;
 
 	mk(0, &a, &b);
 	nw = dup_rights(a, ZX_DEFAULT_SOCKET_RIGHTS & ~ZX_RIGHT_WAIT);
 	cr_assert_eq(zx_object_wait_one(nw, ZX_SOCKET_READABLE, 0, &s),
 	    ZX_ERR_ACCESS_DENIED);
-	w = (struct waiter){ .h = a, .want = ZX_SOCKET_READABLE };
-	pthread_create(&t, NULL, wait_thread, &w);
-	usleep(20000);
+	wait_thread_start(&w, a, ZX_SOCKET_READABLE);
 	zx_handle_close(a);
-	pthread_join(t, NULL);
-	cr_assert_eq(w.st, ZX_ERR_CANCELED);
+	cr_assert_eq(wait_thread_join(&w), ZX_ERR_CANCELED);
 	cr_assert_eq(zx_object_wait_one(b, ZX_SOCKET_READABLE,
 	    zx_deadline_after(5 * MS), &s), ZX_ERR_TIMED_OUT);
 	zx_handle_close(nw);

@@ -28,31 +28,10 @@
 #include <zircon/syscalls/object.h>
 #include <zxd/zxd.h>
 
+#include "tests/lib/zxdcheck.h"
 #include "tests/lib/zxdtest.h"
 
-#define MS	1000000ll
 #define TOTAL	(4u << 20)
-
-static pid_t
-fork_child(int (*fn)(int tok), int tok)
-{
-	pid_t pid = fork();
-
-	cr_assert_geq(pid, 0);
-	if (pid == 0)
-		_exit(fn(tok));
-	close(tok);
-	return pid;
-}
-
-static int
-reap(pid_t pid)
-{
-	int status;
-
-	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 /* The child reads TOTAL bytes, checks them, answers with their sum. */
 static int
@@ -122,7 +101,7 @@ Test(procs, stream_between_processes)
 	    zx_deadline_after(10000 * MS), NULL), ZX_OK);
 	cr_assert_eq(zx_socket_read(a, 0, &answer, sizeof(answer), &n), ZX_OK);
 	cr_assert_eq(answer, sum);
-	cr_assert_eq(reap(pid), 0);
+	cr_assert_eq(wait_child(pid), 0);
 	/* The child is gone: its end closed with it. */
 	cr_assert_eq(zx_object_wait_one(a, ZX_SOCKET_PEER_CLOSED,
 	    zx_deadline_after(5000 * MS), NULL), ZX_OK);
@@ -174,7 +153,7 @@ Test(procs, killed_client_is_peer_closed)
 	cr_assert_eq(zx_object_wait_one(fa, ZX_FIFO_READABLE,
 	    zx_deadline_after(5000 * MS), NULL), ZX_OK);
 	kill(pid, SIGKILL);
-	cr_assert_eq(reap(pid), 128 + SIGKILL);
+	cr_assert_eq(wait_child(pid), 128 + SIGKILL);
 	cr_assert_eq(zx_object_wait_one(sa, ZX_SOCKET_PEER_CLOSED,
 	    zx_deadline_after(5000 * MS), &s), ZX_OK);
 	cr_assert_eq(s, ZX_SOCKET_PEER_CLOSED | ZX_SOCKET_READABLE);

@@ -172,10 +172,7 @@ listed(zx_koid_t koid)
 static bool
 signalled(zx_handle_t h, zx_signals_t want)
 {
-	zx_signals_t seen = 0;
-
-	zx_object_wait_one(h, want, 0, &seen);
-	return (seen & want) != 0;
+	return (signals_of(h) & want) != 0;
 }
 
 /* Close h the way round i does: zx_handle_close, or zx_handle_close_many

@@ -38,32 +38,6 @@ own_proc_self(void)
 	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 }
 
-/* The descriptors libzx holds for VMOs: their memfds. */
-static int
-vmo_fds(int *fds, int max)
-{
-	char path[300], link[PATH_MAX];
-	struct dirent *de;
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (d == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL && n < max) {
-		ssize_t len;
-
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
-		len = readlink(path, link, sizeof(link) - 1);
-		if (len < 0)
-			continue;
-		link[len] = '\0';
-		if (strncmp(link, "/memfd:zxd-", 11) == 0)
-			fds[n++] = atoi(de->d_name);
-	}
-	closedir(d);
-	return n;
-}
-
 /* Every mapping of a VMO's memory (or state page) in this process must
  * refuse to become writable. Returns how many there are, or -1. */
 static int
@@ -109,7 +83,7 @@ attack_handle(zx_handle_t ro)
 		return E_SETUP;
 	/* The data descriptor libzx keeps; the state page's and the
 	 * map's it closed once mapped: their mappings are what is left. */
-	n = vmo_fds(fds, 16);
+	n = zxdtest_memfds(fds, 16);
 	if (n < 1)
 		return E_FOUND;
 	for (int i = 0; i < n; i++)
@@ -206,7 +180,7 @@ data_fd(zx_handle_t h)
 	int fds[16], n;
 
 	cr_assert_eq(zx_vmo_write(h, "w", 0, 1), ZX_OK);
-	n = vmo_fds(fds, 16);
+	n = zxdtest_memfds(fds, 16);
 	for (int i = 0; i < n; i++)
 		if ((fcntl(fds[i], F_GETFL) & O_ACCMODE) == O_RDWR)
 			return fds[i];
@@ -237,7 +211,7 @@ Test(vmo_enforce, writer_cannot_resize_fixed_size)
 	cr_assert_eq(fcntl(fd, F_SETFL, O_APPEND), 0);
 	d = dup_rights(h, ZX_RIGHT_SAME_RIGHTS);
 	cr_assert_eq(zx_vmo_write(d, "at 100", 100, 7), ZX_OK);
-	n = vmo_fds(fds, 16);
+	n = zxdtest_memfds(fds, 16);
 	fd2 = -1;
 	for (int i = 0; i < n; i++)
 		if (fds[i] != fd && (fcntl(fds[i], F_GETFL) & O_ACCMODE) ==
@@ -292,7 +266,7 @@ nobody_writer(void *arg)
 	if (zx_vmo_create(2 * page, 0, &h) != ZX_OK ||
 	    zx_vmo_write(h, "w", 0, 1) != ZX_OK)
 		return E_SETUP;
-	n = vmo_fds(fds, 16);
+	n = zxdtest_memfds(fds, 16);
 	for (int i = 0; i < n; i++) {
 		if (ftruncate(fds[i], page) == 0)
 			return ZXDTEST_ATTACK_TRUNCATE;

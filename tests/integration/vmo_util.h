@@ -44,15 +44,6 @@ vmo_new(uint64_t size, uint32_t options)
 }
 
 static inline zx_handle_t
-dup_rights(zx_handle_t h, zx_rights_t rights)
-{
-	zx_handle_t d = ZX_HANDLE_INVALID;
-
-	cr_assert_eq(zx_handle_duplicate(h, rights, &d), ZX_OK);
-	return d;
-}
-
-static inline zx_handle_t
 event_new(void)
 {
 	zx_handle_t h = ZX_HANDLE_INVALID;

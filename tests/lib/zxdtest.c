@@ -1,8 +1,10 @@
 #include "config-build.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -326,4 +328,29 @@ zxdtest_run_as_nobody(int (*fn)(void *), void *arg)
 	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
 		return -1;
 	return WEXITSTATUS(st);
+}
+
+int
+zxdtest_memfds(int *fds, int max)
+{
+	char path[300], link[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL && n < max) {
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
+		len = readlink(path, link, sizeof(link) - 1);
+		if (len < 0)
+			continue;
+		link[len] = '\0';
+		if (strncmp(link, "/memfd:zxd-", 11) == 0)
+			fds[n++] = atoi(de->d_name);
+	}
+	closedir(d);
+	return n;
 }

@@ -46,6 +46,9 @@ enum {
 	ZXDTEST_ATTACK_PUNCH,
 };
 int zxdtest_attack_fd(int fd);
+/* The descriptors of zxd memory (its memfds: VMOs, regions, signal
+ * pages) this process holds, up to max of them; how many. */
+int zxdtest_memfds(int *fds, int max);
 
 /* The daemon's live counts, through a raw Stats request. */
 struct zxdtest_stats {

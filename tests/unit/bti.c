@@ -193,10 +193,13 @@ Test(frames, scattered_and_shared)
 	p1 = do_pin(b1, v, 0, 64 * PAGE, R);
 	cr_assert_eq(iommu_frame_count(), 64);
 	for (size_t i = 0; i < 64; i++) {
-		uint64_t a = pmt_addr(p1, i);
+		uint64_t a = pmt_addr(p1, i), idx;
 
 		cr_assert(iommu_is_frame_addr(a));
-		cr_assert_eq(iommu_frame_at(a), p1->frames[i]);
+		/* One run for the whole pin; the address leads to its page. */
+		cr_assert_eq(p1->npieces, 1);
+		cr_assert_eq(iommu_frame_at(a, &idx), p1->pieces[0].run);
+		cr_assert_eq(idx, i);
 		for (size_t j = 0; j < i; j++) {
 			uint64_t o = pmt_addr(p1, j);
 
@@ -243,6 +246,97 @@ Test(frames, not_reused_at_once)
 			cr_assert_neq(seen[i], seen[j]);
 		unpin(p);
 	}
+	object_unref(&v->obj);
+	drop_bti(b);
+}
+
+/* A pin over pages another pin holds keeps their addresses and gives
+ * the rest new ones; an unpinned page's address leads nowhere, and the
+ * page gets a new one when pinned again. */
+Test(frames, partial_overlap)
+{
+	struct bti *b = new_bti(), *b2;
+	struct vmo *v = new_vmo(16 * PAGE);
+	struct pmt *p1, *p2, *p3, *p4;
+	uint64_t old0, idx;
+	char byte = 0;
+
+	p1 = do_pin(b, v, 0, 8 * PAGE, R);
+	p2 = do_pin(b, v, 4 * PAGE, 8 * PAGE, R | W);
+	cr_assert_eq(iommu_frame_count(), 12);
+	cr_assert_eq(p2->npieces, 2);
+	for (size_t i = 0; i < 4; i++)
+		cr_assert_eq(pmt_addr(p2, i), pmt_addr(p1, 4 + i));
+	for (size_t i = 4; i < 8; i++)
+		cr_assert_neq(pmt_addr(p2, i), pmt_addr(p1, i - 4));
+	old0 = pmt_addr(p1, 0);
+	unpin(p1);
+	cr_assert_eq(iommu_frame_count(), 8);
+	cr_assert_null(iommu_frame_at(old0, &idx));
+	cr_assert_eq(bti_dma(b, false, old0, 1,
+	    &(struct bti_dma_io){ .buf = &byte, .fd = -1 }), ZX_ERR_NOT_FOUND);
+	cr_assert_eq(iommu_frame_at(pmt_addr(p2, 0), &idx), p2->pieces[0].run);
+	cr_assert_eq(idx, 4);
+	cr_assert_eq(bti_dma(b, true, pmt_addr(p2, 0), 1,
+	    &(struct bti_dma_io){ .buf = &byte, .fd = -1 }), ZX_OK);
+	/* Pages 0-3 lost their addresses: new ones; 4-5 keep theirs. */
+	p3 = do_pin(b, v, 0, 6 * PAGE, R);
+	cr_assert_eq(p3->npieces, 2);
+	cr_assert_neq(pmt_addr(p3, 0), old0);
+	cr_assert_eq(pmt_addr(p3, 4), pmt_addr(p2, 0));
+	cr_assert_eq(iommu_frame_count(), 12);
+	/* p3 is read-only: the device may write page 4 through p2 only,
+	 * and a writable pin of it through another BTI does not count. */
+	unpin(p2);
+	cr_assert_eq(bti_dma(b, true, pmt_addr(p3, 4), 1,
+	    &(struct bti_dma_io){ .buf = &byte, .fd = -1 }),
+	    ZX_ERR_ACCESS_DENIED);
+	b2 = new_bti();
+	p4 = do_pin(b2, v, 4 * PAGE, PAGE, W);
+	cr_assert_eq(pmt_addr(p4, 0), pmt_addr(p3, 4));
+	cr_assert_eq(bti_dma(b, true, pmt_addr(p3, 4), 1,
+	    &(struct bti_dma_io){ .buf = &byte, .fd = -1 }),
+	    ZX_ERR_ACCESS_DENIED);
+	cr_assert_eq(bti_dma(b2, true, pmt_addr(p3, 4), 1,
+	    &(struct bti_dma_io){ .buf = &byte, .fd = -1 }), ZX_OK);
+	cr_assert_eq(bti_dma(b2, true, pmt_addr(p3, 3), 1,
+	    &(struct bti_dma_io){ .buf = &byte, .fd = -1 }),
+	    ZX_ERR_NOT_FOUND);
+	unpin(p4);
+	drop_bti(b2);
+	unpin(p3);
+	cr_assert_eq(iommu_frame_count(), 0);
+	object_unref(&v->obj);
+	drop_bti(b);
+}
+
+/* Once the order has gone round, positions still held are skipped. */
+Test(frames, wrap_skips_live)
+{
+	struct bti *b = new_bti();
+	struct vmo *v = new_vmo(8 * PAGE);
+	uint64_t total = (IOMMU_WINDOW_SIZE / 2) / PAGE, idx;
+	struct pmt *p1, *p2, *p3;
+
+	p1 = do_pin(b, v, 0, PAGE, R);
+	/* Two positions left before the end: four pages do not fit. */
+	iommu_frames_skip(total - 3);
+	p2 = do_pin(b, v, PAGE, 4 * PAGE, R);
+	p3 = do_pin(b, v, 5 * PAGE, 2 * PAGE, R);
+	for (size_t i = 0; i < 4; i++) {
+		cr_assert_neq(pmt_addr(p2, i), pmt_addr(p1, 0));
+		cr_assert_eq(iommu_frame_at(pmt_addr(p2, i), &idx),
+		    p2->pieces[0].run);
+		cr_assert_eq(idx, i);
+		for (size_t j = 0; j < 2; j++)
+			cr_assert_neq(pmt_addr(p2, i), pmt_addr(p3, j));
+	}
+	cr_assert_eq(iommu_frame_at(pmt_addr(p1, 0), &idx), p1->pieces[0].run);
+	cr_assert_eq(iommu_frame_count(), 7);
+	unpin(p1);
+	unpin(p2);
+	unpin(p3);
+	cr_assert_eq(iommu_frame_count(), 0);
 	object_unref(&v->obj);
 	drop_bti(b);
 }
