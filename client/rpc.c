@@ -20,6 +20,9 @@
  * serializing them: each sends its request (a SEQPACKET send is atomic)
  * and waits; one waiter at a time reads the replies and hands each to the
  * thread whose txid it carries. So N threads keep N requests in flight.
+ * Each waiter sleeps on its own condition: a reply wakes only the thread
+ * it is for, and a reader leaving with its own reply wakes one other
+ * waiter to read next (no herd of N threads woken per reply).
  */
 struct ctl_wait {
 	uint64_t txid;
@@ -27,10 +30,10 @@ struct ctl_wait {
 	zx_status_t st;			/* transport status once done */
 	struct rpc_reply *out;
 	struct ctl_wait *next;
+	pthread_cond_t cond;		/* done, or asked to read */
 };
 
 static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t ctl_cond = PTHREAD_COND_INITIALIZER;
 static int ctl_fd = -1;
 static unsigned ctl_gen;		/* bumped at each (re)connection */
 static bool ctl_reading;		/* a waiter is reading replies */
@@ -48,7 +51,6 @@ void
 libzx_rpc_atfork_child(void)
 {
 	pthread_mutex_init(&ctl_lock, NULL);
-	pthread_cond_init(&ctl_cond, NULL);
 	if (ctl_fd >= 0)
 		close(ctl_fd);
 	ctl_fd = -1;
@@ -221,12 +223,15 @@ ctl_connect(void)
 static void
 ctl_fail_all(zx_status_t st)
 {
-	for (struct ctl_wait *w = ctl_waits; w != NULL; w = w->next) {
+	struct ctl_wait *w, *next;
+
+	for (w = ctl_waits; w != NULL; w = next) {
+		next = w->next;
 		w->done = true;
 		w->st = st;
+		pthread_cond_signal(&w->cond);
 	}
 	ctl_waits = NULL;
-	pthread_cond_broadcast(&ctl_cond);
 }
 
 static void
@@ -253,7 +258,7 @@ ctl_wait_reply(struct ctl_wait *me)
 		int fd = ctl_fd;
 
 		if (ctl_reading) {
-			pthread_cond_wait(&ctl_cond, &ctl_lock);
+			pthread_cond_wait(&me->cond, &ctl_lock);
 			continue;
 		}
 		ctl_reading = true;
@@ -289,8 +294,12 @@ ctl_wait_reply(struct ctl_wait *me)
 		*w->out = r;
 		w->st = ZX_OK;
 		w->done = true;
-		pthread_cond_broadcast(&ctl_cond);
+		if (w != me)
+			pthread_cond_signal(&w->cond);
 	}
+	/* Leaving with no reader: the next waiter reads. */
+	if (!ctl_reading && ctl_waits != NULL)
+		pthread_cond_signal(&ctl_waits->cond);
 }
 
 /* One request on the control connection; ctl_lock held. */
@@ -300,7 +309,9 @@ ctl_call(Zxd__Request *req, const int *fds, size_t nfds,
 {
 	/* A thread has one call at a time here: its wait record is its
 	 * own, off the list again once done. */
-	static __thread struct ctl_wait me;
+	static __thread struct ctl_wait me = {
+		.cond = PTHREAD_COND_INITIALIZER,
+	};
 	zx_status_t st;
 
 	if (rxbuf_get() == NULL)
@@ -309,8 +320,11 @@ ctl_call(Zxd__Request *req, const int *fds, size_t nfds,
 	st = send_request(ctl_fd, req, fds, nfds);
 	if (st != ZX_OK)
 		return st;
-	me = (struct ctl_wait){ .txid = req->txid, .out = out,
-	    .next = ctl_waits };
+	me.txid = req->txid;
+	me.out = out;
+	me.done = false;
+	me.st = ZX_OK;
+	me.next = ctl_waits;
 	ctl_waits = &me;
 	ctl_wait_reply(&me);
 	return me.st;

@@ -12,6 +12,7 @@
 #include "daemon/dispatch.h"
 #include "proto/envelope.h"
 #include "daemon/log.h"
+#include "daemon/timing.h"
 
 #define MAX_BODY 256
 
@@ -339,6 +340,7 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 	Zxd__Reply rep = ZXD__REPLY__INIT;
 	struct call c;
 	zx_status_t st;
+	int64_t start = timing_on ? timing_now_ns() : 0;
 	int r;
 
 	if (!indexed && dispatch_init() < 0)
@@ -386,6 +388,9 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 		st = e->fn(&c);
 	}
 	r = send_reply(&c, st);
+	if (timing_on && start != 0)
+		timing_record((size_t)(e - table), N_CALLS, e->name,
+		    m->stamp_ns, start, timing_now_ns());
 	if (r == 0 && c.close_self)
 		r = DISPATCH_CLOSE;
 	else if (r < 0)

@@ -11,6 +11,7 @@
 #include "daemon/dispatch.h"
 #include "daemon/inspect.h"
 #include "daemon/server.h"
+#include "daemon/timing.h"
 #include "objects/bti.h"
 #include "objects/iob.h"
 #include "objects/pmt.h"
@@ -25,11 +26,24 @@ call_stats(struct call *c)
 	size_t n_obj_types = 0, n_handle_types = 0, k;
 	uint64_t mem = 0;
 	Zxd__TypeCount **oc, **hc;
+	Zxd__CallTiming **ct;
+	uint32_t timing = c->req->stats->call_timing;
+	size_t n_timed;
 	struct arena a;
 	zx_status_t st;
 
+	/* Timing is daemon-wide: only an operator turns it on or off. */
+	if (timing > 2)
+		return ZX_ERR_INVALID_ARGS;
+	if (timing != 0 && !c->client->root_admitted)
+		return ZX_ERR_ACCESS_DENIED;
+	if (timing != 0)
+		server_timing(timing == 1);
+	n_timed = timing_count();
+
 	/* As view_init: the closes already made count. */
 	server_settle(NULL, NULL);
+
 	for (struct handle *h = handle_first(); h != NULL; h = handle_next(h))
 		if (h->obj->ops->type < ZX_OBJ_TYPE_UPPER_BOUND)
 			handles_by_type[h->obj->ops->type]++;
@@ -38,13 +52,17 @@ call_stats(struct call *c)
 		n_handle_types += handles_by_type[t] != 0;
 	}
 	st = arena_new(c, &a, arena_size(n_obj_types, sizeof(**oc)) +
-	    arena_size(n_handle_types, sizeof(**hc)));
+	    arena_size(n_handle_types, sizeof(**hc)) +
+	    arena_size(n_timed, sizeof(**ct)));
 	if (st != ZX_OK)
 		return st;
 	oc = ARENA_ARRAY(&a, n_obj_types, Zxd__TypeCount,
 	    ZXD__TYPE_COUNT__INIT);
 	hc = ARENA_ARRAY(&a, n_handle_types, Zxd__TypeCount,
 	    ZXD__TYPE_COUNT__INIT);
+	ct = ARENA_ARRAY(&a, n_timed, Zxd__CallTiming,
+	    ZXD__CALL_TIMING__INIT);
+	timing_report(ct, n_timed);
 
 	zxd__stats_reply__init(r);
 	r->version = (char *)PACKAGE_VERSION;
@@ -80,6 +98,9 @@ call_stats(struct call *c)
 		if (o->ops->memory_bytes != NULL)
 			mem += o->ops->memory_bytes(o);
 	r->memory_bytes = mem;
+	r->call_timing_on = timing_on;
+	r->n_call_timing = n_timed;
+	r->call_timing = ct;
 	c->rep->body_case = ZXD__REPLY__BODY_STATS;
 	c->rep->stats = r;
 	return ZX_OK;

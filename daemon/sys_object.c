@@ -77,13 +77,6 @@ info_single(struct call *c, const void *rec, size_t size)
 	return ZX_OK;
 }
 
-/* server_settle's pick: the handles of one object. */
-static bool
-of_object(const struct handle *h, void *arg)
-{
-	return h->obj == arg;
-}
-
 zx_status_t
 call_get_info(struct call *c)
 {
@@ -157,7 +150,7 @@ call_get_info(struct call *c)
 		/* Zircon's close has taken effect when it returns; events and
 		 * parentless VMOs close without a round trip, so count the
 		 * closes of this object's handles not seen yet first. */
-		server_settle(of_object, o);
+		server_settle_object(o);
 		rec.handle_count = o->handle_count;
 		return info_single(c, &rec, sizeof(rec));
 	}

@@ -19,6 +19,10 @@ handle_new(struct object *o, zx_rights_t rights, struct handle **ret)
 		return ZX_ERR_NO_MEMORY;
 	h->obj = object_ref(o);
 	h->rights = rights;
+	h->obj_next = o->handles;
+	if (o->handles != NULL)
+		o->handles->obj_prev = h;
+	o->handles = h;
 	object_handle_added(o);
 	n_handles++;
 	*ret = h;
@@ -39,6 +43,12 @@ handle_free(struct handle *h)
 	o = h->obj;
 	/* Async waits registered through it end with it (no packet). */
 	object_cancel_handle(o, h);
+	if (h->obj_prev != NULL)
+		h->obj_prev->obj_next = h->obj_next;
+	else
+		o->handles = h->obj_next;
+	if (h->obj_next != NULL)
+		h->obj_next->obj_prev = h->obj_prev;
 	n_handles--;
 	free(h);
 	object_handle_removed(o);

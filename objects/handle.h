@@ -22,6 +22,7 @@ struct handle {
 				 * message or parked behind an export token */
 	void *payer;		/* daemon's client record charged for it
 				 * (held, in flight or behind a token) */
+	struct handle *obj_prev, *obj_next;	/* obj->handles */
 	UT_hash_handle hh;
 };
 

@@ -34,6 +34,7 @@ object_init(struct object *o, const struct object_ops *ops)
 	o->koid = object_new_koid();
 	o->refcount = 1;
 	o->handle_count = 0;
+	o->handles = NULL;
 	o->signals = 0;
 	o->strobe_seq = 0;
 	o->strobed = 0;

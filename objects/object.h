@@ -12,6 +12,7 @@
 #include <zircon/rights.h>
 
 struct object;
+struct handle;
 struct object_observer;
 
 struct object_ops {
@@ -79,6 +80,7 @@ struct object {
 	uint32_t gc_mark;		/* the daemon's cycle collector */
 	struct object_observer *observers;	/* newest first */
 	struct object *prev, *next;	/* all live objects */
+	struct handle *handles;		/* its handles (handle.obj_next) */
 };
 
 /* Initialise `o` (embedded at the start of a type's struct) with one

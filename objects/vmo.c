@@ -97,12 +97,10 @@ mem_unref(struct vmo_mem *m)
 
 	if (--m->refcount > 0)
 		return;
-	if (m->flags & VMO_MEM_BY_COMMIT) {
-		struct vmo_mem **pp = &unbounded;
-
-		while (*pp != m)
-			pp = &(*pp)->unbounded_next;
-		*pp = m->unbounded_next;
+	if (m->unbounded_pprev != NULL) {	/* on the unbounded list */
+		*m->unbounded_pprev = m->unbounded_next;
+		if (m->unbounded_next != NULL)
+			m->unbounded_next->unbounded_pprev = m->unbounded_pprev;
 	}
 	if (m->dma_map != NULL)
 		munmap(m->dma_map, m->dma_map_len);
@@ -273,6 +271,9 @@ vmo_make_root(uint64_t size, uint64_t content_size, uint32_t mflags,
 	}
 	if (mflags & VMO_MEM_BY_COMMIT) {
 		m->unbounded_next = unbounded;
+		m->unbounded_pprev = &unbounded;
+		if (unbounded != NULL)
+			unbounded->unbounded_pprev = &m->unbounded_next;
 		unbounded = m;
 	}
 	v = vmo_new(VMO_ROOT, m, 0, content);

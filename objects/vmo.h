@@ -80,6 +80,7 @@ struct vmo_mem {
 	uint64_t committed_lo, committed_hi;
 	struct vmo *users;	/* VMOs over this memory (state pages) */
 	struct vmo_mem *unbounded_next;	/* all unbounded memory */
+	struct vmo_mem **unbounded_pprev;	/* what points at this one */
 	/* The daemon's own mapping of [0, file_limit), made at the first
 	 * simulated DMA that copies with a process's memory, or NULL. */
 	void *dma_map;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "proto/envelope.h"
@@ -90,6 +91,7 @@ wire_msg_clear(struct wire_msg *m)
 	m->nfds = 0;
 	m->len = 0;
 	m->has_creds = false;
+	m->stamp_ns = 0;
 }
 
 ssize_t
@@ -98,7 +100,8 @@ wire_recv(int sock, struct wire_msg *m)
 	union {
 		struct cmsghdr hdr;
 		char space[CMSG_SPACE(sizeof(int) * WIRE_MAX_FDS) +
-		    CMSG_SPACE(sizeof(struct ucred))];
+		    CMSG_SPACE(sizeof(struct ucred)) +
+		    CMSG_SPACE(sizeof(struct timespec))];
 	} ctl;
 	struct iovec iov = { .iov_base = m->buf, .iov_len = WIRE_MAX_MSG };
 	struct msghdr mh = {
@@ -113,6 +116,7 @@ wire_recv(int sock, struct wire_msg *m)
 	m->nfds = 0;
 	m->len = 0;
 	m->has_creds = false;
+	m->stamp_ns = 0;
 	do {
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	} while (n < 0 && errno == EINTR);
@@ -149,6 +153,15 @@ wire_recv(int sock, struct wire_msg *m)
 			m->creds.uid = uc.uid;
 			m->creds.gid = uc.gid;
 			m->has_creds = true;
+		} else if (c->cmsg_type == SCM_TIMESTAMPNS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+			/* The receiver asked (SO_TIMESTAMPNS): when it was
+			 * sent. */
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			m->stamp_ns = (int64_t)ts.tv_sec * 1000000000 +
+			    ts.tv_nsec;
 		} else
 			bad = true;
 	}

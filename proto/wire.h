@@ -40,6 +40,7 @@ struct wire_msg {
 	size_t nfds;
 	bool has_creds;
 	struct wire_creds creds;
+	int64_t stamp_ns;	/* SO_TIMESTAMPNS (CLOCK_REALTIME) or 0 */
 };
 
 /* Send a packed message with fds. Does not take the fds: the caller

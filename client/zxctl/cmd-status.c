@@ -13,6 +13,60 @@
 
 #include "client/zxctl/zxctl.h"
 
+/* The daemon's call timing, one entry per request type timed. */
+static json_object *
+jcalls(const Zxd__StatsReply *s)
+{
+	json_object *a = jarray();
+
+	for (size_t i = 0; i < s->n_call_timing; i++) {
+		const Zxd__CallTiming *c = s->call_timing[i];
+		json_object *e = jnew();
+
+		jstr(e, "request", c->name);
+		ju64(e, "count", c->count);
+		ju64(e, "stamped", c->waits);
+		ju64(e, "wait_p50_ns", c->wait_p50_ns);
+		ju64(e, "wait_p99_ns", c->wait_p99_ns);
+		ju64(e, "handler_p50_ns", c->service_p50_ns);
+		ju64(e, "handler_p99_ns", c->service_p99_ns);
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
+static char *
+usec(uint64_t ns)
+{
+	return xasprintf("%.1f", (double)ns / 1e3);
+}
+
+static void
+print_calls(const Zxd__StatsReply *s)
+{
+	static const char *const heads[] = { "REQUEST", "COUNT",
+		"WAIT-P50-US", "WAIT-P99-US", "HANDLER-P50-US",
+		"HANDLER-P99-US" };
+	struct table t;
+
+	if (s->n_call_timing == 0 && !s->call_timing_on)
+		return;
+	printf("\ncall timing %s\n", s->call_timing_on ? "on" : "off");
+	table_init(&t, heads, "lrrrrr");
+	for (size_t i = 0; i < s->n_call_timing; i++) {
+		const Zxd__CallTiming *c = s->call_timing[i];
+
+		table_row(&t, printable(c->name),
+		    xasprintf("%" PRIu64, c->count), usec(c->wait_p50_ns),
+		    usec(c->wait_p99_ns), usec(c->service_p50_ns),
+		    usec(c->service_p99_ns));
+	}
+	if (t.nrows > 0)
+		table_print(&t);
+	else
+		free(t.cells);
+}
+
 int
 cmd_status(struct ctl *ctl, char **argv, int argc)
 {
@@ -25,8 +79,13 @@ cmd_status(struct ctl *ctl, char **argv, int argc)
 	char tb[16];
 	int r;
 
-	(void)argv;
-	(void)argc;
+	if (argc > 0 && strcmp(argv[0], "timing-on") == 0)
+		q.call_timing = 1;
+	else if (argc > 0 && strcmp(argv[0], "timing-off") == 0)
+		q.call_timing = 2;
+	else if (argc > 0)
+		return fail(ctl, EXIT_USAGE, ZX_OK, "status: '%s' is not "
+		    "timing-on or timing-off", argv[0]);
 	req.body_case = ZXD__REQUEST__BODY_STATS;
 	req.stats = &q;
 	r = call(ctl, &req, ZXD__REPLY__BODY_STATS, "status", &rep);
@@ -67,6 +126,8 @@ cmd_status(struct ctl *ctl, char **argv, int argc)
 			json_object_array_add(types, e);
 		}
 		jset(j, "types", types);
+		jbool(j, "call_timing_on", s->call_timing_on);
+		jset(j, "call_timing", jcalls(s));
 		jprint(j);
 	} else {
 		static const char *const heads[] = { "TYPE", "OBJECTS",
@@ -99,6 +160,7 @@ cmd_status(struct ctl *ctl, char **argv, int argc)
 			table_print(&t);
 		} else
 			free(t.cells);
+		print_calls(s);
 	}
 	return EXIT_OK;
 }

@@ -225,11 +225,16 @@ parse_u64(const char *s, uint64_t max, uint64_t *ret)
 static int cmd_top(struct ctl *ctl, char **argv, int argc);
 
 static const struct command commands[] = {
-	{ "status", "", 0, 0,
+	{ "status", "[timing-on|timing-off]", 0, 1,
 	    "the daemon: version, uptime, clients, handles, objects, memory",
 	    "Show zxd's version, pid, uptime and backend; how many clients,\n"
 	    "handles and objects it has (by object type) and the memory its\n"
-	    "objects hold. These figures are daemon-wide for every user.\n",
+	    "objects hold. These figures are daemon-wide for every user.\n"
+	    "timing-on starts timing every request inside the daemon afresh\n"
+	    "(the wait from when it was sent to its handler, and the\n"
+	    "handler until the reply), timing-off stops it; the figures\n"
+	    "recorded, p50 and p99 by request, follow the status. Starting\n"
+	    "and stopping need the root-resource policy's admission.\n",
 	    cmd_status },
 	{ "objects", "", 0, 0,
 	    "objects: koid, type, name, size, handles, holders",

@@ -306,6 +306,42 @@ Test(zxctl, status)
 	stop();
 }
 
+Test(zxctl, status_call_timing)
+{
+	json_object *j, *calls, *e = NULL;
+	char *out;
+
+	start(NULL);
+	/* Starting and stopping are the operator's; reading is anyone's. */
+	j = JSON(NOBODY, 1, "status", "timing-on");
+	cr_assert_str_eq(get_str(get(j, "error"), "status_name"),
+	    "ZX_ERR_ACCESS_DENIED");
+	json_object_put(j);
+	j = JSON(0, 0, "status", "timing-on");
+	cr_assert(json_object_get_boolean(get(j, "call_timing_on")));
+	json_object_put(j);
+	/* A status is timed once served: the next one shows it. */
+	cr_assert_eq(ZXCTL_NOBODY(NULL, NULL, "status"), 0);
+	j = JSON(NOBODY, 0, "status");
+	calls = get(j, "call_timing");
+	for (size_t i = 0; i < json_object_array_length(calls); i++)
+		if (strcmp(get_str(json_object_array_get_idx(calls, i),
+		    "request"), "stats") == 0)
+			e = json_object_array_get_idx(calls, i);
+	cr_assert_not_null(e);
+	cr_assert_geq(get_u64(e, "count"), 1);
+	cr_assert_leq(get_u64(e, "wait_p50_ns"), get_u64(e, "wait_p99_ns"));
+	cr_assert_leq(get_u64(e, "handler_p50_ns"),
+	    get_u64(e, "handler_p99_ns"));
+	json_object_put(j);
+	cr_assert_eq(ZXCTL(&out, NULL, "status", "timing-off"), 0);
+	cr_assert_not_null(strstr(out, "\ncall timing off\nREQUEST "),
+	    "%s", out);
+	cr_assert_not_null(strstr(out, "\nstats "), "%s", out);
+	free(out);
+	stop();
+}
+
 Test(zxctl, objects_and_holders)
 {
 	struct holder h;
