@@ -49,8 +49,14 @@ view_free(struct view *v)
 zx_status_t
 view_init(struct view *v, const struct call *c)
 {
-	size_t nh = handle_count(), no = object_count();
+	size_t nh, no;
 
+	/* Closes libzx makes without a round trip (events, parentless
+	 * VMOs, ports, timers) have taken effect when they returned: the
+	 * listing must not show what they freed. */
+	server_settle(NULL, NULL);
+	nh = handle_count();
+	no = object_count();
 	memset(v, 0, sizeof(*v));
 	v->all = c->client->root_admitted;
 	v->uid = c->client->uid;

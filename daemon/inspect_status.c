@@ -41,6 +41,9 @@ call_stats(struct call *c)
 		server_timing(timing == 1);
 	n_timed = timing_count();
 
+	/* As view_init: the closes already made count. */
+	server_settle(NULL, NULL);
+
 	for (struct handle *h = handle_first(); h != NULL; h = handle_next(h))
 		if (h->obj->ops->type < ZX_OBJ_TYPE_UPPER_BOUND)
 			handles_by_type[h->obj->ops->type]++;

@@ -64,6 +64,8 @@ static struct {
 	uint64_t next_client_id;
 	struct timespec start;
 	uint8_t *rxbuf;
+	struct conn **settling;		/* server_settle's list, while it
+					 * closes (conn_unlink empties slots) */
 	struct conn *dispatching;	/* the conn whose packet is handled */
 	struct wire_msg *dispatching_msg;	/* and the packet */
 	int spare_fd;			/* given up to refuse when out of fds */
@@ -190,6 +192,9 @@ static void
 conn_unlink(struct conn *c)
 {
 	event_free(c->ev);
+	if (c->settle_slot != 0)
+		srv.settling[c->settle_slot - 1] = NULL;
+	c->settle_slot = 0;
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
@@ -297,38 +302,72 @@ conn_at_eof(const struct conn *c)
 	return recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
-size_t
-server_settle(bool (*pick)(const struct handle *h, void *arg), void *arg)
-{
-	struct conn *c;
-	size_t n = 0;
-
-again:
-	for (c = srv.conns; c != NULL; c = c->next) {
-		/* The pick first: in_dispatch costs a system call per fd
-		 * the packet carries. */
-		if (c->handle == NULL || c == srv.dispatching)
-			continue;
-		if (pick != NULL && !pick(c->handle, arg))
-			continue;
-		if (in_dispatch(c->handle))
-			continue;
-		if (conn_at_eof(c)) {
-			conn_close(c);
-			n++;
-			goto again;
-		}
-	}
-	return n;
-}
-
-/* Whether server_settle_object may close c now (its client end is
- * gone, and it is not the packet being served's). */
+/* Whether a settle may close c now (its client end is gone, and it is
+ * not the packet being served's). */
 static bool
 conn_settles(struct conn *c)
 {
 	return c->handle != NULL && c != srv.dispatching &&
 	    !in_dispatch(c->handle) && conn_at_eof(c);
+}
+
+/* Whether server_settle should close c now: the pick first, as
+ * in_dispatch costs a system call per fd the packet carries. */
+static bool
+settle_wants(struct conn *c, bool (*pick)(const struct handle *h, void *arg),
+    void *arg)
+{
+	if (c->handle == NULL || c == srv.dispatching)
+		return false;
+	if (pick != NULL && !pick(c->handle, arg))
+		return false;
+	return conn_settles(c);
+}
+
+size_t
+server_settle(bool (*pick)(const struct handle *h, void *arg), void *arg)
+{
+	size_t n = 0;
+
+	/* Not from inside a settle's own closes. */
+	if (srv.settling != NULL)
+		return 0;
+	for (;;) {
+		struct conn **v = NULL, **nv, *c;
+		size_t k = 0, cap = 0;
+
+		for (c = srv.conns; c != NULL; c = c->next) {
+			if (!settle_wants(c, pick, arg))
+				continue;
+			if (k == cap) {
+				cap = cap ? 2 * cap : 16;
+				nv = realloc(v, cap * sizeof(*v));
+				/* Out of memory: these first, the rest next. */
+				if (nv == NULL)
+					break;
+				v = nv;
+			}
+			v[k++] = c;
+			c->settle_slot = k;
+		}
+		if (k == 0) {
+			free(v);
+			return n;
+		}
+		srv.settling = v;
+		for (size_t i = 0; i < k; i++) {
+			/* NULL: freed by an earlier close. */
+			c = v[i];
+			if (c == NULL)
+				continue;
+			v[i] = NULL;
+			c->settle_slot = 0;
+			conn_close(c);
+			n++;
+		}
+		srv.settling = NULL;
+		free(v);
+	}
 }
 
 size_t
@@ -952,6 +991,7 @@ server_bind(const char *path)
 {
 	const struct config *cfg = srv.cfg;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char tmp[sizeof(sa.sun_path)];
 	mode_t old;
 	int fd, r;
 
@@ -960,7 +1000,16 @@ server_bind(const char *path)
 	strcpy(sa.sun_path, path);
 	if (socket_in_use(&sa))
 		return -EADDRINUSE;
-	unlink(path);
+	/* The socket gets its name once it listens, with its final mode
+	 * (rename(2) is atomic): whoever sees the file can connect. Where
+	 * the path leaves no room for a temporary name, bind it directly. */
+	if (snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid()) >=
+	    (int)sizeof(tmp))
+		strcpy(tmp, path);
+	unlink(tmp);
+	if (strcmp(tmp, path) == 0)
+		unlink(path);
+	strcpy(sa.sun_path, tmp);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
@@ -971,9 +1020,11 @@ server_bind(const char *path)
 	umask(old);
 	if (r < 0 || listen(fd, SOMAXCONN) < 0)
 		goto fail;
-	if (cfg->socket_group_set && chown(path, (uid_t)-1, cfg->socket_group) < 0)
+	if (cfg->socket_group_set && chown(tmp, (uid_t)-1, cfg->socket_group) < 0)
 		goto fail_unlink;
-	if (chmod(path, cfg->socket_mode) < 0)
+	if (chmod(tmp, cfg->socket_mode) < 0)
+		goto fail_unlink;
+	if (strcmp(tmp, path) != 0 && rename(tmp, path) < 0)
 		goto fail_unlink;
 	srv.bound_path = strdup(path);
 	r = server_adopt_listener(fd);
@@ -985,7 +1036,7 @@ server_bind(const char *path)
 	return 0;
 fail_unlink:
 	r = -errno;
-	unlink(path);
+	unlink(tmp);
 	close(fd);
 	return r;
 fail:

@@ -60,6 +60,7 @@ struct conn {
 	uint8_t first;		/* packets still served first (newcomer) */
 	uint64_t token_ino;	/* token: inode of the client's end */
 	UT_hash_handle hh;	/* token: in the token table */
+	size_t settle_slot;	/* 1 + its place in a settle's list, or 0 */
 	struct conn *prev, *next;
 };
 
@@ -123,8 +124,9 @@ void server_client_unref(struct client *cl);
  * take the closes that are already there: close every handle whose
  * client end is gone with no request left before it and that `pick`
  * selects (NULL: any), never the one the packet being served came on or
- * carries. A close may release others, so it starts over after each.
- * Returns how many it closed; each may have destroyed objects.
+ * carries. One walk finds them, then they are closed in turn (a close may
+ * free others: those are skipped), and it walks again until none is
+ * left. Returns how many it closed; each may have destroyed objects.
  */
 size_t server_settle(bool (*pick)(const struct handle *h, void *arg),
     void *arg);

@@ -207,37 +207,77 @@ zxdtest_attack_fd(int fd)
 	return 0;
 }
 
+/* Send `req` on control connection fd and unpack the reply: 0 and
+ * *ret, or -errno. */
+static int
+raw_call(int fd, Zxd__Request *req, Zxd__Reply **ret)
+{
+	struct wire_msg m = { 0 };
+	static uint64_t txid = 1;
+	int r = -EPROTO;
+
+	m.buf = malloc(WIRE_MAX_MSG);
+	if (m.buf == NULL)
+		return -ENOMEM;
+	req->txid = txid++;
+	if (wire_send(fd, &req->base, NULL, 0) < 0 || wire_recv(fd, &m) <= 0)
+		goto out;
+	*ret = zxd__reply__unpack(NULL, m.len, m.buf);
+	if (*ret != NULL)
+		r = 0;
+out:
+	free(m.buf);
+	return r;
+}
+
 int
-zxdtest_stats(const char *path, struct zxdtest_stats *s)
+zxdtest_connect(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__Hello hello = ZXD__HELLO__INIT;
-	Zxd__Stats st = ZXD__STATS__INIT;
-	struct wire_msg m = { 0 };
 	Zxd__Reply *rep;
-	int fd, r = -EPROTO;
+	int fd, r;
 
-	m.buf = malloc(WIRE_MAX_MSG);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		r = -errno;
-		goto out;
+		close(fd);
+		return r;
 	}
 	hello.version = ZXD_PROTOCOL_VERSION;
 	req.body_case = ZXD__REQUEST__BODY_HELLO;
 	req.hello = &hello;
-	req.txid = 1;
-	if (wire_send(fd, &req.base, NULL, 0) < 0 || wire_recv(fd, &m) <= 0)
-		goto out;
+	r = raw_call(fd, &req, &rep);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	zxd__reply__free_unpacked(rep, NULL);
+	return fd;
+}
+
+int
+zxdtest_stats(const char *path, struct zxdtest_stats *s)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__Stats st = ZXD__STATS__INIT;
+	Zxd__Reply *rep;
+	int fd = zxdtest_connect(path), r;
+
+	if (fd < 0)
+		return fd;
 	req.body_case = ZXD__REQUEST__BODY_STATS;
 	req.stats = &st;
-	req.txid = 2;
-	if (wire_send(fd, &req.base, NULL, 0) < 0 || wire_recv(fd, &m) <= 0)
-		goto out;
-	rep = zxd__reply__unpack(NULL, m.len, m.buf);
-	if (rep != NULL && rep->body_case == ZXD__REPLY__BODY_STATS) {
+	r = raw_call(fd, &req, &rep);
+	close(fd);
+	if (r < 0)
+		return r;
+	r = -EPROTO;
+	if (rep->body_case == ZXD__REPLY__BODY_STATS) {
 		/* Our own stats connection counts as a client. */
 		s->clients = rep->stats->clients - 1;
 		s->handles = rep->stats->handles;
@@ -245,11 +285,29 @@ zxdtest_stats(const char *path, struct zxdtest_stats *s)
 		s->in_flight = rep->stats->handles_in_flight;
 		r = 0;
 	}
-	if (rep != NULL)
-		zxd__reply__free_unpacked(rep, NULL);
-out:
-	close(fd);
-	free(m.buf);
+	zxd__reply__free_unpacked(rep, NULL);
+	return r;
+}
+
+int
+zxdtest_object_listed(int fd, uint64_t koid)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__ListObjects lo = ZXD__LIST_OBJECTS__INIT;
+	Zxd__Reply *rep;
+	int r;
+
+	lo.after = koid - 1;
+	req.body_case = ZXD__REQUEST__BODY_LIST_OBJECTS;
+	req.list_objects = &lo;
+	r = raw_call(fd, &req, &rep);
+	if (r < 0)
+		return r;
+	r = -EPROTO;
+	if (rep->body_case == ZXD__REPLY__BODY_OBJECTS)
+		r = rep->objects->n_objects > 0 &&
+		    rep->objects->objects[0]->koid == koid;
+	zxd__reply__free_unpacked(rep, NULL);
 	return r;
 }
 

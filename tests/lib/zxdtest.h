@@ -56,6 +56,12 @@ struct zxdtest_stats {
 	uint64_t in_flight;	/* handles in channel messages or tokens */
 };
 int zxdtest_stats(const char *socket, struct zxdtest_stats *s);
+/* A control connection of the test's own to the daemon at `socket`
+ * (HELLO done), as zxctl opens: its fd, or -errno. */
+int zxdtest_connect(const char *socket);
+/* Whether `zxctl objects` lists koid, asked on connection fd: 1 or 0, or
+ * -errno. */
+int zxdtest_object_listed(int fd, uint64_t koid);
 
 /* Fork, drop to uid/gid 65534 in the child, run fn there; returns the
  * child's exit status (fn's return value), or -1. */
