@@ -5,6 +5,7 @@
 #define ZXD_TESTS_BENCH_H
 
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -13,6 +14,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+
+/* Put this process, and the children it starts after (zxd, servers),
+ * on the CPU it runs on: a round trip then costs the work and the context
+ * switches, not how soon another CPU wakes up (the steadier figure on a
+ * small or loaded machine). BENCH_ANY_CPU=1 leaves every CPU. */
+static inline void
+bench_one_cpu(void)
+{
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+
+	if (getenv("BENCH_ANY_CPU") != NULL)
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu < 0 ? 0 : cpu, &one);
+	sched_setaffinity(0, sizeof(one), &one);
+}
 
 static inline int64_t
 bench_now_ns(void)

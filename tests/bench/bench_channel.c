@@ -33,6 +33,7 @@
 #include <zircon/syscalls.h>
 #include <zxd/zxd.h>
 
+#include "tests/bench/bench.h"
 #include "tests/lib/zxdtest.h"
 
 #define MSG_BYTES	8
@@ -342,7 +343,6 @@ int
 main(int argc, char **argv)
 {
 	struct zxdtest_daemon d;
-	cpu_set_t one;
 	long rounds = argc > 1 ? atol(argv[1]) : 4000;
 	int trials = argc > 2 ? atoi(argv[2]) : 7;
 	double v[N_KINDS][MAX_TRIALS];
@@ -352,15 +352,7 @@ main(int argc, char **argv)
 		rounds = 1;
 	if (trials < 1 || trials > MAX_TRIALS)
 		trials = 7;
-	/* One CPU, as the other benchmarks: a round trip then costs the
-	 * work and the context switches, not how soon another CPU wakes
-	 * up (the steadier figure on a loaded machine). Children (zxd, the
-	 * echo servers) inherit it; BENCH_ANY_CPU=1 leaves every CPU. */
-	if (getenv("BENCH_ANY_CPU") == NULL) {
-		CPU_ZERO(&one);
-		CPU_SET(sched_getcpu() < 0 ? 0 : sched_getcpu(), &one);
-		sched_setaffinity(0, sizeof(one), &one);
-	}
+	bench_one_cpu();	/* children (zxd, echo servers) inherit it */
 	if (zxdtest_start(&d, NULL) < 0)
 		die("starting zxd", -1);
 	only = getenv("BENCH_ONLY");

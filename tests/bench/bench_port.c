@@ -353,6 +353,7 @@ main(void)
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
+	bench_one_cpu();
 	rc = zxdtest_start(&d, NULL);
 	if (rc < 0) {
 		fprintf(stderr, "bench_port: cannot start zxd: %s\n",

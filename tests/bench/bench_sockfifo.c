@@ -341,6 +341,7 @@ main(int argc, char **argv)
 
 	if (getenv("ZXD_BIN") == NULL)
 		setenv("ZXD_BIN", "./zxd", 0);
+	bench_one_cpu();
 	if (zxdtest_start(&d, NULL) != 0)
 		bench_die("starting zxd");
 	memset(chunk, 0x5a, sizeof(chunk));
