@@ -153,6 +153,16 @@ zxh_get(zx_handle_t h, int *ret_fd)
 	return e;
 }
 
+bool
+zxh_hold(struct zxh *e)
+{
+	atomic_fetch_add(&e->waiters, 1);
+	if (atomic_load(&e->live))
+		return true;
+	atomic_fetch_sub(&e->waiters, 1);
+	return false;
+}
+
 void
 zxh_pair(const zx_handle_t h[2], const uint64_t ids[2])
 {

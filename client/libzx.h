@@ -47,6 +47,10 @@ struct zxh {
 /* The entry for a live handle value (fd in *ret_fd), or NULL; NULL
  * too for an orphan (a handle of a daemon that has died). */
 struct zxh *zxh_get(zx_handle_t h, int *ret_fd);
+/* Count the caller among e's users, so a close waits for it (release with
+ * atomic_fetch_sub(&e->waiters, 1)); false, counting nothing, if e was
+ * closed meanwhile (BAD_HANDLE). */
+bool zxh_hold(struct zxh *e);
 /* Whether e's daemon has died (e stays reserved until closed). */
 bool zxh_orphaned(const struct zxh *e);
 /* The handle's read-only signal page (a WaitSetup round trip the first

@@ -150,11 +150,8 @@ ring_get(zx_handle_t h, uint32_t type, zx_rights_t rights,
 		return ZX_ERR_WRONG_TYPE;
 	if ((e->rights & rights) != rights)
 		return ZX_ERR_ACCESS_DENIED;
-	atomic_fetch_add(&e->waiters, 1);
-	if (!atomic_load(&e->live)) {
-		atomic_fetch_sub(&e->waiters, 1);
+	if (!zxh_hold(e))
 		return ZX_ERR_BAD_HANDLE;
-	}
 	st = ring_priv_get(h, e, &p);
 	if (st != ZX_OK) {
 		atomic_fetch_sub(&e->waiters, 1);

@@ -104,11 +104,8 @@ vmo_get(zx_handle_t h, zx_rights_t rights, struct zxh **ret_e,
 		return ZX_ERR_WRONG_TYPE;
 	if ((e->rights & rights) != rights)
 		return ZX_ERR_ACCESS_DENIED;
-	atomic_fetch_add(&e->waiters, 1);
-	if (!atomic_load(&e->live)) {
-		atomic_fetch_sub(&e->waiters, 1);
+	if (!zxh_hold(e))
 		return ZX_ERR_BAD_HANDLE;
-	}
 	p = __atomic_load_n(&e->priv, __ATOMIC_ACQUIRE);
 	if (p == NULL) {
 		st = priv_fetch(h, &p);
