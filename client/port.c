@@ -1,17 +1,21 @@
 /* Ports and async waits: zx_port_create, zx_port_queue, zx_port_wait,
  * zx_port_cancel, zx_port_cancel_key, zx_object_wait_async.
  *
- * zx_port_wait takes packets from the port's shared ring
- * (objects/port_ring.h) with no round trip; it asks the daemon only for
- * what the ring does not hold (interrupt packets, overflow), and sleeps
- * in poll(2) on the port's wake socket, which also reads EOF when the
- * daemon dies, and on an eventfd of its own that a close of the handle
- * by another thread writes. */
+ * zx_port_queue and zx_port_wait use the port's shared ring
+ * (proto/port_ring.h) with no round trip. A queue goes through the
+ * daemon only when the ring cannot take it (full, the daemon holds
+ * packets behind it, or the port is at its user-packet limit: the daemon
+ * decides). A wait asks the daemon only for what the ring does not hold
+ * (interrupt packets, overflow) or for a position whose writer died,
+ * and sleeps in poll(2) on the port's eventfd (writers), its wake
+ * socket (the daemon; EOF when the daemon dies), and an eventfd of its
+ * own that a close of the handle by another thread writes. */
 #include "config-build.h"
 
 #include <errno.h>
 #include <stdatomic.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -23,10 +27,15 @@
 #include "client/libzx.h"
 #include "proto/port_ring.h"
 
-/* What a handle with READ keeps to consume packets. */
+/* What a port handle keeps once it has used its port. */
 struct port_view {
-	struct port_ring *ring;
-	int wake;		/* the port's wake socket */
+	struct port_ctl *ctl;
+	struct port_uring *ur;
+	struct port_kring *kr;	/* with ZX_RIGHT_READ, else NULL */
+	bool writable;		/* ur is mapped read-write */
+	uint32_t pid;		/* ours, as the daemon knows it */
+	int uwake;		/* the port's eventfd: writers wake sleepers */
+	int wake;		/* the port's wake socket, or -1 */
 	int cancel;		/* eventfd: this handle is closing */
 };
 
@@ -37,9 +46,18 @@ view_free(void *priv)
 {
 	struct port_view *v = priv;
 
-	munmap(v->ring, PORT_RING_SIZE);
-	close(v->wake);
-	close(v->cancel);
+	if (v->ctl != NULL)
+		munmap(v->ctl, PORT_CTL_SIZE);
+	if (v->ur != NULL)
+		munmap(v->ur, PORT_RING_SIZE);
+	if (v->kr != NULL)
+		munmap(v->kr, PORT_RING_SIZE);
+	if (v->uwake >= 0)
+		close(v->uwake);
+	if (v->wake >= 0)
+		close(v->wake);
+	if (v->cancel >= 0)
+		close(v->cancel);
 	free(v);
 }
 
@@ -53,7 +71,45 @@ view_wake(void *priv)
 		return;
 }
 
-/* The handle's view of the ring, set up on first use. */
+static void *
+map(int fd, size_t size, bool writable)
+{
+	void *m = mmap(NULL, size, PROT_READ | (writable ? PROT_WRITE : 0),
+	    MAP_SHARED, fd, 0);
+
+	return m == MAP_FAILED ? NULL : m;
+}
+
+/* Map what PortSetup sent (proto/port_ring.h, PORT_SETUP_FDS). */
+static zx_status_t
+view_map(struct port_view *v, struct rpc_reply *rep)
+{
+	if (rep->rep->body_case != ZXD__REPLY__BODY_PORT_SETUP ||
+	    (rep->nfds != 3 && rep->nfds != PORT_SETUP_FDS))
+		return ZX_ERR_INTERNAL;
+	v->pid = rep->rep->port_setup->pid;
+	v->ctl = map(rep->fds[0], PORT_CTL_SIZE, true);
+	/* The writers' cells are writable exactly when the daemon opened
+	 * them so (the handle has ZX_RIGHT_WRITE). */
+	v->ur = map(rep->fds[1], PORT_RING_SIZE, true);
+	v->writable = v->ur != NULL;
+	if (v->ur == NULL)
+		v->ur = map(rep->fds[1], PORT_RING_SIZE, false);
+	v->uwake = rep->fds[2];
+	rep->fds[2] = -1;
+	if (rep->nfds == PORT_SETUP_FDS) {
+		v->kr = map(rep->fds[3], PORT_RING_SIZE, false);
+		v->wake = rep->fds[4];
+		rep->fds[4] = -1;
+		if (v->kr == NULL)
+			return ZX_ERR_NO_MEMORY;
+	}
+	if (v->ctl == NULL || v->ur == NULL)
+		return ZX_ERR_NO_MEMORY;
+	return ZX_OK;
+}
+
+/* The handle's view of its port, set up on first use. */
 static zx_status_t
 view_of(zx_handle_t h, struct zxh *e, struct port_view **ret)
 {
@@ -62,7 +118,6 @@ view_of(zx_handle_t h, struct zxh *e, struct port_view **ret)
 	struct rpc_reply rep;
 	struct port_view *v;
 	zx_status_t st;
-	void *map;
 
 	v = __atomic_load_n((struct port_view **)&e->priv, __ATOMIC_ACQUIRE);
 	if (v != NULL) {
@@ -76,8 +131,6 @@ view_of(zx_handle_t h, struct zxh *e, struct port_view **ret)
 	req.body_case = ZXD__REQUEST__BODY_PORT_SETUP;
 	req.port_setup = &ps;
 	st = rpc_call(h, &req, NULL, 0, &rep);
-	if (st == ZX_OK && rep.nfds != 2)
-		st = ZX_ERR_INTERNAL;
 	if (st != ZX_OK)
 		goto fail_rep;
 	v = calloc(1, sizeof(*v));
@@ -85,21 +138,13 @@ view_of(zx_handle_t h, struct zxh *e, struct port_view **ret)
 		st = ZX_ERR_NO_MEMORY;
 		goto fail_rep;
 	}
-	map = mmap(NULL, PORT_RING_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-	    rep.fds[0], 0);
+	v->uwake = v->wake = -1;
 	v->cancel = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (map == MAP_FAILED || v->cancel < 0) {
-		if (map != MAP_FAILED)
-			munmap(map, PORT_RING_SIZE);
-		if (v->cancel >= 0)
-			close(v->cancel);
-		free(v);
-		st = ZX_ERR_NO_MEMORY;
+	st = v->cancel < 0 ? ZX_ERR_NO_RESOURCES : view_map(v, &rep);
+	if (st != ZX_OK) {
+		view_free(v);
 		goto fail_rep;
 	}
-	v->ring = map;
-	v->wake = rep.fds[1];
-	rep.fds[1] = -1;
 	rpc_reply_free(&rep);
 	e->priv_free = view_free;
 	__atomic_store_n((struct port_view **)&e->priv, v, __ATOMIC_RELEASE);
@@ -114,37 +159,120 @@ fail_rep:
 	return st;
 }
 
-/* Take the oldest published packet; false when the ring is empty. */
-static bool
-ring_take(struct port_ring *r, zx_port_packet_t *out)
+/* One user packet fewer in the shared count (never below zero). */
+static void
+users_sub(struct port_ctl *c)
 {
+	uint32_t n = atomic_load(&c->users);
+
+	while (n > 0 && !atomic_compare_exchange_weak(&c->users, &n, n - 1))
+		;
+}
+
+enum take { TAKE_OK, TAKE_EMPTY, TAKE_PENDING };
+
+/* Take the oldest packet in the ring. TAKE_PENDING: a writer has
+ * claimed the oldest position and not published it yet. */
+static enum take
+ring_take(struct port_view *v, zx_port_packet_t *out)
+{
+	struct port_ctl *c = v->ctl;
+
 	for (;;) {
-		uint64_t h = atomic_load(&r->head);
-		uint64_t t = atomic_load(&r->tail);
-		struct port_ring_cell *c;
-		uint64_t s, ready;
+		uint64_t h = atomic_load(&c->head);
+		uint64_t t = atomic_load(&c->tail) & ~PORT_TAIL_HELD;
+		unsigned i = h % PORT_RING_CELLS;
+		uint64_t cl, s;
+		bool user;
 
 		if (h >= t)
-			return false;
+			return TAKE_EMPTY;
 		if (t - h > PORT_RING_CELLS) {
 			/* A stale hint: nothing before t - CELLS is left. */
-			atomic_compare_exchange_strong(&r->head, &h, t - PORT_RING_CELLS);
+			atomic_compare_exchange_strong(&c->head, &h,
+			    t - PORT_RING_CELLS);
 			continue;
 		}
-		c = &r->cell[h % PORT_RING_CELLS];
-		ready = PORT_CELL(h, PORT_CELL_READY);
-		s = atomic_load_explicit(&c->state, memory_order_acquire);
-		if (s == ready) {
-			memcpy(out, &c->packet, sizeof(*out));
-			if (atomic_compare_exchange_strong(&c->state, &ready, PORT_CELL(h, PORT_CELL_TAKEN))) {
-				atomic_compare_exchange_strong(&r->head, &h, h + 1);
-				return true;
+		cl = atomic_load_explicit(&c->claim[i], memory_order_acquire);
+		if (port_consumed(cl, h)) {
+			atomic_compare_exchange_strong(&c->head, &h, h + 1);
+			continue;
+		}
+		if (atomic_load_explicit(&v->kr->cell[i].state,
+		    memory_order_acquire) == PORT_CELL(h, PORT_CELL_READY)) {
+			memcpy(out, &v->kr->cell[i].packet, sizeof(*out));
+			user = out->type == ZX_PKT_TYPE_USER;
+		} else {
+			s = atomic_load_explicit(&v->ur->cell[i].state,
+			    memory_order_acquire);
+			if (s == PORT_CELL(h, PORT_CELL_ABANDONED)) {
+				atomic_compare_exchange_strong(&c->claim[i],
+				    &cl, h + 1);
+				continue;
 			}
-			continue;
+			if (s != PORT_CELL(h, PORT_CELL_READY))
+				return TAKE_PENDING;
+			memcpy(out, &v->ur->cell[i].packet, sizeof(*out));
+			/* A writer's packet is a user packet, whatever it
+			 * says: no writer forges a signal packet. */
+			out->type = ZX_PKT_TYPE_USER;
+			user = true;
 		}
-		/* Taken, cancelled (or reused since): move the hint on. */
-		atomic_compare_exchange_strong(&r->head, &h, h + 1);
+		if (atomic_compare_exchange_strong(&c->claim[i], &cl, h + 1)) {
+			atomic_compare_exchange_strong(&c->head, &h, h + 1);
+			if (user)
+				users_sub(c);
+			return TAKE_OK;
+		}
 	}
+}
+
+/* Queue a user packet in the ring. false when it must go through the
+ * daemon: the daemon holds packets behind the ring, the ring is full,
+ * or the port is at its user-packet limit (the daemon decides). */
+static bool
+ring_put(struct port_view *v, const zx_port_packet_t *pkt)
+{
+	struct port_ctl *c = v->ctl;
+	uint64_t t, pos, s;
+	struct port_cell *cell;
+	unsigned i;
+
+	if (atomic_fetch_add(&c->users, 1) > PORT_MAX_USER_PACKETS)
+		goto refuse;
+	for (int tries = 0;; tries++) {
+		t = atomic_load(&c->tail);
+		if ((t & PORT_TAIL_HELD) || tries > 1000)
+			goto refuse;
+		pos = t;
+		i = pos % PORT_RING_CELLS;
+		if (!port_cell_free(atomic_load_explicit(&c->claim[i],
+		    memory_order_acquire), pos))
+			goto refuse;
+		if (!atomic_compare_exchange_weak(&c->tail, &t, pos + 1))
+			continue;
+		cell = &v->ur->cell[i];
+		s = atomic_load(&cell->state);
+		if (s != 0 && s >> 2 >= pos)
+			continue;	/* given up already (we look dead) */
+		cell->owner = PORT_OWNER(pos, v->pid);
+		memcpy(&cell->packet, pkt, sizeof(*pkt));
+		cell->packet.type = ZX_PKT_TYPE_USER;
+		if (atomic_compare_exchange_strong_explicit(&cell->state, &s,
+		    PORT_CELL(pos, PORT_CELL_READY), memory_order_release,
+		    memory_order_relaxed))
+			break;
+	}
+	if (atomic_load(&c->waiters) > 0) {
+		uint64_t one = 1;
+
+		if (write(v->uwake, &one, sizeof(one)) < 0)
+			return true;	/* full: sleepers are woken anyway */
+	}
+	return true;
+refuse:
+	users_sub(c);
+	return false;
 }
 
 /* Ask the daemon for a packet it holds. */
@@ -180,40 +308,56 @@ mono_now(void)
 	return (zx_time_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Sleep until woken or the deadline. ZX_OK when woken (maybe
- * spuriously), TIMED_OUT, or CANCELED when the daemon is gone. */
+/* Sleep until woken or the deadline (or `cap` ns from now, when not
+ * 0). ZX_OK when woken (maybe spuriously), TIMED_OUT, or CANCELED when
+ * the daemon is gone. */
 static zx_status_t
-sleep_on(struct port_view *v, zx_time_t deadline)
+sleep_on(struct port_view *v, zx_time_t deadline, zx_duration_t cap)
 {
-	struct pollfd p[2] = {
-		{ .fd = v->wake, .events = POLLIN },
+	struct pollfd p[3] = {
+		{ .fd = v->uwake, .events = POLLIN },
 		{ .fd = v->cancel, .events = POLLIN },
+		{ .fd = v->wake, .events = POLLIN },
 	};
 	struct timespec ts, *tsp = NULL;
+	zx_duration_t left = -1;
+	uint64_t n;
 	char b;
 	int r;
 
 	if (deadline != ZX_TIME_INFINITE) {
-		zx_time_t left = deadline - mono_now();
-
+		left = deadline - mono_now();
 		if (left <= 0)
 			return ZX_ERR_TIMED_OUT;
+	}
+	if (cap > 0 && (left < 0 || cap < left))
+		left = cap;
+	if (left >= 0) {
 		ts.tv_sec = left / 1000000000;
 		ts.tv_nsec = left % 1000000000;
 		tsp = &ts;
 	}
-	r = ppoll(p, 2, tsp, NULL);
+	r = ppoll(p, 3, tsp, NULL);
 	if (r < 0)
 		return ZX_OK;
-	if (p[0].revents & POLLIN) {
-		ssize_t n = recv(v->wake, &b, 1, MSG_DONTWAIT);
+	if ((p[0].revents & POLLIN) &&
+	    read(v->uwake, &n, sizeof(n)) < 0)
+		return ZX_OK;
+	if (p[2].revents & POLLIN) {
+		ssize_t k = recv(v->wake, &b, 1, MSG_DONTWAIT);
 
-		if (n == 0)
+		if (k == 0)
 			return ZX_ERR_CANCELED;
-	} else if (p[0].revents & (POLLHUP | POLLERR))
+	} else if (p[2].revents & (POLLHUP | POLLERR))
 		return ZX_ERR_CANCELED;
 	return ZX_OK;
 }
+
+/* How long a waiter spins on a writer's unpublished position before it
+ * asks the daemon (which gives up positions of writers that died), and
+ * how often it asks again while that lasts. */
+#define PENDING_SPINS	64
+#define PENDING_RECHECK	ZX_MSEC(20)
 
 EXPORT zx_status_t
 zx_port_wait(zx_handle_t h, zx_time_t deadline, zx_port_packet_t *packet)
@@ -223,9 +367,11 @@ zx_port_wait(zx_handle_t h, zx_time_t deadline, zx_port_packet_t *packet)
 	struct zxh *e;
 	zx_status_t st;
 	unsigned gen;
+	int spins = 0;
 
 	/* A handle libzx does not know cannot be waited on; the daemon
-	 * checks the type and READ when the view is set up. */
+	 * checks the type and the rights when the view is set up, and
+	 * sends no consumer's side without READ. */
 	e = zxh_get(h, NULL);
 	if (e == NULL)
 		return ZX_ERR_BAD_HANDLE;
@@ -236,22 +382,32 @@ zx_port_wait(zx_handle_t h, zx_time_t deadline, zx_port_packet_t *packet)
 		goto out;
 	}
 	st = view_of(h, e, &v);
+	if (st == ZX_OK && v->kr == NULL)
+		st = ZX_ERR_ACCESS_DENIED;
 	if (st != ZX_OK)
 		goto out;
 	for (;;) {
-		struct port_ring *r = v->ring;
+		struct port_ctl *c = v->ctl;
+		enum take tk = TAKE_EMPTY;
 		uint32_t want;
 
 		if (atomic_load(&e->gen) != gen) {
 			st = ZX_ERR_CANCELED;
 			break;
 		}
-		want = atomic_load(&r->pull);
-		if (!(want & PORT_PULL_IRQ) && ring_take(r, &pkt)) {
-			st = ZX_OK;
-			break;
+		want = atomic_load(&v->kr->pull);
+		if (!(want & PORT_PULL_IRQ)) {
+			tk = ring_take(v, &pkt);
+			if (tk == TAKE_OK) {
+				st = ZX_OK;
+				break;
+			}
+			if (tk == TAKE_PENDING && ++spins < PENDING_SPINS) {
+				sched_yield();
+				continue;
+			}
 		}
-		if (want != 0) {
+		if (want != 0 || tk == TAKE_PENDING) {
 			st = pull(h, &pkt);
 			if (st != ZX_ERR_SHOULD_WAIT)
 				break;
@@ -261,18 +417,22 @@ zx_port_wait(zx_handle_t h, zx_time_t deadline, zx_port_packet_t *packet)
 			break;
 		}
 		/* Count ourselves a sleeper, then look once more: the
-		 * daemon wakes sleepers after publishing. */
-		atomic_fetch_add(&r->waiters, 1);
-		if (atomic_load(&r->pull) == 0 &&
-		    atomic_load(&r->head) >=
-		    atomic_load(&r->tail) &&
+		 * daemon and writers wake sleepers after publishing. */
+		atomic_fetch_add(&c->waiters, 1);
+		if (atomic_load(&v->kr->pull) == 0 &&
+		    atomic_load(&c->head) >=
+		    (atomic_load(&c->tail) & ~PORT_TAIL_HELD) &&
 		    atomic_load(&e->gen) == gen)
-			st = sleep_on(v, deadline);
+			st = sleep_on(v, deadline, 0);
+		else if (tk == TAKE_PENDING)
+			st = sleep_on(v, deadline, PENDING_RECHECK);
 		else
 			st = ZX_OK;
-		atomic_fetch_sub(&r->waiters, 1);
+		atomic_fetch_sub(&c->waiters, 1);
+		spins = 0;
 		if (st == ZX_ERR_CANCELED)
 			break;
+		st = ZX_OK;
 	}
 out:
 	atomic_fetch_sub(&e->waiters, 1);
@@ -301,8 +461,9 @@ zx_port_create(uint32_t options, zx_handle_t *out)
 	return rpc_out_handle(h, out);
 }
 
-EXPORT zx_status_t
-zx_port_queue(zx_handle_t h, const zx_port_packet_t *packet)
+/* The daemon's zx_port_queue: what the ring cannot take now. */
+static zx_status_t
+queue_call(zx_handle_t h, const zx_port_packet_t *packet)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__PortQueue pq = ZXD__PORT_QUEUE__INIT;
@@ -316,6 +477,34 @@ zx_port_queue(zx_handle_t h, const zx_port_packet_t *packet)
 	req.body_case = ZXD__REQUEST__BODY_PORT_QUEUE;
 	req.port_queue = &pq;
 	return rpc_call(h, &req, NULL, 0, NULL);
+}
+
+EXPORT zx_status_t
+zx_port_queue(zx_handle_t h, const zx_port_packet_t *packet)
+{
+	struct port_view *v;
+	struct zxh *e;
+	zx_status_t st;
+	bool done;
+
+	/* What depends on the handle is fixed for its life and known
+	 * since it arrived; a handle libzx does not know goes to the
+	 * daemon, which answers BAD_HANDLE. */
+	e = zxh_get(h, NULL);
+	if (e == NULL)
+		return queue_call(h, packet);
+	if (e->type != ZX_OBJ_TYPE_PORT)
+		return ZX_ERR_WRONG_TYPE;
+	if (!(e->rights & ZX_RIGHT_WRITE))
+		return ZX_ERR_ACCESS_DENIED;
+	if (packet == NULL)
+		return ZX_ERR_INVALID_ARGS;
+	if (!zxh_hold(e))
+		return ZX_ERR_BAD_HANDLE;
+	st = view_of(h, e, &v);
+	done = st == ZX_OK && v->writable && ring_put(v, packet);
+	atomic_fetch_sub(&e->waiters, 1);
+	return done ? ZX_OK : queue_call(h, packet);
 }
 
 EXPORT zx_status_t

@@ -80,21 +80,28 @@ call_port_queue(struct call *c)
 zx_status_t
 call_port_setup(struct call *c)
 {
+	Zxd__PortSetupReply *r;
+	int fds[PORT_SETUP_FDS];
+	size_t n, i;
 	zx_status_t st;
-	int ring, wake;
 
-	st = handle_check(c->self, ZX_OBJ_TYPE_PORT, ZX_RIGHT_READ);
+	st = handle_check(c->self, ZX_OBJ_TYPE_PORT, 0);
 	if (st != ZX_OK)
 		return st;
-	st = port_open_ring(port_of(c->self->obj), &ring, &wake);
-	if (st != ZX_OK)
-		return st;
-	st = dispatch_add_fd(c, ring);
-	if (st != ZX_OK) {
-		close(wake);
-		return st;
-	}
-	return dispatch_add_fd(c, wake);
+	if (!(c->self->rights & (ZX_RIGHT_READ | ZX_RIGHT_WRITE)))
+		return ZX_ERR_ACCESS_DENIED;
+	r = CALL_REPLY(c, port_setup, PORT_SETUP,
+	    zxd__port_setup_reply__init);
+	if (r == NULL)
+		return ZX_ERR_NO_MEMORY;
+	r->pid = (uint32_t)c->client->pid;
+	st = port_open(port_of(c->self->obj), c->self->rights, fds, &n);
+	for (i = 0; i < n && st == ZX_OK; i++)
+		st = dispatch_add_fd(c, fds[i]);
+	/* dispatch_add_fd owns the fd it was given, even on failure */
+	for (; i < n && st != ZX_OK; i++)
+		close(fds[i]);
+	return st;
 }
 
 zx_status_t

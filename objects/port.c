@@ -1,11 +1,16 @@
 /* Ports, Zircon's PortDispatcher in miniature.
  *
- * A packet is queued in one of three places, in this order of delivery:
- * the interrupt queue (ZX_PORT_BIND_TO_INTERRUPT ports only), the shared
- * ring (objects/port_ring.h), and the overflow list behind it. A packet
- * goes to the ring when nothing waits in the overflow list and a cell is
- * free, so the ring plus the list is one FIFO. Cells consumers took are
- * reclaimed at each port operation; the list then moves up into them.
+ * A port's queue is a sequence of positions in a shared ring
+ * (proto/port_ring.h), claimed in order by the daemon and by writers in
+ * any process; behind it the daemon may hold an overflow list (while it
+ * does, `tail` says so and writers queue through the daemon), and in
+ * front of everything, on a ZX_PORT_BIND_TO_INTERRUPT port, its
+ * interrupt queue. The daemon remembers what it published in a cell
+ * (`meta`: source, key, charge) until a consumer or a cancel consumed
+ * it. It trusts nothing the clients can write: every word it reads from
+ * the shared pages is checked, every loop over them is bounded, and a
+ * port whose control page makes no sense is `broken`: from then on the
+ * daemon hands its packets out through PortPull only.
  *
  * An async wait is an object_observer (objects/object.h) with its packet
  * preallocated, as in Zircon, so signal packets are never refused.
@@ -13,11 +18,13 @@
 #include "config-build.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -30,6 +37,10 @@
 #define container_of(p, type, member) \
 	((type *)(void *)((char *)(p) - offsetof(type, member)))
 
+/* Compare-and-swaps on words other processes write give up after this
+ * many failures (a writer that keeps changing them hurts its port). */
+#define CAS_TRIES	64
+
 /* A packet held by the daemon (overflow list or interrupt queue). */
 struct port_pkt {
 	struct port_pkt *next;
@@ -40,12 +51,14 @@ struct port_pkt {
 	bool embedded;			/* inside a port_wait, not malloc'd */
 };
 
-/* What the daemon remembers of a published cell. */
+/* What the daemon remembers of a cell it published. */
 struct port_meta {
+	uint64_t pos;
 	const void *source;
 	struct port_account *acct;	/* a reference, or NULL */
 	uint64_t key;
 	bool user;
+	bool valid;
 };
 
 /* A pending async wait. */
@@ -68,18 +81,23 @@ struct port {
 	struct object obj;		/* first */
 	uint32_t options;
 	bool dead;			/* the last handle is gone */
-	int ring_fd;
-	/* A SOCK_SEQPACKET pair: the daemon sends a byte on wake_fd to wake
-	 * sleepers; holders get copies of wake_peer, which also reads EOF
-	 * when the daemon dies. */
+	bool broken;			/* the control page made no sense */
+	int ctl_fd, k_fd, u_fd;
+	/* Writers write the eventfd to wake sleepers. The daemon sends a
+	 * byte on wake_fd, a SOCK_SEQPACKET pair whose other end holders
+	 * get copies of, which also reads EOF when the daemon dies. */
+	int uwake_fd;
 	int wake_fd, wake_peer;
-	struct port_ring *ring;
-	uint64_t tail;			/* next position to publish */
-	uint64_t reclaim;		/* first position not reclaimed */
+	struct port_ctl *ctl;
+	struct port_kring *kr;
+	struct port_uring *ur;
+	uint64_t seen;			/* the highest tail seen */
+	uint64_t front;			/* nothing before it is pending */
 	struct port_meta meta[PORT_RING_CELLS];
+	size_t n_meta;
 	struct port_pkt_list overflow;
 	struct port_pkt_list irq;
-	uint32_t user_count;
+	uint32_t user_count;		/* user packets the daemon holds */
 	struct port_wait *waits;
 	size_t n_waits;
 	struct port *prev_port, *next_port;	/* all ports */
@@ -158,6 +176,17 @@ list_pop(struct port_pkt_list *l)
 	return k;
 }
 
+/* One user packet fewer in the shared count (never below zero). */
+static void
+users_sub(struct port *p)
+{
+	uint32_t v = atomic_load(&p->ctl->users);
+
+	for (int i = 0; i < CAS_TRIES && v > 0; i++)
+		if (atomic_compare_exchange_weak(&p->ctl->users, &v, v - 1))
+			return;
+}
+
 /* Free a packet the daemon held, giving back what it was charged. */
 static void
 pkt_drop(struct port *p, struct port_pkt *k)
@@ -172,13 +201,22 @@ pkt_drop(struct port *p, struct port_pkt *k)
 		free(k);
 }
 
+/* The same for a packet nobody will take: the shared count too. */
+static void
+pkt_cancel(struct port *p, struct port_pkt *k)
+{
+	if (k->user)
+		users_sub(p);
+	pkt_drop(p, k);
+}
+
 static void
 set_pull(struct port *p)
 {
 	uint32_t v = (p->irq.n ? PORT_PULL_IRQ : 0) |
-	    (p->overflow.n ? PORT_PULL_OVERFLOW : 0);
+	    (p->overflow.n || p->broken ? PORT_PULL_OVERFLOW : 0);
 
-	atomic_store(&p->ring->pull, v);
+	atomic_store(&p->kr->pull, v);
 }
 
 static void
@@ -186,7 +224,7 @@ wake(struct port *p)
 {
 	char b = 0;
 
-	if (atomic_load(&p->ring->waiters) == 0)
+	if (atomic_load(&p->ctl->waiters) == 0)
 		return;
 	/* Never blocks; a full buffer means wakeups are pending anyway. */
 	if (send(p->wake_fd, &b, 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
@@ -200,62 +238,164 @@ meta_release(struct port *p, struct port_meta *m)
 		p->user_count--;
 	acct_release(m->acct);
 	memset(m, 0, sizeof(*m));
+	p->n_meta--;
 }
 
-/* Take back the cells consumers took. */
+/* The ring can no longer be trusted: every packet goes through
+ * PortPull from now on. */
 static void
-reclaim(struct port *p)
+set_broken(struct port *p)
 {
-	while (p->reclaim < p->tail) {
-		uint64_t pos = p->reclaim;
-		struct port_ring_cell *c = &p->ring->cell[pos % PORT_RING_CELLS];
-
-		if (atomic_load_explicit(&c->state, memory_order_acquire) ==
-		    PORT_CELL(pos, PORT_CELL_READY))
-			break;
-		meta_release(p, &p->meta[pos % PORT_RING_CELLS]);
-		p->reclaim++;
-	}
+	p->broken = true;
+	atomic_fetch_or(&p->ctl->tail, PORT_TAIL_HELD);
+	set_pull(p);
 }
 
-/* Publish k in the next cell; false when the ring is full. The cell's
- * metadata takes k's charge; k itself is freed. */
+/* The tail as published, checked: positions only grow. false when
+ * broken. */
 static bool
-publish(struct port *p, struct port_pkt *k)
+load_tail(struct port *p, uint64_t *ret)
 {
-	uint64_t pos = p->tail;
-	struct port_ring_cell *c;
-	struct port_meta *m;
+	uint64_t t = atomic_load(&p->ctl->tail);
+	uint64_t pos = t & ~PORT_TAIL_HELD;
 
-	if (pos - p->reclaim >= PORT_RING_CELLS)
+	if (p->broken)
 		return false;
-	c = &p->ring->cell[pos % PORT_RING_CELLS];
-	m = &p->meta[pos % PORT_RING_CELLS];
-	memcpy(&c->packet, &k->packet, sizeof(c->packet));
-	m->source = k->source;
-	m->acct = k->acct;
-	m->key = k->packet.key;
-	m->user = k->user;
-	k->acct = NULL;
-	k->user = false;
-	atomic_store_explicit(&c->state, PORT_CELL(pos, PORT_CELL_READY), memory_order_release);
-	p->tail = pos + 1;
-	atomic_store(&p->ring->tail, p->tail);
-	pkt_drop(p, k);
+	if (pos < p->seen) {
+		set_broken(p);
+		return false;
+	}
+	p->seen = pos;
+	*ret = t;
 	return true;
 }
 
-/* Reclaim, then move the overflow list up into the ring. */
+/* The first position that can still be pending, and the tail. */
+static bool
+window(struct port *p, uint64_t *ret_lo, uint64_t *ret_tail)
+{
+	uint64_t t, lo;
+
+	if (!load_tail(p, &t))
+		return false;
+	t &= ~PORT_TAIL_HELD;
+	lo = p->front;
+	if (t - lo > PORT_RING_CELLS)
+		lo = t - PORT_RING_CELLS;
+	*ret_lo = lo;
+	*ret_tail = t;
+	return true;
+}
+
+/* Forget the cells consumers took (giving back their charge). */
+static void
+reclaim(struct port *p)
+{
+	for (unsigned i = 0; i < PORT_RING_CELLS && p->n_meta > 0; i++) {
+		struct port_meta *m = &p->meta[i];
+
+		if (m->valid && port_consumed(atomic_load(&p->ctl->claim[i]),
+		    m->pos))
+			meta_release(p, m);
+	}
+}
+
+/* Writers stay off the ring while the daemon holds packets behind it. */
+static void
+hold(struct port *p, bool on)
+{
+	uint64_t t = atomic_load(&p->ctl->tail);
+
+	for (int i = 0; i < CAS_TRIES; i++) {
+		uint64_t want = on ? t | PORT_TAIL_HELD : t & ~PORT_TAIL_HELD;
+
+		if (t == want || atomic_compare_exchange_weak(&p->ctl->tail,
+		    &t, want))
+			return;
+	}
+	set_broken(p);
+}
+
+/* Publish k in the next position; false when the ring is full (or
+ * broken). On success the cell's metadata takes k's charge and k is
+ * freed. `held`: the daemon holds an overflow list (and tail says so). */
+static bool
+publish(struct port *p, struct port_pkt *k, bool held)
+{
+	struct port_cell *c;
+	struct port_meta *m;
+	uint64_t t, pos;
+	unsigned i;
+
+	for (int tries = 0; tries < CAS_TRIES; tries++) {
+		if (!load_tail(p, &t))
+			return false;
+		if ((t & PORT_TAIL_HELD) && !held) {
+			hold(p, false);
+			continue;
+		}
+		pos = t & ~PORT_TAIL_HELD;
+		i = pos % PORT_RING_CELLS;
+		if (!port_cell_free(atomic_load(&p->ctl->claim[i]), pos))
+			return false;
+		m = &p->meta[i];
+		if (m->valid) {
+			if (!port_consumed(atomic_load(&p->ctl->claim[i]),
+			    m->pos))
+				return false;
+			meta_release(p, m);
+		}
+		if (!atomic_compare_exchange_strong(&p->ctl->tail, &t,
+		    (pos + 1) | (t & PORT_TAIL_HELD)))
+			continue;
+		p->seen = pos + 1;
+		c = &p->kr->cell[i];
+		memcpy(&c->packet, &k->packet, sizeof(c->packet));
+		m->pos = pos;
+		m->source = k->source;
+		m->acct = k->acct;
+		m->key = k->packet.key;
+		m->user = k->user;
+		m->valid = true;
+		p->n_meta++;
+		k->acct = NULL;
+		k->user = false;
+		atomic_store_explicit(&c->state, PORT_CELL(pos,
+		    PORT_CELL_READY), memory_order_release);
+		pkt_drop(p, k);
+		return true;
+	}
+	return false;
+}
+
+static void
+list_push_front(struct port_pkt_list *l, struct port_pkt *k)
+{
+	k->next = l->head;
+	l->head = k;
+	if (l->tail == NULL)
+		l->tail = k;
+	l->n++;
+}
+
+/* Move the overflow list up into the ring. */
 static void
 refill(struct port *p)
 {
 	bool moved = false;
+	struct port_pkt *k;
 
 	reclaim(p);
-	while (p->overflow.head != NULL && p->tail - p->reclaim <
-	    PORT_RING_CELLS) {
-		publish(p, list_pop(&p->overflow));
-		moved = true;
+	if (!p->broken && !p->dead) {
+		while ((k = list_pop(&p->overflow)) != NULL) {
+			if (!publish(p, k, true)) {
+				list_push_front(&p->overflow, k);
+				break;
+			}
+			moved = true;
+		}
+		if (p->overflow.head == NULL)
+			hold(p, false);
 	}
 	set_pull(p);
 	if (moved)
@@ -278,11 +418,15 @@ deliver(struct port *p, struct port_pkt *k)
 		return;
 	}
 	reclaim(p);
-	if (p->overflow.head == NULL && publish(p, k)) {
+	if (!p->broken && p->overflow.head == NULL && publish(p, k, false)) {
 		wake(p);
 		return;
 	}
+	/* Behind the ring: from the moment tail says so, writers queue
+	 * through the daemon, so this packet keeps its place. */
 	list_append(&p->overflow, k);
+	if (!p->broken)
+		hold(p, true);
 	set_pull(p);
 	wake(p);
 }
@@ -396,6 +540,29 @@ port_wait_async(struct port *p, struct object *o, const void *handle,
 	return ZX_OK;
 }
 
+/* User packets queued now: those the daemon holds, and every pending
+ * position of a writer (READY or still being written). */
+static uint64_t
+users_queued(struct port *p)
+{
+	uint64_t n = p->user_count, lo, t;
+
+	if (!window(p, &lo, &t))
+		return n;
+	for (uint64_t pos = lo; pos < t; pos++) {
+		unsigned i = pos % PORT_RING_CELLS;
+
+		if (port_consumed(atomic_load(&p->ctl->claim[i]), pos) ||
+		    atomic_load(&p->kr->cell[i].state) ==
+		    PORT_CELL(pos, PORT_CELL_READY) ||
+		    atomic_load(&p->ur->cell[i].state) ==
+		    PORT_CELL(pos, PORT_CELL_ABANDONED))
+			continue;
+		n++;
+	}
+	return n;
+}
+
 zx_status_t
 port_queue_user(struct port *p, const zx_port_packet_t *pkt,
     struct port_account *acct)
@@ -403,7 +570,7 @@ port_queue_user(struct port *p, const zx_port_packet_t *pkt,
 	struct port_pkt *k;
 
 	reclaim(p);
-	if (p->user_count > PORT_MAX_USER_PACKETS)
+	if (users_queued(p) > PORT_MAX_USER_PACKETS)
 		return ZX_ERR_SHOULD_WAIT;
 	k = calloc(1, sizeof(*k));
 	if (k == NULL)
@@ -413,6 +580,7 @@ port_queue_user(struct port *p, const zx_port_packet_t *pkt,
 	k->user = true;
 	k->acct = acct_charge(acct);
 	p->user_count++;
+	atomic_fetch_add(&p->ctl->users, 1);
 	deliver(p, k);
 	return ZX_OK;
 }
@@ -433,35 +601,138 @@ port_queue_kernel(struct port *p, const zx_port_packet_t *pkt,
 	deliver(p, k);
 }
 
+/* Whether the writer that claimed position pos of cell i is gone: its
+ * owner word names pos and a process that no longer exists. */
+static bool
+owner_gone(struct port *p, unsigned i, uint64_t pos)
+{
+	uint64_t o = p->ur->cell[i].owner;
+	pid_t pid = (pid_t)(o & PORT_OWNER_PID_MASK);
+
+	if (o >> PORT_OWNER_POS_SHIFT != (pos & PORT_OWNER_POS_MASK) ||
+	    pid <= 0)
+		return false;
+	return kill(pid, 0) < 0 && errno == ESRCH;
+}
+
+/* Give up position pos of cell i, which a writer claimed and will never
+ * publish. The CAS on the state races the writer's own: one wins. */
+static bool
+abandon(struct port *p, unsigned i, uint64_t pos)
+{
+	uint64_t s = atomic_load(&p->ur->cell[i].state);
+	uint64_t cl;
+
+	if ((s != 0 && s >> 2 >= pos) || !atomic_compare_exchange_strong(
+	    &p->ur->cell[i].state, &s, PORT_CELL(pos, PORT_CELL_ABANDONED)))
+		return false;
+	users_sub(p);
+	cl = atomic_load(&p->ctl->claim[i]);
+	if (!port_consumed(cl, pos))
+		atomic_compare_exchange_strong(&p->ctl->claim[i], &cl, pos + 1);
+	return true;
+}
+
+/* Consume position pos of cell i (claim word `cl` as read). */
+static bool
+take(struct port *p, unsigned i, uint64_t cl, uint64_t pos)
+{
+	return atomic_compare_exchange_strong(&p->ctl->claim[i], &cl,
+	    pos + 1);
+}
+
+/* What position pos holds. */
+enum cell_kind { CELL_DONE, CELL_DAEMON, CELL_WRITER, CELL_ABANDONED,
+	CELL_PENDING };
+
+static enum cell_kind
+cell_kind(struct port *p, unsigned i, uint64_t pos, uint64_t *ret_claim)
+{
+	uint64_t cl = atomic_load(&p->ctl->claim[i]);
+
+	*ret_claim = cl;
+	if (port_consumed(cl, pos))
+		return CELL_DONE;
+	if (atomic_load_explicit(&p->kr->cell[i].state,
+	    memory_order_acquire) == PORT_CELL(pos, PORT_CELL_READY) &&
+	    p->meta[i].valid && p->meta[i].pos == pos)
+		return CELL_DAEMON;
+	switch (atomic_load_explicit(&p->ur->cell[i].state,
+	    memory_order_acquire) ^ PORT_CELL(pos, 0)) {
+	case PORT_CELL_READY:
+		return CELL_WRITER;
+	case PORT_CELL_ABANDONED:
+		return CELL_ABANDONED;
+	}
+	return CELL_PENDING;
+}
+
+/* The oldest packet in the ring, taken; SHOULD_WAIT when there is
+ * none or a writer still writes the oldest. */
+static zx_status_t
+ring_pull(struct port *p, zx_port_packet_t *ret)
+{
+	uint64_t lo, t, cl;
+
+	if (!window(p, &lo, &t))
+		return ZX_ERR_SHOULD_WAIT;
+	for (uint64_t pos = lo; pos < t; pos++) {
+		unsigned i = pos % PORT_RING_CELLS;
+		zx_port_packet_t copy;
+
+		switch (cell_kind(p, i, pos, &cl)) {
+		case CELL_DONE:
+			if (pos == p->front)
+				p->front = pos + 1;
+			continue;
+		case CELL_DAEMON:
+			memcpy(&copy, &p->kr->cell[i].packet, sizeof(copy));
+			if (!take(p, i, cl, pos))
+				continue;
+			if (p->meta[i].user)
+				users_sub(p);
+			meta_release(p, &p->meta[i]);
+			*ret = copy;
+			return ZX_OK;
+		case CELL_WRITER:
+			memcpy(&copy, &p->ur->cell[i].packet, sizeof(copy));
+			if (!take(p, i, cl, pos))
+				continue;
+			users_sub(p);
+			copy.type = ZX_PKT_TYPE_USER;
+			*ret = copy;
+			return ZX_OK;
+		case CELL_ABANDONED:
+			take(p, i, cl, pos);
+			continue;
+		case CELL_PENDING:
+			if (owner_gone(p, i, pos) && abandon(p, i, pos))
+				continue;
+			return ZX_ERR_SHOULD_WAIT;
+		}
+	}
+	return ZX_ERR_SHOULD_WAIT;
+}
+
 zx_status_t
 port_pull(struct port *p, zx_port_packet_t *ret)
 {
 	struct port_pkt *k;
-	zx_status_t st = ZX_ERR_SHOULD_WAIT;
+	zx_status_t st;
 
 	refill(p);
 	k = list_pop(&p->irq);
+	if (k == NULL && p->broken)
+		k = list_pop(&p->overflow);
 	if (k != NULL) {
 		*ret = k->packet;
+		if (k->user)
+			users_sub(p);
 		pkt_drop(p, k);
 		set_pull(p);
 		return ZX_OK;
 	}
-	for (uint64_t pos = p->reclaim; pos < p->tail; pos++) {
-		struct port_ring_cell *c =
-		    &p->ring->cell[pos % PORT_RING_CELLS];
-		uint64_t ready = PORT_CELL(pos, PORT_CELL_READY);
-		zx_port_packet_t copy;
-
-		if (atomic_load_explicit(&c->state, memory_order_acquire) != ready)
-			continue;
-		memcpy(&copy, &c->packet, sizeof(copy));
-		if (atomic_compare_exchange_strong_explicit(&c->state, &ready, PORT_CELL(pos, PORT_CELL_TAKEN), memory_order_acq_rel, memory_order_acquire)) {
-			*ret = copy;
-			st = ZX_OK;
-			break;
-		}
-	}
+	st = ring_pull(p, ret);
 	refill(p);
 	return st;
 }
@@ -490,6 +761,7 @@ cancel(struct port *p, enum match_mode mode, const void *source,
 	struct port_wait *w, *wnext;
 	struct port_pkt_list keep = { 0 };
 	struct port_pkt *k;
+	uint64_t lo, t, cl;
 	size_t n = 0;
 
 	reclaim(p);
@@ -505,16 +777,33 @@ cancel(struct port *p, enum match_mode mode, const void *source,
 			n++;
 		}
 	}
-	for (uint64_t pos = p->reclaim; pos < p->tail; pos++) {
-		struct port_ring_cell *c =
-		    &p->ring->cell[pos % PORT_RING_CELLS];
-		struct port_meta *m = &p->meta[pos % PORT_RING_CELLS];
-		uint64_t ready = PORT_CELL(pos, PORT_CELL_READY);
+	if (window(p, &lo, &t)) {
+		for (uint64_t pos = lo; pos < t; pos++) {
+			unsigned i = pos % PORT_RING_CELLS;
+			struct port_meta *m = &p->meta[i];
 
-		if (!matches(mode, m->source, m->user, m->key, source, key))
-			continue;
-		if (atomic_compare_exchange_strong_explicit(&c->state, &ready, PORT_CELL(pos, PORT_CELL_CANCELED), memory_order_acq_rel, memory_order_acquire))
-			n++;
+			switch (cell_kind(p, i, pos, &cl)) {
+			case CELL_DAEMON:
+				if (!matches(mode, m->source, m->user, m->key,
+				    source, key) || !take(p, i, cl, pos))
+					break;
+				if (m->user)
+					users_sub(p);
+				meta_release(p, m);
+				n++;
+				break;
+			case CELL_WRITER:
+				if (!matches(mode, NULL, true,
+				    p->ur->cell[i].packet.key, source, key) ||
+				    !take(p, i, cl, pos))
+					break;
+				users_sub(p);
+				n++;
+				break;
+			default:
+				break;
+			}
+		}
 	}
 	for (int q = 0; q < 2; q++) {
 		struct port_pkt_list *l = q ? &p->irq : &p->overflow;
@@ -523,7 +812,7 @@ cancel(struct port *p, enum match_mode mode, const void *source,
 		while ((k = list_pop(l)) != NULL) {
 			if (matches(mode, k->source, k->user, k->packet.key,
 			    source, key)) {
-				pkt_drop(p, k);
+				pkt_cancel(p, k);
 				n++;
 			} else
 				list_append(&keep, k);
@@ -565,14 +854,18 @@ void
 port_counts(struct port *p, size_t *ret_queued, size_t *ret_waits)
 {
 	size_t n = p->overflow.n + p->irq.n;
+	uint64_t lo, t, cl;
 
 	if (!p->dead)
 		refill(p);
-	for (uint64_t pos = p->reclaim; pos < p->tail; pos++)
-		if (atomic_load_explicit(&p->ring->cell[pos %
-		    PORT_RING_CELLS].state, memory_order_acquire) ==
-		    PORT_CELL(pos, PORT_CELL_READY))
-			n++;
+	if (!p->dead && window(p, &lo, &t))
+		for (uint64_t pos = lo; pos < t; pos++) {
+			enum cell_kind kd = cell_kind(p,
+			    pos % PORT_RING_CELLS, pos, &cl);
+
+			if (kd == CELL_DAEMON || kd == CELL_WRITER)
+				n++;
+		}
 	*ret_queued = n;
 	*ret_waits = p->n_waits;
 }
@@ -596,8 +889,9 @@ port_zero_handles(struct object *o)
 		pkt_drop(p, k);
 	while ((k = list_pop(&p->irq)) != NULL)
 		pkt_drop(p, k);
-	for (; p->reclaim < p->tail; p->reclaim++)
-		meta_release(p, &p->meta[p->reclaim % PORT_RING_CELLS]);
+	for (unsigned i = 0; i < PORT_RING_CELLS; i++)
+		if (p->meta[i].valid)
+			meta_release(p, &p->meta[i]);
 	set_pull(p);
 }
 
@@ -614,8 +908,13 @@ port_destroy(struct object *o)
 		all_ports = p->next_port;
 	if (p->next_port != NULL)
 		p->next_port->prev_port = p->prev_port;
-	munmap(p->ring, PORT_RING_SIZE);
-	close(p->ring_fd);
+	munmap(p->ctl, PORT_CTL_SIZE);
+	munmap(p->kr, PORT_RING_SIZE);
+	munmap(p->ur, PORT_RING_SIZE);
+	close(p->ctl_fd);
+	close(p->k_fd);
+	close(p->u_fd);
+	close(p->uwake_fd);
 	close(p->wake_fd);
 	close(p->wake_peer);
 	free(p);
@@ -625,7 +924,7 @@ static uint64_t
 port_memory_bytes(const struct object *o)
 {
 	(void)o;
-	return PORT_RING_SIZE + sizeof(struct port);
+	return 2 * PORT_RING_SIZE + PORT_CTL_SIZE + sizeof(struct port);
 }
 
 static bool
@@ -658,44 +957,75 @@ port_binds_interrupts(const struct port *p)
 	return (p->options & ZX_PORT_BIND_TO_INTERRUPT) != 0;
 }
 
+/* A sealed memfd of `size` bytes named `name`, mapped read-write;
+ * `ro`: its inode made read-only, so holders get read-only copies. */
+static int
+shared_new(const char *name, size_t size, bool ro, int *ret_fd,
+    void **ret_map)
+{
+	void *map;
+	int fd;
+
+	if (anon_memfd_new(name, size, &fd) < 0)
+		return -1;
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED || anon_seal_size(fd, true) < 0 ||
+	    (ro && anon_seal_mode(fd) < 0)) {
+		if (map != MAP_FAILED)
+			munmap(map, size);
+		close(fd);
+		return -1;
+	}
+	*ret_fd = fd;
+	*ret_map = map;
+	return 0;
+}
+
 zx_status_t
 port_create(uint32_t options, struct object **ret)
 {
 	struct port *p;
-	void *map;
-	int sv[2];
+	void *ctl = NULL, *kr = NULL, *ur = NULL;
+	int sv[2] = { -1, -1 };
 
 	if (options != 0 && options != ZX_PORT_BIND_TO_INTERRUPT)
 		return ZX_ERR_INVALID_ARGS;
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
 		return ZX_ERR_NO_MEMORY;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    0, sv) < 0) {
+	p->ctl_fd = p->k_fd = p->u_fd = -1;
+	p->uwake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (p->uwake_fd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET |
+	    SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0 ||
+	    shared_new("zxd-port-ctl", PORT_CTL_SIZE, false, &p->ctl_fd,
+	    &ctl) < 0 ||
+	    shared_new("zxd-port-kcells", PORT_RING_SIZE, true, &p->k_fd,
+	    &kr) < 0 ||
+	    shared_new("zxd-port-ucells", PORT_RING_SIZE, true, &p->u_fd,
+	    &ur) < 0) {
+		if (ctl != NULL) {
+			munmap(ctl, PORT_CTL_SIZE);
+			close(p->ctl_fd);
+		}
+		if (kr != NULL) {
+			munmap(kr, PORT_RING_SIZE);
+			close(p->k_fd);
+		}
+		if (p->uwake_fd >= 0)
+			close(p->uwake_fd);
+		if (sv[0] >= 0) {
+			close(sv[0]);
+			close(sv[1]);
+		}
 		free(p);
 		return ZX_ERR_NO_RESOURCES;
 	}
 	p->wake_fd = sv[0];
 	p->wake_peer = sv[1];
-	if (anon_memfd_new("zxd-port", PORT_RING_SIZE, &p->ring_fd) < 0) {
-		close(sv[0]);
-		close(sv[1]);
-		free(p);
-		return ZX_ERR_NO_RESOURCES;
-	}
-	map = mmap(NULL, PORT_RING_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-	    p->ring_fd, 0);
-	if (map == MAP_FAILED || anon_seal_size(p->ring_fd, true) < 0) {
-		if (map != MAP_FAILED)
-			munmap(map, PORT_RING_SIZE);
-		close(p->ring_fd);
-		close(sv[0]);
-		close(sv[1]);
-		free(p);
-		return ZX_ERR_NO_MEMORY;
-	}
-	p->ring = map;
-	p->ring->cells = PORT_RING_CELLS;
+	p->ctl = ctl;
+	p->kr = kr;
+	p->ur = ur;
+	p->kr->cells = PORT_RING_CELLS;
 	p->options = options;
 	object_init(&p->obj, &port_ops);
 	p->next_port = all_ports;
@@ -707,18 +1037,35 @@ port_create(uint32_t options, struct object **ret)
 }
 
 zx_status_t
-port_open_ring(struct port *p, int *ret_ring, int *ret_efd)
+port_open(struct port *p, zx_rights_t rights, int fds[PORT_SETUP_FDS],
+    size_t *ret_n)
 {
-	int rfd, efd;
+	size_t n = 0;
+	int r = 0;
 
-	if (anon_reopen(p->ring_fd, true, &rfd) < 0)
-		return ZX_ERR_NO_RESOURCES;
-	efd = fcntl(p->wake_peer, F_DUPFD_CLOEXEC, 0);
-	if (efd < 0) {
-		close(rfd);
+	/* ctl (read-write), writers' cells (read-write with WRITE), the
+	 * writers' eventfd; with READ the daemon's cells (read-only) and
+	 * the wake socket. */
+	r = anon_reopen(p->ctl_fd, true, &fds[n]);
+	if (r == 0 && ++n)
+		r = anon_reopen(p->u_fd, (rights & ZX_RIGHT_WRITE) != 0,
+		    &fds[n]);
+	if (r == 0 && ++n)
+		r = (fds[n] = fcntl(p->uwake_fd, F_DUPFD_CLOEXEC, 0)) < 0 ?
+		    -errno : 0;
+	if (r == 0 && ++n && (rights & ZX_RIGHT_READ)) {
+		r = anon_reopen(p->k_fd, false, &fds[n]);
+		if (r == 0 && ++n)
+			r = (fds[n] = fcntl(p->wake_peer, F_DUPFD_CLOEXEC,
+			    0)) < 0 ? -errno : 0;
+		if (r == 0)
+			n++;
+	}
+	if (r < 0) {
+		while (n > 0)
+			close(fds[--n]);
 		return ZX_ERR_NO_RESOURCES;
 	}
-	*ret_ring = rfd;
-	*ret_efd = efd;
+	*ret_n = n;
 	return ZX_OK;
 }

@@ -1,7 +1,7 @@
 /* Ports: packet queues fed by zx_port_queue, by async waits on other
  * objects' signals, and by objects that produce packets themselves
- * (interrupts). The front of each queue is published in a shared ring
- * (objects/port_ring.h) that waiters consume without the daemon. */
+ * (interrupts). The queue lives in a shared ring (proto/port_ring.h)
+ * that writers fill and waiters consume without the daemon. */
 #ifndef ZXD_OBJECTS_PORT_H
 #define ZXD_OBJECTS_PORT_H
 
@@ -13,10 +13,7 @@
 #include <zircon/syscalls/port.h>
 #include <zircon/types.h>
 #include "objects/object.h"
-
-/* Zircon's per-port limit: a queue call fails once more than this many
- * user packets are queued (so 4097 fit). */
-#define PORT_MAX_USER_PACKETS	4096u
+#include "proto/port_ring.h"
 
 /*
  * What one client has the daemon hold for ports: registered async waits
@@ -40,10 +37,11 @@ zx_status_t port_create(uint32_t options, struct object **ret);
 struct port *port_of(struct object *o);
 bool port_binds_interrupts(const struct port *p);
 
-/* Fds for a holder with ZX_RIGHT_READ: the ring's memfd (read-write)
- * and the port's wake socket (readable when woken, EOF when the daemon
- * is gone). The caller owns both. */
-zx_status_t port_open_ring(struct port *p, int *ret_ring, int *ret_wake);
+/* The fds a holder with `rights` maps (proto/port_ring.h,
+ * PORT_SETUP_FDS: three, five with ZX_RIGHT_READ), each opened with
+ * the access the rights allow. The caller owns them. */
+zx_status_t port_open(struct port *p, zx_rights_t rights,
+    int fds[PORT_SETUP_FDS], size_t *ret_n);
 
 /* zx_port_queue: a user packet (type forced to USER), charged to
  * `acct`. SHOULD_WAIT when more than PORT_MAX_USER_PACKETS are queued. */
@@ -78,8 +76,8 @@ zx_status_t port_cancel(struct port *p, const void *handle, uint64_t key);
  * packets too) with `key`. NOT_FOUND when nothing was removed. */
 zx_status_t port_cancel_key(struct port *p, uint64_t key);
 
-/* Take back the ring cells consumers have taken (and charge their
- * accounts back), on every port. */
+/* Forget the ring cells consumers have taken (and give their charge
+ * back), on every port. */
 void port_reclaim_all(void);
 
 /* For zxctl: packets queued now and async waits registered. */

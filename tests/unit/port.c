@@ -184,51 +184,179 @@ Test(port, plain_port_interrupt_packets_in_order)
 	handle_free(h);
 }
 
+/* The port's shared pages, mapped as a holder of every right would. */
+struct shared {
+	struct port_ctl *ctl;
+	struct port_uring *ur;
+	struct port_kring *kr;
+	int fds[PORT_SETUP_FDS];
+	size_t n;
+};
+
+static void
+shared_map(struct port *p, struct shared *m)
+{
+	cr_assert_eq(port_open(p, ZX_DEFAULT_PORT_RIGHTS, m->fds, &m->n),
+	    ZX_OK);
+	cr_assert_eq(m->n, PORT_SETUP_FDS);
+	m->ctl = mmap(NULL, PORT_CTL_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_SHARED, m->fds[0], 0);
+	m->ur = mmap(NULL, PORT_RING_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_SHARED, m->fds[1], 0);
+	m->kr = mmap(NULL, PORT_RING_SIZE, PROT_READ, MAP_SHARED, m->fds[3],
+	    0);
+	cr_assert(m->ctl != MAP_FAILED && m->ur != MAP_FAILED &&
+	    m->kr != MAP_FAILED);
+	/* The daemon's cells are read-only to every holder. */
+	cr_assert_eq(mmap(NULL, PORT_RING_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_SHARED, m->fds[3], 0), MAP_FAILED);
+}
+
+static void
+shared_unmap(struct shared *m)
+{
+	munmap(m->ctl, PORT_CTL_SIZE);
+	munmap(m->ur, PORT_RING_SIZE);
+	munmap(m->kr, PORT_RING_SIZE);
+	for (size_t i = 0; i < m->n; i++)
+		close(m->fds[i]);
+}
+
 Test(port, ring_consumers_and_overflow)
 {
 	struct port_account *a = port_account_new();
 	struct handle *h;
 	struct port *p = new_port(0, &h);
-	struct port_ring *r;
+	struct shared m;
 	zx_port_packet_t u, out;
 	size_t queued, waits;
-	int rfd, wfd;
 	const uint64_t n = PORT_RING_CELLS + 50;
 
-	cr_assert_eq(port_open_ring(p, &rfd, &wfd), ZX_OK);
-	r = mmap(NULL, PORT_RING_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-	    rfd, 0);
-	cr_assert_neq(r, MAP_FAILED);
+	shared_map(p, &m);
 	for (uint64_t i = 0; i < n; i++) {
 		u = pkt(i, ZX_PKT_TYPE_USER);
 		cr_assert_eq(port_queue_user(p, &u, a), ZX_OK);
 	}
-	cr_assert_eq(r->tail, PORT_RING_CELLS, "the ring is full");
-	cr_assert(r->pull & PORT_PULL_OVERFLOW);
+	cr_assert_eq(m.ctl->tail, PORT_RING_CELLS | PORT_TAIL_HELD,
+	    "the ring is full, the daemon holds the rest");
+	cr_assert(m.kr->pull & PORT_PULL_OVERFLOW);
+	cr_assert_eq(m.ctl->users, n);
 	port_counts(p, &queued, &waits);
 	cr_assert_eq(queued, n);
 	/* A consumer takes the first cell as libzx does. */
-	uint64_t ready = PORT_CELL(0, PORT_CELL_READY);
-	cr_assert(atomic_compare_exchange_strong(&r->cell[0].state, &ready,
-	    PORT_CELL(0, PORT_CELL_TAKEN)));
-	cr_assert_eq(r->cell[0].packet.key, 0);
-	/* A scribbled state counts as taken, no more. */
-	atomic_store(&r->cell[1].state, 0xdeadbeefull);
+	uint64_t cl = 0;
+	cr_assert_eq(m.kr->cell[0].state, PORT_CELL(0, PORT_CELL_READY));
+	cr_assert(atomic_compare_exchange_strong(&m.ctl->claim[0], &cl, 1));
+	cr_assert_eq(m.kr->cell[0].packet.key, 0);
+	/* A scribbled claim counts as taken, no more. */
+	atomic_store(&m.ctl->claim[1], 2);
 	port_reclaim_all();
 	cr_assert_eq(a->items, n - 2);
-	cr_assert_eq(r->tail, PORT_RING_CELLS + 2, "overflow moved up");
+	cr_assert_eq(m.ctl->tail, (PORT_RING_CELLS + 2) | PORT_TAIL_HELD,
+	    "overflow moved up");
 	for (uint64_t i = 2; i < n; i++) {
 		cr_assert_eq(port_pull(p, &out), ZX_OK);
 		cr_assert_eq(out.key, i);
 	}
 	cr_assert_eq(port_pull(p, &out), ZX_ERR_SHOULD_WAIT);
-	cr_assert_eq(r->pull, 0);
+	cr_assert_eq(m.kr->pull, 0);
+	cr_assert_eq(m.ctl->tail & PORT_TAIL_HELD, 0, "writers may claim");
 	cr_assert_eq(a->items, 0);
-	munmap(r, PORT_RING_SIZE);
-	close(rfd);
-	close(wfd);
+	shared_unmap(&m);
 	handle_free(h);
 	port_account_unref(a);
+}
+
+/* A writer's cell, as libzx fills it (type left as the writer says). */
+static void
+writer_put(struct shared *m, uint64_t key, uint32_t type)
+{
+	uint64_t pos = m->ctl->tail;
+	struct port_cell *c = &m->ur->cell[pos % PORT_RING_CELLS];
+
+	m->ctl->tail = pos + 1;
+	m->ctl->users++;
+	c->owner = PORT_OWNER(pos, getpid());
+	c->packet = pkt(key, type);
+	c->packet.signal.observed = 0x55;
+	atomic_store(&c->state, PORT_CELL(pos, PORT_CELL_READY));
+}
+
+Test(port, writers_and_daemon_in_one_order)
+{
+	struct port_account *a = port_account_new();
+	struct handle *h;
+	struct port *p = new_port(0, &h);
+	zx_port_packet_t u = pkt(1, ZX_PKT_TYPE_USER), k, out;
+	struct shared m;
+	uint64_t pos;
+
+	shared_map(p, &m);
+	cr_assert_eq(port_queue_user(p, &u, a), ZX_OK);
+	writer_put(&m, 2, ZX_PKT_TYPE_SIGNAL_ONE);	/* a forgery */
+	k = pkt(3, ZX_PKT_TYPE_SIGNAL_ONE);
+	port_queue_kernel(p, &k, &a);
+	writer_put(&m, 4, ZX_PKT_TYPE_USER);
+	/* A claimed position its writer has not published holds the
+	 * ones behind it... */
+	pos = m.ctl->tail++;
+	m.ctl->users++;
+	u.key = 6;
+	cr_assert_eq(port_queue_user(p, &u, a), ZX_OK);
+	cr_assert_eq(port_cancel_key(p, 4), ZX_OK, "a writer's packet");
+	for (uint64_t key = 1; key <= 3; key++) {
+		cr_assert_eq(port_pull(p, &out), ZX_OK);
+		cr_assert_eq(out.key, key);
+		cr_assert_eq(out.type, key == 3 ? ZX_PKT_TYPE_SIGNAL_ONE :
+		    ZX_PKT_TYPE_USER, "only the daemon makes signal packets");
+	}
+	cr_assert_eq(port_pull(p, &out), ZX_ERR_SHOULD_WAIT);
+	/* ...while its writer lives (this process); a dead one's is
+	 * given up (pid 1 << 22 is past any pid_max but the largest). */
+	m.ur->cell[pos % PORT_RING_CELLS].owner = PORT_OWNER(pos, getpid());
+	cr_assert_eq(port_pull(p, &out), ZX_ERR_SHOULD_WAIT);
+	m.ur->cell[pos % PORT_RING_CELLS].owner = PORT_OWNER(pos,
+	    (1u << 22) + 1);
+	cr_assert_eq(port_pull(p, &out), ZX_OK);
+	cr_assert_eq(out.key, 6);
+	cr_assert_eq(m.ur->cell[pos % PORT_RING_CELLS].state,
+	    PORT_CELL(pos, PORT_CELL_ABANDONED));
+	cr_assert_eq(m.ctl->users, 0);
+	cr_assert_eq(a->items, 0);
+	shared_unmap(&m);
+	handle_free(h);
+	port_account_unref(a);
+}
+
+/* Words a hostile holder may write: the daemon checks them, never
+ * loops on them, and stops trusting a port whose tail went back. */
+Test(port, hostile_control_page)
+{
+	struct handle *h;
+	struct port *p = new_port(0, &h);
+	zx_port_packet_t u = pkt(1, ZX_PKT_TYPE_USER), out;
+	struct shared m;
+
+	shared_map(p, &m);
+	m.ctl->users = 0xffffffffu;
+	cr_assert_eq(port_queue_user(p, &u, NULL), ZX_OK,
+	    "the daemon counts for itself");
+	m.ctl->tail = 1ull << 62;		/* far ahead */
+	u.key = 2;
+	cr_assert_eq(port_queue_user(p, &u, NULL), ZX_OK);
+	m.ctl->tail = 0;			/* back */
+	u.key = 3;
+	cr_assert_eq(port_queue_user(p, &u, NULL), ZX_OK);
+	cr_assert(m.kr->pull & PORT_PULL_OVERFLOW, "pulled from now on");
+	/* Key 1 stays in the ring (for consumers); the rest, in order. */
+	cr_assert_eq(port_pull(p, &out), ZX_OK);
+	cr_assert_eq(out.key, 2);
+	cr_assert_eq(port_pull(p, &out), ZX_OK);
+	cr_assert_eq(out.key, 3);
+	cr_assert_eq(port_pull(p, &out), ZX_ERR_SHOULD_WAIT);
+	cr_assert_eq(port_cancel_key(p, 3), ZX_ERR_NOT_FOUND);
+	shared_unmap(&m);
+	handle_free(h);
 }
 
 Test(port, user_limit_and_cancel_key)
