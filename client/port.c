@@ -159,16 +159,6 @@ fail_rep:
 	return st;
 }
 
-/* One user packet fewer in the shared count (never below zero). */
-static void
-users_sub(struct port_ctl *c)
-{
-	uint32_t n = atomic_load(&c->users);
-
-	while (n > 0 && !atomic_compare_exchange_weak(&c->users, &n, n - 1))
-		;
-}
-
 enum take { TAKE_OK, TAKE_EMPTY, TAKE_PENDING };
 
 /* Take the oldest packet in the ring. TAKE_PENDING: a writer has
@@ -183,7 +173,6 @@ ring_take(struct port_view *v, zx_port_packet_t *out)
 		uint64_t t = atomic_load(&c->tail) & ~PORT_TAIL_HELD;
 		unsigned i = h % PORT_RING_CELLS;
 		uint64_t cl, s;
-		bool user;
 
 		if (h >= t)
 			return TAKE_EMPTY;
@@ -201,7 +190,6 @@ ring_take(struct port_view *v, zx_port_packet_t *out)
 		if (atomic_load_explicit(&v->kr->cell[i].state,
 		    memory_order_acquire) == PORT_CELL(h, PORT_CELL_READY)) {
 			memcpy(out, &v->kr->cell[i].packet, sizeof(*out));
-			user = out->type == ZX_PKT_TYPE_USER;
 		} else {
 			s = atomic_load_explicit(&v->ur->cell[i].state,
 			    memory_order_acquire);
@@ -216,20 +204,18 @@ ring_take(struct port_view *v, zx_port_packet_t *out)
 			/* A writer's packet is a user packet, whatever it
 			 * says: no writer forges a signal packet. */
 			out->type = ZX_PKT_TYPE_USER;
-			user = true;
 		}
 		if (atomic_compare_exchange_strong(&c->claim[i], &cl, h + 1)) {
 			atomic_compare_exchange_strong(&c->head, &h, h + 1);
-			if (user)
-				users_sub(c);
 			return TAKE_OK;
 		}
 	}
 }
 
 /* Queue a user packet in the ring. false when it must go through the
- * daemon: the daemon holds packets behind the ring, the ring is full,
- * or the port is at its user-packet limit (the daemon decides). */
+ * daemon: the ring is full or the daemon holds packets behind it. The
+ * ring is smaller than the port's user-packet limit, so the limit is
+ * only ever reached through the daemon, which decides it. */
 static bool
 ring_put(struct port_view *v, const zx_port_packet_t *pkt)
 {
@@ -238,17 +224,15 @@ ring_put(struct port_view *v, const zx_port_packet_t *pkt)
 	struct port_cell *cell;
 	unsigned i;
 
-	if (atomic_fetch_add(&c->users, 1) > PORT_MAX_USER_PACKETS)
-		goto refuse;
 	for (int tries = 0;; tries++) {
 		t = atomic_load(&c->tail);
 		if ((t & PORT_TAIL_HELD) || tries > 1000)
-			goto refuse;
+			return false;
 		pos = t;
 		i = pos % PORT_RING_CELLS;
 		if (!port_cell_free(atomic_load_explicit(&c->claim[i],
 		    memory_order_acquire), pos))
-			goto refuse;
+			return false;
 		if (!atomic_compare_exchange_weak(&c->tail, &t, pos + 1))
 			continue;
 		cell = &v->ur->cell[i];
@@ -270,9 +254,6 @@ ring_put(struct port_view *v, const zx_port_packet_t *pkt)
 			return true;	/* full: sleepers are woken anyway */
 	}
 	return true;
-refuse:
-	users_sub(c);
-	return false;
 }
 
 /* Ask the daemon for a packet it holds. */

@@ -176,17 +176,6 @@ list_pop(struct port_pkt_list *l)
 	return k;
 }
 
-/* One user packet fewer in the shared count (never below zero). */
-static void
-users_sub(struct port *p)
-{
-	uint32_t v = atomic_load(&p->ctl->users);
-
-	for (int i = 0; i < CAS_TRIES && v > 0; i++)
-		if (atomic_compare_exchange_weak(&p->ctl->users, &v, v - 1))
-			return;
-}
-
 /* Free a packet the daemon held, giving back what it was charged. */
 static void
 pkt_drop(struct port *p, struct port_pkt *k)
@@ -199,15 +188,6 @@ pkt_drop(struct port *p, struct port_pkt *k)
 		free(container_of(k, struct port_wait, pkt));
 	else
 		free(k);
-}
-
-/* The same for a packet nobody will take: the shared count too. */
-static void
-pkt_cancel(struct port *p, struct port_pkt *k)
-{
-	if (k->user)
-		users_sub(p);
-	pkt_drop(p, k);
 }
 
 static void
@@ -580,7 +560,6 @@ port_queue_user(struct port *p, const zx_port_packet_t *pkt,
 	k->user = true;
 	k->acct = acct_charge(acct);
 	p->user_count++;
-	atomic_fetch_add(&p->ctl->users, 1);
 	deliver(p, k);
 	return ZX_OK;
 }
@@ -626,7 +605,6 @@ abandon(struct port *p, unsigned i, uint64_t pos)
 	if ((s != 0 && s >> 2 >= pos) || !atomic_compare_exchange_strong(
 	    &p->ur->cell[i].state, &s, PORT_CELL(pos, PORT_CELL_ABANDONED)))
 		return false;
-	users_sub(p);
 	cl = atomic_load(&p->ctl->claim[i]);
 	if (!port_consumed(cl, pos))
 		atomic_compare_exchange_strong(&p->ctl->claim[i], &cl, pos + 1);
@@ -689,8 +667,6 @@ ring_pull(struct port *p, zx_port_packet_t *ret)
 			memcpy(&copy, &p->kr->cell[i].packet, sizeof(copy));
 			if (!take(p, i, cl, pos))
 				continue;
-			if (p->meta[i].user)
-				users_sub(p);
 			meta_release(p, &p->meta[i]);
 			*ret = copy;
 			return ZX_OK;
@@ -698,7 +674,6 @@ ring_pull(struct port *p, zx_port_packet_t *ret)
 			memcpy(&copy, &p->ur->cell[i].packet, sizeof(copy));
 			if (!take(p, i, cl, pos))
 				continue;
-			users_sub(p);
 			copy.type = ZX_PKT_TYPE_USER;
 			*ret = copy;
 			return ZX_OK;
@@ -726,8 +701,6 @@ port_pull(struct port *p, zx_port_packet_t *ret)
 		k = list_pop(&p->overflow);
 	if (k != NULL) {
 		*ret = k->packet;
-		if (k->user)
-			users_sub(p);
 		pkt_drop(p, k);
 		set_pull(p);
 		return ZX_OK;
@@ -787,8 +760,6 @@ cancel(struct port *p, enum match_mode mode, const void *source,
 				if (!matches(mode, m->source, m->user, m->key,
 				    source, key) || !take(p, i, cl, pos))
 					break;
-				if (m->user)
-					users_sub(p);
 				meta_release(p, m);
 				n++;
 				break;
@@ -797,7 +768,6 @@ cancel(struct port *p, enum match_mode mode, const void *source,
 				    p->ur->cell[i].packet.key, source, key) ||
 				    !take(p, i, cl, pos))
 					break;
-				users_sub(p);
 				n++;
 				break;
 			default:
@@ -812,7 +782,7 @@ cancel(struct port *p, enum match_mode mode, const void *source,
 		while ((k = list_pop(l)) != NULL) {
 			if (matches(mode, k->source, k->user, k->packet.key,
 			    source, key)) {
-				pkt_cancel(p, k);
+				pkt_drop(p, k);
 				n++;
 			} else
 				list_append(&keep, k);

@@ -36,10 +36,9 @@
  *
  * `tail` carries PORT_TAIL_HELD while the daemon holds packets behind
  * the ring (overflow): writers then queue through the daemon, which
- * keeps one order. `users` counts queued user packets: writers add one
- * before claiming and leave the fast path at the limit (the daemon then
- * counts and decides); whoever takes or cancels a user packet subtracts
- * it. Everything here is a hint to the daemon, which trusts none of it.
+ * keeps one order. The ring has fewer cells than the port's user-packet
+ * limit, so no writer reaches the limit without the daemon, which
+ * counts for itself and decides. The daemon trusts no word here.
  *
  * `pull` (in the daemon's page) is non-zero when the daemon holds
  * packets a consumer must ask for (PortPull): interrupt packets, which
@@ -99,8 +98,7 @@ struct port_ctl {
 	_Atomic uint64_t tail;		/* next position | PORT_TAIL_HELD */
 	_Atomic uint64_t head;		/* a hint: the front */
 	_Atomic uint32_t waiters;
-	_Atomic uint32_t users;
-	uint8_t reserved[PORT_RING_HDR - 24];
+	uint8_t reserved[PORT_RING_HDR - 20];
 	_Atomic uint64_t claim[PORT_RING_CELLS];
 };
 
@@ -121,6 +119,8 @@ _Static_assert(sizeof(struct port_kring) == PORT_RING_SIZE, "ring layout");
 _Static_assert(sizeof(struct port_uring) == PORT_RING_SIZE, "ring layout");
 _Static_assert(sizeof(struct port_ctl) <= PORT_CTL_SIZE, "ctl layout");
 _Static_assert(sizeof(zx_port_packet_t) == 48, "packet layout");
+_Static_assert(PORT_RING_CELLS <= PORT_MAX_USER_PACKETS,
+    "the daemon decides the user-packet limit");
 
 /* Whether position pos is consumed, given its cell's claim word. */
 static inline int

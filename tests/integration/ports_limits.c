@@ -1,5 +1,7 @@
 /* Ports and what a client makes the daemon hold: registered async waits
- * and queued packets count against port_items_per_client (zxd.conf);
+ * and the packets the daemon holds for it (behind a full ring) count
+ * against port_items_per_client (zxd.conf); packets in the port's ring
+ * live in memory charged to the port's creator and count against none;
  * consumed packets, cancelled and closed waits give the items back; a
  * dead client's waits and packets go with it; a wait blocked in
  * zx_port_wait returns when zxd dies. Each test runs its own zxd. */
@@ -18,6 +20,7 @@
 #include <zircon/syscalls.h>
 #include <zxd/zxd.h>
 
+#include "proto/port_ring.h"
 #include "tests/lib/zxdtest.h"
 
 #define LIMIT	10
@@ -67,6 +70,18 @@ new_port(void)
 	return p;
 }
 
+/* Fill the port's ring (packets queued without the daemon: they hold
+ * nothing of the daemon's, and count against no client). */
+static void
+fill_ring(zx_handle_t p)
+{
+	zx_port_packet_t u;
+
+	memset(&u, 0, sizeof(u));
+	for (unsigned i = 0; i < PORT_RING_CELLS; i++)
+		cr_assert_eq(zx_port_queue(p, &u), ZX_OK);
+}
+
 Test(ports_limits, waits_and_packets_count)
 {
 	zx_handle_t p = new_port(), e;
@@ -77,24 +92,32 @@ Test(ports_limits, waits_and_packets_count)
 	for (int i = 0; i < LIMIT / 2; i++)
 		cr_assert_eq(zx_object_wait_async(e, p, (uint64_t)i,
 		    ZX_USER_SIGNAL_0, 0), ZX_OK);
+	fill_ring(p);
+	/* Behind a full ring the daemon holds packets: those count. */
 	for (int i = 0; i < LIMIT / 2; i++)
 		cr_assert_eq(zx_port_queue(p, &u), ZX_OK);
 	cr_assert_eq(zx_object_wait_async(e, p, 99, ZX_USER_SIGNAL_0, 0),
 	    ZX_ERR_NO_RESOURCES);
 	cr_assert_eq(zx_port_queue(p, &u), ZX_ERR_SHOULD_WAIT);
-	/* A consumed packet gives its item back. */
-	cr_assert_eq(zx_port_wait(p, 0, &pkt), ZX_OK);
-	cr_assert_eq(zx_port_queue(p, &u), ZX_OK);
-	cr_assert_eq(zx_port_queue(p, &u), ZX_ERR_SHOULD_WAIT);
+	/* A consumed packet gives its item back: the ring's go first,
+	 * then the held ones. */
+	for (unsigned i = 0; i <= PORT_RING_CELLS; i++)
+		cr_assert_eq(zx_port_wait(p, 0, &pkt), ZX_OK);
+	cr_assert_eq(zx_object_wait_async(e, p, 99, ZX_USER_SIGNAL_0, 0),
+	    ZX_OK);
+	cr_assert_eq(zx_object_wait_async(e, p, 99, ZX_USER_SIGNAL_0, 0),
+	    ZX_ERR_NO_RESOURCES);
 	/* A cancelled wait too. */
 	cr_assert_eq(zx_port_cancel(p, e, 0), ZX_OK);
 	cr_assert_eq(zx_object_wait_async(e, p, 0, ZX_USER_SIGNAL_0, 0),
 	    ZX_OK);
 	/* A fired wait's packet holds the item until taken. */
 	cr_assert_eq(zx_object_signal(e, 0, ZX_USER_SIGNAL_0), ZX_OK);
-	cr_assert_eq(zx_port_queue(p, &u), ZX_ERR_SHOULD_WAIT);
+	cr_assert_eq(zx_object_wait_async(e, p, 98, ZX_USER_SIGNAL_1, 0),
+	    ZX_ERR_NO_RESOURCES);
 	while (zx_port_wait(p, 0, &pkt) == ZX_OK)
 		;
+	fill_ring(p);
 	for (int i = 0; i < LIMIT; i++)
 		cr_assert_eq(zx_port_queue(p, &u), ZX_OK);
 	cr_assert_eq(zx_port_queue(p, &u), ZX_ERR_SHOULD_WAIT);
@@ -123,12 +146,15 @@ hog(void *arg)
 	memset(&u, 0, sizeof(u));
 	if (zx_port_create(0, &p) != ZX_OK || zx_event_create(0, &e) != ZX_OK)
 		return 1;
+	for (unsigned i = 0; i < PORT_RING_CELLS; i++)
+		if (zx_port_queue(p, &u) != ZX_OK)
+			return 2;
 	for (int i = 0; i < LIMIT / 2; i++)
 		if (zx_object_wait_async(e, p, 1, ZX_USER_SIGNAL_0, 0) !=
 		    ZX_OK || zx_port_queue(p, &u) != ZX_OK)
-			return 2;
+			return 3;
 	if (zx_port_queue(p, &u) != ZX_ERR_SHOULD_WAIT)
-		return 3;
+		return 4;
 	return 0;
 }
 
