@@ -233,13 +233,19 @@ ring_put(struct port_view *v, const zx_port_packet_t *pkt)
 		if (!port_cell_free(atomic_load_explicit(&c->claim[i],
 		    memory_order_acquire), pos))
 			return false;
+		/* Owned before claimed, so a writer killed right after its
+		 * claim leaves its pid (a rival for the same position may
+		 * overwrite it: the winner says it again). */
+		cell = &v->ur->cell[i];
+		atomic_store_explicit(&cell->owner, PORT_OWNER(pos, v->pid),
+		    memory_order_relaxed);
 		if (!atomic_compare_exchange_weak(&c->tail, &t, pos + 1))
 			continue;
-		cell = &v->ur->cell[i];
 		s = atomic_load(&cell->state);
 		if (s != 0 && s >> 2 >= pos)
 			continue;	/* given up already (we look dead) */
-		cell->owner = PORT_OWNER(pos, v->pid);
+		atomic_store_explicit(&cell->owner, PORT_OWNER(pos, v->pid),
+		    memory_order_relaxed);
 		memcpy(&cell->packet, pkt, sizeof(*pkt));
 		cell->packet.type = ZX_PKT_TYPE_USER;
 		if (atomic_compare_exchange_strong_explicit(&cell->state, &s,

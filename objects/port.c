@@ -585,7 +585,7 @@ port_queue_kernel(struct port *p, const zx_port_packet_t *pkt,
 static bool
 owner_gone(struct port *p, unsigned i, uint64_t pos)
 {
-	uint64_t o = p->ur->cell[i].owner;
+	uint64_t o = atomic_load(&p->ur->cell[i].owner);
 	pid_t pid = (pid_t)(o & PORT_OWNER_PID_MASK);
 
 	if (o >> PORT_OWNER_POS_SHIFT != (pos & PORT_OWNER_POS_MASK) ||

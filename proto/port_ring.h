@@ -20,9 +20,10 @@
  *    count; mapped read-write by holders with READ or WRITE.
  *
  * A cell's state word is (position << 2) | kind. The daemon writes a
- * packet, then READY(pos) in its cell. A writer stores its pid (as the
- * daemon sees it) in `owner`, the packet, then CASes the state from what
- * it was to READY(pos). A position is consumed once claim[cell] > pos:
+ * packet, then READY(pos) in its cell. A writer stores its position and
+ * pid (as the daemon sees it) in `owner` before and after it claims,
+ * writes the packet, then CASes the state from what it was to
+ * READY(pos). A position is consumed once claim[cell] > pos:
  * a consumer copies a READY(pos) packet and claims it with CAS claim
  * (old -> pos + 1); the daemon cancels the same way, so exactly one of
  * them has it. A cell is free for position pos when pos - CELLS was
@@ -90,7 +91,7 @@
 
 struct port_cell {
 	_Atomic uint64_t state;
-	uint64_t owner;			/* writers' cells: the writer's pid */
+	_Atomic uint64_t owner;		/* writers' cells: PORT_OWNER() */
 	zx_port_packet_t packet;
 };
 
