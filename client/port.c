@@ -194,8 +194,9 @@ ring_take(struct port_view *v, zx_port_packet_t *out)
 			s = atomic_load_explicit(&v->ur->cell[i].state,
 			    memory_order_acquire);
 			if (s == PORT_CELL(h, PORT_CELL_ABANDONED)) {
-				atomic_compare_exchange_strong(&c->claim[i],
-				    &cl, h + 1);
+				/* No packet; its cell is not ours to free. */
+				atomic_compare_exchange_strong(&c->head, &h,
+				    h + 1);
 				continue;
 			}
 			if (s != PORT_CELL(h, PORT_CELL_READY))
@@ -212,6 +213,18 @@ ring_take(struct port_view *v, zx_port_packet_t *out)
 	}
 }
 
+/* The daemon gave position pos of cell i up while we were writing it:
+ * we are done with the cell, so free it (the daemon left it to us). */
+static void
+given_up(struct port_ctl *c, unsigned i, uint64_t pos, uint64_t state)
+{
+	uint64_t cl = atomic_load(&c->claim[i]);
+
+	if (state == PORT_CELL(pos, PORT_CELL_ABANDONED) &&
+	    !port_consumed(cl, pos))
+		atomic_compare_exchange_strong(&c->claim[i], &cl, pos + 1);
+}
+
 /* Queue a user packet in the ring. false when it must go through the
  * daemon: the ring is full or the daemon holds packets behind it. The
  * ring is smaller than the port's user-packet limit, so the limit is
@@ -220,7 +233,7 @@ static bool
 ring_put(struct port_view *v, const zx_port_packet_t *pkt)
 {
 	struct port_ctl *c = v->ctl;
-	uint64_t t, pos, s;
+	uint64_t t, pos, s, o;
 	struct port_cell *cell;
 	unsigned i;
 
@@ -233,25 +246,27 @@ ring_put(struct port_view *v, const zx_port_packet_t *pkt)
 		if (!port_cell_free(atomic_load_explicit(&c->claim[i],
 		    memory_order_acquire), pos))
 			return false;
-		/* Owned before claimed, so a writer killed right after its
-		 * claim leaves its pid (a rival for the same position may
-		 * overwrite it: the winner says it again). */
+		/* Named before claimed (unless a rival for pos was first),
+		 * so a writer killed right after its claim is known. */
 		cell = &v->ur->cell[i];
-		atomic_store_explicit(&cell->owner, PORT_OWNER(pos, v->pid),
-		    memory_order_relaxed);
+		o = atomic_load(&cell->owner);
+		if (o >> PORT_OWNER_POS_SHIFT != PORT_OWNER_TAG(pos))
+			atomic_compare_exchange_strong(&cell->owner, &o,
+			    PORT_OWNER(pos, v->pid));
 		if (!atomic_compare_exchange_weak(&c->tail, &t, pos + 1))
 			continue;
+		atomic_store(&cell->owner, PORT_OWNER(pos, v->pid));
 		s = atomic_load(&cell->state);
-		if (s != 0 && s >> 2 >= pos)
-			continue;	/* given up already (we look dead) */
-		atomic_store_explicit(&cell->owner, PORT_OWNER(pos, v->pid),
-		    memory_order_relaxed);
+		if (s != 0 && s >> 2 >= pos) {
+			given_up(c, i, pos, s);
+			continue;
+		}
 		memcpy(&cell->packet, pkt, sizeof(*pkt));
 		cell->packet.type = ZX_PKT_TYPE_USER;
-		if (atomic_compare_exchange_strong_explicit(&cell->state, &s,
-		    PORT_CELL(pos, PORT_CELL_READY), memory_order_release,
-		    memory_order_relaxed))
+		if (atomic_compare_exchange_strong(&cell->state, &s,
+		    PORT_CELL(pos, PORT_CELL_READY)))
 			break;
+		given_up(c, i, pos, s);
 	}
 	if (atomic_load(&c->waiters) > 0) {
 		uint64_t one = 1;

@@ -580,33 +580,37 @@ port_queue_kernel(struct port *p, const zx_port_packet_t *pkt,
 	deliver(p, k);
 }
 
-/* Whether the writer that claimed position pos of cell i is gone: its
- * owner word names pos and a process that no longer exists. */
+/* Whether owner word o names position pos and a process that no
+ * longer exists. */
 static bool
-owner_gone(struct port *p, unsigned i, uint64_t pos)
+owner_gone(uint64_t o, uint64_t pos)
 {
-	uint64_t o = atomic_load(&p->ur->cell[i].owner);
 	pid_t pid = (pid_t)(o & PORT_OWNER_PID_MASK);
 
-	if (o >> PORT_OWNER_POS_SHIFT != (pos & PORT_OWNER_POS_MASK) ||
-	    pid <= 0)
+	if (o >> PORT_OWNER_POS_SHIFT != PORT_OWNER_TAG(pos) || pid <= 0)
 		return false;
 	return kill(pid, 0) < 0 && errno == ESRCH;
 }
 
-/* Give up position pos of cell i, which a writer claimed and will never
- * publish. The CAS on the state races the writer's own: one wins. */
+/* Give up position pos of cell i, which a writer claimed and has not
+ * published, if the writer named there is gone (proto/port_ring.h).
+ * The CAS on the state races the writer's own READY: one wins. */
 static bool
 abandon(struct port *p, unsigned i, uint64_t pos)
 {
-	uint64_t s = atomic_load(&p->ur->cell[i].state);
+	struct port_cell *c = &p->ur->cell[i];
+	uint64_t o = atomic_load(&c->owner);
+	uint64_t s = atomic_load(&c->state);
 	uint64_t cl;
 
-	if ((s != 0 && s >> 2 >= pos) || !atomic_compare_exchange_strong(
-	    &p->ur->cell[i].state, &s, PORT_CELL(pos, PORT_CELL_ABANDONED)))
+	if (!owner_gone(o, pos) || (s != 0 && s >> 2 >= pos) ||
+	    !atomic_compare_exchange_strong(&c->state, &s,
+	    PORT_CELL(pos, PORT_CELL_ABANDONED)))
 		return false;
+	/* Still the dead one's: nobody writes the cell, free it. Else a
+	 * live writer does, when it sees ABANDONED. */
 	cl = atomic_load(&p->ctl->claim[i]);
-	if (!port_consumed(cl, pos))
+	if (atomic_load(&c->owner) == o && !port_consumed(cl, pos))
 		atomic_compare_exchange_strong(&p->ctl->claim[i], &cl, pos + 1);
 	return true;
 }
@@ -678,10 +682,14 @@ ring_pull(struct port *p, zx_port_packet_t *ret)
 			*ret = copy;
 			return ZX_OK;
 		case CELL_ABANDONED:
-			take(p, i, cl, pos);
+			/* No packet. Its cell is freed by its writer, or
+			 * here if that writer is gone too. */
+			if (owner_gone(atomic_load(&p->ur->cell[i].owner),
+			    pos))
+				take(p, i, cl, pos);
 			continue;
 		case CELL_PENDING:
-			if (owner_gone(p, i, pos) && abandon(p, i, pos))
+			if (abandon(p, i, pos))
 				continue;
 			return ZX_ERR_SHOULD_WAIT;
 		}

@@ -20,10 +20,8 @@
  *    count; mapped read-write by holders with READ or WRITE.
  *
  * A cell's state word is (position << 2) | kind. The daemon writes a
- * packet, then READY(pos) in its cell. A writer stores its position and
- * pid (as the daemon sees it) in `owner` before and after it claims,
- * writes the packet, then CASes the state from what it was to
- * READY(pos). A position is consumed once claim[cell] > pos:
+ * packet, then READY(pos) in its cell. A writer writes the packet in its
+ * cell, then CASes the state from what it was to READY(pos). A position is consumed once claim[cell] > pos:
  * a consumer copies a READY(pos) packet and claims it with CAS claim
  * (old -> pos + 1); the daemon cancels the same way, so exactly one of
  * them has it. A cell is free for position pos when pos - CELLS was
@@ -31,9 +29,17 @@
  *
  * Consumers take positions in order: a claimed position whose state is
  * not READY yet (a writer between its claim and its READY) holds the
- * ones behind it. If that writer dies there, the daemon marks the cell
- * ABANDONED(pos) (CAS on the state, so a live writer can never lose a
- * READY to it) once its owner is gone.
+ * ones behind it. Before it claims, a writer names itself in the cell's
+ * `owner` unless a rival for the same position did; after, it names
+ * itself again, then reads the state, copies the packet and CASes
+ * READY. The daemon gives a position up once the owner named there is
+ * gone: CAS state -> ABANDONED(pos) (so a live writer never loses a
+ * READY to it), then, if the owner word still names the dead one, it
+ * frees the cell (claim). Otherwise the writer is alive and past its
+ * second naming: it sees ABANDONED, stops writing, frees the cell
+ * itself and claims a new position. Consumers skip an ABANDONED
+ * position and never free its cell, so no writer's copy can tear a
+ * packet of the cell's next turn.
  *
  * `tail` carries PORT_TAIL_HELD while the daemon holds packets behind
  * the ring (overflow): writers then queue through the daemon, which
@@ -72,13 +78,14 @@
 
 #define PORT_TAIL_HELD		(1ull << 63)
 
-/* A writer's `owner` word: the low 40 bits of its position, then the
- * pid the daemon knows it by (PortSetupReply.pid). */
+/* A writer's `owner` word: the low 40 bits of its position + 1, then
+ * the pid the daemon knows it by (PortSetupReply.pid). */
 #define PORT_OWNER_POS_SHIFT	24
 #define PORT_OWNER_POS_MASK	((1ull << 40) - 1)
 #define PORT_OWNER_PID_MASK	((1ull << PORT_OWNER_POS_SHIFT) - 1)
-#define PORT_OWNER(pos, pid)	((((uint64_t)(pos) & PORT_OWNER_POS_MASK) << \
-	PORT_OWNER_POS_SHIFT) | ((uint64_t)(pid) & PORT_OWNER_PID_MASK))
+#define PORT_OWNER_TAG(pos)	(((uint64_t)(pos) + 1) & PORT_OWNER_POS_MASK)
+#define PORT_OWNER(pos, pid)	((PORT_OWNER_TAG(pos) << PORT_OWNER_POS_SHIFT) | \
+	((uint64_t)(pid) & PORT_OWNER_PID_MASK))
 
 /* PortSetup's reply fds, in this order: the control page (read-write),
  * the writers' cells (read-write with ZX_RIGHT_WRITE, else read-only),
