@@ -38,67 +38,17 @@
 #include <zxd/zxd.h>
 
 #include "proto/port_ring.h"
+#include "tests/integration/port_util.h"
 #include "tests/lib/zxdcheck.h"
 #include "tests/lib/zxdtest.h"
-
-static zx_handle_t
-port(void)
-{
-	zx_handle_t h;
-
-	cr_assert_eq(zx_port_create(0, &h), ZX_OK);
-	return h;
-}
-
-static zx_handle_t
-hdup(zx_handle_t h, zx_rights_t rights)
-{
-	zx_handle_t d;
-
-	cr_assert_eq(zx_handle_duplicate(h, rights, &d), ZX_OK);
-	return d;
-}
-
-static zx_port_packet_t
-user_packet(uint64_t key, uint64_t v)
-{
-	zx_port_packet_t p;
-
-	memset(&p, 0, sizeof(p));
-	p.key = key;
-	p.type = ZX_PKT_TYPE_USER;
-	p.user.u64[0] = v;
-	return p;
-}
-
-static zx_port_packet_t
-next(zx_handle_t p)
-{
-	zx_port_packet_t pkt;
-	zx_status_t st;
-
-	memset(&pkt, 0xa5, sizeof(pkt));
-	st = zx_port_wait(p, zx_deadline_after(ZX_SEC(5)), &pkt);
-	cr_assert_eq(st, ZX_OK, "zx_port_wait: %s", zx_status_get_string(st));
-	return pkt;
-}
-
-static void
-empty(zx_handle_t p)
-{
-	zx_port_packet_t pkt;
-
-	cr_assert_eq(zx_port_wait(p, 0, &pkt), ZX_ERR_TIMED_OUT);
-}
 
 /* A port that works: the daemon still serves. */
 static void
 daemon_serves(void)
 {
-	zx_handle_t p = port(), e;
+	zx_handle_t p = port(0), e = event();
 	zx_port_packet_t u = user_packet(42, 1), pkt;
 
-	cr_assert_eq(zx_event_create(0, &e), ZX_OK);
 	cr_assert_eq(zx_port_queue(p, &u), ZX_OK);
 	cr_assert_eq(zx_object_wait_async(e, p, 43, ZX_USER_SIGNAL_0, 0),
 	    ZX_OK);
@@ -191,12 +141,12 @@ writer_stop(struct writer *w)
 
 Test(order, two_writers_and_the_daemon, .timeout = 30)
 {
-	zx_handle_t p = port(), e;
+	zx_handle_t p = port(0), e;
 	struct writer a, b;
 	zx_port_packet_t u = user_packet(4, 4), pkt;
 	static const uint64_t want[] = { 1, 100, 2, 3, 4, 101, 5 };
 
-	cr_assert_eq(zx_event_create(0, &e), ZX_OK);
+	e = event();
 	writer_start(&a, p, ZX_RIGHT_WRITE);
 	writer_start(&b, p, ZX_RIGHT_WRITE | ZX_RIGHT_READ);
 	cr_assert_eq(writer_queue(&a, 1), ZX_OK);
@@ -254,12 +204,12 @@ burst_main(int tok)
 
 Test(order, concurrent_writers_keep_their_order, .timeout = 60)
 {
-	zx_handle_t p = port(), e;
+	zx_handle_t p = port(0), e;
 	pid_t pid[2];
 	uint64_t last[2] = { 0, 0 }, signals = 0, armed = 0;
 	int tok;
 
-	cr_assert_eq(zx_event_create(0, &e), ZX_OK);
+	e = event();
 	for (int i = 0; i < 2; i++) {
 		cr_assert_eq(zxd_handle_export(hdup(p, ZX_RIGHT_WRITE |
 		    ZX_RIGHT_TRANSFER), &tok),
@@ -302,7 +252,7 @@ Test(order, concurrent_writers_keep_their_order, .timeout = 60)
 
 Test(limit, exact_across_processes, .timeout = 60)
 {
-	zx_handle_t p = port();
+	zx_handle_t p = port(0);
 	zx_port_packet_t u = user_packet(1, 0), pkt;
 	struct writer w;
 	unsigned mine = 1000, theirs = 0;
@@ -380,10 +330,10 @@ scan_maps(struct maps *m)
 
 Test(queue, statuses_in_order_without_the_daemon)
 {
-	zx_handle_t p = port(), e, ro, wo, none;
+	zx_handle_t p = port(0), e, ro, wo, none;
 	zx_port_packet_t u = user_packet(1, 2), pkt;
 
-	cr_assert_eq(zx_event_create(0, &e), ZX_OK);
+	e = event();
 	ro = hdup(p, ZX_RIGHT_READ | ZX_RIGHT_TRANSFER);
 	wo = hdup(p, ZX_RIGHT_WRITE);
 	none = hdup(p, ZX_RIGHT_TRANSFER);
@@ -475,7 +425,7 @@ sleeper_main(int tok)
 
 Test(lifetime, waiter_woken_by_another_process, .timeout = 30)
 {
-	zx_handle_t p = port();
+	zx_handle_t p = port(0);
 	struct writer w;
 	pid_t pid;
 	int tok;
@@ -514,7 +464,7 @@ blocked(void *arg)
 
 Test(lifetime, last_handle_gone, .timeout = 30)
 {
-	zx_handle_t p = port();
+	zx_handle_t p = port(0);
 	zx_port_packet_t u = user_packet(1, 1);
 	struct writer w;
 	pthread_t t;
@@ -536,11 +486,11 @@ Test(lifetime, last_handle_gone, .timeout = 30)
 
 Test(cancel, key_and_source_with_packets_in_the_ring, .timeout = 30)
 {
-	zx_handle_t p = port(), e;
+	zx_handle_t p = port(0), e;
 	zx_port_packet_t u5 = user_packet(5, 0), pkt;
 	struct writer w;
 
-	cr_assert_eq(zx_event_create(0, &e), ZX_OK);
+	e = event();
 	writer_start(&w, p, ZX_RIGHT_WRITE);
 	cr_assert_eq(writer_queue(&w, 5), ZX_OK);
 	cr_assert_eq(zx_object_wait_async(e, p, 5, ZX_USER_SIGNAL_0, 0),
@@ -719,7 +669,7 @@ port_still_answers(zx_handle_t p)
 	zx_handle_t e;
 	zx_status_t st;
 
-	cr_assert_eq(zx_event_create(0, &e), ZX_OK);
+	e = event();
 	for (int i = 0; i < 300; i++) {
 		st = zx_port_queue(p, &u);
 		cr_assert(st == ZX_OK || st == ZX_ERR_SHOULD_WAIT, "%s",
@@ -750,7 +700,7 @@ port_still_answers(zx_handle_t p)
 
 Test(hostile, forged_signal_packet_is_a_user_packet, .timeout = 30)
 {
-	zx_handle_t p = port();
+	zx_handle_t p = port(0);
 	zx_port_packet_t pkt;
 
 	cr_assert_eq(wait_child(attack(p, FORGE_CELL)), 0);
@@ -766,7 +716,7 @@ Test(hostile, forged_signal_packet_is_a_user_packet, .timeout = 30)
 Test(hostile, garbage_everywhere, .timeout = 60)
 {
 	for (int round = 0; round < 4; round++) {
-		zx_handle_t p = port();
+		zx_handle_t p = port(0);
 
 		srand((unsigned)round);
 		cr_assert_eq(wait_child(attack(p, GARBAGE)), 0);
@@ -778,7 +728,7 @@ Test(hostile, garbage_everywhere, .timeout = 60)
 
 Test(hostile, tail_moved, .timeout = 30)
 {
-	zx_handle_t p = port();
+	zx_handle_t p = port(0);
 	zx_port_packet_t u = user_packet(9, 0);
 
 	/* Far ahead: the positions in between are never published, so
@@ -790,7 +740,7 @@ Test(hostile, tail_moved, .timeout = 30)
 	zx_handle_close(p);
 	/* Back: the daemon stops trusting the ring and hands packets out
 	 * itself, in order. */
-	p = port();
+	p = port(0);
 	cr_assert_eq(wait_child(attack(p, TAIL_BACK)), 0);
 	cr_assert_eq(zx_port_queue(p, &u), ZX_OK);
 	port_still_answers(p);
@@ -800,7 +750,7 @@ Test(hostile, tail_moved, .timeout = 30)
 
 Test(hostile, stalled_claim_hurts_its_port_only, .timeout = 30)
 {
-	zx_handle_t p = port(), other = port();
+	zx_handle_t p = port(0), other = port(0);
 	zx_port_packet_t u = user_packet(5, 0), pkt;
 	struct writer w;
 	pid_t pid;
@@ -828,7 +778,7 @@ Test(hostile, stalled_claim_hurts_its_port_only, .timeout = 30)
 
 Test(hostile, writer_killed_mid_claim, .timeout = 30)
 {
-	zx_handle_t p = port();
+	zx_handle_t p = port(0);
 	zx_port_packet_t u = user_packet(5, 0), pkt;
 	zx_status_t st;
 
@@ -865,7 +815,7 @@ spinner_main(int tok)
 
 Test(hostile, writers_killed_at_random, .timeout = 60)
 {
-	zx_handle_t p = port();
+	zx_handle_t p = port(0);
 	zx_port_packet_t mark = user_packet(2, 0), pkt;
 
 	srand(1);
