@@ -287,20 +287,18 @@ zx_pmt_unpin(zx_handle_t handle)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__PmtUnpin pu = ZXD__PMT_UNPIN__INIT;
-	bool known = zxh_get(handle, NULL) != NULL;
+	struct zxh_consume k;
+	struct rpc_reply rep;
 	zx_status_t st;
-	int fd;
 
 	/* The daemon removes the handle first, whatever follows (a wrong
 	 * type still loses it). */
 	req.body_case = ZXD__REQUEST__BODY_PMT_UNPIN;
 	req.pmt_unpin = &pu;
-	st = rpc_call(handle, &req, NULL, 0, NULL);
-	/* The daemon dropped the handle in the turn that sent the reply,
-	 * before it reads anything else: no synchronous close to wait
-	 * for (zxh_close's), the descriptor just goes. */
-	if (known && zxh_forget(handle, &fd))
-		close(fd);
+	zxh_consume_begin(handle, &req, &k);
+	st = rpc_call(handle, &req, NULL, 0, &rep);
+	zxh_consume_end(handle, &rep, &k);
+	rpc_reply_free(&rep);
 	return st;
 }
 

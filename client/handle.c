@@ -23,6 +23,114 @@
 static _Atomic(struct zxh *) chunks[N_CHUNKS];
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
+/*
+ * Spare sockets (doc/DATAPATH.md, "Spare sockets"): a handle closed with
+ * a close packet leaves its socket here, and the daemon puts one of the
+ * process's next new handles on it (HandleDesc.spare) instead of making a
+ * socket pair. `pending`: its close waits for the daemon's ack, which
+ * the closing thread reads before anyone may take it.
+ */
+static pthread_mutex_t spare_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t spare_cond = PTHREAD_COND_INITIALIZER;
+static struct spare {
+	int fd;
+	uint64_t ino;
+	unsigned epoch;
+	bool pending;
+} spares[WIRE_SPARES_MAX];
+static unsigned nspares;
+
+static void
+spare_remove_at(unsigned i)
+{
+	spares[i] = spares[--nspares];
+}
+
+/* Whether the spare at i is of no use: its daemon died or closed its
+ * end (it could not have taken the close packet). */
+static bool
+spare_dead(unsigned i)
+{
+	struct pollfd p = { .fd = spares[i].fd, .events = POLLIN };
+
+	if (spares[i].pending)
+		return false;
+	return monitor_epoch_dead(spares[i].epoch) || poll(&p, 1, 0) != 0;
+}
+
+/* Keep fd (inode ino) as a spare; false if there is no room. */
+static bool
+spare_add(int fd, uint64_t ino, unsigned epoch, bool pending)
+{
+	bool ok;
+
+	pthread_mutex_lock(&spare_lock);
+	for (unsigned i = 0; nspares == WIRE_SPARES_MAX && i < nspares;) {
+		if (spare_dead(i)) {
+			close(spares[i].fd);
+			spare_remove_at(i);
+		} else
+			i++;
+	}
+	ok = nspares < WIRE_SPARES_MAX;
+	if (ok)
+		spares[nspares++] = (struct spare){ fd, ino, epoch, pending };
+	pthread_mutex_unlock(&spare_lock);
+	return ok;
+}
+
+/* The close of spare fd is over: ready (ok) or, if not, forgotten (the
+ * caller closes fd). */
+static void
+spare_settled(int fd, bool ok)
+{
+	pthread_mutex_lock(&spare_lock);
+	for (unsigned i = 0; i < nspares; i++) {
+		if (spares[i].fd != fd)
+			continue;
+		if (ok)
+			spares[i].pending = false;
+		else
+			spare_remove_at(i);
+		break;
+	}
+	pthread_cond_broadcast(&spare_cond);
+	pthread_mutex_unlock(&spare_lock);
+}
+
+int
+zxh_spare_take(uint64_t ino)
+{
+	int fd = -1;
+
+	pthread_mutex_lock(&spare_lock);
+	for (unsigned i = 0; i < nspares; i++) {
+		if (spares[i].ino != ino)
+			continue;
+		if (spares[i].pending) {
+			/* The daemon acked; its closer reads the ack. */
+			pthread_cond_wait(&spare_cond, &spare_lock);
+			i = (unsigned)-1;
+			continue;
+		}
+		fd = spares[i].fd;
+		spare_remove_at(i);
+		break;
+	}
+	pthread_mutex_unlock(&spare_lock);
+	return fd;
+}
+
+static void
+spares_atfork_child(void)
+{
+	pthread_mutex_init(&spare_lock, NULL);
+	pthread_cond_init(&spare_cond, NULL);
+	for (unsigned i = 0; i < nspares; i++)
+		close(spares[i].fd);
+	nspares = 0;
+}
+
 void libzx_rpc_atfork_child(void);
 void libzx_monitor_atfork_child(void);
 
@@ -58,6 +166,7 @@ atfork_child(void)
 			e->wake = NULL;
 		}
 	}
+	spares_atfork_child();
 	libzx_rpc_atfork_child();
 	libzx_monitor_atfork_child();
 	usercopy_atfork_child();
@@ -194,6 +303,7 @@ zxh_install(int fd, const Zxd__HandleDesc *d)
 	e->koid = d->koid;
 	e->related_koid = d->related_koid;
 	e->close_sync = d->close_sync;
+	e->ino = d->ino;
 	atomic_store(&e->pristine, false);
 	e->peer = ZX_HANDLE_INVALID;
 	e->id = 0;
@@ -213,17 +323,33 @@ zxh_install(int fd, const Zxd__HandleDesc *d)
  * the call in flight, drop per-handle state. *ret_defer (NULL: the
  * handle leaves the process, not closed): the id (Reply.close_ids) under which
  * its close may be deferred, or 0. */
+/* A handle being closed: its fd, and what its close needs. */
+struct closing {
+	int fd;
+	bool sync;		/* the daemon's close must be waited for */
+	uint64_t id;		/* may be deferred under this id (or 0) */
+	uint64_t ino;		/* its socket's inode (HandleDesc.ino) */
+	unsigned epoch;
+	bool spare;		/* closed by a close packet, fd kept */
+};
+
 static bool
-retire(zx_handle_t h, int *ret_fd, bool *ret_sync, uint64_t *ret_defer)
+retire(zx_handle_t h, int *ret_fd, struct closing *k)
 {
 	struct zxh *e = lookup(h, ret_fd);
+	uint64_t *ret_defer = k != NULL ? &k->id : NULL;
 	int one = 1;
 	atomic_uint *w;
 
 	if (e == NULL || !atomic_compare_exchange_strong(&e->live, &one, 0))
 		return false;
-	if (ret_sync != NULL)
-		*ret_sync = e->close_sync;
+	if (k != NULL) {
+		k->fd = *ret_fd;
+		k->sync = e->close_sync;
+		k->ino = e->ino;
+		k->epoch = e->epoch;
+		k->spare = false;
+	}
 	if (ret_defer != NULL)
 		*ret_defer = atomic_load(&e->pristine) ? e->id : 0;
 	else
@@ -283,22 +409,46 @@ close_deferred(uint64_t id, bool *sync)
 	return true;
 }
 
-/* Half of a synchronous close: no more requests, the daemon sees EOF. */
+/*
+ * Begin a close. Where it can, by a close packet that keeps the socket as
+ * a spare (WIRE_CLOSE; WIRE_CLOSE_ACK where the close must be waited
+ * for): it is on its socket before anything this thread does next, so
+ * the daemon, which takes any close waiting on a socket before it
+ * answers what the close changes, sees it as it sees an EOF. Otherwise
+ * by the descriptor: shut for a synchronous close (the daemon sees EOF),
+ * closed later.
+ */
 static void
-close_begin(int fd, bool sync)
+close_begin(struct closing *k)
 {
-	if (sync)
-		shutdown(fd, SHUT_WR);
+	uint8_t b;
+
+	close_deferred(k->id, &k->sync);
+	b = k->sync ? WIRE_CLOSE_ACK : WIRE_CLOSE;
+	if (k->ino != 0 && k->epoch == monitor_epoch() &&
+	    !monitor_epoch_dead(k->epoch) &&
+	    spare_add(k->fd, k->ino, k->epoch, k->sync)) {
+		if (send(k->fd, &b, 1, MSG_NOSIGNAL | MSG_DONTWAIT) == 1) {
+			k->spare = true;
+			return;
+		}
+		spare_settled(k->fd, false);
+	}
+	if (k->sync)
+		shutdown(k->fd, SHUT_WR);
 }
 
-/* The other half: wait (bounded) until the daemon has dropped its end. */
+/* The other half: wait (bounded) until the daemon has taken the close:
+ * its ack on a spare, its end closed otherwise. */
 static void
-close_finish(int fd, bool sync)
+close_finish(struct closing *k)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = { .fd = k->fd, .events = POLLIN };
 	char buf[64];
 
-	while (sync) {
+	if (k->spare && !k->sync)
+		return;
+	while (k->sync) {
 		int r = poll(&p, 1, 5000);
 
 		if (r < 0 && errno == EINTR)
@@ -307,33 +457,71 @@ close_finish(int fd, bool sync)
 			break;
 		/* A stray packet (with fds) cannot be pending here: calls on
 		 * this socket are over. recv returns 0 at the daemon's
-		 * close. */
-		r = (int)recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		 * close, the ack byte on a spare. */
+		r = (int)recv(k->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (k->spare && r == 1 && (uint8_t)buf[0] == WIRE_CLOSE_ACK) {
+			spare_settled(k->fd, true);
+			return;
+		}
 		if (r <= 0 && !(r < 0 && errno == EINTR))
 			break;
 	}
-	close(fd);
+	if (k->spare)
+		spare_settled(k->fd, false);
+	close(k->fd);
 }
 
 bool
 zxh_close(zx_handle_t h)
 {
-	uint64_t id;
-	bool sync;
+	struct closing k;
 	int fd;
 
-	if (!retire(h, &fd, &sync, &id))
+	if (!retire(h, &fd, &k))
 		return false;
-	close_deferred(id, &sync);
-	close_begin(fd, sync);
-	close_finish(fd, sync);
+	close_begin(&k);
+	close_finish(&k);
 	return true;
+}
+
+void
+zxh_consume_begin(zx_handle_t h, Zxd__Request *req, struct zxh_consume *k)
+{
+	struct zxh *e = zxh_get(h, &k->fd);
+
+	k->known = e != NULL;
+	k->spare = e != NULL && e->ino != 0 &&
+	    e->epoch == monitor_epoch() &&
+	    spare_add(k->fd, e->ino, e->epoch, true);
+	req->spare_self = k->spare;
+}
+
+void
+zxh_consume_end(zx_handle_t h, const struct rpc_reply *rep,
+    struct zxh_consume *k)
+{
+	bool kept = k->spare && rep->rep != NULL && rep->rep->self_spare;
+	int fd;
+
+	if (rep->rep == NULL) {
+		/* No answer (the daemon is gone): the handle stays, an
+		 * orphan. */
+		if (k->spare)
+			spare_settled(k->fd, false);
+		return;
+	}
+	/* The daemon dropped the handle in the turn that sent the reply,
+	 * before it read anything else: there is no close to wait for. */
+	if (k->known && zxh_forget(h, &fd) && !kept)
+		close(fd);
+	if (k->spare)
+		spare_settled(k->fd, kept);
 }
 
 bool
 zxh_forget(zx_handle_t h, int *ret_fd)
 {
-	return retire(h, ret_fd, NULL, NULL);
+	return retire(h, ret_fd, NULL);
 }
 
 EXPORT zx_status_t
@@ -352,28 +540,25 @@ zx_handle_close_many(const zx_handle_t *handles, size_t n)
 
 	if (handles == NULL && n > 0)
 		return ZX_ERR_INVALID_ARGS;
-	/* In batches, so the daemon handles a batch's EOFs together. */
+	/* In batches, so the daemon handles a batch's closes together. */
 	for (i = 0; i < n; i += batch) {
-		int fds[64];
-		bool sync[64];
-		size_t k = 0;
+		struct closing k[64];
+		size_t m = 0;
+		int fd;
 
 		batch = n - i < 64 ? n - i : 64;
 		for (j = i; j < i + batch; j++) {
 			if (handles[j] == ZX_HANDLE_INVALID)
 				continue;
-			uint64_t id;
-
-			if (!retire(handles[j], &fds[k], &sync[k], &id)) {
+			if (!retire(handles[j], &fd, &k[m])) {
 				st = ZX_ERR_BAD_HANDLE;
 				continue;
 			}
-			close_deferred(id, &sync[k]);
-			close_begin(fds[k], sync[k]);
-			k++;
+			close_begin(&k[m]);
+			m++;
 		}
-		for (j = 0; j < k; j++)
-			close_finish(fds[j], sync[j]);
+		for (j = 0; j < m; j++)
+			close_finish(&k[j]);
 	}
 	return st;
 }
@@ -385,7 +570,7 @@ dup_or_replace(zx_handle_t h, zx_rights_t rights, zx_handle_t *out,
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__HandleDuplicate d = ZXD__HANDLE_DUPLICATE__INIT;
 	Zxd__HandleReplace r = ZXD__HANDLE_REPLACE__INIT;
-	bool known = zxh_get(h, NULL) != NULL;
+	struct zxh_consume k;
 	struct rpc_reply rep;
 	zx_handle_t nh;
 	zx_status_t st;
@@ -394,19 +579,20 @@ dup_or_replace(zx_handle_t h, zx_rights_t rights, zx_handle_t *out,
 		r.rights = rights;
 		req.body_case = ZXD__REQUEST__BODY_HANDLE_REPLACE;
 		req.handle_replace = &r;
+		zxh_consume_begin(h, &req, &k);
 	} else {
 		d.rights = rights;
 		req.body_case = ZXD__REQUEST__BODY_HANDLE_DUPLICATE;
 		req.handle_duplicate = &d;
 	}
 	st = rpc_call(h, &req, NULL, 0, &rep);
+	/* replace consumes the source whatever the outcome. (A value that
+	 * was no handle is left alone: another thread may have been given
+	 * it since.) */
+	if (replace)
+		zxh_consume_end(h, &rep, &k);
 	if (rep.rep == NULL)
 		return st;
-	/* replace consumes the source whatever the outcome; the daemon
-	 * has already closed its end. (A value that was no handle is
-	 * left alone: another thread may have been given it since.) */
-	if (replace && known)
-		zxh_close(h);
 	if (st == ZX_OK)
 		st = rpc_reply_handles(&rep, &nh, 1);
 	rpc_reply_free(&rep);

@@ -33,6 +33,7 @@ struct zxh {
 	atomic_bool pristine;
 	zx_handle_t peer;		/* the other end's value */
 	uint64_t id;			/* Reply.close_ids */
+	uint64_t ino;			/* HandleDesc.ino, or 0 */
 	_Atomic(atomic_uint *) sigword;	/* read-only signal page, or NULL */
 	atomic_int waiters;
 	unsigned epoch;			/* the daemon's, see monitor.c */
@@ -64,6 +65,27 @@ bool zxh_close(zx_handle_t h);
 /* Mark two handles just installed from one reply as a pair whose
  * closes may be deferred, under the reply's close_ids. */
 void zxh_pair(const zx_handle_t h[2], const uint64_t ids[2]);
+/* The fd of the spare socket `ino` (HandleDesc.spare), taken out of
+ * the process's spares, or -1 if it has none such. */
+int zxh_spare_take(uint64_t ino);
+/*
+ * A call that consumes its handle (the daemon drops it whatever the
+ * status: zx_pmt_unpin, zx_handle_replace). zxh_consume_begin, before
+ * the call, offers the handle's socket as a spare (Request.spare_self);
+ * zxh_consume_end, after it, retires the handle and keeps or closes the
+ * socket as the reply says (rep may have no reply: a transport failure).
+ * `known`: whether h was a handle of this process at begin.
+ */
+struct rpc_reply;
+struct zxh_consume {
+	bool known;
+	bool spare;
+	int fd;
+};
+void zxh_consume_begin(zx_handle_t h, Zxd__Request *req,
+    struct zxh_consume *k);
+void zxh_consume_end(zx_handle_t h, const struct rpc_reply *rep,
+    struct zxh_consume *k);
 /* Forget the entry without closing the fd (export hands the fd out). */
 bool zxh_forget(zx_handle_t h, int *ret_fd);
 /* Install the fork handler that drops inherited handles and the control

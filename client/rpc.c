@@ -203,6 +203,18 @@ send_request(int sock, Zxd__Request *req, const int *fds, size_t nfds,
 	return r < 0 ? rpc_status_from_errno(r) : ZX_OK;
 }
 
+/* How many of the reply's handles come with an fd (not on a spare). */
+static size_t
+reply_handle_fds(const Zxd__Reply *rep)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rep->n_handles; i++)
+		if (!rep->handles[i]->spare)
+			n++;
+	return n;
+}
+
 /* Receive one reply into out (its txid is the caller's to check). */
 static zx_status_t
 recv_reply(int sock, struct rpc_reply *out)
@@ -225,7 +237,7 @@ recv_reply(int sock, struct rpc_reply *out)
 	memcpy(out->fds, m.fds, m.nfds * sizeof(int));
 	out->nfds = m.nfds;
 	if (out->rep == NULL || out->rep->nfds != m.nfds ||
-	    out->rep->n_handles > m.nfds) {
+	    reply_handle_fds(out->rep) > m.nfds) {
 		rpc_reply_free(out);
 		return ZX_ERR_INTERNAL;
 	}
@@ -498,15 +510,27 @@ rpc_call(rpc_target_t to, Zxd__Request *req, const int *fds, size_t nfds,
 zx_status_t
 rpc_reply_handles(struct rpc_reply *r, zx_handle_t *out, size_t n)
 {
-	if (r->rep == NULL || r->rep->n_handles != n || r->nfds < n)
+	size_t k = 0;
+
+	if (r->rep == NULL || r->rep->n_handles != n ||
+	    r->nfds < reply_handle_fds(r->rep))
 		return ZX_ERR_INTERNAL;
 	for (size_t i = 0; i < n; i++) {
-		out[i] = zxh_install(r->fds[i], r->rep->handles[i]);
-		r->fds[i] = -1;
+		const Zxd__HandleDesc *d = r->rep->handles[i];
+		int fd;
+
+		/* A handle on a spare comes without an fd: the spare's. */
+		if (d->spare) {
+			fd = zxh_spare_take(d->ino);
+		} else {
+			fd = r->fds[k];
+			r->fds[k++] = -1;
+		}
+		out[i] = fd >= 0 ? zxh_install(fd, d) : ZX_HANDLE_INVALID;
 		if (out[i] == ZX_HANDLE_INVALID) {
 			for (size_t j = 0; j < i; j++)
 				zxh_close(out[j]);
-			return ZX_ERR_NO_MEMORY;
+			return fd >= 0 ? ZX_ERR_NO_MEMORY : ZX_ERR_INTERNAL;
 		}
 	}
 	if (n == 2 && r->rep->n_close_ids == 2 && r->rep->close_ids[0] != 0 &&

@@ -158,10 +158,14 @@ dispatch_add_handle(struct call *c, struct object *o, zx_rights_t rights)
 
 	if (c->n_out_handles >= DISPATCH_MAX_OUT)
 		return ZX_ERR_INTERNAL;
+	uint64_t spare;
+
 	st = handle_new(o, rights, &h);
 	if (st != ZX_OK)
 		return st;
-	st = server_attach_handle(c->client, c->pid, h, &fd);
+	/* A new handle goes on one of the process's spares if it has one
+	 * (its fd stays -1: HandleDesc.spare). */
+	st = server_attach_handle_spare(c->client, c->pid, h, &fd, &spare);
 	if (st != ZX_OK) {
 		handle_free(h);
 		return st;
@@ -238,6 +242,7 @@ dispatch_describe(const struct handle *h, Zxd__HandleDesc *d)
 	d->rights = h->rights;
 	d->close_sync = object_close_observable(h->obj);
 	d->related_koid = h->obj->peer_koid;
+	d->ino = h->ino;
 }
 
 struct handle *
@@ -258,8 +263,11 @@ static void
 drop_out(struct call *c)
 {
 	for (size_t i = 0; i < c->n_out_handles; i++) {
-		close(c->out_handle_fds[i]);
-		server_close_handle(c->out_handles[i]);
+		if (c->out_handle_fds[i] >= 0) {
+			close(c->out_handle_fds[i]);
+			server_close_handle(c->out_handles[i]);
+		} else
+			server_close_to_spare(c->out_handles[i]);
 	}
 	c->n_out_handles = 0;
 	wire_close_fds(c->out_fds, c->n_out_fds);
@@ -302,7 +310,10 @@ send_reply(struct call *c, zx_status_t st)
 
 		dispatch_describe(h, &c->out_desc[i]);
 		c->out_descp[i] = &c->out_desc[i];
-		fds[n++] = c->out_handle_fds[i];
+		if (c->out_handle_fds[i] >= 0)
+			fds[n++] = c->out_handle_fds[i];
+		else
+			c->out_desc[i].spare = true;
 	}
 	if (c->n_out_handles == 2 &&
 	    close_deferrable(c->out_handles[0], c->out_handles[1])) {
@@ -419,12 +430,16 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 		server_close_listed(conn, req->closed, req->n_closed);
 		st = e->fn(&c);
 	}
+	/* A consumed handle's socket may stay as a spare, if libzx keeps
+	 * it for that. */
+	if (c.close_self && req->spare_self && server_can_spare(conn))
+		rep.self_spare = true;
 	r = send_reply(&c, st);
 	if (timing_on && start != 0)
 		timing_record((size_t)(e - table), N_CALLS, e->name,
 		    m->stamp_ns, start, timing_now_ns());
 	if (r == 0 && c.close_self)
-		r = DISPATCH_CLOSE;
+		r = rep.self_spare ? DISPATCH_SPARE : DISPATCH_CLOSE;
 	else if (r < 0)
 		r = DISPATCH_CLOSE;
 	dispatch_call_release(&c);

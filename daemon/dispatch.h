@@ -14,6 +14,8 @@
 
 /* Return values of dispatch_packet besides 0. */
 #define DISPATCH_CLOSE	1	/* reply sent; now close this connection */
+#define DISPATCH_SPARE	2	/* reply sent; its handle closes, the
+				 * socket becomes a spare (self_spare) */
 
 struct dispatch_entry;
 

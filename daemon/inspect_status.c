@@ -70,6 +70,7 @@ call_stats(struct call *c)
 	r->clients = server_client_count();
 	r->handles = handle_count();
 	r->handles_in_flight = handle_in_flight_count();
+	r->spare_sockets = server_spare_count();
 	r->objects = object_count();
 	r->backend = server_config()->backend;
 	r->all_visible = c->client->root_admitted;

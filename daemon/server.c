@@ -100,6 +100,7 @@ server_uptime_ns(void)
 }
 
 static bool conn_at_eof(const struct conn *c);
+static void conn_spare(struct conn *c, bool ack);
 
 size_t
 server_client_count(void)
@@ -109,9 +110,19 @@ server_client_count(void)
 	/* Less those gone whose end the loop has not reached yet: a
 	 * newcomer asking is served before the disconnects ahead of it. */
 	for (struct conn *c = srv.conns; c != NULL; c = c->next)
-		if (c->handle == NULL && !c->token && c != srv.dispatching &&
-		    conn_at_eof(c))
+		if (c->handle == NULL && !c->token && !c->spare &&
+		    c != srv.dispatching && conn_at_eof(c))
 			n--;
+	return n;
+}
+
+size_t
+server_spare_count(void)
+{
+	size_t n = 0;
+
+	for (struct client *cl = srv.clients; cl != NULL; cl = cl->next)
+		n += cl->nspares;
 	return n;
 }
 
@@ -215,6 +226,22 @@ conn_first_done(struct conn *c)
 	event_priority_set(c->ev, PRIO_CONN);
 }
 
+/* Take c off its client's spares. */
+static void
+spare_unlink(struct client *cl, struct conn *c)
+{
+	for (struct conn **pp = &cl->spares; *pp != NULL;
+	    pp = &(*pp)->spare_next) {
+		if (*pp == c) {
+			*pp = c->spare_next;
+			cl->nspares--;
+			break;
+		}
+	}
+	c->spare_next = NULL;
+	c->spare = false;
+}
+
 static void
 conn_close(struct conn *c)
 {
@@ -237,8 +264,14 @@ conn_close(struct conn *c)
 	} else if (c->handle != NULL) {
 		cl->nhandles--;
 		handle_free(c->handle);
+	} else if (c->spare) {
+		spare_unlink(cl, c);
+		account_uncharge(cl, ACCT_FDS, 1);
 	} else {
 		cl->connected = false;
+		/* Its spares would carry only its own new handles. */
+		while (cl->spares != NULL)
+			conn_close(cl->spares);
 		account_client_disconnected(cl);
 		if (cl->prev != NULL)
 			cl->prev->next = cl->next;
@@ -292,23 +325,86 @@ server_close_handle(struct handle *h)
 		handle_free(h);
 }
 
-/* Whether the client end of a handle's socket is gone, with nothing
- * left to read. */
+/* What comes first on a socket: nothing, EOF (the client's end is
+ * gone), a close packet (WIRE_CLOSE, WIRE_CLOSE_ACK) or a request. */
+enum pending { PEND_NONE, PEND_EOF, PEND_CLOSE, PEND_REQUEST };
+
+static enum pending
+conn_pending(const struct conn *c)
+{
+	unsigned char b;
+	ssize_t n = recv(c->fd, &b, 1, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+
+	if (n == 0)
+		return PEND_EOF;
+	if (n == 1 && (b == WIRE_CLOSE || b == WIRE_CLOSE_ACK))
+		return PEND_CLOSE;
+	return n < 0 ? PEND_NONE : PEND_REQUEST;
+}
+
+/* Whether the client end of a socket is gone, with nothing left to
+ * read. */
 static bool
 conn_at_eof(const struct conn *c)
 {
-	char b;
-
-	return recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+	return conn_pending(c) == PEND_EOF;
 }
 
-/* Whether a settle may close c now (its client end is gone, and it is
- * not the packet being served's). */
+/* Whether a settle may close c now (its client closed it: EOF or a close
+ * packet waits; and it is not the packet being served's). */
 static bool
 conn_settles(struct conn *c)
 {
-	return c->handle != NULL && c != srv.dispatching &&
-	    !in_dispatch(c->handle) && conn_at_eof(c);
+	enum pending p;
+
+	if (c->handle == NULL || c->token || c == srv.dispatching)
+		return c->token && c != srv.dispatching &&
+		    !in_dispatch(c->handle) && conn_at_eof(c);
+	p = conn_pending(c);
+	return (p == PEND_EOF || p == PEND_CLOSE) && !in_dispatch(c->handle);
+}
+
+/* The close packet just read from c (creds in m): the handle is closed
+ * and its socket kept as a spare; one another process sent is dropped
+ * (a copy of the descriptor is no handle). */
+static void
+conn_close_packet(struct conn *c, const struct wire_msg *m)
+{
+	if (!m->has_creds || m->creds.pid != c->pid)
+		return;
+	conn_spare(c, m->buf[0] == WIRE_CLOSE_ACK);
+}
+
+/* Whether m is a close packet. */
+static bool
+is_close_packet(const struct wire_msg *m, ssize_t n)
+{
+	return n == 1 && m->nfds == 0 &&
+	    (m->buf[0] == WIRE_CLOSE || m->buf[0] == WIRE_CLOSE_ACK);
+}
+
+/* Take the close that conn_settles saw on c: EOF closes it, a close
+ * packet makes it a spare. */
+static void
+conn_take_close(struct conn *c)
+{
+	uint8_t buf[2];
+	struct wire_msg m = { .buf = buf };
+	ssize_t n;
+
+	if (c->token) {
+		conn_close(c);
+		return;
+	}
+	n = wire_recv_into(c->fd, &m, sizeof(buf));
+	if (n == -EAGAIN)
+		return;
+	if (is_close_packet(&m, n)) {
+		conn_close_packet(c, &m);
+		return;
+	}
+	wire_msg_clear(&m);
+	conn_close(c);
 }
 
 /* Whether server_settle should close c now: the pick first, as
@@ -362,7 +458,7 @@ server_settle(bool (*pick)(const struct handle *h, void *arg), void *arg)
 				continue;
 			v[i] = NULL;
 			c->settle_slot = 0;
-			conn_close(c);
+			conn_take_close(c);
 			n++;
 		}
 		srv.settling = NULL;
@@ -383,7 +479,7 @@ again:
 	for (h = o->handles; h != NULL; h = h->obj_next) {
 		c = h->conn;
 		if (c != NULL && c->handle == h && conn_settles(c)) {
-			conn_close(c);
+			conn_take_close(c);
 			n++;
 			goto again;
 		}
@@ -393,7 +489,7 @@ again:
 	HASH_ITER(hh, srv.tokens, c, tmp) {
 		if (c->handle != NULL && c->handle->obj == o &&
 		    conn_settles(c)) {
-			conn_close(c);
+			conn_take_close(c);
 			n++;
 			goto again;
 		}
@@ -431,7 +527,11 @@ server_close_listed(struct conn *conn, const uint64_t *ids, size_t n)
 		if (hc == NULL || hc == conn || hc->token ||
 		    !of_client(h, conn->client) || in_dispatch(h))
 			continue;
-		conn_close(hc);
+		/* Its close packet, if it came first, keeps the socket. */
+		if (conn_pending(hc) == PEND_CLOSE)
+			conn_take_close(hc);
+		else
+			conn_close(hc);
 	}
 }
 
@@ -491,8 +591,15 @@ conn_read(struct conn *c)
 
 		if (n == -EAGAIN)
 			return;
-		if (n == 0) {
+		if (n == 0 || c->spare) {
+			/* EOF; on a spare, anything (nothing is sent
+			 * there). */
+			wire_msg_clear(&m);
 			conn_close(c);
+			return;
+		}
+		if (c->handle != NULL && is_close_packet(&m, n)) {
+			conn_close_packet(c, &m);
 			return;
 		}
 		if (n < 0) {
@@ -522,6 +629,10 @@ conn_read(struct conn *c)
 		wire_msg_clear(&m);
 		if (r == DISPATCH_CLOSE) {
 			conn_close(c);
+			return;
+		}
+		if (r == DISPATCH_SPARE) {
+			conn_spare(c, false);
 			return;
 		}
 		if (r < 0) {
@@ -781,8 +892,11 @@ charge_handle(struct client *cl, struct client *old)
 		    account_charge(cl, ACCT_HANDLES, 1);
 		if (st == ZX_OK || tries > 0)
 			return st;
-		/* Handles the client closed just now may make room. */
+		/* Handles the client closed just now may make room; so
+		 * may its spares' descriptors. */
 		server_settle_client(cl);
+		while (cl->spares != NULL)
+			conn_close(cl->spares);
 	}
 }
 
@@ -819,6 +933,114 @@ handle_released(struct handle *h)
 	server_client_unref(cl);
 }
 
+/* h is on c now, owned by cl (charged already). */
+static void
+conn_bind(struct conn *c, struct client *cl, pid_t pid, struct handle *h,
+    struct client *old)
+{
+	c->handle = h;
+	h->conn = c;
+	h->owner = cl;
+	h->owner_pid = pid;
+	if (old != cl) {
+		h->payer = server_client_ref(cl);
+		server_client_unref(old);
+	}
+	handle_set_in_flight(h, false);
+	cl->nhandles++;
+}
+
+/*
+ * c's client closed its handle with a close packet (ack: it waits for
+ * the byte back): close the handle as at EOF, with every effect, and
+ * keep the socket as a spare for the process's next new handle, charged
+ * as the handle was. Over WIRE_SPARES_MAX, or once the process has hung
+ * up, the socket closes instead (an acking client then sees EOF, which
+ * it also takes as the close done).
+ */
+static void
+conn_spare(struct conn *c, bool ack)
+{
+	struct client *cl = c->client;
+	struct handle *h = c->handle;
+	uint8_t b = WIRE_CLOSE_ACK;
+
+	if (cl->nspares >= WIRE_SPARES_MAX || !cl->connected) {
+		conn_close(c);
+		return;
+	}
+	delivery_handle_leaving(h);
+	conn_first_done(c);
+	c->spare_ino = h->ino;
+	c->handle = NULL;
+	h->conn = NULL;
+	c->spare = true;
+	c->spare_next = cl->spares;
+	cl->spares = c;
+	cl->nspares++;
+	/* Its descriptor stays charged (the handle's charge, which
+	 * covered it, goes with the handle). */
+	account_force(cl, ACCT_FDS, 1);
+	cl->nhandles--;
+	handle_free(h);
+	if (ack && send(c->fd, &b, 1, MSG_DONTWAIT | MSG_NOSIGNAL) != 1)
+		conn_close(c);
+	/* What it held may have been the last way to read a queue. */
+	collect_soon();
+}
+
+bool
+server_can_spare(const struct conn *c)
+{
+	return c->handle != NULL && !c->token && c->client->connected &&
+	    c->client->nspares < WIRE_SPARES_MAX;
+}
+
+void
+server_close_to_spare(struct handle *h)
+{
+	struct conn *c = h->conn;
+
+	if (c != NULL && c->handle == h && !c->token)
+		conn_spare(c, false);
+	else
+		server_close_handle(h);
+}
+
+zx_status_t
+server_attach_handle_spare(struct client *cl, pid_t pid, struct handle *h,
+    int *ret_fd, uint64_t *ret_spare)
+{
+	struct client *old = h->payer;
+	struct conn *c = cl->spares;
+	zx_status_t zst;
+
+	*ret_spare = 0;
+	if (c == NULL || c->pid != pid || !cl->connected)
+		return server_attach_handle(cl, pid, h, ret_fd);
+	/* The spare's descriptor charge makes room for the handle's. */
+	spare_unlink(cl, c);
+	account_uncharge(cl, ACCT_FDS, 1);
+	zst = charge_handle(cl, old);
+	if (zst == ZX_OK) {
+		zst = handle_table_add(h, c->spare_ino);
+		if (zst != ZX_OK)
+			uncharge_handle(cl, old);
+	}
+	if (zst != ZX_OK) {
+		account_force(cl, ACCT_FDS, 1);
+		c->spare = true;
+		c->spare_next = cl->spares;
+		cl->spares = c;
+		cl->nspares++;
+		return zst;
+	}
+	conn_bind(c, cl, pid, h, old);
+	*ret_fd = -1;
+	*ret_spare = c->spare_ino;
+	return ZX_OK;
+}
+
 zx_status_t
 server_attach_handle(struct client *cl, pid_t pid, struct handle *h,
     int *ret_fd)
@@ -844,16 +1066,7 @@ server_attach_handle(struct client *cl, pid_t pid, struct handle *h,
 		handle_table_remove(h);
 		goto fail;
 	}
-	c->handle = h;
-	h->conn = c;
-	h->owner = cl;
-	h->owner_pid = pid;
-	if (old != cl) {
-		h->payer = server_client_ref(cl);
-		server_client_unref(old);
-	}
-	handle_set_in_flight(h, false);
-	cl->nhandles++;
+	conn_bind(c, cl, pid, h, old);
 	*ret_fd = sv[1];
 	return ZX_OK;
 fail:

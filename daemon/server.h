@@ -38,6 +38,9 @@ struct client {
 	unsigned limits_logged;		/* limits already logged */
 	uint64_t refusals;		/* requests refused over a limit */
 	struct log_rate lograte[LOG_NKINDS];
+	/* Its spare handle sockets (conn.spare), newest first. */
+	struct conn *spares;
+	unsigned nspares;
 	struct client *prev, *next;
 };
 
@@ -57,6 +60,12 @@ struct conn {
 	pid_t pid;		/* the process allowed to send on it */
 	bool hello;		/* control: HELLO done */
 	bool token;		/* an export token */
+	/* A spare: the socket of a handle its process closed into it
+	 * (WIRE_CLOSE), kept to carry that process's next new handle;
+	 * handle is NULL. Charged as a handle. */
+	bool spare;
+	uint64_t spare_ino;	/* inode of the client's end */
+	struct conn *spare_next;	/* client.spares */
 	uint8_t first;		/* packets still served first (newcomer) */
 	uint64_t token_ino;	/* token: inode of the client's end */
 	UT_hash_handle hh;	/* token: in the token table */
@@ -80,6 +89,16 @@ struct event_base *server_base(void);
  * left alone. */
 zx_status_t server_attach_handle(struct client *cl, pid_t pid,
     struct handle *h, int *ret_fd);
+/* The same, on one of cl's spares if it has one for pid: then *ret_fd
+ * is -1 and *ret_spare the spare's inode (HandleDesc.ino), else 0. */
+zx_status_t server_attach_handle_spare(struct client *cl, pid_t pid,
+    struct handle *h, int *ret_fd, uint64_t *ret_spare);
+/* Whether conn's handle, closed now, could leave its socket as a spare
+ * (room among its process's spares). */
+bool server_can_spare(const struct conn *conn);
+/* Undo server_attach_handle_spare of a handle on a spare: the handle is
+ * freed and its socket is a spare again. */
+void server_close_to_spare(struct handle *h);
 /* The handle whose client end `fd` is (an fd received from a client),
  * or NULL. */
 struct handle *server_handle_of_fd(int fd);
@@ -144,6 +163,8 @@ size_t server_settle_object(struct object *o);
 /* Connected clients, less those whose control connection has hung up
  * (EOF waiting to be read). */
 size_t server_client_count(void);
+/* Spare sockets held for every client (conn.spare). */
+size_t server_spare_count(void);
 struct client *server_client_first(void);
 uint64_t server_uptime_ns(void);
 

@@ -106,13 +106,19 @@ wire_msg_clear(struct wire_msg *m)
 ssize_t
 wire_recv(int sock, struct wire_msg *m)
 {
+	return wire_recv_into(sock, m, WIRE_MAX_MSG);
+}
+
+ssize_t
+wire_recv_into(int sock, struct wire_msg *m, size_t cap)
+{
 	union {
 		struct cmsghdr hdr;
 		char space[CMSG_SPACE(sizeof(int) * WIRE_MAX_FDS) +
 		    CMSG_SPACE(sizeof(struct ucred)) +
 		    CMSG_SPACE(sizeof(struct timespec))];
 	} ctl;
-	struct iovec iov = { .iov_base = m->buf, .iov_len = WIRE_MAX_MSG };
+	struct iovec iov = { .iov_base = m->buf, .iov_len = cap };
 	struct msghdr mh = {
 		.msg_iov = &iov,
 		.msg_iovlen = 1,

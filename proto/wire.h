@@ -12,7 +12,7 @@
 #include "proto/zxd.pb-c.h"
 
 /* Bump when a message changes meaning (HelloReply says it back). */
-#define ZXD_PROTOCOL_VERSION	1
+#define ZXD_PROTOCOL_VERSION	2
 
 /* Caps on one packet: a channel message (64 KiB of bytes, 64 handles)
  * plus room for the envelope. */
@@ -24,6 +24,19 @@
 #define WIRE_INLINE_ADDRS	4096	/* BtiPinReply.addrs */
 #define WIRE_INLINE_DMA_MAX	(64 * 1024)	/* SimDma.data, at most */
 #define WIRE_INLINE_BLOB_MAX	(WIRE_MAX_MSG - 4096)	/* IobAllocateId */
+
+/*
+ * Spare sockets (doc/DATAPATH.md, "Spare sockets"). libzx closes a
+ * handle by sending this one-byte packet on its socket and keeps the
+ * socket; the daemon closes the handle as at EOF and keeps its end as a
+ * spare of that process, to carry its next new handle instead of a new
+ * socket pair. WIRE_CLOSE_ACK asks for the same byte back once the
+ * close has taken effect (a close others can observe). A process has at
+ * most WIRE_SPARES_MAX spares.
+ */
+#define WIRE_CLOSE		0xC0
+#define WIRE_CLOSE_ACK		0xC1
+#define WIRE_SPARES_MAX		16
 
 struct wire_creds {
 	pid_t pid;
@@ -60,6 +73,8 @@ void wire_set_nonblocking(void);
  * packet or control message, or another -errno. On -EPROTO no fd is
  * left open. */
 ssize_t wire_recv(int sock, struct wire_msg *m);
+/* The same into a buffer of `cap` bytes (a longer packet: -EPROTO). */
+ssize_t wire_recv_into(int sock, struct wire_msg *m, size_t cap);
 void wire_msg_clear(struct wire_msg *m);
 
 /* Close fds[0..n) that are >= 0 and set them to -1. */

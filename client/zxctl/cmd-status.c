@@ -110,6 +110,7 @@ cmd_status(struct ctl *ctl, char **argv, int argc)
 		jstr(j, "backend", s->backend);
 		ju64(j, "clients", s->clients);
 		ju64(j, "handles", s->handles);
+		ju64(j, "spare_sockets", s->spare_sockets);
 		ju64(j, "objects", s->objects);
 		ju64(j, "memory_bytes", s->memory_bytes);
 		jbool(j, "all_visible", s->all_visible);
@@ -140,7 +141,8 @@ cmd_status(struct ctl *ctl, char **argv, int argc)
 		printf("zxd %s (pid %u), up %s, backend %s\n", ver, s->pid,
 		    up, be);
 		printf("clients  %" PRIu64 "\n", s->clients);
-		printf("handles  %" PRIu64 "\n", s->handles);
+		printf("handles  %" PRIu64 " (and %" PRIu64 " spare "
+		    "sockets)\n", s->handles, s->spare_sockets);
 		printf("objects  %" PRIu64 "\n", s->objects);
 		printf("memory   %s (%" PRIu64 " bytes)\n", mem,
 		    s->memory_bytes);

@@ -28,17 +28,6 @@
 #include "tests/lib/zxdcheck.h"
 
 
-static zx_handle_t
-event(void)
-{
-	zx_handle_t h;
-	zx_status_t st = zx_event_create(0, &h);
-
-	cr_assert_eq(st, ZX_OK, "zx_event_create: %s",
-	    zx_status_get_string(st));
-	return h;
-}
-
 static void
 pair(zx_handle_t *a, zx_handle_t *b)
 {
@@ -105,7 +94,7 @@ Test(create, eventpair_options)
 
 Test(signal, event)
 {
-	zx_handle_t h = event(), nosig;
+	zx_handle_t h = new_event(), nosig;
 
 	cr_assert_eq(zx_object_signal(BOGUS, 0, 0), ZX_ERR_BAD_HANDLE);
 	cr_assert_eq(zx_object_signal(ZX_HANDLE_INVALID, 0, 0),
@@ -198,7 +187,7 @@ Test(signal_peer, eventpair)
  * tests/unit/handle.c. */
 Test(signal_peer, event)
 {
-	zx_handle_t h = event();
+	zx_handle_t h = new_event();
 
 	cr_assert_eq(zx_object_signal_peer(h, 0, ZX_USER_SIGNAL_0),
 	    ZX_ERR_ACCESS_DENIED);
@@ -269,7 +258,7 @@ Test(signal_peer, peer_closed_waits_for_last_handle)
 
 Test(wait_one, bad_handle_and_rights)
 {
-	zx_handle_t h = event(), nowait;
+	zx_handle_t h = new_event(), nowait;
 	zx_signals_t seen = 0x1234;
 
 	cr_assert_eq(zx_object_wait_one(BOGUS, ZX_EVENT_SIGNALED, 0, &seen),
@@ -291,7 +280,7 @@ Test(wait_one, bad_handle_and_rights)
 
 Test(wait_one, satisfied_returns_ok_even_past_deadline)
 {
-	zx_handle_t h = event();
+	zx_handle_t h = new_event();
 	zx_signals_t seen;
 
 	cr_assert_eq(zx_object_signal(h, 0, ZX_EVENT_SIGNALED |
@@ -315,7 +304,7 @@ Test(wait_one, satisfied_returns_ok_even_past_deadline)
 
 Test(wait_one, past_deadline_times_out_at_once)
 {
-	zx_handle_t h = event();
+	zx_handle_t h = new_event();
 	zx_signals_t seen;
 	zx_time_t t0;
 
@@ -340,7 +329,7 @@ Test(wait_one, past_deadline_times_out_at_once)
 
 Test(wait_one, times_out_at_deadline)
 {
-	zx_handle_t h = event();
+	zx_handle_t h = new_event();
 	zx_time_t t0, deadline, t1;
 
 	t0 = zx_clock_get_monotonic();
@@ -393,7 +382,7 @@ Test(wait_one, infinite_until_signalled, .timeout = 30)
 	pthread_t t;
 	zx_time_t signalled;
 
-	w.h = event();
+	w.h = new_event();
 	cr_assert_eq(zx_object_signal(w.h, 0, ZX_USER_SIGNAL_0), ZX_OK);
 	start_waiter(&w, &t);
 	usleep(100000);
@@ -420,7 +409,7 @@ Test(wait_one, infinite_until_signalled, .timeout = 30)
  * out. */
 Test(wait_one, pulse_while_not_waiting_is_not_seen)
 {
-	zx_handle_t h = event();
+	zx_handle_t h = new_event();
 
 	cr_assert_eq(zx_object_signal(h, 0, ZX_USER_SIGNAL_0), ZX_OK);
 	cr_assert_eq(zx_object_signal(h, ZX_USER_SIGNAL_0, 0), ZX_OK);
@@ -435,7 +424,7 @@ Test(wait_one, canceled_by_close, .timeout = 30)
 	    .deadline = ZX_TIME_INFINITE };
 	pthread_t t;
 
-	w.h = event();
+	w.h = new_event();
 	start_waiter(&w, &t);
 	cr_assert_eq(zx_handle_close(w.h), ZX_OK);
 	pthread_join(t, NULL);
@@ -451,7 +440,7 @@ Test(wait_one, close_of_other_handle_does_not_cancel, .timeout = 30)
 	zx_handle_t d;
 	pthread_t t;
 
-	w.h = event();
+	w.h = new_event();
 	d = with_rights(w.h, ZX_RIGHT_SAME_RIGHTS);
 	start_waiter(&w, &t);
 	cr_assert_eq(zx_handle_close(d), ZX_OK);
@@ -486,7 +475,7 @@ Test(wait_one, through_another_handle, .timeout = 30)
 {
 	struct waiter w = { .signals = ZX_USER_SIGNAL_5,
 	    .deadline = ZX_TIME_INFINITE };
-	zx_handle_t h = event();
+	zx_handle_t h = new_event();
 	pthread_t t;
 
 	w.h = with_rights(h, ZX_RIGHT_WAIT);
@@ -509,7 +498,7 @@ Test(wait_one, does_not_stall_other_calls, .timeout = 30)
 	zx_time_t t0;
 	pthread_t t;
 
-	w.h = event();
+	w.h = new_event();
 	start_waiter(&w, &t);
 	t0 = zx_clock_get_monotonic();
 	for (int i = 0; i < 20; i++) {
@@ -538,7 +527,7 @@ Test(wait_one, many_waiters, .timeout = 30)
 	enum { N = 8 };
 	struct waiter w[N];
 	pthread_t t[N];
-	zx_handle_t h = event();
+	zx_handle_t h = new_event();
 
 	for (int i = 0; i < N; i++) {
 		w[i] = (struct waiter){ .signals = ZX_EVENT_SIGNALED,
@@ -636,7 +625,7 @@ event_child(int tok)
 
 Test(cross_process, event_wait_wakes_on_other_process, .timeout = 60)
 {
-	zx_handle_t h = event(), d;
+	zx_handle_t h = new_event(), d;
 	zx_signals_t seen = 0;
 	pid_t pid;
 	int tok;

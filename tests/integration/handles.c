@@ -135,7 +135,9 @@ Test(close, statuses)
 	cr_assert_eq(zx_handle_check_valid(h), ZX_OK);
 
 	cr_assert_eq(zx_handle_close(h), ZX_OK);
-	cr_assert_not(fd_is_open(fd), "close is a plain close()");
+	/* Its socket may stay with libzx as a spare (tests/integration/
+	 * spares); the value is no handle either way. */
+	(void)fd;
 	cr_assert_eq(zx_handle_close(h), ZX_ERR_BAD_HANDLE, "closed twice");
 	cr_assert_eq(zx_object_signal(h, 0, ZX_USER_SIGNAL_0),
 	    ZX_ERR_BAD_HANDLE);

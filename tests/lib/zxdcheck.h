@@ -51,6 +51,18 @@ assert_new_pair(zx_handle_t a, zx_handle_t b, zx_obj_type_t type,
 	cr_assert_eq(seen[1], signals);
 }
 
+/* A new event. */
+static inline zx_handle_t
+new_event(void)
+{
+	zx_handle_t h = ZX_HANDLE_INVALID;
+	zx_status_t st = zx_event_create(0, &h);
+
+	cr_assert_eq(st, ZX_OK, "zx_event_create: %s",
+	    zx_status_get_string(st));
+	return h;
+}
+
 /* The signals h has now: a wait for nothing, that cannot wait. */
 static inline zx_signals_t
 signals_of(zx_handle_t h)

@@ -283,6 +283,7 @@ zxdtest_stats(const char *path, struct zxdtest_stats *s)
 		s->handles = rep->stats->handles;
 		s->objects = rep->stats->objects;
 		s->in_flight = rep->stats->handles_in_flight;
+		s->spares = rep->stats->spare_sockets;
 		r = 0;
 	}
 	zxd__reply__free_unpacked(rep, NULL);

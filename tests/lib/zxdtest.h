@@ -54,6 +54,7 @@ int zxdtest_memfds(int *fds, int max);
 struct zxdtest_stats {
 	uint64_t clients, handles, objects;
 	uint64_t in_flight;	/* handles in channel messages or tokens */
+	uint64_t spares;	/* spare sockets: one daemon fd each */
 };
 int zxdtest_stats(const char *socket, struct zxdtest_stats *s);
 /* A control connection of the test's own to the daemon at `socket`
