@@ -139,7 +139,7 @@ writer_stop(struct writer *w)
 
 /* --- one order ---------------------------------------------------------- */
 
-Test(order, two_writers_and_the_daemon, .timeout = 30)
+Test(order, two_writers_and_the_daemon)
 {
 	zx_handle_t p = port(0), e;
 	struct writer a, b;
@@ -202,7 +202,7 @@ burst_main(int tok)
 	return 0;
 }
 
-Test(order, concurrent_writers_keep_their_order, .timeout = 60)
+Test(order, concurrent_writers_keep_their_order)
 {
 	zx_handle_t p = port(0), e;
 	pid_t pid[2];
@@ -250,7 +250,7 @@ Test(order, concurrent_writers_keep_their_order, .timeout = 60)
 
 /* --- the user-packet limit ---------------------------------------------- */
 
-Test(limit, exact_across_processes, .timeout = 60)
+Test(limit, exact_across_processes)
 {
 	zx_handle_t p = port(0);
 	zx_port_packet_t u = user_packet(1, 0), pkt;
@@ -423,7 +423,7 @@ sleeper_main(int tok)
 	return 0;
 }
 
-Test(lifetime, waiter_woken_by_another_process, .timeout = 30)
+Test(lifetime, waiter_woken_by_another_process)
 {
 	zx_handle_t p = port(0);
 	struct writer w;
@@ -462,7 +462,7 @@ blocked(void *arg)
 	return NULL;
 }
 
-Test(lifetime, last_handle_gone, .timeout = 30)
+Test(lifetime, last_handle_gone)
 {
 	zx_handle_t p = port(0);
 	zx_port_packet_t u = user_packet(1, 1);
@@ -484,7 +484,7 @@ Test(lifetime, last_handle_gone, .timeout = 30)
 
 /* --- cancel with packets in the ring ------------------------------------ */
 
-Test(cancel, key_and_source_with_packets_in_the_ring, .timeout = 30)
+Test(cancel, key_and_source_with_packets_in_the_ring)
 {
 	zx_handle_t p = port(0), e;
 	zx_port_packet_t u5 = user_packet(5, 0), pkt;
@@ -698,7 +698,7 @@ port_still_answers(zx_handle_t p)
 	zx_handle_close(e);
 }
 
-Test(hostile, forged_signal_packet_is_a_user_packet, .timeout = 30)
+Test(hostile, forged_signal_packet_is_a_user_packet)
 {
 	zx_handle_t p = port(0);
 	zx_port_packet_t pkt;
@@ -713,7 +713,7 @@ Test(hostile, forged_signal_packet_is_a_user_packet, .timeout = 30)
 	zx_handle_close(p);
 }
 
-Test(hostile, garbage_everywhere, .timeout = 60)
+Test(hostile, garbage_everywhere)
 {
 	for (int round = 0; round < 4; round++) {
 		zx_handle_t p = port(0);
@@ -726,7 +726,7 @@ Test(hostile, garbage_everywhere, .timeout = 60)
 	}
 }
 
-Test(hostile, tail_moved, .timeout = 30)
+Test(hostile, tail_moved)
 {
 	zx_handle_t p = port(0);
 	zx_port_packet_t u = user_packet(9, 0);
@@ -748,7 +748,7 @@ Test(hostile, tail_moved, .timeout = 30)
 	zx_handle_close(p);
 }
 
-Test(hostile, stalled_claim_hurts_its_port_only, .timeout = 30)
+Test(hostile, stalled_claim_hurts_its_port_only)
 {
 	zx_handle_t p = port(0), other = port(0);
 	zx_port_packet_t u = user_packet(5, 0), pkt;
@@ -776,7 +776,7 @@ Test(hostile, stalled_claim_hurts_its_port_only, .timeout = 30)
 	zx_handle_close_many((zx_handle_t[]){ p, other }, 2);
 }
 
-Test(hostile, writer_killed_mid_claim, .timeout = 30)
+Test(hostile, writer_killed_mid_claim)
 {
 	zx_handle_t p = port(0);
 	zx_port_packet_t u = user_packet(5, 0), pkt;
@@ -813,7 +813,7 @@ spinner_main(int tok)
 	return 0;
 }
 
-Test(hostile, writers_killed_at_random, .timeout = 60)
+Test(hostile, writers_killed_at_random)
 {
 	zx_handle_t p = port(0);
 	zx_port_packet_t mark = user_packet(2, 0), pkt;
