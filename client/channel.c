@@ -123,22 +123,79 @@ consume(const struct wr_handles *hs)
 }
 
 /* After the request: drop the entries of the handles that were sent
- * (the daemon has closed its end of each). Values that were not handles
- * when the request was made are left alone: another thread may have been
- * given that value since. */
+ * (the daemon has closed its end of each, or kept it as a spare: bit
+ * `slot` of `spared`). Values that were not handles when the request was
+ * made are left alone: another thread may have been given that value
+ * since. */
 static void
-consume_sent(const struct wr *x, const struct wr_handles *hs)
+consume_sent(const struct wr *x, const struct wr_handles *hs,
+    uint64_t spared)
 {
 	zx_handle_t v;
 	bool taken;
+	int fd;
 
 	if (x->w.handle_fds == NULL) {
 		consume(hs);
 		return;
 	}
-	for (uint32_t i = 0; i < hs->n; i++)
-		if (x->slots[i] >= 0 && entry_at(hs, i, &v, &taken) && taken)
+	for (uint32_t i = 0; i < hs->n; i++) {
+		int32_t s = x->slots[i];
+
+		if (s < 0 || !entry_at(hs, i, &v, &taken) || !taken)
+			continue;
+		if (s < 64 && (spared >> s & 1)) {
+			/* Its socket is a spare now: the entry goes first. */
+			if (zxh_forget(v, &fd))
+				zxh_spare_settle(x->fds[s], true);
+		} else {
 			zxh_close(v);
+		}
+	}
+}
+
+/* Send the moved handles of a write by name, offering their sockets as
+ * spares (Request.spare_args); returns the fds to send (0, or x->nfds
+ * when they cannot all go by name) and the offer in *offered. */
+static size_t
+offer_sent(struct wr *x, const struct wr_handles *hs, Zxd__Request *req,
+    uint64_t *inos, uint64_t *offered)
+{
+	zx_handle_t v;
+	bool taken;
+	int fd;
+
+	*offered = 0;
+	if (x->nfds == 0 || !zxh_fds_inos(x->fds, x->nfds, inos))
+		return x->nfds;
+	req->handle_args = inos;
+	req->n_handle_args = x->nfds;
+	for (uint32_t i = 0; i < hs->n; i++) {
+		int32_t s = x->slots[i];
+
+		/* Each fd once (a value named twice is taken once). */
+		if (s < 0 || s >= 64 || (*offered >> s & 1) ||
+		    !entry_at(hs, i, &v, &taken) || !taken)
+			continue;
+		for (int32_t j = 0; j < s; j++)
+			if (x->fds[j] == x->fds[s])
+				goto next;
+		/* (v's fd is x->fds[s]: a value names its fd.) */
+		if (zxh_spare_offer(v, &fd))
+			*offered |= 1ull << s;
+next:		;
+	}
+	req->spare_args = *offered;
+	return 0;
+}
+
+/* The offers the daemon did not take: their notes go. */
+static void
+offer_done(const struct wr *x, uint64_t offered, uint64_t spared)
+{
+	for (size_t s = 0; s < x->nfds && s < 64; s++)
+		if ((offered >> s & 1) && !(spared >> s & 1))
+			zxh_spare_settle(x->fds[s], false);
 }
 
 /* ZX_CHANNEL_WRITE_USE_IOVEC: bytes is an array of num zx_channel_iovec_t.
@@ -318,9 +375,11 @@ write_common(zx_handle_t handle, uint32_t options, const void *bytes,
     uint32_t num_bytes, struct wr_handles *hs)
 {
 	Zxd__Request req = ZXD__REQUEST__INIT;
+	uint64_t inos[ZX_CHANNEL_MAX_MSG_HANDLES], offered, spared = 0;
 	struct rpc_reply rep;
 	struct wr x;
 	zx_status_t st;
+	size_t nfds;
 
 	/* The daemon checks in Zircon's order and closes the handles
 	 * itself on every failure. */
@@ -328,12 +387,16 @@ write_common(zx_handle_t handle, uint32_t options, const void *bytes,
 	wr_fill(&x, options, bytes, num_bytes, hs);
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_WRITE;
 	req.channel_write = &x.w;
-	st = rpc_call(handle, &req, x.fds, x.nfds, &rep);
+	nfds = offer_sent(&x, hs, &req, inos, &offered);
+	st = rpc_call(handle, &req, x.fds, nfds, &rep);
 	wr_done(&x);
-	if (rep.rep != NULL)
+	if (rep.rep != NULL) {
 		write_back(&rep, hs);
+		spared = rep.rep->spared_args & offered;
+	}
 	rpc_reply_free(&rep);
-	consume_sent(&x, hs);
+	offer_done(&x, offered, spared);
+	consume_sent(&x, hs, spared);
 	return st;
 }
 
@@ -715,7 +778,7 @@ call_common(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 	if (rep.rep != NULL)
 		write_back(&rep, &a->wr);
 	rpc_reply_free(&rep);
-	consume_sent(&x, &a->wr);
+	consume_sent(&x, &a->wr, 0);
 	if (st != ZX_OK)
 		return st;
 	st = call_outcome(hfd, req.txid, &rep);

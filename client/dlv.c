@@ -85,9 +85,27 @@ packet_fds(struct msghdr *mh, int *fds, size_t max)
 	return n;
 }
 
-/* Take the first packet and lose it (its handles closed). */
+/* A packet's handles that are on this process's spares (no fd came for
+ * them): when the packet is lost, so are they, closed by closing the
+ * spare (the daemon sees EOF). */
 static void
-discard_packet(int dfd)
+drop_spares(const struct dlv_head *head, uint32_t nh)
+{
+	for (uint32_t i = 0; i < nh; i++) {
+		int fd;
+
+		if (!(head->d[i].flags & ZXD_DLV_SPARE))
+			continue;
+		fd = zxh_spare_take(head->d[i].ino);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+/* Take the first packet (described by head, peeked) and lose it (its
+ * handles closed). */
+static void
+discard_packet(int dfd, const struct dlv_head *head)
 {
 	static __thread uint8_t sink[64];
 	union dlv_ctl ctl;
@@ -102,6 +120,8 @@ discard_packet(int dfd)
 	n = packet_fds(&mh, fds, ZX_CHANNEL_MAX_MSG_HANDLES);
 	/* Handles nobody installed: closing the fds frees them. */
 	wire_close_fds(fds, n);
+	if (head != NULL && head->h.kind == ZXD_DLV_MSG)
+		drop_spares(head, head->h.nhandles);
 }
 
 int
@@ -117,8 +137,8 @@ dlv_read(struct zxh *e, uint32_t options, void *bytes, uint32_t num_bytes,
 	uint32_t ab, ah;
 	int fds[ZX_CHANNEL_MAX_MSG_HANDLES];
 	int dfd = atomic_load(&e->dfd);
-	uint32_t nb, nh;
-	size_t hl, nfds;
+	uint32_t nb, nh, on_spares = 0;
+	size_t hl, nfds, k = 0;
 	ssize_t n;
 
 	res->have_actuals = false;
@@ -126,9 +146,13 @@ dlv_read(struct zxh *e, uint32_t options, void *bytes, uint32_t num_bytes,
 	/* Options the daemon would refuse are for the daemon to refuse. */
 	if (dfd < 0 || (options & ~ZX_CHANNEL_READ_MAY_DISCARD))
 		return DLV_ASK;
+	/* The header and the handles' descriptions (which of them are on
+	 * spares must be known if the packet is lost). */
 	do {
-		n = recv(dfd, &head.h, sizeof(head.h), MSG_PEEK | MSG_DONTWAIT);
+		n = recv(dfd, &head, sizeof(head), MSG_PEEK | MSG_DONTWAIT);
 	} while (n < 0 && errno == EINTR);
+	if (n > (ssize_t)sizeof(head.h))
+		n = sizeof(head.h);
 	if (n < 0 && errno == EAGAIN) {
 		/* The daemon's queue for this endpoint is empty. */
 		res->st = ZX_ERR_SHOULD_WAIT;
@@ -139,7 +163,7 @@ dlv_read(struct zxh *e, uint32_t options, void *bytes, uint32_t num_bytes,
 	    head.h.nhandles > ZX_CHANNEL_MAX_MSG_HANDLES) {
 		if (n > 0 && head.h.kind == ZXD_DLV_BACKLOG) {
 			/* The rest waits in the daemon. */
-			discard_packet(dfd);
+			discard_packet(dfd, NULL);
 			return DLV_ASK;
 		}
 		/* EOF (the daemon took the socket back) or garbage. */
@@ -154,7 +178,7 @@ dlv_read(struct zxh *e, uint32_t options, void *bytes, uint32_t num_bytes,
 		/* The size the caller needs, written by the caller. */
 		res->have_actuals = true;
 		if (options & ZX_CHANNEL_READ_MAY_DISCARD)
-			discard_packet(dfd);
+			discard_packet(dfd, &head);
 		res->st = ZX_ERR_BUFFER_TOO_SMALL;
 		return DLV_DONE;
 	}
@@ -176,6 +200,9 @@ dlv_read(struct zxh *e, uint32_t options, void *bytes, uint32_t num_bytes,
 		n = recvmsg(dfd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0 && errno == EFAULT) {
+		/* The message is lost, its handles with it. (head.d holds
+		 * what the peek saw.) */
+		drop_spares(&head, nh);
 		res->st = ZX_ERR_INVALID_ARGS;
 		return DLV_DONE;
 	}
@@ -192,30 +219,43 @@ dlv_read(struct zxh *e, uint32_t options, void *bytes, uint32_t num_bytes,
 		res->st = ZX_ERR_INTERNAL;
 		return DLV_DONE;
 	}
-	if ((mh.msg_flags & MSG_CTRUNC) || nfds != nh) {
+	for (uint32_t i = 0; i < nh; i++)
+		on_spares += (head.d[i].flags & ZXD_DLV_SPARE) != 0;
+	if ((mh.msg_flags & MSG_CTRUNC) || nfds != nh - on_spares) {
 		/* Out of descriptors in this process: the handles the
 		 * kernel could not install are gone. */
 		wire_close_fds(fds, nfds);
+		drop_spares(&head, nh);
 		res->st = ZX_ERR_NO_RESOURCES;
 		return DLV_DONE;
 	}
 	for (uint32_t i = 0; i < nh; i++) {
 		Zxd__HandleDesc d = ZXD__HANDLE_DESC__INIT;
+		int fd;
 
 		d.koid = head.d[i].koid;
 		d.related_koid = head.d[i].related_koid;
 		d.type = head.d[i].type;
 		d.rights = head.d[i].rights;
 		d.close_sync = head.d[i].flags & ZXD_DLV_CLOSE_SYNC;
-		res->handles[i] = zxh_install(fds[i], &d);
+		d.ino = head.d[i].ino;
+		/* A handle on one of this process's spares comes with no
+		 * fd: the spare's. */
+		if (head.d[i].flags & ZXD_DLV_SPARE) {
+			fd = zxh_spare_take(d.ino);
+		} else {
+			fd = fds[k];
+			fds[k++] = -1;
+		}
+		res->handles[i] = fd >= 0 ? zxh_install(fd, &d) :
+		    ZX_HANDLE_INVALID;
 		res->types[i] = d.type;
 		res->rights[i] = d.rights;
-		fds[i] = -1;
 		if (res->handles[i] == ZX_HANDLE_INVALID) {
 			for (uint32_t j = 0; j < i; j++)
 				zxh_close(res->handles[j]);
-			wire_close_fds(fds, nh);
-			res->st = ZX_ERR_NO_MEMORY;
+			wire_close_fds(fds, nfds);
+			res->st = fd >= 0 ? ZX_ERR_NO_MEMORY : ZX_ERR_INTERNAL;
 			return DLV_DONE;
 		}
 	}

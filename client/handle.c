@@ -98,6 +98,38 @@ spare_settled(int fd, bool ok)
 	pthread_mutex_unlock(&spare_lock);
 }
 
+static struct zxh *slot(int fd, bool create);
+static struct zxh *lookup(zx_handle_t h, int *ret_fd);
+
+bool
+zxh_fds_inos(const int *fds, size_t n, uint64_t *inos)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct zxh *e = slot(fds[i], false);
+
+		if (e == NULL || !atomic_load(&e->live) || e->ino == 0)
+			return false;
+		inos[i] = e->ino;
+	}
+	return true;
+}
+
+bool
+zxh_spare_offer(zx_handle_t h, int *ret_fd)
+{
+	struct zxh *e = lookup(h, ret_fd);
+
+	return e != NULL && e->ino != 0 && e->epoch == monitor_epoch() &&
+	    !monitor_epoch_dead(e->epoch) &&
+	    spare_add(*ret_fd, e->ino, e->epoch, true);
+}
+
+void
+zxh_spare_settle(int fd, bool kept)
+{
+	spare_settled(fd, kept);
+}
+
 int
 zxh_spare_take(uint64_t ino)
 {

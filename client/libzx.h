@@ -65,6 +65,16 @@ bool zxh_close(zx_handle_t h);
 /* Mark two handles just installed from one reply as a pair whose
  * closes may be deferred, under the reply's close_ids. */
 void zxh_pair(const zx_handle_t h[2], const uint64_t ids[2]);
+/* Whether every fd of fds[0..n) is a live handle whose socket's inode
+ * libzx knows: then inos[i] is fds[i]'s (Request.handle_args). */
+bool zxh_fds_inos(const int *fds, size_t n, uint64_t *inos);
+/* Offer live handle h's socket as a spare for a call that takes h
+ * (Request.spare_args): noted as pending; its fd in *ret_fd. False if
+ * it cannot be (no room, no inode, an old daemon's). */
+bool zxh_spare_offer(zx_handle_t h, int *ret_fd);
+/* The call is over: the daemon kept the offered socket (kept: h's entry
+ * must be forgotten first) or did not (the pending note goes). */
+void zxh_spare_settle(int fd, bool kept);
 /* The fd of the spare socket `ino` (HandleDesc.spare), taken out of
  * the process's spares, or -1 if it has none such. */
 int zxh_spare_take(uint64_t ino);

@@ -191,15 +191,25 @@ static zx_status_t
 send_request(int sock, Zxd__Request *req, const int *fds, size_t nfds,
     uint64_t *upto)
 {
-	uint64_t ids[DEFER_MAX];
+	uint64_t ids[DEFER_MAX], inos[WIRE_MAX_FDS];
 	int r;
 
+	/* Handles the call takes as arguments go by name, not as fds: a
+	 * Unix socket in flight costs the kernel (its garbage collector
+	 * runs at each close while one is). */
+	if (nfds > 0 && nfds <= WIRE_MAX_FDS && zxh_fds_inos(fds, nfds, inos)) {
+		req->handle_args = inos;
+		req->n_handle_args = nfds;
+		nfds = 0;
+	}
 	req->txid = atomic_fetch_add(&next_txid, 1);
 	req->nfds = (uint32_t)nfds;
 	*upto = defer_attach(req, ids);
 	r = wire_send(sock, &req->base, fds, nfds);
 	req->n_closed = 0;
 	req->closed = NULL;
+	req->n_handle_args = 0;
+	req->handle_args = NULL;
 	return r < 0 ? rpc_status_from_errno(r) : ZX_OK;
 }
 

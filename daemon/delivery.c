@@ -71,7 +71,7 @@ dlv_drained(struct channel_sink *s)
 
 static int
 send_packet(struct delivery *d, const struct dlv_head *head, size_t nh,
-    const void *data, size_t len, const int *fds)
+    const void *data, size_t len, const int *fds, size_t nfds)
 {
 	union {
 		struct cmsghdr align;
@@ -83,16 +83,16 @@ send_packet(struct delivery *d, const struct dlv_head *head, size_t nh,
 	};
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = len > 0 ? 2 : 1 };
 
-	if (nh > 0) {
+	if (nfds > 0) {
 		struct cmsghdr *c;
 
 		mh.msg_control = ctl.buf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nh);
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
 		c = CMSG_FIRSTHDR(&mh);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * nh);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * nh);
+		c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
 	}
 	if (sendmsg(d->d0, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		return -errno;
@@ -108,7 +108,7 @@ dlv_push(struct channel_sink *s, struct channel_msg *m, bool exact,
 	struct delivery *d = to_dlv(s);
 	struct dlv_head head;
 	int fds[ZX_CHANNEL_MAX_MSG_HANDLES];
-	uint32_t i, n = m->nhandles;
+	uint32_t i, n = m->nhandles, nfds = 0;
 	zx_status_t st = ZX_OK;
 	int cost = PACKET_COST(sizeof(head.h) + n * sizeof(head.d[0]) +
 	    m->nbytes);
@@ -131,33 +131,46 @@ dlv_push(struct channel_sink *s, struct channel_msg *m, bool exact,
 	for (i = 0; i < n; i++) {
 		struct handle *h = m->handles[i];
 		Zxd__HandleDesc desc;
+		uint64_t spare;
+		int fd;
 
-		st = server_attach_handle(d->client, d->pid, h, &fds[i]);
+		/* On one of the reader's spares if it has one: no socket
+		 * is made and none travels. */
+		st = server_attach_handle_spare(d->client, d->pid, h, &fd,
+		    &spare);
 		if (st != ZX_OK)
 			break;
+		if (spare == 0)
+			fds[nfds++] = fd;
 		dispatch_describe(h, &desc);
 		head.d[i] = (struct zxd_dlv_handle){
 			.koid = desc.koid,
 			.related_koid = desc.related_koid,
 			.type = desc.type,
 			.rights = desc.rights,
-			.flags = desc.close_sync ? ZXD_DLV_CLOSE_SYNC : 0,
+			.flags = (desc.close_sync ? ZXD_DLV_CLOSE_SYNC : 0) |
+			    (spare != 0 ? ZXD_DLV_SPARE : 0),
+			.ino = desc.ino,
 		};
 	}
 	if (st == ZX_OK && send_packet(d, &head, n, m->data, m->nbytes,
-	    fds) < 0)
+	    fds, nfds) < 0)
 		st = ZX_ERR_SHOULD_WAIT;
 	if (st != ZX_OK) {
 		/* Back in flight, in the message. */
 		while (i-- > 0) {
-			close(fds[i]);
-			server_detach_handle(m->handles[i]);
+			if (head.d[i].flags & ZXD_DLV_SPARE) {
+				server_detach_to_spare(m->handles[i]);
+			} else {
+				close(fds[--nfds]);
+				server_detach_handle(m->handles[i]);
+			}
 		}
 		return st;
 	}
 	d->bound += cost;
 	/* Our copies of the client ends: the packet holds them now. */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < nfds; i++)
 		close(fds[i]);
 	m->nhandles = 0;
 	channel_msg_free(m);
@@ -171,7 +184,7 @@ dlv_mark(struct channel_sink *s)
 
 	memset(&head.h, 0, sizeof(head.h));
 	head.h.kind = ZXD_DLV_BACKLOG;
-	if (send_packet(to_dlv(s), &head, 0, NULL, 0, NULL) < 0) {
+	if (send_packet(to_dlv(s), &head, 0, NULL, 0, NULL, 0) < 0) {
 		log_warn("delivery socket full: reader sent back to requests");
 		return false;
 	}
@@ -184,26 +197,40 @@ static struct channel_msg *
 reclaim_one(struct delivery *d, struct dlv_head *head, uint8_t *data,
     ssize_t n, const int *fds, size_t nfds)
 {
+	uint32_t nh = head->h.nhandles, on_spares = 0;
 	struct channel_msg *m;
-	size_t hl;
+	size_t hl, k = 0;
 
 	if ((size_t)n < sizeof(head->h) || head->h.kind != ZXD_DLV_MSG ||
-	    head->h.nhandles != nfds ||
-	    head->h.nhandles > ZX_CHANNEL_MAX_MSG_HANDLES)
+	    nh > ZX_CHANNEL_MAX_MSG_HANDLES)
 		return NULL;
-	hl = sizeof(head->h) + nfds * sizeof(head->d[0]);
-	if ((size_t)n != hl + head->h.nbytes ||
-	    channel_msg_new(head->h.nbytes, (uint32_t)nfds, &m) != ZX_OK)
+	hl = sizeof(head->h) + nh * sizeof(head->d[0]);
+	if ((size_t)n != hl + head->h.nbytes)
 		return NULL;
-	(void)d;
+	for (uint32_t i = 0; i < nh; i++)
+		on_spares += (head->d[i].flags & ZXD_DLV_SPARE) != 0;
+	if (nh - on_spares != nfds ||
+	    channel_msg_new(head->h.nbytes, nh, &m) != ZX_OK)
+		return NULL;
 	memcpy(m->data, data, head->h.nbytes);
 	m->nhandles = 0;
-	for (size_t i = 0; i < nfds; i++) {
-		struct handle *h = server_handle_of_fd(fds[i]);
+	for (uint32_t i = 0; i < nh; i++) {
+		bool spare = head->d[i].flags & ZXD_DLV_SPARE;
+		struct handle *h;
 
-		if (h == NULL)
-			continue;
-		server_detach_handle(h);
+		if (spare) {
+			/* On the reader's spare: it goes back to being
+			 * one. */
+			h = handle_table_find(head->d[i].ino);
+			if (h == NULL || h->owner != d->client)
+				continue;
+			server_detach_to_spare(h);
+		} else {
+			h = server_handle_of_fd(fds[k++]);
+			if (h == NULL)
+				continue;
+			server_detach_handle(h);
+		}
 		m->handles[m->nhandles++] = h;
 	}
 	return m;

@@ -245,11 +245,61 @@ dispatch_describe(const struct handle *h, Zxd__HandleDesc *d)
 	d->ino = h->ino;
 }
 
+/* h's place among the arguments libzx offers as spares, or -1. */
+static int
+offered_arg(const struct call *c, const struct handle *h)
+{
+	for (size_t i = 0; i < c->req->n_handle_args && i < 64; i++)
+		if (c->req->handle_args[i] == h->ino &&
+		    (c->req->spare_args >> i & 1))
+			return (int)i;
+	return -1;
+}
+
+void
+dispatch_detach_arg(struct call *c, struct handle *h)
+{
+	int i = offered_arg(c, h);
+
+	if (i < 0)
+		server_detach_handle(h);
+	else if (server_detach_to_spare(h))
+		c->rep->spared_args |= 1ull << i;
+}
+
+void
+dispatch_close_arg(struct call *c, struct handle *h)
+{
+	int i = offered_arg(c, h);
+
+	if (i < 0)
+		server_close_handle(h);
+	else if (server_close_to_spare(h))
+		c->rep->spared_args |= 1ull << i;
+}
+
+size_t
+call_nfds(const struct call *c)
+{
+	return c->msg->nfds + c->req->n_handle_args;
+}
+
 struct handle *
 dispatch_arg_handle(struct call *c, size_t i)
 {
 	struct handle *h;
 
+	if (c->req->n_handle_args > 0) {
+		/* A handle named by its socket's inode: one this process
+		 * holds now (not in flight, not behind a token). */
+		if (i >= c->req->n_handle_args || c->msg->nfds != 0)
+			return NULL;
+		h = handle_table_find(c->req->handle_args[i]);
+		if (h == NULL || h->in_flight || !server_handle_attached(h) ||
+		    h->owner_pid != c->pid)
+			return NULL;
+		return h;
+	}
 	if (i >= c->msg->nfds || c->msg->fds[i] < 0)
 		return NULL;
 	h = server_handle_of_fd(c->msg->fds[i]);
@@ -402,11 +452,13 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 	 * connection marked absent. */
 	if (e == NULL || !(e->where & (conn->handle || req->absent ?
 	    ON_HANDLE : ON_CONTROL)) || (req->absent && conn->handle) ||
-	    (e->nfds >= 0 && (size_t)e->nfds != m->nfds)) {
+	    (e->nfds >= 0 &&
+	    (size_t)e->nfds != m->nfds + req->n_handle_args)) {
 		r = -EPROTO;
 		goto out;
 	}
 
+	server_dispatching_args(req->handle_args, req->n_handle_args);
 	memset(&c, 0, offsetof(struct call, out_handles));
 	c.entry = e;
 	c.conn = conn;

@@ -124,8 +124,17 @@ void dispatch_log_refused(const struct call *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* What libzx is told about a handle it receives. */
 void dispatch_describe(const struct handle *h, Zxd__HandleDesc *d);
-/* Resolve the i-th fd of the request as a handle of this caller. */
+/* Resolve the i-th fd of the request (or the i-th of
+ * Request.handle_args) as a handle of this caller. */
 struct handle *dispatch_arg_handle(struct call *c, size_t i);
+/* How many arguments the request carries: its fds, or the handles it
+ * names instead (Request.handle_args). */
+size_t call_nfds(const struct call *c);
+/* Take argument handle h from the caller (server_detach_handle), or
+ * close it (server_close_handle); its socket stays the caller's spare
+ * where libzx offered it (Request.spare_args, Reply.spared_args). */
+void dispatch_detach_arg(struct call *c, struct handle *h);
+void dispatch_close_arg(struct call *c, struct handle *h);
 
 /* A client's control connection closed: its process is gone. */
 void dispatch_client_gone(struct client *cl);

@@ -68,6 +68,8 @@ static struct {
 					 * closes (conn_unlink empties slots) */
 	struct conn *dispatching;	/* the conn whose packet is handled */
 	struct wire_msg *dispatching_msg;	/* and the packet */
+	const uint64_t *dispatching_inos;	/* its Request.handle_args */
+	size_t dispatching_ninos;
 	int spare_fd;			/* given up to refuse when out of fds */
 	struct event *trim_ev;		/* heap trim after disconnects */
 	int first_ep;			/* epoll set of newcomers' sockets */
@@ -100,7 +102,7 @@ server_uptime_ns(void)
 }
 
 static bool conn_at_eof(const struct conn *c);
-static void conn_spare(struct conn *c, bool ack);
+static bool conn_spare(struct conn *c, bool ack);
 
 size_t
 server_client_count(void)
@@ -309,6 +311,9 @@ in_dispatch(const struct handle *h)
 	const struct wire_msg *m = srv.dispatching_msg;
 	struct stat st;
 
+	for (size_t i = 0; i < srv.dispatching_ninos; i++)
+		if (srv.dispatching_inos[i] == h->ino)
+			return true;
 	for (size_t i = 0; m != NULL && i < m->nfds; i++)
 		if (m->fds[i] >= 0 && fstat(m->fds[i], &st) == 0 &&
 		    (uint64_t)st.st_ino == h->ino)
@@ -626,6 +631,7 @@ conn_read(struct conn *c)
 		r = dispatch_packet(c, &m);
 		srv.dispatching = NULL;
 		srv.dispatching_msg = NULL;
+		server_dispatching_args(NULL, 0);
 		wire_msg_clear(&m);
 		if (r == DISPATCH_CLOSE) {
 			conn_close(c);
@@ -950,6 +956,35 @@ conn_bind(struct conn *c, struct client *cl, pid_t pid, struct handle *h,
 	cl->nhandles++;
 }
 
+/* c joins cl's spares, its descriptor charged to cl. */
+static void
+spare_push(struct client *cl, struct conn *c)
+{
+	c->spare = true;
+	c->spare_next = cl->spares;
+	cl->spares = c;
+	cl->nspares++;
+	account_force(cl, ACCT_FDS, 1);
+}
+
+/* Take c's handle off it (the handle itself is the caller's to free or
+ * put in flight) and make c a spare of its client: its descriptor stays
+ * charged, where the handle's charge covered it. */
+static void
+conn_unbind(struct conn *c)
+{
+	struct client *cl = c->client;
+	struct handle *h = c->handle;
+
+	delivery_handle_leaving(h);
+	conn_first_done(c);
+	c->spare_ino = h->ino;
+	c->handle = NULL;
+	h->conn = NULL;
+	spare_push(cl, c);
+	cl->nhandles--;
+}
+
 /*
  * c's client closed its handle with a close packet (ack: it waits for
  * the byte back): close the handle as at EOF, with every effect, and
@@ -958,7 +993,7 @@ conn_bind(struct conn *c, struct client *cl, pid_t pid, struct handle *h,
  * up, the socket closes instead (an acking client then sees EOF, which
  * it also takes as the close done).
  */
-static void
+static bool
 conn_spare(struct conn *c, bool ack)
 {
 	struct client *cl = c->client;
@@ -967,26 +1002,50 @@ conn_spare(struct conn *c, bool ack)
 
 	if (cl->nspares >= WIRE_SPARES_MAX || !cl->connected) {
 		conn_close(c);
-		return;
+		return false;
 	}
-	delivery_handle_leaving(h);
-	conn_first_done(c);
-	c->spare_ino = h->ino;
-	c->handle = NULL;
-	h->conn = NULL;
-	c->spare = true;
-	c->spare_next = cl->spares;
-	cl->spares = c;
-	cl->nspares++;
-	/* Its descriptor stays charged (the handle's charge, which
-	 * covered it, goes with the handle). */
-	account_force(cl, ACCT_FDS, 1);
-	cl->nhandles--;
+	conn_unbind(c);
 	handle_free(h);
-	if (ack && send(c->fd, &b, 1, MSG_DONTWAIT | MSG_NOSIGNAL) != 1)
-		conn_close(c);
 	/* What it held may have been the last way to read a queue. */
 	collect_soon();
+	if (ack && send(c->fd, &b, 1, MSG_DONTWAIT | MSG_NOSIGNAL) != 1) {
+		conn_close(c);
+		return false;
+	}
+	return true;
+}
+
+bool
+server_detach_to_spare(struct handle *h)
+{
+	struct conn *c = h->conn;
+
+	if (c == NULL || c->handle != h || c->token ||
+	    c->client->nspares >= WIRE_SPARES_MAX || !c->client->connected) {
+		server_detach_handle(h);
+		return false;
+	}
+	conn_unbind(c);
+	handle_table_remove(h);
+	h->owner = NULL;
+	h->owner_pid = 0;
+	handle_set_in_flight(h, true);
+	return true;
+}
+
+bool
+server_handle_attached(const struct handle *h)
+{
+	const struct conn *c = h->conn;
+
+	return c != NULL && c->handle == h && !c->token;
+}
+
+void
+server_dispatching_args(const uint64_t *inos, size_t n)
+{
+	srv.dispatching_inos = inos;
+	srv.dispatching_ninos = n;
 }
 
 bool
@@ -996,15 +1055,15 @@ server_can_spare(const struct conn *c)
 	    c->client->nspares < WIRE_SPARES_MAX;
 }
 
-void
+bool
 server_close_to_spare(struct handle *h)
 {
 	struct conn *c = h->conn;
 
 	if (c != NULL && c->handle == h && !c->token)
-		conn_spare(c, false);
-	else
-		server_close_handle(h);
+		return conn_spare(c, false);
+	server_close_handle(h);
+	return false;
 }
 
 zx_status_t
@@ -1028,11 +1087,7 @@ server_attach_handle_spare(struct client *cl, pid_t pid, struct handle *h,
 			uncharge_handle(cl, old);
 	}
 	if (zst != ZX_OK) {
-		account_force(cl, ACCT_FDS, 1);
-		c->spare = true;
-		c->spare_next = cl->spares;
-		cl->spares = c;
-		cl->nspares++;
+		spare_push(cl, c);
 		return zst;
 	}
 	conn_bind(c, cl, pid, h, old);

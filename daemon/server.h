@@ -93,12 +93,21 @@ zx_status_t server_attach_handle(struct client *cl, pid_t pid,
  * is -1 and *ret_spare the spare's inode (HandleDesc.ino), else 0. */
 zx_status_t server_attach_handle_spare(struct client *cl, pid_t pid,
     struct handle *h, int *ret_fd, uint64_t *ret_spare);
+/* Whether h is on a socket of its own (held by a process, not in flight
+ * nor behind a token). */
+bool server_handle_attached(const struct handle *h);
+/* The handles (Request.handle_args) the packet being served names. */
+void server_dispatching_args(const uint64_t *inos, size_t n);
 /* Whether conn's handle, closed now, could leave its socket as a spare
  * (room among its process's spares). */
 bool server_can_spare(const struct conn *conn);
+/* server_detach_handle, keeping the handle's socket as a spare of its
+ * process (true) if there is room (false: closed as by
+ * server_detach_handle). */
+bool server_detach_to_spare(struct handle *h);
 /* Undo server_attach_handle_spare of a handle on a spare: the handle is
- * freed and its socket is a spare again. */
-void server_close_to_spare(struct handle *h);
+ * freed and its socket is a spare again (true), or closed (false). */
+bool server_close_to_spare(struct handle *h);
 /* The handle whose client end `fd` is (an fd received from a client),
  * or NULL. */
 struct handle *server_handle_of_fd(int fd);

@@ -110,7 +110,7 @@ discard(struct call *c, const struct channel_disposition *d, uint32_t n)
 		if (d[i].src == c->self)
 			c->close_self = true;
 		else
-			server_close_handle(d[i].src);
+			dispatch_close_arg(c, d[i].src);
 next:		;
 	}
 }
@@ -213,7 +213,7 @@ build_msg(struct call *c, const Zxd__ChannelWrite *w, zx_rights_t rights,
 	m->payer = server_client_ref(c->client);
 	for (i = 0; i < n; i++) {
 		if (d[i].take) {
-			server_detach_handle(d[i].src);
+			dispatch_detach_arg(c, d[i].src);
 			d[i].src->rights = d[i].new_rights;
 			m->handles[i] = d[i].src;
 		} else {

@@ -163,7 +163,7 @@ call_bti_pin(struct call *c)
 	zx_rights_t vr;
 	zx_status_t st;
 
-	if (c->msg->nfds != nfds)
+	if (call_nfds(c) != nfds)
 		return ZX_ERR_INVALID_ARGS;
 	st = handle_check(c->self, ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP);
 	if (st != ZX_OK)

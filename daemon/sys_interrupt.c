@@ -118,7 +118,7 @@ call_interrupt_bind(struct call *c)
 	if (r->options != ZX_INTERRUPT_BIND &&
 	    r->options != ZX_INTERRUPT_UNBIND)
 		return ZX_ERR_INVALID_ARGS;
-	if (c->msg->nfds != (r->port_sent ? 1u : 0u))
+	if (call_nfds(c) != (r->port_sent ? 1u : 0u))
 		return ZX_ERR_INVALID_ARGS;
 	st = handle_check(c->self, ZX_OBJ_TYPE_INTERRUPT, ZX_RIGHT_READ);
 	if (st != ZX_OK)
@@ -146,7 +146,7 @@ call_sim_dma_set_interrupt(struct call *c)
 	st = handle_check(c->self, ZX_OBJ_TYPE_BTI, ZX_RIGHT_WRITE);
 	if (st != ZX_OK)
 		return st;
-	if (c->msg->nfds != (r->irq_sent ? 1u : 0u))
+	if (call_nfds(c) != (r->irq_sent ? 1u : 0u))
 		return ZX_ERR_INVALID_ARGS;
 	if (!r->detach) {
 		irq = r->irq_sent ? dispatch_arg_handle(c, 0) : NULL;

@@ -154,7 +154,7 @@ call_port_cancel(struct call *c)
 	struct handle *src;
 	zx_status_t st;
 
-	if (c->msg->nfds != (r->source_sent ? 1u : 0u))
+	if (call_nfds(c) != (r->source_sent ? 1u : 0u))
 		return ZX_ERR_INVALID_ARGS;
 	st = handle_check(c->self, ZX_OBJ_TYPE_PORT, ZX_RIGHT_WRITE);
 	if (st != ZX_OK)
@@ -190,7 +190,7 @@ call_wait_async(struct call *c)
 	struct handle *h;
 	zx_status_t st;
 
-	if (c->msg->nfds != (r->object_sent ? 1u : 0u))
+	if (call_nfds(c) != (r->object_sent ? 1u : 0u))
 		return ZX_ERR_INVALID_ARGS;
 	if ((r->options & ~WAIT_ASYNC_OPTIONS) ||
 	    ((r->options & ZX_WAIT_ASYNC_TIMESTAMP) &&

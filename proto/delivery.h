@@ -4,7 +4,9 @@
  *   struct zxd_dlv_hdr
  *   struct zxd_dlv_handle[nhandles]
  *   nbytes of message bytes
- *   SCM_RIGHTS: nhandles fds, in the order of the descriptions
+ *   SCM_RIGHTS: one fd per handle not on a spare, in the order of the
+ *   descriptions (a handle flagged ZXD_DLV_SPARE is on the reader's
+ *   spare socket of inode `ino`: doc/DATAPATH.md, "Spare sockets")
  */
 #ifndef ZXD_PROTO_DELIVERY_H
 #define ZXD_PROTO_DELIVERY_H
@@ -34,6 +36,7 @@ _Static_assert(sizeof(struct zxd_dlv_hdr) == 24, "delivery header layout");
 
 /* What the reader learns with each handle: what a HandleDesc says. */
 #define ZXD_DLV_CLOSE_SYNC	1u
+#define ZXD_DLV_SPARE		2u
 
 struct zxd_dlv_handle {
 	uint64_t koid;
@@ -42,6 +45,7 @@ struct zxd_dlv_handle {
 	uint32_t rights;
 	uint32_t flags;
 	uint32_t reserved;
+	uint64_t ino;		/* its socket's client end (HandleDesc.ino) */
 };
 
 #endif

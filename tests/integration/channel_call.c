@@ -14,6 +14,8 @@
 #include <criterion/criterion.h>
 #include <zircon/syscalls.h>
 
+#include "tests/lib/zxdcheck.h"
+
 struct msg {
 	uint8_t bytes[64];
 	uint32_t nbytes;
@@ -34,16 +36,6 @@ mkevent(void)
 
 	cr_assert_eq(zx_event_create(0, &e), ZX_OK);
 	return e;
-}
-
-static uint32_t
-count_of(zx_handle_t h)
-{
-	zx_info_handle_count_t c;
-
-	cr_assert_eq(zx_object_get_info(h, ZX_INFO_HANDLE_COUNT, &c, sizeof(c),
-	    NULL, NULL), ZX_OK);
-	return c.handle_count;
 }
 
 /* Block until a message is there and read it (no criterion asserts:

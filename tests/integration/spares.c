@@ -324,3 +324,140 @@ Test(spares, forked_child_has_none, .init = start, .fini = stop)
 	cr_assert_eq(zx_object_signal(a, 0, ZX_USER_SIGNAL_0), ZX_OK);
 	cr_assert_eq(zx_handle_close(a), ZX_OK);
 }
+
+/* A moved handle leaves its socket as the writer's spare, and arrives on
+ * one of the reader's: no socket is made or passed. */
+Test(spares, channel_moves_handles_on_spares, .init = start, .fini = stop)
+{
+	zx_handle_t a, b, e, keep, got;
+	uint32_t nb, nh;
+	char buf[4];
+	int fe;
+
+	cr_assert_eq(zx_channel_create(0, &a, &b), ZX_OK);
+	/* A first read makes b read from its delivery socket, where the
+	 * daemon pushes the next messages. */
+	cr_assert_eq(zx_channel_write(a, 0, "x", 1, NULL, 0), ZX_OK);
+	cr_assert_eq(zx_channel_read(b, 0, buf, NULL, sizeof(buf), 0, &nb,
+	    &nh), ZX_OK);
+	e = new_event();
+	fe = fd_of(e);
+	cr_assert_eq(zx_handle_duplicate(e, ZX_RIGHT_SAME_RIGHTS, &keep),
+	    ZX_OK);
+	cr_assert_eq(zx_channel_write(a, 0, "e", 1, &e, 1), ZX_OK);
+	cr_assert_eq(zx_handle_check_valid(e), ZX_ERR_NOT_FOUND);
+	cr_assert_eq(count_of(keep), 2);
+	cr_assert_eq(zx_channel_read(b, 0, buf, &got, sizeof(buf), 1, &nb,
+	    &nh), ZX_OK);
+	cr_assert_eq(nh, 1);
+	/* The writer's socket became its spare, and the push took it. */
+	cr_assert_eq(fd_of(got), fe);
+	cr_assert_eq(basic_of(got).koid, basic_of(keep).koid);
+	cr_assert_eq(zx_object_signal(got, 0, ZX_USER_SIGNAL_1), ZX_OK);
+	cr_assert(signals_of(keep) & ZX_USER_SIGNAL_1);
+	cr_assert_eq(stats().spares, 0);
+	zx_handle_close(got);
+	cr_assert_eq(count_of(keep), 1);
+	zx_handle_close_many((zx_handle_t[]){ a, b, keep }, 3);
+}
+
+static int child_go[2];
+
+static int
+child_reads_on_its_spare(int tok)
+{
+	zx_handle_t b, e, got;
+	uint32_t nb, nh;
+	char buf[4];
+	int fe;
+
+	if (zxd_handle_import(tok, &b) != ZX_OK)
+		return 2;
+	/* Read from the delivery socket from now on. */
+	if (zx_object_wait_one(b, ZX_CHANNEL_READABLE,
+	    zx_deadline_after(ZX_SEC(10)), NULL) != ZX_OK ||
+	    zx_channel_read(b, 0, buf, NULL, sizeof(buf), 0, &nb, &nh) !=
+	    ZX_OK)
+		return 3;
+	/* A spare of the child's own. */
+	if (zx_event_create(0, &e) != ZX_OK)
+		return 4;
+	fe = fd_of(e);
+	zx_handle_close(e);
+	if (write(child_go[1], "s", 1) != 1)
+		return 5;
+	if (zx_object_wait_one(b, ZX_CHANNEL_READABLE,
+	    zx_deadline_after(ZX_SEC(10)), NULL) != ZX_OK)
+		return 6;
+	if (zx_channel_read(b, 0, buf, &got, sizeof(buf), 1, &nb, &nh) !=
+	    ZX_OK || nh != 1)
+		return 7;
+	if (fd_of(got) != fe)
+		return 8;
+	if (zx_object_signal(got, 0, ZX_USER_SIGNAL_2) != ZX_OK)
+		return 9;
+	return 0;
+}
+
+Test(spares, handle_lands_on_the_readers_spare, .init = start,
+    .fini = stop)
+{
+	zx_handle_t a, b, e, keep;
+	pid_t pid;
+	int tok;
+	char c;
+
+	cr_assert_eq(zx_channel_create(0, &a, &b), ZX_OK);
+	cr_assert_eq(zxd_handle_export(b, &tok), ZX_OK);
+	cr_assert_eq(pipe(child_go), 0);
+	pid = fork_child(child_reads_on_its_spare, tok);
+	cr_assert_eq(zx_channel_write(a, 0, "x", 1, NULL, 0), ZX_OK);
+	/* The child has its spare now. */
+	cr_assert_eq(read(child_go[0], &c, 1), 1);
+	e = new_event();
+	cr_assert_eq(zx_handle_duplicate(e, ZX_RIGHT_SAME_RIGHTS, &keep),
+	    ZX_OK);
+	cr_assert_eq(zx_channel_write(a, 0, "e", 1, &e, 1), ZX_OK);
+	cr_assert_eq(wait_child(pid), 0);
+	cr_assert(signals_of(keep) & ZX_USER_SIGNAL_2);
+	/* The child is gone, and so is what it held. */
+	for (int i = 0; i < 500 && count_of(keep) != 1; i++)
+		usleep(10000);
+	cr_assert_eq(count_of(keep), 1);
+	zx_handle_close_many((zx_handle_t[]){ a, keep }, 2);
+}
+
+/* A message lost by the reader (MAY_DISCARD, its endpoint closed) loses
+ * the handles on its spares too: nothing stays alive. */
+Test(spares, lost_messages_close_handles_on_spares, .init = start,
+    .fini = stop)
+{
+	zx_handle_t a, b, e, keep;
+	uint32_t nb, nh;
+	char buf[4];
+
+	cr_assert_eq(zx_channel_create(0, &a, &b), ZX_OK);
+	e = new_event();
+	cr_assert_eq(zx_handle_duplicate(e, ZX_RIGHT_SAME_RIGHTS, &keep),
+	    ZX_OK);
+
+	/* A first read makes the reader's endpoint read from its delivery
+	 * socket, where the next messages are pushed. */
+	cr_assert_eq(zx_channel_write(a, 0, "x", 1, NULL, 0), ZX_OK);
+	cr_assert_eq(zx_channel_read(b, 0, buf, NULL, sizeof(buf), 0, &nb,
+	    &nh), ZX_OK);
+	cr_assert_eq(zx_channel_write(a, 0, "e", 1, &e, 1), ZX_OK);
+	cr_assert_eq(count_of(keep), 2);
+	cr_assert_eq(zx_channel_read(b, ZX_CHANNEL_READ_MAY_DISCARD, NULL,
+	    NULL, 0, 0, &nb, &nh), ZX_ERR_BUFFER_TOO_SMALL);
+	cr_assert_eq(count_of(keep), 1);
+
+	/* Pushed, never read, endpoint closed. */
+	cr_assert_eq(zx_handle_duplicate(keep, ZX_RIGHT_SAME_RIGHTS, &e),
+	    ZX_OK);
+	cr_assert_eq(zx_channel_write(a, 0, "e", 1, &e, 1), ZX_OK);
+	cr_assert_eq(count_of(keep), 2);
+	cr_assert_eq(zx_handle_close(b), ZX_OK);
+	cr_assert_eq(count_of(keep), 1);
+	zx_handle_close_many((zx_handle_t[]){ a, keep }, 2);
+}

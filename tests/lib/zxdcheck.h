@@ -51,6 +51,17 @@ assert_new_pair(zx_handle_t a, zx_handle_t b, zx_obj_type_t type,
 	cr_assert_eq(seen[1], signals);
 }
 
+/* ZX_INFO_HANDLE_COUNT of h's object. */
+static inline uint32_t
+count_of(zx_handle_t h)
+{
+	zx_info_handle_count_t c;
+
+	cr_assert_eq(zx_object_get_info(h, ZX_INFO_HANDLE_COUNT, &c,
+	    sizeof(c), NULL, NULL), ZX_OK);
+	return c.handle_count;
+}
+
 /* A new event. */
 static inline zx_handle_t
 new_event(void)

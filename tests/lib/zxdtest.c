@@ -231,6 +231,27 @@ out:
 }
 
 int
+zxdtest_socket_holds_nothing(int fd)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__GetInfo gi = ZXD__GET_INFO__INIT;
+	Zxd__Reply *rep = NULL;
+	int r;
+
+	/* ZX_INFO_HANDLE_BASIC (2): any handle answers it. */
+	gi.topic = 2;
+	gi.buffer_size = 64;
+	req.body_case = ZXD__REQUEST__BODY_GET_INFO;
+	req.get_info = &gi;
+	r = raw_call(fd, &req, &rep);
+	if (r == 0) {
+		zxd__reply__free_unpacked(rep, NULL);
+		return 0;
+	}
+	return 1;
+}
+
+int
 zxdtest_connect(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };

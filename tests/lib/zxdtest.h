@@ -57,6 +57,11 @@ struct zxdtest_stats {
 	uint64_t spares;	/* spare sockets: one daemon fd each */
 };
 int zxdtest_stats(const char *socket, struct zxdtest_stats *s);
+/* Whether the daemon serves nothing on fd, a copy of a handle's
+ * descriptor kept after the handle left the process: the socket is
+ * closed, or a spare (doc/DATAPATH.md), which the request this sends
+ * closes. 1 or 0. */
+int zxdtest_socket_holds_nothing(int fd);
 /* A control connection of the test's own to the daemon at `socket`
  * (HELLO done), as zxctl opens: its fd, or -errno. */
 int zxdtest_connect(const char *socket);
