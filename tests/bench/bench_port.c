@@ -4,6 +4,8 @@
  *
  *   event signal -> packet dequeued      vs  eventfd write -> epoll_wait +
  *   in another process (one-way latency)     read in another process
+ *   zx_port_queue -> packet dequeued     vs  the same
+ *   in another process (one-way latency)
  *   zx_port_queue + zx_port_wait         vs  pipe write + read
  *   zx_object_wait_async (registration;  vs  a bare SOCK_SEQPACKET round
  *   the packet then taken from the ring)     trip with another process,
@@ -52,8 +54,11 @@ struct latency {
 	int done[2];			/* child -> parent: "taken" */
 	pid_t pid;
 	bool zx;			/* zx path, else eventfd + epoll */
-	/* zx: the child waits on its port for the event's signal */
+	bool queue;			/* zx: a queued packet, not a signal */
+	/* zx: the child waits on its port for the event's signal, or for
+	 * a packet queued on it */
 	zx_handle_t event;
+	zx_handle_t port;
 	/* eventfd floor */
 	int efd;
 };
@@ -76,7 +81,7 @@ child_loop(struct latency *l, zx_handle_t port, zx_handle_t ev, int ep)
 				l->sh->total += bench_now_ns() - l->sh->sent;
 				/* Re-arm (untimed) before handing back; edge
 				 * mode, as one of the two bits is always set. */
-				if (zx_object_wait_async(ev, port, 1,
+				if (!l->queue && zx_object_wait_async(ev, port, 1,
 				    ZX_USER_SIGNAL_0 | ZX_USER_SIGNAL_1,
 				    ZX_WAIT_ASYNC_EDGE) != ZX_OK)
 					_exit(3);
@@ -97,14 +102,33 @@ child_loop(struct latency *l, zx_handle_t port, zx_handle_t ev, int ep)
 }
 
 static void
-latency_start(struct latency *l, bool zx)
+latency_start(struct latency *l, bool zx, bool queue)
 {
 	l->zx = zx;
+	l->queue = queue;
 	l->sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (l->sh == MAP_FAILED || pipe(l->go) < 0 || pipe(l->done) < 0)
 		bench_die("setup");
-	if (zx) {
+	if (zx && queue) {
+		zx_handle_t d;
+		int tok;
+
+		if (zx_port_create(0, &l->port) != ZX_OK ||
+		    zx_handle_duplicate(l->port, ZX_RIGHT_SAME_RIGHTS, &d) !=
+		    ZX_OK || zxd_handle_export(d, &tok) != ZX_OK)
+			bench_die("port");
+		l->pid = fork();
+		if (l->pid == 0) {
+			zx_handle_t port;
+
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (zxd_handle_import(tok, &port) != ZX_OK)
+				_exit(1);
+			child_loop(l, port, 0, -1);
+		}
+		close(tok);
+	} else if (zx) {
 		zx_handle_t d;
 		int tok;
 
@@ -159,7 +183,13 @@ run_latency(void *arg, long iters)
 		/* Let the other side fall asleep first. */
 		usleep(20);
 		l->sh->sent = bench_now_ns();
-		if (l->zx) {
+		if (l->zx && l->queue) {
+			zx_port_packet_t pkt = { .key = 1,
+			    .type = ZX_PKT_TYPE_USER };
+
+			if (zx_port_queue(l->port, &pkt) != ZX_OK)
+				return -1;
+		} else if (l->zx) {
 			/* Each signal changes the state and raises a bit. */
 			flip ^= 1;
 			if (zx_object_signal(l->event, flip ? ZX_USER_SIGNAL_1 :
@@ -184,7 +214,9 @@ latency_stop(struct latency *l)
 	close(l->go[1]);
 	kill(l->pid, SIGTERM);
 	waitpid(l->pid, NULL, 0);
-	if (l->zx)
+	if (l->zx && l->queue)
+		zx_handle_close(l->port);
+	else if (l->zx)
 		zx_handle_close(l->event);
 	else
 		close(l->efd);
@@ -343,9 +375,9 @@ int
 main(void)
 {
 	struct zxdtest_daemon d;
-	struct latency lz, le;
+	struct latency lz, lq, le;
 	struct echo plain, withfd;
-	struct bench_pair lat, qw, reg, reg_fd;
+	struct bench_pair lat, qlat, qw, reg, reg_fd;
 	struct reg r;
 	const char *sc = getenv("BENCH_SCALE");
 	long scale = sc != NULL && atol(sc) > 0 ? atol(sc) : 1;
@@ -360,8 +392,9 @@ main(void)
 		    strerror(-rc));
 		return 1;
 	}
-	latency_start(&lz, true);
-	latency_start(&le, false);
+	latency_start(&lz, true, false);
+	latency_start(&lq, true, true);
+	latency_start(&le, false, false);
 	echo_start(&plain, false);
 	echo_start(&withfd, true);
 	if (pipe(pfd) < 0 || zx_port_create(0, &r.port) != ZX_OK ||
@@ -370,7 +403,9 @@ main(void)
 		bench_die("setup");
 
 	if (bench_paired(run_latency, &lz, run_latency, &le, 2000 * scale,
-	    &lat) < 0)
+	    &lat) < 0 ||
+	    bench_paired(run_latency, &lq, run_latency, &le, 2000 * scale,
+	    &qlat) < 0)
 		bench_die("latency");
 	if (bench_paired(run_queue_wait, &r.port, run_pipe, pfd,
 	    20000 * scale, &qw) < 0)
@@ -385,12 +420,15 @@ main(void)
 	    "with its floor\n", BENCH_ROUNDS);
 	bench_report_pair("  signal -> packet, other process", &lat,
 	    "eventfd -> epoll");
+	bench_report_pair("  queue -> packet, other process", &qlat,
+	    "eventfd -> epoll");
 	bench_report_pair("  zx_port_queue + zx_port_wait", &qw,
 	    "pipe write + read");
 	bench_report_pair("  zx_object_wait_async", &reg, "round trip");
 	bench_report_pair("  zx_object_wait_async", &reg_fd, "rt + fd");
 
 	latency_stop(&lz);
+	latency_stop(&lq);
 	latency_stop(&le);
 	echo_stop(&plain);
 	echo_stop(&withfd);
