@@ -110,43 +110,32 @@ latency_start(struct latency *l, bool zx, bool queue)
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (l->sh == MAP_FAILED || pipe(l->go) < 0 || pipe(l->done) < 0)
 		bench_die("setup");
-	if (zx && queue) {
-		zx_handle_t d;
+	if (zx) {
+		zx_handle_t d, mine;
 		int tok;
 
-		if (zx_port_create(0, &l->port) != ZX_OK ||
-		    zx_handle_duplicate(l->port, ZX_RIGHT_SAME_RIGHTS, &d) !=
+		/* The child gets the port (queue) or the event (signal). */
+		if ((queue ? zx_port_create(0, &l->port) :
+		    zx_event_create(0, &l->event)) != ZX_OK)
+			bench_die("create");
+		mine = queue ? l->port : l->event;
+		if (zx_handle_duplicate(mine, ZX_RIGHT_SAME_RIGHTS, &d) !=
 		    ZX_OK || zxd_handle_export(d, &tok) != ZX_OK)
-			bench_die("port");
+			bench_die("export");
 		l->pid = fork();
 		if (l->pid == 0) {
-			zx_handle_t port;
+			zx_handle_t h, port;
 
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			if (zxd_handle_import(tok, &port) != ZX_OK)
+			if (zxd_handle_import(tok, &h) != ZX_OK)
 				_exit(1);
-			child_loop(l, port, 0, -1);
-		}
-		close(tok);
-	} else if (zx) {
-		zx_handle_t d;
-		int tok;
-
-		if (zx_event_create(0, &l->event) != ZX_OK ||
-		    zx_handle_duplicate(l->event, ZX_RIGHT_SAME_RIGHTS, &d) !=
-		    ZX_OK || zxd_handle_export(d, &tok) != ZX_OK)
-			bench_die("event");
-		l->pid = fork();
-		if (l->pid == 0) {
-			zx_handle_t ev, port;
-
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			if (zxd_handle_import(tok, &ev) != ZX_OK ||
-			    zx_port_create(0, &port) != ZX_OK ||
-			    zx_object_wait_async(ev, port, 1,
+			if (queue)
+				child_loop(l, h, 0, -1);
+			if (zx_port_create(0, &port) != ZX_OK ||
+			    zx_object_wait_async(h, port, 1,
 			    ZX_USER_SIGNAL_0 | ZX_USER_SIGNAL_1, 0) != ZX_OK)
 				_exit(1);
-			child_loop(l, port, ev, -1);
+			child_loop(l, port, h, -1);
 		}
 		close(tok);
 	} else {
