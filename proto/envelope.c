@@ -9,7 +9,9 @@
  * the one member that is set, packed or unpacked by protobuf-c itself.
  * Plain fields may be scalars, repeated messages, or repeated uint64
  * (packed). A descriptor with a field of a shape not handled here (a
- * string, a scalar oneof member) is left to protobuf-c whole.
+ * string, a fixed64, a scalar oneof member) is left to protobuf-c whole,
+ * which costs every call on it the walk above: keep the envelopes'
+ * plain fields to these shapes (tests/unit/wire checks they are).
  */
 #include "config-build.h"
 
@@ -254,6 +256,14 @@ encode(const struct shape *s, const ProtobufCMessage *m, uint8_t *out)
 		n += protobuf_c_message_pack(sub, out + n);
 	}
 	return n;
+}
+
+bool
+envelope_fast(const ProtobufCMessageDescriptor *desc)
+{
+	const struct shape *s = shape_of(desc);
+
+	return s != NULL && s->fast;
 }
 
 size_t

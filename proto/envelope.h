@@ -3,6 +3,7 @@
 #ifndef ZXD_PROTO_ENVELOPE_H
 #define ZXD_PROTO_ENVELOPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,5 +17,8 @@ ProtobufCMessage *envelope_unpack(const ProtobufCMessageDescriptor *desc,
     size_t len, const uint8_t *data);
 /* Free what envelope_unpack returned (NULL is fine). */
 void envelope_free(ProtobufCMessage *m);
+/* Whether messages of desc take the fast path (every plain field of a
+ * shape this file handles), rather than protobuf-c's walk. */
+bool envelope_fast(const ProtobufCMessageDescriptor *desc);
 
 #endif
