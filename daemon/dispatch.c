@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon/account.h"
 #include "daemon/dispatch.h"
 #include "proto/envelope.h"
 #include "daemon/log.h"
@@ -276,6 +277,27 @@ dispatch_close_arg(struct call *c, struct handle *h)
 		server_close_handle(h);
 	else if (server_close_to_spare(h))
 		c->rep->spared_args |= 1ull << i;
+}
+
+zx_status_t
+dispatch_charge_object(struct call *c, struct object *o, unsigned fds,
+    uint64_t bytes)
+{
+	struct client *cl = c->client;
+	zx_status_t st;
+
+	st = server_charge(cl, ACCT_FDS, fds);
+	if (st != ZX_OK)
+		return st;
+	st = server_charge(cl, ACCT_MEMORY, bytes);
+	if (st != ZX_OK) {
+		account_uncharge(cl, ACCT_FDS, fds);
+		return ZX_ERR_NO_MEMORY;
+	}
+	o->payer = server_client_ref(cl);
+	o->payer_fds = fds;
+	o->payer_bytes = bytes;
+	return ZX_OK;
 }
 
 size_t

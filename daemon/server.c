@@ -884,6 +884,27 @@ accept_one(evutil_socket_t lfd)
 	return true;
 }
 
+/* Make room for a charge a client's own closes may have made: take the
+ * closes already made, give up its spares. */
+static void
+make_room(struct client *cl)
+{
+	server_settle_client(cl);
+	while (cl->spares != NULL)
+		conn_close(cl->spares);
+}
+
+zx_status_t
+server_charge(struct client *cl, enum acct_kind kind, uint64_t n)
+{
+	zx_status_t st = account_charge(cl, kind, n);
+
+	if (st == ZX_OK)
+		return st;
+	make_room(cl);
+	return account_charge(cl, kind, n);
+}
+
 /* Charge a handle paid for by `old` (NULL: nobody yet) to cl: a handle
  * read from a channel or imported moves from its sender to its reader. */
 static zx_status_t
@@ -900,9 +921,7 @@ charge_handle(struct client *cl, struct client *old)
 			return st;
 		/* Handles the client closed just now may make room; so
 		 * may its spares' descriptors. */
-		server_settle_client(cl);
-		while (cl->spares != NULL)
-			conn_close(cl->spares);
+		make_room(cl);
 	}
 }
 
@@ -924,6 +943,19 @@ server_handle_charge_in_flight(struct client *cl, struct handle *h)
 	 * 64 handles over. */
 	account_force(cl, ACCT_HANDLES, 1);
 	h->payer = server_client_ref(cl);
+}
+
+/* object_unref's hook: what an object held of the daemon's own comes
+ * back to whoever made it. */
+static void
+object_released(struct object *o)
+{
+	struct client *cl = o->payer;
+
+	o->payer = NULL;
+	account_uncharge(cl, ACCT_FDS, o->payer_fds);
+	account_uncharge(cl, ACCT_MEMORY, o->payer_bytes);
+	server_client_unref(cl);
 }
 
 /* handle_free's hook: what the handle cost its payer comes back. */
@@ -1220,6 +1252,7 @@ server_init(struct event_base *base, const struct config *cfg)
 		return -ENOMEM;
 	srv.trim_ev = evtimer_new(base, trim_cb, NULL);
 	handle_release_hook = handle_released;
+	object_payer_release = object_released;
 	account_init(cfg);
 	spare_fd_open();
 	return 0;
@@ -1351,6 +1384,7 @@ server_shutdown(void)
 	if (srv.spare_fd >= 0)
 		close(srv.spare_fd);
 	handle_release_hook = NULL;
+	object_payer_release = NULL;
 	srv = (typeof(srv)){ .listen_fd = -1, .spare_fd = -1,
 	    .first_ep = -1 };
 }

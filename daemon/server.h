@@ -9,6 +9,7 @@
 
 #include <event2/event.h>
 
+#include "daemon/account.h"
 #include "daemon/config.h"
 #include "daemon/log.h"
 #include "objects/handle.h"
@@ -172,6 +173,10 @@ size_t server_settle_object(struct object *o);
 /* Connected clients, less those whose control connection has hung up
  * (EOF waiting to be read). */
 size_t server_client_count(void);
+/* account_charge, once more after taking the client's closes and
+ * spares if it is over a limit. */
+zx_status_t server_charge(struct client *cl, enum acct_kind kind,
+    uint64_t n);
 /* Spare sockets held for every client (conn.spare). */
 size_t server_spare_count(void);
 struct client *server_client_first(void);

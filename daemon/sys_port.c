@@ -8,6 +8,7 @@
 #include "daemon/dispatch.h"
 #include "daemon/server.h"
 #include "objects/port.h"
+#include "proto/port_ring.h"
 
 /* The client's port account, made on first use. */
 static struct port_account *
@@ -49,7 +50,11 @@ call_port_create(struct call *c)
 
 	if (st != ZX_OK)
 		return st;
-	st = dispatch_add_handle(c, o, ZX_DEFAULT_PORT_RIGHTS);
+	/* Its rings, control page, eventfd and wake socket pair. */
+	st = dispatch_charge_object(c, o, PORT_FDS,
+	    2 * PORT_RING_SIZE + PORT_CTL_SIZE);
+	if (st == ZX_OK)
+		st = dispatch_add_handle(c, o, ZX_DEFAULT_PORT_RIGHTS);
 	object_unref(o);
 	return st;
 }

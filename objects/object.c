@@ -62,6 +62,8 @@ object_ref(struct object *o)
 	return o;
 }
 
+void (*object_payer_release)(struct object *o);
+
 void
 object_unref(struct object *o)
 {
@@ -79,6 +81,8 @@ object_unref(struct object *o)
 	if (o->ops->type < 64)
 		n_by_type[o->ops->type]--;
 	object_cancel_handle(o, NULL);
+	if (o->payer != NULL && object_payer_release != NULL)
+		object_payer_release(o);
 	if (o->sigword != NULL)
 		munmap((void *)o->sigword, SIGPAGE_SIZE);
 	if (o->sigpage_fd >= 0)

@@ -81,7 +81,17 @@ struct object {
 	struct object_observer *observers;	/* newest first */
 	struct object *prev, *next;	/* all live objects */
 	struct handle *handles;		/* its handles (handle.obj_next) */
+	/* Who was charged for what the object itself holds (descriptors,
+	 * shared memory: object_payer_release gives it back); opaque
+	 * here, as handle.payer. */
+	void *payer;
+	unsigned payer_fds;
+	uint64_t payer_bytes;
 };
+
+/* Called by object_unref for an object with a payer, before it is
+ * destroyed (the daemon's accounting); NULL by default. */
+extern void (*object_payer_release)(struct object *o);
 
 /* Initialise `o` (embedded at the start of a type's struct) with one
  * reference; assigns the next koid. */

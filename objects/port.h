@@ -32,6 +32,10 @@ struct port_account *port_account_new(void);
 struct port_account *port_account_ref(struct port_account *a);
 void port_account_unref(struct port_account *a);
 
+/* The descriptors a port holds of the daemon's: its control page, two
+ * arrays of cells, the writers' eventfd and its wake socket pair. */
+#define PORT_FDS	6
+
 zx_status_t port_create(uint32_t options, struct object **ret);
 /* The port `o` is, or NULL. */
 struct port *port_of(struct object *o);

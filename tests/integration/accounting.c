@@ -573,3 +573,52 @@ Test(accounting, the_reserve_keeps_zxctl_served, .fini = stop,
 	reap_ok(a);
 	reap_ok(b);
 }
+
+/* How many objects `make` makes before the daemon refuses; closed after. */
+static int
+made_until_refused(zx_status_t (*make)(zx_handle_t *), zx_status_t *why)
+{
+	static zx_handle_t h[1000];
+	int n = 0;
+
+	while (n < 1000 && (*why = make(&h[n])) == ZX_OK)
+		n++;
+	zx_handle_close_many(h, (size_t)n);
+	return n;
+}
+
+static zx_status_t
+make_event(zx_handle_t *h)
+{
+	return zx_event_create(0, h);
+}
+
+static zx_status_t
+make_port(zx_handle_t *h)
+{
+	return zx_port_create(0, h);
+}
+
+/* A port holds seven of the daemon's descriptors (its handle's socket,
+ * its rings, control page, eventfd and wake pair) and 36 KiB of shared
+ * memory: its maker is charged for all of them, so a process gets about
+ * a seventh as many ports as events from the same share, and gets it
+ * back when they close. */
+Test(accounting, a_port_is_charged_what_it_holds, .fini = stop,
+    .timeout = 30)
+{
+	zx_status_t why;
+	int events, ports, again;
+
+	start("fd_budget = 1000\nfd_reserve = 100\nfd_share_per_uid = 50\n");
+	events = made_until_refused(make_event, &why);
+	cr_expect_eq(why, ZX_ERR_NO_RESOURCES);
+	ports = made_until_refused(make_port, &why);
+	cr_expect_eq(why, ZX_ERR_NO_RESOURCES, "%s",
+	    zx_status_get_string(why));
+	cr_expect(ports * 7 <= events + 16 && ports * 7 >= events - 32,
+	    "%d events, %d ports", events, ports);
+	again = made_until_refused(make_event, &why);
+	cr_expect(again >= events - 16 && again <= events + 16,
+	    "%d events before, %d after the ports closed", events, again);
+}
