@@ -11,7 +11,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "daemon/account.h"
 #include "daemon/delivery.h"
+#include "daemon/server.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
@@ -301,6 +303,7 @@ dlv_reclaim(struct channel_sink *s)
 	}
 	close(d->d0);
 	close(d->dr);
+	account_uncharge(d->client, ACCT_FDS, 2);
 	server_client_unref(d->client);
 	free(d);
 	return first;
@@ -318,10 +321,17 @@ delivery_start(struct client *cl, pid_t pid, struct handle *h, int *ret_fd)
 	    channel_has_sink(o) || !(h->rights & ZX_RIGHT_READ) ||
 	    !cl->connected)
 		return ZX_ERR_NOT_SUPPORTED;
+	/* The daemon keeps two descriptors for it, charged to the reader
+	 * (over its share, it reads by request instead). */
+	if (server_charge(cl, ACCT_FDS, 2) != ZX_OK)
+		return ZX_ERR_NO_RESOURCES;
 	d = calloc(1, sizeof(*d));
-	if (d == NULL)
+	if (d == NULL) {
+		account_uncharge(cl, ACCT_FDS, 2);
 		return ZX_ERR_NO_MEMORY;
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		account_uncharge(cl, ACCT_FDS, 2);
 		free(d);
 		return ZX_ERR_NO_RESOURCES;
 	}
@@ -332,6 +342,7 @@ delivery_start(struct client *cl, pid_t pid, struct handle *h, int *ret_fd)
 	    (fd = fcntl(sv[1], F_DUPFD_CLOEXEC, 0)) < 0) {
 		close(sv[0]);
 		close(sv[1]);
+		account_uncharge(cl, ACCT_FDS, 2);
 		free(d);
 		return ZX_ERR_NO_RESOURCES;
 	}

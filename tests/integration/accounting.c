@@ -622,3 +622,42 @@ Test(accounting, a_port_is_charged_what_it_holds, .fini = stop,
 	cr_expect(again >= events - 16 && again <= events + 16,
 	    "%d events before, %d after the ports closed", events, again);
 }
+
+/* Channel pairs made until refused; with `read`, each endpoint b is read
+ * once first, which gives it a delivery socket (two daemon descriptors,
+ * charged to the reader). All closed after. */
+static int
+channels_until_refused(bool read)
+{
+	static zx_handle_t h[2000];
+	int n = 0;
+
+	while (n < 1000 && zx_channel_create(0, &h[2 * n], &h[2 * n + 1]) ==
+	    ZX_OK) {
+		char b;
+		uint32_t nb, nh;
+
+		n++;
+		if (!read)
+			continue;
+		cr_assert_eq(zx_channel_write(h[2 * n - 2], 0, "x", 1, NULL,
+		    0), ZX_OK);
+		cr_assert_eq(zx_channel_read(h[2 * n - 1], 0, &b, NULL, 1, 0,
+		    &nb, &nh), ZX_OK);
+	}
+	zx_handle_close_many(h, 2 * (size_t)n);
+	return n;
+}
+
+Test(accounting, a_delivery_socket_is_charged_to_its_reader, .fini = stop,
+    .timeout = 30)
+{
+	int plain, read;
+
+	start("fd_budget = 1000\nfd_reserve = 100\nfd_share_per_uid = 50\n");
+	plain = channels_until_refused(false);
+	read = channels_until_refused(true);
+	/* Two descriptors a pair, or four with a delivery socket. */
+	cr_expect(read * 2 <= plain + 8 && read * 2 >= plain - 16,
+	    "%d pairs, %d read ones", plain, read);
+}
