@@ -45,6 +45,18 @@ watch_doorbell(struct ringpair *rp)
 	return ZX_OK;
 }
 
+/* A ring pair holds seven of the daemon's descriptors (each direction's
+ * head, tail and data memfds, and the doorbell eventfd); the memory's
+ * payer counts one. The other six are charged to the maker, three on
+ * each end. */
+static zx_status_t
+charge_ring_fds(struct call *c, struct object *a, struct object *b)
+{
+	zx_status_t st = dispatch_charge_object(c, a, 3, 0);
+
+	return st == ZX_OK ? dispatch_charge_object(c, b, 3, 0) : st;
+}
+
 zx_status_t
 call_socket_create(struct call *c)
 {
@@ -58,6 +70,8 @@ call_socket_create(struct call *c)
 	if (st != ZX_OK)
 		return st;
 	st = watch_doorbell(socket_ringpair(a, &end));
+	if (st == ZX_OK)
+		st = charge_ring_fds(c, a, b);
 	if (st == ZX_OK)
 		st = dispatch_add_handle(c, a, ZX_DEFAULT_SOCKET_RIGHTS);
 	if (st == ZX_OK)
@@ -82,6 +96,8 @@ call_fifo_create(struct call *c)
 	if (st != ZX_OK)
 		return st;
 	st = watch_doorbell(fifo_ringpair(a, &end));
+	if (st == ZX_OK)
+		st = charge_ring_fds(c, a, b);
 	if (st == ZX_OK)
 		st = dispatch_add_handle(c, a, ZX_DEFAULT_FIFO_RIGHTS);
 	if (st == ZX_OK)

@@ -599,6 +599,21 @@ make_port(zx_handle_t *h)
 	return zx_port_create(0, h);
 }
 
+static zx_handle_t fifo_others[1000];
+static size_t n_fifo_others;
+
+static zx_status_t
+make_fifo(zx_handle_t *h)
+{
+	zx_handle_t other;
+	zx_status_t st = zx_fifo_create(64, 8, 0, h, &other);
+
+	/* The other end stays open: kept in h's slot's neighbour below. */
+	if (st == ZX_OK)
+		fifo_others[n_fifo_others++] = other;
+	return st;
+}
+
 /* A port holds seven of the daemon's descriptors (its handle's socket,
  * its rings, control page, eventfd and wake pair) and 36 KiB of shared
  * memory: its maker is charged for all of them, so a process gets about
@@ -660,4 +675,24 @@ Test(accounting, a_delivery_socket_is_charged_to_its_reader, .fini = stop,
 	/* Two descriptors a pair, or four with a delivery socket. */
 	cr_expect(read * 2 <= plain + 8 && read * 2 >= plain - 16,
 	    "%d pairs, %d read ones", plain, read);
+}
+
+/* A FIFO pair holds nine of the daemon's descriptors (two handles' sockets,
+ * each direction's head, tail and data memfds, the doorbell): its maker
+ * is charged for all of them. */
+Test(accounting, a_fifo_is_charged_what_it_holds, .fini = stop,
+    .timeout = 30)
+{
+	zx_status_t why;
+	int events, fifos;
+
+	start("fd_budget = 1000\nfd_reserve = 100\nfd_share_per_uid = 50\n");
+	events = made_until_refused(make_event, &why);
+	cr_expect_eq(why, ZX_ERR_NO_RESOURCES);
+	fifos = made_until_refused(make_fifo, &why);
+	zx_handle_close_many(fifo_others, n_fifo_others);
+	cr_expect_eq(why, ZX_ERR_NO_RESOURCES, "%s",
+	    zx_status_get_string(why));
+	cr_expect(fifos * 9 <= events + 16 && fifos * 9 >= events - 40,
+	    "%d events, %d FIFO pairs", events, fifos);
 }
