@@ -286,6 +286,16 @@ dispatch_charge_object(struct call *c, struct object *o, unsigned fds,
 	struct client *cl = c->client;
 	zx_status_t st;
 
+	/* A call of no client's (the daemon's own): nobody to charge. */
+	if (cl == NULL)
+		return ZX_OK;
+	if (o->payer != NULL) {
+		account_force(o->payer, ACCT_FDS, fds);
+		account_force(o->payer, ACCT_MEMORY, bytes);
+		o->payer_fds += fds;
+		o->payer_bytes += bytes;
+		return ZX_OK;
+	}
 	st = server_charge(cl, ACCT_FDS, fds);
 	if (st != ZX_OK)
 		return st;
@@ -298,6 +308,16 @@ dispatch_charge_object(struct call *c, struct object *o, unsigned fds,
 	o->payer_fds = fds;
 	o->payer_bytes = bytes;
 	return ZX_OK;
+}
+
+zx_status_t
+dispatch_charge_sigpage(struct call *c, struct object *o)
+{
+	if (o->sigword != NULL)
+		return ZX_OK;
+	/* Its page is not counted as memory: VMO limits are the pages
+	 * a VMO holds, and an object's own bookkeeping is not charged. */
+	return dispatch_charge_object(c, o, 1, 0);
 }
 
 size_t

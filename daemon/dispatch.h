@@ -130,11 +130,16 @@ struct handle *dispatch_arg_handle(struct call *c, size_t i);
 /* How many arguments the request carries: its fds, or the handles it
  * names instead (Request.handle_args). */
 size_t call_nfds(const struct call *c);
-/* Charge the caller for what a new object o holds of the daemon's own
- * (fds descriptors, bytes of shared memory) until it is destroyed:
- * ZX_ERR_NO_RESOURCES or ZX_ERR_NO_MEMORY over a limit. */
+/* Charge the caller for what object o holds of the daemon's own (fds
+ * descriptors, bytes of shared memory) until it is destroyed:
+ * ZX_ERR_NO_RESOURCES or ZX_ERR_NO_MEMORY over a limit. An object that
+ * has a payer already adds it to that payer's charge (past its limit:
+ * the object is there). */
 zx_status_t dispatch_charge_object(struct call *c, struct object *o,
     unsigned fds, uint64_t bytes);
+/* The same for o's signal page (its descriptor), if it has none yet:
+ * call before what makes it. */
+zx_status_t dispatch_charge_sigpage(struct call *c, struct object *o);
 /* Take argument handle h from the caller (server_detach_handle), or
  * close it (server_close_handle); its socket stays the caller's spare
  * where libzx offered it (Request.spare_args, Reply.spared_args). */

@@ -44,7 +44,10 @@ call_interrupt_create(struct call *c)
 	st = interrupt_create(r->options, &o);
 	if (st != ZX_OK)
 		return st;
-	st = dispatch_add_handle(c, o, ZX_DEFAULT_INTERRUPT_RIGHTS);
+	/* Made with its signal page. */
+	st = dispatch_charge_object(c, o, 1, 0);
+	if (st == ZX_OK)
+		st = dispatch_add_handle(c, o, ZX_DEFAULT_INTERRUPT_RIGHTS);
 	object_unref(o);
 	return st;
 }

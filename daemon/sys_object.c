@@ -364,6 +364,12 @@ call_wait_setup(struct call *c)
 		return ZX_ERR_ACCESS_DENIED;
 	if (!o->ops->waitable)
 		return ZX_ERR_NOT_SUPPORTED;
+	/* The first waiter makes the object's signal page, one of the
+	 * daemon's descriptors: charged to whoever pays for the object,
+	 * else to this caller. */
+	st = dispatch_charge_sigpage(c, o);
+	if (st != ZX_OK)
+		return st;
 	st = object_sigpage_fd(o, &fd);
 	if (st != ZX_OK)
 		return st;

@@ -45,16 +45,16 @@ watch_doorbell(struct ringpair *rp)
 	return ZX_OK;
 }
 
-/* A ring pair holds seven of the daemon's descriptors (each direction's
- * head, tail and data memfds, and the doorbell eventfd); the memory's
- * payer counts one. The other six are charged to the maker, three on
- * each end. */
+/* A ring pair holds nine of the daemon's descriptors (each direction's
+ * head, tail and data memfds, the doorbell eventfd, and each end's
+ * signal page, which carries the ring's ctl); the memory's payer counts
+ * one. The other eight are charged to the maker, four on each end. */
 static zx_status_t
 charge_ring_fds(struct call *c, struct object *a, struct object *b)
 {
-	zx_status_t st = dispatch_charge_object(c, a, 3, 0);
+	zx_status_t st = dispatch_charge_object(c, a, 4, 0);
 
-	return st == ZX_OK ? dispatch_charge_object(c, b, 3, 0) : st;
+	return st == ZX_OK ? dispatch_charge_object(c, b, 4, 0) : st;
 }
 
 zx_status_t

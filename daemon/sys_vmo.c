@@ -152,7 +152,10 @@ call_vmo_get_fd(struct call *c)
 		oflags = O_RDONLY;
 	else if (rights & ZX_RIGHT_WRITE)
 		oflags = O_WRONLY;
-	st = vmo_get_fds(v, oflags, &sfd, &dfd, &offset, &limit);
+	/* Its state page is the signal page. */
+	st = dispatch_charge_sigpage(c, &v->obj);
+	if (st == ZX_OK)
+		st = vmo_get_fds(v, oflags, &sfd, &dfd, &offset, &limit);
 	if (st != ZX_OK)
 		return st;
 	st = dispatch_add_fd(c, sfd);

@@ -677,9 +677,9 @@ Test(accounting, a_delivery_socket_is_charged_to_its_reader, .fini = stop,
 	    "%d pairs, %d read ones", plain, read);
 }
 
-/* A FIFO pair holds nine of the daemon's descriptors (two handles' sockets,
- * each direction's head, tail and data memfds, the doorbell): its maker
- * is charged for all of them. */
+/* A FIFO pair holds eleven of the daemon's descriptors (two handles'
+ * sockets, each direction's head, tail and data memfds, the doorbell, two
+ * signal pages): its maker is charged for all of them. */
 Test(accounting, a_fifo_is_charged_what_it_holds, .fini = stop,
     .timeout = 30)
 {
@@ -693,6 +693,38 @@ Test(accounting, a_fifo_is_charged_what_it_holds, .fini = stop,
 	zx_handle_close_many(fifo_others, n_fifo_others);
 	cr_expect_eq(why, ZX_ERR_NO_RESOURCES, "%s",
 	    zx_status_get_string(why));
-	cr_expect(fifos * 9 <= events + 16 && fifos * 9 >= events - 40,
+	cr_expect(fifos * 11 <= events + 16 && fifos * 11 >= events - 48,
 	    "%d events, %d FIFO pairs", events, fifos);
+}
+
+static zx_status_t
+make_waited_event(zx_handle_t *h)
+{
+	zx_status_t st = zx_event_create(0, h);
+	zx_signals_t seen;
+
+	/* A wait that cannot be satisfied makes the signal page. */
+	if (st == ZX_OK)
+		st = zx_object_wait_one(*h, ZX_USER_SIGNAL_0, 0, &seen);
+	if (st == ZX_ERR_TIMED_OUT)
+		return ZX_OK;
+	if (st != ZX_OK && *h != ZX_HANDLE_INVALID)
+		zx_handle_close(*h);
+	return st;
+}
+
+/* An object's signal page is one of the daemon's descriptors: the first
+ * waiter (or the object's payer) is charged for it. */
+Test(accounting, a_signal_page_is_charged, .fini = stop, .timeout = 30)
+{
+	zx_status_t why;
+	int events, waited;
+
+	start("fd_budget = 1000\nfd_reserve = 100\nfd_share_per_uid = 50\n");
+	events = made_until_refused(make_event, &why);
+	waited = made_until_refused(make_waited_event, &why);
+	cr_expect_eq(why, ZX_ERR_NO_RESOURCES, "%s",
+	    zx_status_get_string(why));
+	cr_expect(waited * 2 <= events + 16 && waited * 2 >= events - 32,
+	    "%d events, %d waited on", events, waited);
 }
