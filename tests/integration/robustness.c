@@ -1032,3 +1032,54 @@ Test(robust, closed_list_names_own_handles_only)
 	still_served(ZX_HANDLE_INVALID, "closed list");
 	daemon_down_checked(SIGTERM);
 }
+
+/* Request.handle_args: handles named by their sockets' inodes (what
+ * libzx sends instead of fds). Another process naming this one's handle
+ * (or nonsense) gets BAD_HANDLE, takes nothing and hurts nobody; a spare
+ * offer for a handle it does not hold is ignored. */
+Test(robust, handle_args_name_own_handles_only)
+{
+	zx_handle_t e;
+	struct stat se;
+	int st;
+	pid_t pid;
+
+	cr_assert_eq(zx_event_create(0, &e), ZX_OK);
+	cr_assert_eq(fstat((int)(e >> 2), &se), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		uint64_t inos[3] = { se.st_ino, 0, ~0ull };
+		int s = raw_control(), bad = 0;
+
+		for (int i = 0; i < 3; i++) {
+			Zxd__Request req = ZXD__REQUEST__INIT;
+			Zxd__HandleExport ex = ZXD__HANDLE_EXPORT__INIT;
+			struct wire_msg *m = msg_new();
+			Zxd__Reply *rep;
+
+			req.txid = 50 + (uint64_t)i;
+			req.handle_args = &inos[i];
+			req.n_handle_args = 1;
+			req.spare_args = 1;
+			req.body_case = ZXD__REQUEST__BODY_HANDLE_EXPORT;
+			req.handle_export = &ex;
+			send_req(s, &req, NULL, 0);
+			rep = recv_reply(s, m);
+			if (rep == NULL || rep->status != ZX_ERR_BAD_HANDLE ||
+			    rep->nfds != 0 || rep->spared_args != 0)
+				bad++;
+			if (rep != NULL)
+				zxd__reply__free_unpacked(rep, NULL);
+			msg_free(m);
+		}
+		_exit(bad);
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "a foreign inode was taken (status %d)", st);
+	/* Still this process's, and everyone is still served. */
+	cr_assert_eq(zx_object_signal(e, 0, ZX_USER_SIGNAL_0), ZX_OK);
+	still_served(e, "foreign handle_args");
+	cr_assert_eq(zx_handle_close(e), ZX_OK);
+}
