@@ -58,12 +58,16 @@ spare_dead(unsigned i)
 	return monitor_epoch_dead(spares[i].epoch) || poll(&p, 1, 0) != 0;
 }
 
-/* Keep fd (inode ino) as a spare; false if there is no room. */
+/* Keep fd (inode ino, a handle of connection `epoch`) as a spare; false
+ * if it cannot be one (no inode known, a connection not the current
+ * daemon's) or there is no room. */
 static bool
 spare_add(int fd, uint64_t ino, unsigned epoch, bool pending)
 {
 	bool ok;
 
+	if (ino == 0 || epoch != monitor_epoch() || monitor_epoch_dead(epoch))
+		return false;
 	pthread_mutex_lock(&spare_lock);
 	for (unsigned i = 0; nspares == WIRE_SPARES_MAX && i < nspares;) {
 		if (spare_dead(i)) {
@@ -119,9 +123,7 @@ zxh_spare_offer(zx_handle_t h, int *ret_fd)
 {
 	struct zxh *e = lookup(h, ret_fd);
 
-	return e != NULL && e->ino != 0 && e->epoch == monitor_epoch() &&
-	    !monitor_epoch_dead(e->epoch) &&
-	    spare_add(*ret_fd, e->ino, e->epoch, true);
+	return e != NULL && spare_add(*ret_fd, e->ino, e->epoch, true);
 }
 
 void
@@ -457,9 +459,7 @@ close_begin(struct closing *k)
 
 	close_deferred(k->id, &k->sync);
 	b = k->sync ? WIRE_CLOSE_ACK : WIRE_CLOSE;
-	if (k->ino != 0 && k->epoch == monitor_epoch() &&
-	    !monitor_epoch_dead(k->epoch) &&
-	    spare_add(k->fd, k->ino, k->epoch, k->sync)) {
+	if (spare_add(k->fd, k->ino, k->epoch, k->sync)) {
 		if (send(k->fd, &b, 1, MSG_NOSIGNAL | MSG_DONTWAIT) == 1) {
 			k->spare = true;
 			return;
@@ -519,12 +519,8 @@ zxh_close(zx_handle_t h)
 void
 zxh_consume_begin(zx_handle_t h, Zxd__Request *req, struct zxh_consume *k)
 {
-	struct zxh *e = zxh_get(h, &k->fd);
-
-	k->known = e != NULL;
-	k->spare = e != NULL && e->ino != 0 &&
-	    e->epoch == monitor_epoch() &&
-	    spare_add(k->fd, e->ino, e->epoch, true);
+	k->known = zxh_get(h, &k->fd) != NULL;
+	k->spare = k->known && zxh_spare_offer(h, &k->fd);
 	req->spare_self = k->spare;
 }
 

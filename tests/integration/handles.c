@@ -32,17 +32,6 @@
 /* A value with the fixed bits set whose fd is surely not open. */
 #define BOGUS	((zx_handle_t)((1000000u << 2) | 3))
 
-static zx_handle_t
-event(void)
-{
-	zx_handle_t h = ZX_HANDLE_INVALID;
-	zx_status_t st = zx_event_create(0, &h);
-
-	cr_assert_eq(st, ZX_OK, "zx_event_create: %s",
-	    zx_status_get_string(st));
-	return h;
-}
-
 static zx_info_handle_basic_t
 basic(zx_handle_t h)
 {
@@ -69,7 +58,7 @@ rights_of(zx_handle_t h)
 static zx_handle_t
 event_with(zx_rights_t rights)
 {
-	zx_handle_t h = event(), r;
+	zx_handle_t h = new_event(), r;
 
 	cr_assert_eq(zx_handle_replace(h, rights, &r), ZX_OK);
 	cr_assert_eq(rights_of(r), rights);
@@ -90,7 +79,7 @@ Test(values, nonzero_fixed_bits_koids)
 	zx_koid_t last = 0;
 
 	for (int i = 0; i < 8; i++) {
-		h[i] = event();
+		h[i] = new_event();
 		cr_assert_neq(h[i], ZX_HANDLE_INVALID);
 		cr_assert_eq(h[i] & ZX_HANDLE_FIXED_BITS_MASK,
 		    ZX_HANDLE_FIXED_BITS_MASK, "value %#x", h[i]);
@@ -117,7 +106,7 @@ Test(values, nonzero_fixed_bits_koids)
 
 Test(close, statuses)
 {
-	zx_handle_t h = event();
+	zx_handle_t h = new_event();
 	int fd = (int)(h >> 2);
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
@@ -148,7 +137,7 @@ Test(close, statuses)
  * handle. */
 Test(close, reused_fd_is_not_a_handle)
 {
-	zx_handle_t h = event();
+	zx_handle_t h = new_event();
 	int fd;
 
 	cr_assert_eq(zx_handle_close(h), ZX_OK);
@@ -169,8 +158,8 @@ Test(close, reused_fd_is_not_a_handle)
 
 Test(close_many, skips_invalid)
 {
-	zx_handle_t h[4] = { ZX_HANDLE_INVALID, event(), ZX_HANDLE_INVALID,
-	    event() };
+	zx_handle_t h[4] = { ZX_HANDLE_INVALID, new_event(), ZX_HANDLE_INVALID,
+	    new_event() };
 
 	cr_assert_eq(zx_handle_close_many(h, 4), ZX_OK);
 	cr_assert_eq(zx_handle_check_valid(h[1]), ZX_ERR_NOT_FOUND);
@@ -182,7 +171,7 @@ Test(close_many, skips_invalid)
 
 Test(close_many, bad_values_still_close_the_good)
 {
-	zx_handle_t a = event(), b = event(), c = event();
+	zx_handle_t a = new_event(), b = new_event(), c = new_event();
 	zx_handle_t dup[3] = { a, b, a };
 	zx_handle_t bogus[3] = { c, BOGUS, ZX_HANDLE_INVALID };
 
@@ -201,7 +190,7 @@ Test(close_many, more_than_64)
 	zx_handle_t h[N + 1];
 
 	for (int i = 0; i < N; i++)
-		h[i] = event();
+		h[i] = new_event();
 	h[N] = h[100];
 	cr_assert_eq(zx_handle_close_many(h, N + 1), ZX_ERR_BAD_HANDLE);
 	for (int i = 0; i < N; i++)
@@ -209,7 +198,7 @@ Test(close_many, more_than_64)
 		    "handle %d left open", i);
 
 	for (int i = 0; i < N; i++)
-		h[i] = event();
+		h[i] = new_event();
 	cr_assert_eq(zx_handle_close_many(h, N), ZX_OK);
 	for (int i = 0; i < N; i++)
 		cr_assert_eq(zx_handle_check_valid(h[i]), ZX_ERR_NOT_FOUND);
@@ -219,7 +208,7 @@ Test(close_many, more_than_64)
 
 Test(duplicate, statuses_in_order)
 {
-	zx_handle_t h = event(), nodup, d;
+	zx_handle_t h = new_event(), nodup, d;
 
 	d = 0x1234;
 	cr_assert_eq(zx_handle_duplicate(BOGUS, ZX_RIGHT_SAME_RIGHTS, &d),
@@ -252,7 +241,7 @@ Test(duplicate, statuses_in_order)
 
 Test(duplicate, same_rights_and_subsets)
 {
-	zx_handle_t h = event(), d1, d2, d3;
+	zx_handle_t h = new_event(), d1, d2, d3;
 	zx_info_handle_basic_t bh, b1;
 
 	cr_assert_eq(zx_handle_duplicate(h, ZX_RIGHT_SAME_RIGHTS, &d1), ZX_OK);
@@ -291,7 +280,7 @@ Test(duplicate, same_rights_and_subsets)
 
 Test(replace, statuses)
 {
-	zx_handle_t h = event(), r = 0x1234, nodup;
+	zx_handle_t h = new_event(), r = 0x1234, nodup;
 
 	cr_assert_eq(zx_handle_replace(BOGUS, ZX_RIGHT_SAME_RIGHTS, &r),
 	    ZX_ERR_BAD_HANDLE);
@@ -315,7 +304,7 @@ Test(replace, statuses)
 
 Test(replace, success_invalidates_source)
 {
-	zx_handle_t h = event(), r, r2;
+	zx_handle_t h = new_event(), r, r2;
 	zx_koid_t k = basic(h).koid;
 
 	cr_assert_eq(zx_handle_replace(h, ZX_RIGHT_SAME_RIGHTS, &r), ZX_OK);
@@ -339,7 +328,7 @@ Test(replace, success_invalidates_source)
 
 Test(check_valid, statuses)
 {
-	zx_handle_t h = event();
+	zx_handle_t h = new_event();
 
 	cr_assert_eq(zx_handle_check_valid(ZX_HANDLE_INVALID),
 	    ZX_ERR_INVALID_ARGS);
@@ -367,7 +356,7 @@ Test(check_valid, statuses)
 
 Test(info, handle_basic)
 {
-	zx_handle_t e = event(), a, b;
+	zx_handle_t e = new_event(), a, b;
 	zx_info_handle_basic_t be, ba, bb;
 
 	be = basic(e);
@@ -432,7 +421,7 @@ Test(info, handle_valid_and_bad_handles)
 
 Test(info, buffer_too_small)
 {
-	zx_handle_t h = event();
+	zx_handle_t h = new_event();
 	zx_info_handle_basic_t b;
 	size_t actual = 99, avail = 99;
 
@@ -464,7 +453,7 @@ Test(info, buffer_too_small)
 
 Test(info, unknown_topic)
 {
-	zx_handle_t h = event();
+	zx_handle_t h = new_event();
 	char buf[256];
 
 	cr_assert_eq(zx_object_get_info(h, 0x7777, buf, sizeof(buf), NULL,
@@ -491,7 +480,7 @@ handle_count(zx_handle_t h)
  * at once, with no waiting. */
 Test(info, handle_count)
 {
-	zx_handle_t h = event(), d[3], noinspect;
+	zx_handle_t h = new_event(), d[3], noinspect;
 	zx_info_handle_count_t c;
 
 	cr_assert_eq(handle_count(h), 1);
@@ -514,7 +503,7 @@ Test(info, handle_count)
 Test(info, handle_count_after_close_every_time)
 {
 	for (int i = 0; i < 200; i++) {
-		zx_handle_t e = event(), v, d;
+		zx_handle_t e = new_event(), v, d;
 
 		cr_assert_eq(zx_vmo_create(4096, 0, &v), ZX_OK);
 		cr_assert_eq(zx_handle_duplicate(e, ZX_RIGHT_SAME_RIGHTS, &d),
@@ -544,7 +533,7 @@ Test(property, null_value_before_lookup)
 
 Test(property, rights_on_an_event)
 {
-	zx_handle_t h = event();
+	zx_handle_t h = new_event();
 	char name[ZX_MAX_NAME_LEN];
 	uint64_t v = 0;
 
@@ -707,7 +696,7 @@ child_checks(zx_handle_t inherited, zx_handle_t inherited_pair)
 
 Test(fork, inherited_handles_are_bad_and_libzx_works)
 {
-	zx_handle_t e = event(), a, b;
+	zx_handle_t e = new_event(), a, b;
 	zx_signals_t seen;
 	pid_t pid;
 	int st;
@@ -764,7 +753,7 @@ Test(fork, control_connection_not_shared)
 /* Two generations: a grandchild inherits nothing either. */
 Test(fork, grandchild)
 {
-	zx_handle_t e = event();
+	zx_handle_t e = new_event();
 	pid_t pid;
 	int st;
 
@@ -864,7 +853,7 @@ worker_main(void *arg)
 
 Test(threads, many_calls_on_one_handle, .timeout = 60)
 {
-	zx_handle_t h = event();
+	zx_handle_t h = new_event();
 	struct worker w[N_THREADS];
 	pthread_t t[N_THREADS];
 	zx_signals_t seen = 0;
