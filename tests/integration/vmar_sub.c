@@ -677,11 +677,17 @@ child(zx_handle_t ch, zx_vaddr_t pa)
 	}
 	/* Where nothing of ours is there, our root takes that very range:
 	 * the parent's reservation does not reach here. (This process may
-	 * have mapped something of its own there since the fork.) */
-	if (strcmp(linux_prot(pa), "") == 0)
-		CHECK(zx_vmar_map(zx_vmar_root_self(), ZX_VM_PERM_READ |
-		    ZX_VM_SPECIFIC, pa - vmar_info(zx_vmar_root_self()).base,
-		    vmo, 0, PAGE, &a) == ZX_OK && a == pa, 17);
+	 * have mapped something of its own there since the fork, or between
+	 * the look and the map: a refusal counts only if the range is still
+	 * free after it.) */
+	if (strcmp(linux_prot(pa), "") == 0) {
+		zx_status_t st = zx_vmar_map(zx_vmar_root_self(),
+		    ZX_VM_PERM_READ | ZX_VM_SPECIFIC,
+		    pa - vmar_info(zx_vmar_root_self()).base, vmo, 0, PAGE, &a);
+
+		CHECK((st == ZX_OK && a == pa) ||
+		    (st != ZX_OK && strcmp(linux_prot(pa), "") != 0), 17);
+	}
 	return 0;
 }
 
