@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "client/libzx.h"
@@ -632,13 +633,20 @@ zx_channel_read_etc(zx_handle_t handle, uint32_t options, void *bytes,
 
 /*
  * Each thread's reply socket for zx_channel_call, made once and kept: the
- * daemon gets a copy of its sending end with every call and answers
- * there, so the channel's socket stays free for other threads meanwhile
- * and closing the handle can cancel the wait. Since the thread keeps the
- * sending end too, the daemon's death shows on the handle's socket, which
- * the wait watches as well.
+ * daemon answers there, so the channel's socket stays free for other
+ * threads meanwhile and closing the handle can cancel the wait. The first
+ * call hands the daemon the sending end and asks it to keep it
+ * (ChannelCall.keep_reply); once it has (Reply.reply_kept), later calls
+ * name it by its inode and pass no fd, and the thread closes its own copy
+ * of that end, so the daemon's death shows as EOF on the receiving end.
+ * Until then the thread keeps both ends, and the wait watches the
+ * handle's socket for the daemon's death as well.
  */
-static __thread int call_sock[2] = { -1, -1 };
+static __thread struct {
+	int rx, tx;		/* receiving, sending end (-1: given away) */
+	uint64_t ino;		/* the sending end's inode */
+	unsigned epoch;		/* kept by the daemon of this epoch, or 0 */
+} cs = { -1, -1, 0, 0 };
 static pthread_key_t call_sock_key;
 static pthread_once_t call_sock_once = PTHREAD_ONCE_INIT;
 
@@ -646,11 +654,12 @@ static void
 call_sock_close(void *arg)
 {
 	(void)arg;
-	if (call_sock[0] >= 0) {
-		close(call_sock[0]);
-		close(call_sock[1]);
-	}
-	call_sock[0] = call_sock[1] = -1;
+	if (cs.rx >= 0)
+		close(cs.rx);
+	if (cs.tx >= 0)
+		close(cs.tx);
+	cs.rx = cs.tx = -1;
+	cs.epoch = 0;
 }
 
 /* A forked child must not answer for its parent's calls. */
@@ -667,25 +676,62 @@ call_sock_init(void)
 	pthread_atfork(NULL, NULL, call_sock_atfork_child);
 }
 
+/* The thread's reply socket for a call on a handle of `epoch`: a new one
+ * if the daemon that kept the old one is not that handle's. */
 static bool
-call_sock_get(void)
+call_sock_get(unsigned epoch)
 {
+	int sv[2];
+	struct stat st;
+
 	pthread_once(&call_sock_once, call_sock_init);
-	if (call_sock[0] >= 0)
+	if (cs.rx >= 0 && (cs.epoch == 0 || cs.epoch == epoch))
 		return true;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
-	    call_sock) < 0) {
-		call_sock[0] = call_sock[1] = -1;
+	call_sock_close(NULL);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return false;
+	if (fstat(sv[1], &st) < 0) {
+		close(sv[0]);
+		close(sv[1]);
 		return false;
 	}
+	cs.rx = sv[0];
+	cs.tx = sv[1];
+	cs.ino = st.st_ino;
 	/* Only for the destructor to run at thread exit. */
-	pthread_setspecific(call_sock_key, call_sock);
+	pthread_setspecific(call_sock_key, &cs);
 	return true;
+}
+
+/* Name the reply socket in cc, or pass it as fds[*nfds] and ask the daemon
+ * of `epoch` to keep it. */
+static void
+call_sock_offer(Zxd__ChannelCall *cc, int *fds, size_t *nfds)
+{
+	if (cs.epoch != 0) {
+		cc->reply_ino = cs.ino;
+		cc->reply_fd = UINT32_MAX;
+		return;
+	}
+	cc->keep_reply = true;
+	cc->reply_fd = (uint32_t)*nfds;
+	fds[(*nfds)++] = cs.tx;
+}
+
+/* The outcome says whether the daemon kept the socket it was offered. */
+static void
+call_sock_taken(const Zxd__Reply *rep, unsigned epoch)
+{
+	if (cs.epoch != 0 || !rep->reply_kept || cs.tx < 0)
+		return;
+	cs.epoch = epoch;
+	close(cs.tx);
+	cs.tx = -1;
 }
 
 /* Wait for the outcome of the call whose request had `txid`, on the
  * thread's reply socket; the handle's socket `hfd` says if the daemon
- * went away meanwhile. */
+ * went away meanwhile (where the thread still holds the sending end). */
 static zx_status_t
 call_outcome(int hfd, uint64_t txid, struct rpc_reply *out)
 {
@@ -699,23 +745,27 @@ call_outcome(int hfd, uint64_t txid, struct rpc_reply *out)
 		return ZX_ERR_NO_MEMORY;
 	for (;;) {
 		struct pollfd p[2] = {
-			{ .fd = call_sock[0], .events = POLLIN },
+			{ .fd = cs.rx, .events = POLLIN },
 			{ .fd = hfd, .events = POLLRDHUP },
 		};
 
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		if (cs.tx < 0) {
+			/* Only the daemon holds the sending end: its death
+			 * is EOF here. */
+		} else if (poll(p, 2, -1) < 0 && errno != EINTR) {
 			return ZX_ERR_INTERNAL;
-		if (!(p[0].revents & POLLIN)) {
+		} else if (!(p[0].revents & POLLIN)) {
 			if (!(p[1].revents & (POLLRDHUP | POLLHUP | POLLERR |
 			    POLLNVAL)))
 				continue;
 			/* The daemon dropped the call without a word: it
 			 * went away, and the handle with it. */
-			if (recv(call_sock[0], m.buf, 1, MSG_PEEK |
-			    MSG_DONTWAIT) < 0)
+			if (recv(cs.rx, m.buf, 1, MSG_PEEK | MSG_DONTWAIT) < 0)
 				return ZX_ERR_CANCELED;
 		}
-		n = wire_recv(call_sock[0], &m);
+		n = wire_recv(cs.rx, &m);
+		if (n == -EINTR)
+			continue;
 		if (n <= 0)
 			return n == 0 ? ZX_ERR_CANCELED :
 			    rpc_status_from_errno((int)n);
@@ -747,6 +797,32 @@ struct call_args {
 	uint32_t rd_num_handles;
 };
 
+/* The outcome of a call: its status, or the reply taken into the
+ * caller's buffers. Frees rep. */
+static zx_status_t
+call_taken(struct rpc_reply *rep, struct call_args *a,
+    uint32_t *actual_bytes, uint32_t *actual_handles)
+{
+	zx_status_t st = rep->rep->status;
+
+	if (st == ZX_OK) {
+		if (actual_bytes == NULL || actual_handles == NULL ||
+		    rep->rep->body_case != ZXD__REPLY__BODY_CHANNEL_READ) {
+			st = actual_bytes == NULL || actual_handles == NULL ?
+			    ZX_ERR_INVALID_ARGS : ZX_ERR_INTERNAL;
+		} else {
+			st = put_actuals(rep->rep->channel_read, actual_bytes,
+			    actual_handles);
+			if (st == ZX_OK)
+				st = take_message(rep, a->rd_bytes,
+				    a->rd_num_bytes, &a->rd,
+				    a->rd_num_handles);
+		}
+	}
+	rpc_reply_free(rep);
+	return st;
+}
+
 static zx_status_t
 call_common(zx_handle_t handle, uint32_t options, zx_time_t deadline,
     struct call_args *a, uint32_t *actual_bytes, uint32_t *actual_handles)
@@ -754,25 +830,45 @@ call_common(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 	Zxd__Request req = ZXD__REQUEST__INIT;
 	Zxd__ChannelCall cc = ZXD__CHANNEL_CALL__INIT;
 	struct rpc_reply rep;
+	unsigned epoch = 0;
+	struct zxh *e;
 	struct wr x;
 	zx_status_t st;
 	int hfd = -1;
 
 	wr_handles_load(&a->wr);
-	if (!call_sock_get()) {
+	e = zxh_get(handle, &hfd);
+	if (e != NULL)
+		epoch = e->epoch;
+	if (!call_sock_get(epoch)) {
 		consume(&a->wr);
 		return ZX_ERR_NO_RESOURCES;
 	}
-	(void)zxh_get(handle, &hfd);
 	wr_fill(&x, options, a->wr_bytes, a->wr_num_bytes, &a->wr);
 	cc.write = &x.w;
 	cc.rd_num_bytes = a->rd_num_bytes;
 	cc.rd_num_handles = a->rd_num_handles;
 	cc.deadline = deadline;
-	cc.reply_fd = (uint32_t)x.nfds;
-	x.fds[x.nfds++] = call_sock[1];
+	call_sock_offer(&cc, x.fds, &x.nfds);
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_CALL;
 	req.channel_call = &cc;
+	if (a->wr.n == 0 && hfd >= 0) {
+		/* One packet each way: the daemon answers only on the
+		 * reply socket, errors of the write included. */
+		uint64_t upto;
+
+		cc.outcome_only = true;
+		st = rpc_send(handle, &req, x.fds, x.nfds, &upto);
+		wr_done(&x);
+		if (st != ZX_OK)
+			return st;
+		st = call_outcome(hfd, req.txid, &rep);
+		if (st != ZX_OK)
+			return st;
+		rpc_sent_answered(upto);
+		call_sock_taken(rep.rep, epoch);
+		return call_taken(&rep, a, actual_bytes, actual_handles);
+	}
 	st = rpc_call(handle, &req, x.fds, x.nfds, &rep);
 	wr_done(&x);
 	if (rep.rep != NULL)
@@ -784,23 +880,8 @@ call_common(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 	st = call_outcome(hfd, req.txid, &rep);
 	if (st != ZX_OK)
 		return st;
-	st = rep.rep->status;
-	if (st == ZX_OK) {
-		if (actual_bytes == NULL || actual_handles == NULL ||
-		    rep.rep->body_case != ZXD__REPLY__BODY_CHANNEL_READ) {
-			st = actual_bytes == NULL || actual_handles == NULL ?
-			    ZX_ERR_INVALID_ARGS : ZX_ERR_INTERNAL;
-		} else {
-			st = put_actuals(rep.rep->channel_read, actual_bytes,
-			    actual_handles);
-			if (st == ZX_OK)
-				st = take_message(&rep, a->rd_bytes,
-				    a->rd_num_bytes, &a->rd,
-				    a->rd_num_handles);
-		}
-	}
-	rpc_reply_free(&rep);
-	return st;
+	call_sock_taken(rep.rep, epoch);
+	return call_taken(&rep, a, actual_bytes, actual_handles);
 }
 
 /* The arguments are read through the kernel: a pointer that faults is

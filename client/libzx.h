@@ -127,6 +127,13 @@ typedef uint64_t rpc_target_t;
 zx_status_t rpc_call(rpc_target_t to, Zxd__Request *req, const int *fds,
     size_t nfds, struct rpc_reply *out);
 void rpc_reply_free(struct rpc_reply *r);
+/* Send req on handle h's own socket and wait for nothing: for a request
+ * whose answer comes elsewhere (zx_channel_call's outcome-only call). A
+ * handle this process does not hold is ZX_ERR_BAD_HANDLE, with nothing
+ * sent. *upto: pass it to rpc_sent_answered once the answer came. */
+zx_status_t rpc_send(zx_handle_t h, Zxd__Request *req, const int *fds,
+    size_t nfds, uint64_t *upto);
+void rpc_sent_answered(uint64_t upto);
 /* Note a handle (its Reply.close_ids id) closed without waiting: the next
  * requests name it until the daemon has answered one (Request.closed).
  * False when too many are pending: close synchronously then. */

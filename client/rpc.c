@@ -518,6 +518,35 @@ rpc_call(rpc_target_t to, Zxd__Request *req, const int *fds, size_t nfds,
 }
 
 zx_status_t
+rpc_send(zx_handle_t h, Zxd__Request *req, const int *fds, size_t nfds,
+    uint64_t *upto)
+{
+	struct zxh *e;
+	zx_status_t st;
+	int fd;
+
+	*upto = 0;
+	e = zxh_get(h, &fd);
+	if (e == NULL)
+		return ZX_ERR_BAD_HANDLE;
+	/* The lock keeps the handle's socket the handle's while the packet
+	 * goes; replies to other threads' requests on it are theirs. */
+	pthread_mutex_lock(&e->lock);
+	if (!atomic_load(&e->live))
+		st = ZX_ERR_BAD_HANDLE;
+	else
+		st = send_request(fd, req, fds, nfds, upto);
+	pthread_mutex_unlock(&e->lock);
+	return st;
+}
+
+void
+rpc_sent_answered(uint64_t upto)
+{
+	defer_done(upto);
+}
+
+zx_status_t
 rpc_reply_handles(struct rpc_reply *r, zx_handle_t *out, size_t n)
 {
 	size_t k = 0;

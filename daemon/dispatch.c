@@ -528,7 +528,7 @@ dispatch_packet(struct conn *conn, struct wire_msg *m)
 	 * it for that. */
 	if (c.close_self && req->spare_self && server_can_spare(conn))
 		rep.self_spare = true;
-	r = send_reply(&c, st);
+	r = c.no_reply ? 0 : send_reply(&c, st);
 	if (timing_on && start != 0)
 		timing_record((size_t)(e - table), N_CALLS, e->name,
 		    m->stamp_ns, start, timing_now_ns());

@@ -32,6 +32,7 @@ struct call {
 	struct wire_msg *msg;		/* in fds: set an entry to -1 to keep it */
 	Zxd__Reply *rep;
 	bool close_self;		/* close `conn` after replying */
+	bool no_reply;			/* the handler answered elsewhere */
 	size_t n_out_handles;
 	size_t n_out_fds;
 	bool body_used;

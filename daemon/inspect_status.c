@@ -10,6 +10,7 @@
 
 #include "daemon/dispatch.h"
 #include "daemon/inspect.h"
+#include "daemon/replysock.h"
 #include "daemon/server.h"
 #include "daemon/timing.h"
 #include "objects/bti.h"
@@ -71,6 +72,7 @@ call_stats(struct call *c)
 	r->handles = handle_count();
 	r->handles_in_flight = handle_in_flight_count();
 	r->spare_sockets = server_spare_count();
+	r->reply_sockets = replysock_count();
 	r->objects = object_count();
 	r->backend = server_config()->backend;
 	r->all_visible = c->client->root_admitted;

@@ -20,6 +20,7 @@
 #include "daemon/delivery.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
+#include "daemon/replysock.h"
 #include "daemon/server.h"
 #include "daemon/timing.h"
 #include "proto/wire.h"
@@ -1396,6 +1397,7 @@ server_shutdown(void)
 	/* Handles that only channel messages hold (a channel's own handle
 	 * in its queue, and longer cycles). */
 	channel_release_all();
+	replysock_shutdown();
 	collect_shutdown();
 	if (srv.listen_ev != NULL)
 		event_free(srv.listen_ev);

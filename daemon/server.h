@@ -42,6 +42,7 @@ struct client {
 	/* Its spare handle sockets (conn.spare), newest first. */
 	struct conn *spares;
 	unsigned nspares;
+	unsigned nreplysocks;	/* daemon/replysock.c */
 	struct client *prev, *next;
 };
 

@@ -19,6 +19,7 @@
 #include "daemon/delivery.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
+#include "daemon/replysock.h"
 #include "daemon/server.h"
 #include "objects/channel.h"
 
@@ -28,6 +29,7 @@ struct call_waiter {
 	struct client *client;		/* a reference: the caller */
 	pid_t pid;
 	int fd;				/* where the outcome goes */
+	bool kept;			/* the daemon keeps it for later */
 	uint64_t req_txid;		/* echoed in the outcome */
 	uint32_t rd_bytes, rd_handles;
 	struct event *timer;		/* deadline, or NULL */
@@ -318,6 +320,7 @@ send_outcome(struct call_waiter *cw, zx_status_t st)
 
 	rep.txid = cw->req_txid;
 	rep.status = st;
+	rep.reply_kept = cw->kept;
 	/* A caller that is gone cannot be told. */
 	(void)wire_send(cw->fd, &rep.base, NULL, 0);
 }
@@ -359,6 +362,7 @@ deliver(struct call_waiter *cw, struct channel_msg *m)
 	}
 	rep.txid = cw->req_txid;
 	rep.status = ZX_OK;
+	rep.reply_kept = cw->kept;
 	rep.nfds = n;
 	rep.n_handles = n;
 	rep.handles = descp;
@@ -415,50 +419,84 @@ now_ns(void)
 	return (zx_time_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/*
+ * Where a call's outcome goes: a new descriptor of the reply socket the
+ * packet brought (kept for later calls if asked, *kept then), or of the
+ * one it names that the daemon keeps; -1 if neither. The outcome socket
+ * must never block the daemon: it is made non-blocking (the caller keeps
+ * only the other end).
+ */
+static int
+reply_socket(struct call *c, const Zxd__ChannelCall *k, bool *kept)
+{
+	int type = 0, fd;
+	socklen_t len = sizeof(type);
+
+	*kept = false;
+	if (k->write == NULL)
+		return -1;
+	if (k->reply_ino != 0)
+		return k->reply_fd < c->msg->nfds ? -1 :
+		    replysock_get(c->client, k->reply_ino);
+	if (k->reply_fd >= c->msg->nfds)
+		return -1;
+	fd = c->msg->fds[k->reply_fd];
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
+	    type != SOCK_SEQPACKET || fcntl(fd, F_SETFL, O_NONBLOCK) < 0)
+		return -1;
+	c->msg->fds[k->reply_fd] = -1;
+	if (k->keep_reply)
+		*kept = replysock_keep(c->client, fd);
+	return fd;
+}
+
 zx_status_t
 call_channel_call(struct call *c)
 {
 	const Zxd__ChannelCall *k = c->req->channel_call;
 	struct channel_msg *m;
 	struct call_waiter *cw;
-	int type = 0;
-	socklen_t len = sizeof(type);
 	zx_status_t st;
+	bool kept;
 	int fd;
 
-	/* The outcome socket must never block the daemon: it is made
-	 * non-blocking (the caller keeps only the other end). */
-	if (k->write == NULL || k->reply_fd >= c->msg->nfds ||
-	    getsockopt(c->msg->fds[k->reply_fd], SOL_SOCKET, SO_TYPE, &type,
-	    &len) < 0 || type != SOCK_SEQPACKET ||
-	    fcntl(c->msg->fds[k->reply_fd], F_SETFL, O_NONBLOCK) < 0) {
+	fd = reply_socket(c, k, &kept);
+	if (fd < 0) {
 		log_rate(4, &c->client->lograte[LOG_KIND_PROTOCOL],
 		    LOG_KIND_PROTOCOL, LOG_CLIENT(c->client), "client %llu "
 		    "(pid %d): malformed channel call",
 		    (unsigned long long)c->client->id, (int)c->pid);
 		return ZX_ERR_INVALID_ARGS;
 	}
-	st = build_msg(c, k->write, ZX_RIGHT_READ | ZX_RIGHT_WRITE,
-	    sizeof(zx_txid_t), &m);
-	if (st != ZX_OK)
-		return st;
 	cw = calloc(1, sizeof(*cw));
 	if (cw == NULL) {
-		channel_msg_free(m);
+		close(fd);
 		return ZX_ERR_NO_MEMORY;
 	}
-	fd = c->msg->fds[k->reply_fd];
-	c->msg->fds[k->reply_fd] = -1;
 	cw->w.finish = call_finish;
 	cw->client = server_client_ref(c->client);
 	cw->pid = c->pid;
 	cw->fd = fd;
+	cw->kept = kept;
 	cw->req_txid = c->req->txid;
 	cw->rd_bytes = k->rd_num_bytes;
 	cw->rd_handles = k->rd_num_handles;
-	st = channel_call_begin(c->self->obj, m, &cw->w);
+	/* An outcome-only call is answered on the reply socket alone,
+	 * every status included; it moves no handles. */
+	c->no_reply = k->outcome_only;
+	if (k->outcome_only && k->write->num_handles > 0)
+		st = ZX_ERR_INVALID_ARGS;
+	else
+		st = build_msg(c, k->write, ZX_RIGHT_READ | ZX_RIGHT_WRITE,
+		    sizeof(zx_txid_t), &m);
+	if (st == ZX_OK) {
+		st = channel_call_begin(c->self->obj, m, &cw->w);
+		if (st != ZX_OK)
+			channel_msg_free(m);
+	}
 	if (st != ZX_OK) {
-		channel_msg_free(m);
+		if (k->outcome_only)
+			send_outcome(cw, st);
 		waiter_free(cw);
 		return st;
 	}

@@ -111,6 +111,7 @@ cmd_status(struct ctl *ctl, char **argv, int argc)
 		ju64(j, "clients", s->clients);
 		ju64(j, "handles", s->handles);
 		ju64(j, "spare_sockets", s->spare_sockets);
+		ju64(j, "reply_sockets", s->reply_sockets);
 		ju64(j, "objects", s->objects);
 		ju64(j, "memory_bytes", s->memory_bytes);
 		jbool(j, "all_visible", s->all_visible);
@@ -142,7 +143,8 @@ cmd_status(struct ctl *ctl, char **argv, int argc)
 		    up, be);
 		printf("clients  %" PRIu64 "\n", s->clients);
 		printf("handles  %" PRIu64 " (and %" PRIu64 " spare "
-		    "sockets)\n", s->handles, s->spare_sockets);
+		    "sockets, %" PRIu64 " reply sockets)\n", s->handles,
+		    s->spare_sockets, s->reply_sockets);
 		printf("objects  %" PRIu64 "\n", s->objects);
 		printf("memory   %s (%" PRIu64 " bytes)\n", mem,
 		    s->memory_bytes);

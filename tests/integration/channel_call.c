@@ -1,20 +1,25 @@
 /*
  * zx_channel_call: the generated txid, replies matched by it (and never
  * queued), deadlines, peer closed and handle closed while waiting, short
- * read buffers, and calls from several threads on one channel.
+ * read buffers, and calls from several threads on one channel; the
+ * reply sockets the daemon keeps for calling threads.
  */
 #include "config-build.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <zircon/status.h>
 #include <zircon/syscalls.h>
 
 #include "tests/lib/zxdcheck.h"
+#include "tests/lib/zxdtest.h"
 
 struct msg {
 	uint8_t bytes[64];
@@ -466,6 +471,216 @@ Test(channel_call, concurrent_callers)
 	cr_assert_eq(c2.rd[4], '2');
 	cr_assert_eq(recv_msg(b, &m1), ZX_OK);
 	cr_assert_arr_eq(m1.bytes, "side", 4);
+	zx_handle_close(a);
+	zx_handle_close(b);
+}
+
+/*
+ * Reply sockets the daemon keeps (doc/DATAPATH.md, "zx_channel_call"):
+ * a thread's first call hands over its reply socket, the daemon keeps it
+ * (zxctl status counts it) until the thread exits, and later calls name
+ * it. At most REPLY_KEPT_MAX a process; the others pass theirs each
+ * time and work the same. These tests run their own daemon, for its
+ * counts.
+ */
+#define REPLY_KEPT_MAX	64
+
+static struct zxdtest_daemon D;
+
+static void
+start_own(void)
+{
+	cr_assert_eq(zxdtest_start(&D, NULL), 0);
+}
+
+static void
+stop_own(void)
+{
+	zxdtest_stop(&D);
+}
+
+static uint64_t
+kept_replies(void)
+{
+	struct zxdtest_stats s;
+
+	cr_assert_eq(zxdtest_stats(D.socket, &s), 0);
+	return s.replies;
+}
+
+/* The count once the daemon has seen what it waits for (it learns of a
+ * thread's exit from its socket, asynchronously). */
+static uint64_t
+kept_replies_settled(uint64_t want)
+{
+	uint64_t n = kept_replies();
+
+	for (int i = 0; i < 300 && n != want; i++) {
+		usleep(10000);
+		n = kept_replies();
+	}
+	return n;
+}
+
+/* Answer `n` calls on h, each with its own txid and "ok". */
+struct echo {
+	zx_handle_t h;
+	int n;
+	zx_status_t st;
+};
+
+static void *
+echo_calls(void *arg)
+{
+	struct echo *e = arg;
+	struct msg m;
+
+	for (int i = 0; i < e->n; i++) {
+		e->st = recv_msg(e->h, &m);
+		if (e->st == ZX_OK)
+			e->st = reply(e->h, txid_of(&m), "ok", NULL, 0);
+		if (e->st != ZX_OK)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* `calls` calls on c->h, then (if hold) wait at hold, where the main
+ * thread looks, and again until it has looked, before the thread
+ * exits. */
+struct caller_n {
+	zx_handle_t h;
+	int calls;
+	pthread_barrier_t *hold;
+	zx_status_t st;
+};
+
+static void *
+call_n(void *arg)
+{
+	struct caller_n *c = arg;
+
+	for (int i = 0; i < c->calls; i++) {
+		struct caller one = { .h = c->h, .tag = 'x' };
+
+		do_call(&one);
+		c->st = one.st;
+		if (c->st != ZX_OK || memcmp(one.rd + 4, "ok", 2) != 0) {
+			c->st = c->st != ZX_OK ? c->st : ZX_ERR_INTERNAL;
+			break;
+		}
+	}
+	if (c->hold != NULL) {
+		pthread_barrier_wait(c->hold);
+		pthread_barrier_wait(c->hold);
+	}
+	return NULL;
+}
+
+Test(channel_call, reply_socket_kept_until_the_thread_exits,
+    .init = start_own, .fini = stop_own)
+{
+	zx_handle_t a, b;
+	struct echo e = { .n = 6 };
+	pthread_barrier_t hold;
+	struct caller_n c = { .calls = 3, .hold = &hold };
+	pthread_t ts, tc;
+
+	mkchan(&a, &b);
+	e.h = b;
+	c.h = a;
+	cr_assert_eq(kept_replies(), 0);
+	pthread_barrier_init(&hold, NULL, 2);
+	pthread_create(&ts, NULL, echo_calls, &e);
+	pthread_create(&tc, NULL, call_n, &c);
+	pthread_barrier_wait(&hold);
+	/* Three calls, one socket kept. */
+	cr_assert_eq(c.st, ZX_OK);
+	cr_assert_eq(kept_replies(), 1);
+	pthread_barrier_wait(&hold);
+	pthread_join(tc, NULL);
+	cr_assert_eq(kept_replies_settled(0), 0);
+	/* A new thread's calls hand over a new one. */
+	c.hold = NULL;
+	pthread_create(&tc, NULL, call_n, &c);
+	pthread_join(tc, NULL);
+	cr_assert_eq(c.st, ZX_OK);
+	cr_assert_eq(kept_replies_settled(0), 0);
+	pthread_join(ts, NULL);
+	cr_assert_eq(e.st, ZX_OK);
+	zx_handle_close(a);
+	zx_handle_close(b);
+}
+
+Test(channel_call, more_threads_than_the_daemon_keeps,
+    .init = start_own, .fini = stop_own, .timeout = 60)
+{
+	enum { N = REPLY_KEPT_MAX + 6, CALLS = 2 };
+	static struct caller_n c[N];
+	static pthread_t t[N];
+	zx_handle_t a, b;
+	struct echo e = { .n = N * CALLS };
+	pthread_barrier_t hold;
+	pthread_t ts;
+
+	mkchan(&a, &b);
+	e.h = b;
+	pthread_barrier_init(&hold, NULL, N + 1);
+	pthread_create(&ts, NULL, echo_calls, &e);
+	for (int i = 0; i < N; i++) {
+		c[i] = (struct caller_n){ .h = a, .calls = CALLS,
+		    .hold = &hold };
+		cr_assert_eq(pthread_create(&t[i], NULL, call_n, &c[i]), 0);
+	}
+	pthread_barrier_wait(&hold);
+	for (int i = 0; i < N; i++)
+		cr_assert_eq(c[i].st, ZX_OK, "thread %d: %d", i, c[i].st);
+	cr_assert_eq(kept_replies(), REPLY_KEPT_MAX);
+	pthread_barrier_wait(&hold);
+	for (int i = 0; i < N; i++)
+		pthread_join(t[i], NULL);
+	pthread_join(ts, NULL);
+	cr_assert_eq(e.st, ZX_OK);
+	cr_assert_eq(kept_replies_settled(0), 0);
+	zx_handle_close(a);
+	zx_handle_close(b);
+}
+
+/* The thread's socket was kept by a daemon that died: its next call, to
+ * the new daemon, hands over a new one. */
+Test(channel_call, kept_reply_socket_and_a_new_daemon, .init = start_own,
+    .fini = stop_own)
+{
+	zx_handle_t a, b;
+	struct echo e = { .n = 1 };
+	struct caller one = { .tag = 'x' };
+	pthread_t ts;
+	zx_status_t st;
+
+	for (int round = 0; round < 2; round++) {
+		do
+			st = zx_channel_create(0, &a, &b);
+		while (round > 0 && (st == ZX_ERR_UNAVAILABLE ||
+		    st == ZX_ERR_BAD_HANDLE));
+		cr_assert_eq(st, ZX_OK, "%s", zx_status_get_string(st));
+		e.h = b;
+		pthread_create(&ts, NULL, echo_calls, &e);
+		one.h = a;
+		do_call(&one);
+		/* A failed call never reached the server: end it. */
+		if (one.st != ZX_OK)
+			zx_handle_close(a);
+		pthread_join(ts, NULL);
+		cr_assert_eq(one.st, ZX_OK, "round %d: %s", round,
+		    zx_status_get_string(one.st));
+		cr_assert_eq(e.st, ZX_OK);
+		cr_assert_eq(kept_replies(), 1);
+		if (round == 0) {
+			kill(D.pid, SIGKILL);
+			waitpid(D.pid, NULL, 0);
+			cr_assert_eq(zxdtest_respawn(&D, NULL), 0);
+		}
+	}
 	zx_handle_close(a);
 	zx_handle_close(b);
 }

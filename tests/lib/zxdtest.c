@@ -305,6 +305,7 @@ zxdtest_stats(const char *path, struct zxdtest_stats *s)
 		s->objects = rep->stats->objects;
 		s->in_flight = rep->stats->handles_in_flight;
 		s->spares = rep->stats->spare_sockets;
+		s->replies = rep->stats->reply_sockets;
 		r = 0;
 	}
 	zxd__reply__free_unpacked(rep, NULL);

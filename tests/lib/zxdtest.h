@@ -55,6 +55,7 @@ struct zxdtest_stats {
 	uint64_t clients, handles, objects;
 	uint64_t in_flight;	/* handles in channel messages or tokens */
 	uint64_t spares;	/* spare sockets: one daemon fd each */
+	uint64_t replies;	/* kept call reply sockets: the same */
 };
 int zxdtest_stats(const char *socket, struct zxdtest_stats *s);
 /* Whether the daemon serves nothing on fd, a copy of a handle's
