@@ -31,6 +31,10 @@ struct wr {
 	int fds[ZX_CHANNEL_MAX_MSG_HANDLES + 1];
 	size_t nfds;
 	void *gathered;		/* USE_IOVEC: the bytes, in one piece */
+	/* Otherwise the caller's bytes, sent from where they are as the
+	 * request's tail (the kernel checks the pointer). */
+	const void *tail;
+	uint32_t tail_len;
 };
 
 /* The handles a write names: plain values, or dispositions. Up to the
@@ -273,6 +277,8 @@ wr_fill(struct wr *x, uint32_t options, const void *bytes,
 	zxd__channel_write__init(&x->w);
 	x->nfds = 0;
 	x->gathered = NULL;
+	x->tail = NULL;
+	x->tail_len = 0;
 	x->w.options = options;
 	if (options & ZX_CHANNEL_WRITE_USE_IOVEC) {
 		gather(x, bytes, num_bytes);
@@ -282,16 +288,11 @@ wr_fill(struct wr *x, uint32_t options, const void *bytes,
 			x->w.bytes_null = true;
 		} else if (num_bytes > 0 &&
 		    num_bytes <= ZX_CHANNEL_MAX_MSG_BYTES) {
-			/* Copied through the kernel: a bad pointer is
-			 * INVALID_ARGS, in its place among the checks. */
-			x->gathered = malloc(num_bytes);
-			if (x->gathered == NULL || usercopy_from_user(
-			    x->gathered, bytes, num_bytes) != ZX_OK) {
-				x->w.bytes_null = true;
-			} else {
-				x->w.data.data = x->gathered;
-				x->w.data.len = num_bytes;
-			}
+			/* Read by the kernel as it sends them (wr_send): a
+			 * bad pointer is INVALID_ARGS, in its place among
+			 * the checks. */
+			x->tail = bytes;
+			x->tail_len = num_bytes;
 		}
 	}
 	x->w.num_handles = hs->n;
@@ -325,6 +326,26 @@ wr_fill(struct wr *x, uint32_t options, const void *bytes,
 			x->w.ops = x->opp;
 		}
 	}
+}
+
+/* Put x's bytes in req as its tail. */
+static void
+wr_tail(const struct wr *x, Zxd__Request *req)
+{
+	req->tail.data = (uint8_t *)x->tail;
+	req->tail.len = x->tail_len;
+}
+
+/* After RPC_ERR_FAULT (the kernel could not read the bytes; nothing was
+ * sent): the same request saying so, for the daemon's status in its
+ * order. */
+static void
+wr_faulted(struct wr *x, Zxd__Request *req)
+{
+	x->tail = NULL;
+	x->tail_len = 0;
+	x->w.bytes_null = true;
+	wr_tail(x, req);
 }
 
 static void
@@ -389,7 +410,12 @@ write_common(zx_handle_t handle, uint32_t options, const void *bytes,
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_WRITE;
 	req.channel_write = &x.w;
 	nfds = offer_sent(&x, hs, &req, inos, &offered);
+	wr_tail(&x, &req);
 	st = rpc_call(handle, &req, x.fds, nfds, &rep);
+	if (st == RPC_ERR_FAULT) {
+		wr_faulted(&x, &req);
+		st = rpc_call(handle, &req, x.fds, nfds, &rep);
+	}
 	wr_done(&x);
 	if (rep.rep != NULL) {
 		write_back(&rep, hs);
@@ -858,7 +884,12 @@ call_common(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 		uint64_t upto;
 
 		cc.outcome_only = true;
+		wr_tail(&x, &req);
 		st = rpc_send(handle, &req, x.fds, x.nfds, &upto);
+		if (st == RPC_ERR_FAULT) {
+			wr_faulted(&x, &req);
+			st = rpc_send(handle, &req, x.fds, x.nfds, &upto);
+		}
 		wr_done(&x);
 		if (st != ZX_OK)
 			return st;
@@ -869,7 +900,12 @@ call_common(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 		call_sock_taken(rep.rep, epoch);
 		return call_taken(&rep, a, actual_bytes, actual_handles);
 	}
+	wr_tail(&x, &req);
 	st = rpc_call(handle, &req, x.fds, x.nfds, &rep);
+	if (st == RPC_ERR_FAULT) {
+		wr_faulted(&x, &req);
+		st = rpc_call(handle, &req, x.fds, x.nfds, &rep);
+	}
 	wr_done(&x);
 	if (rep.rep != NULL)
 		write_back(&rep, &a->wr);

@@ -126,6 +126,9 @@ typedef uint64_t rpc_target_t;
  */
 zx_status_t rpc_call(rpc_target_t to, Zxd__Request *req, const int *fds,
     size_t nfds, struct rpc_reply *out);
+/* What rpc_call and rpc_send return (never a call's status) when the
+ * kernel could not read req's tail (Request.tail): nothing was sent. */
+#define RPC_ERR_FAULT	((zx_status_t)-0x7ff0)
 void rpc_reply_free(struct rpc_reply *r);
 /* Send req on handle h's own socket and wait for nothing: for a request
  * whose answer comes elsewhere (zx_channel_call's outcome-only call). A

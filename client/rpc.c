@@ -210,6 +210,8 @@ send_request(int sock, Zxd__Request *req, const int *fds, size_t nfds,
 	req->closed = NULL;
 	req->n_handle_args = 0;
 	req->handle_args = NULL;
+	if (r == -EFAULT)
+		return RPC_ERR_FAULT;
 	return r < 0 ? rpc_status_from_errno(r) : ZX_OK;
 }
 

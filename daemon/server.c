@@ -581,11 +581,19 @@ token_read(struct conn *c)
 }
 
 /* Whether m came from another process than c's, through a copy of c's
- * descriptor (one the owner passed on raw, or inherited over fork). */
+ * descriptor (one the owner passed on raw, or inherited over fork). Pid
+ * 0: sent before the daemon accepted the connection and asked for
+ * credentials (SO_PASSCRED), so by the process that connected. */
+static pid_t
+sender_of(const struct conn *c, const struct wire_msg *m)
+{
+	return m->has_creds && m->creds.pid != 0 ? m->creds.pid : c->pid;
+}
+
 static bool
 from_elsewhere(const struct conn *c, const struct wire_msg *m)
 {
-	return m->has_creds && m->creds.pid != c->pid;
+	return sender_of(c, m) != c->pid;
 }
 
 /* A malformed packet such a copy sent: it is dropped, and c, which still
@@ -661,7 +669,7 @@ conn_read(struct conn *c)
 		srv.dispatching = NULL;
 		srv.dispatching_msg = NULL;
 		server_dispatching_args(NULL, 0);
-		sender = m.has_creds ? m.creds.pid : c->pid;
+		sender = sender_of(c, &m);
 		wire_msg_clear(&m);
 		if (r == -EPROTO && sender != c->pid) {
 			conn_ignore_foreign(c, sender);

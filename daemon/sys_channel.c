@@ -137,6 +137,14 @@ reply_results(struct call *c, const zx_status_t *results, uint32_t n)
 	r->results = v;
 }
 
+/* A write's bytes: in the write, or (libzx's way) the request's tail. */
+static const ProtobufCBinaryData *
+write_bytes(const struct call *c, const Zxd__ChannelWrite *w)
+{
+	return w->data.len == 0 && c->req->tail.len > 0 ? &c->req->tail :
+	    &w->data;
+}
+
 /* Zircon's checks before the handles, in its order. */
 static zx_status_t
 check_write(struct call *c, const Zxd__ChannelWrite *w, zx_rights_t rights,
@@ -157,7 +165,8 @@ check_write(struct call *c, const Zxd__ChannelWrite *w, zx_rights_t rights,
 	if (w->num_bytes > ZX_CHANNEL_MAX_MSG_BYTES ||
 	    w->num_handles > ZX_CHANNEL_MAX_MSG_HANDLES)
 		return ZX_ERR_OUT_OF_RANGE;
-	if (w->bytes_null ? w->num_bytes > 0 : w->data.len != w->num_bytes)
+	if (w->bytes_null ? w->num_bytes > 0 :
+	    write_bytes(c, w)->len != w->num_bytes)
 		return ZX_ERR_INVALID_ARGS;
 	if (w->num_bytes < min_bytes)
 		return ZX_ERR_INVALID_ARGS;
@@ -209,7 +218,7 @@ build_msg(struct call *c, const Zxd__ChannelWrite *w, zx_rights_t rights,
 		return st;
 	}
 	if (w->num_bytes > 0)
-		memcpy(m->data, w->data.data, w->num_bytes);
+		memcpy(m->data, write_bytes(c, w)->data, w->num_bytes);
 	/* Queued, it counts against the writer (daemon/account.c), and so
 	 * do its handles until read. */
 	m->payer = server_client_ref(c->client);

@@ -8,7 +8,11 @@
  * wire format does not change: an envelope is its few plain fields and
  * the one member that is set, packed or unpacked by protobuf-c itself.
  * Plain fields may be scalars, repeated messages, or repeated uint64
- * (packed). A descriptor with a field of a shape not handled here (a
+ * (packed), and one `bytes` field, the *tail*: packed after the oneof
+ * member (protobuf-c packs by field number, so its number must be the
+ * highest), it is the end of the packet, and envelope_pack_head leaves
+ * its bytes out for the sender to send from where they are (a second
+ * iovec, which the kernel reads: proto/wire.c). A descriptor with a field of a shape not handled here (a
  * string, a fixed64, a scalar oneof member) is left to protobuf-c whole,
  * which costs every call on it the walk above: keep the envelopes'
  * plain fields to these shapes (tests/unit/wire checks they are).
@@ -30,6 +34,7 @@ struct shape {
 	bool fast;
 	unsigned nplain;
 	const ProtobufCFieldDescriptor *plain[MAX_PLAIN];
+	const ProtobufCFieldDescriptor *tail;	/* or NULL */
 };
 
 static __thread struct shape shapes[4];
@@ -70,12 +75,17 @@ shape_of(const ProtobufCMessageDescriptor *desc)
 	s->desc = desc;
 	s->fast = true;
 	s->nplain = 0;
+	s->tail = NULL;
 	for (unsigned i = 0; i < desc->n_fields; i++) {
 		const ProtobufCFieldDescriptor *f = &desc->fields[i];
 
 		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
 			if (f->type != PROTOBUF_C_TYPE_MESSAGE)
 				s->fast = false;
+		} else if (f->type == PROTOBUF_C_TYPE_BYTES &&
+		    f->label == PROTOBUF_C_LABEL_NONE && s->tail == NULL &&
+		    i == desc->n_fields - 1) {
+			s->tail = f;
 		} else if (!plain_ok(f) || s->nplain == MAX_PLAIN) {
 			s->fast = false;
 		} else {
@@ -196,10 +206,24 @@ encode_u64s(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
 	return n;
 }
 
-/* Walk the fields to send: out == NULL sizes them. */
-static size_t
-encode(const struct shape *s, const ProtobufCMessage *m, uint8_t *out)
+/* The tail's bytes (len 0: none). */
+static ProtobufCBinaryData
+tail_of(const struct shape *s, const ProtobufCMessage *m)
 {
+	ProtobufCBinaryData b = { 0, NULL };
+
+	if (s->tail != NULL)
+		memcpy(&b, member(m, s->tail->offset), sizeof(b));
+	return b;
+}
+
+/* Walk the fields to send: out == NULL sizes them. With `head`, the
+ * tail's bytes are left out (its tag and length are not). */
+static size_t
+encode(const struct shape *s, const ProtobufCMessage *m, uint8_t *out,
+    bool head)
+{
+	ProtobufCBinaryData t = tail_of(s, m);
 	const ProtobufCMessage *sub;
 	const ProtobufCFieldDescriptor *f;
 	size_t n = 0;
@@ -248,12 +272,25 @@ encode(const struct shape *s, const ProtobufCMessage *m, uint8_t *out)
 	if (f != NULL) {
 		size_t len = protobuf_c_message_get_packed_size(sub);
 
-		if (out == NULL)
-			return n + varint_size((uint64_t)f->id << 3) +
+		if (out == NULL) {
+			n += varint_size((uint64_t)f->id << 3) +
 			    varint_size(len) + len;
-		n += put_varint(out + n, ((uint64_t)f->id << 3) | 2);
-		n += put_varint(out + n, len);
-		n += protobuf_c_message_pack(sub, out + n);
+		} else {
+			n += put_varint(out + n, ((uint64_t)f->id << 3) | 2);
+			n += put_varint(out + n, len);
+			n += protobuf_c_message_pack(sub, out + n);
+		}
+	}
+	if (t.len == 0)
+		return n;
+	if (out == NULL)
+		return n + varint_size((uint64_t)s->tail->id << 3) +
+		    varint_size(t.len) + (head ? 0 : t.len);
+	n += put_varint(out + n, ((uint64_t)s->tail->id << 3) | 2);
+	n += put_varint(out + n, t.len);
+	if (!head) {
+		memcpy(out + n, t.data, t.len);
+		n += t.len;
 	}
 	return n;
 }
@@ -273,7 +310,7 @@ envelope_packed_size(const ProtobufCMessage *m)
 
 	if (s == NULL || !s->fast)
 		return protobuf_c_message_get_packed_size(m);
-	return encode(s, m, NULL);
+	return encode(s, m, NULL, false);
 }
 
 size_t
@@ -283,7 +320,31 @@ envelope_pack(const ProtobufCMessage *m, uint8_t *out)
 
 	if (s == NULL || !s->fast)
 		return protobuf_c_message_pack(m, out);
-	return encode(s, m, out);
+	return encode(s, m, out, false);
+}
+
+size_t
+envelope_head_size(const ProtobufCMessage *m)
+{
+	const struct shape *s = shape_of(m->descriptor);
+
+	if (s == NULL || !s->fast)
+		return protobuf_c_message_get_packed_size(m);
+	return encode(s, m, NULL, true);
+}
+
+size_t
+envelope_pack_head(const ProtobufCMessage *m, uint8_t *out,
+    ProtobufCBinaryData *tail)
+{
+	const struct shape *s = shape_of(m->descriptor);
+
+	tail->len = 0;
+	tail->data = NULL;
+	if (s == NULL || !s->fast)
+		return protobuf_c_message_pack(m, out);
+	*tail = tail_of(s, m);
+	return encode(s, m, out, true);
 }
 
 /* --- decoding --------------------------------------------------------- */
@@ -422,6 +483,33 @@ decode_u64s(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
 	return true;
 }
 
+/* The tail: copied, as protobuf-c would (the last on the wire wins). */
+static bool
+decode_bytes(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
+    unsigned wiretype, const uint8_t **p, const uint8_t *end)
+{
+	ProtobufCBinaryData b;
+	uint64_t v;
+
+	if (wiretype != 2 || !get_varint(p, end, &v) ||
+	    v > (uint64_t)(end - *p))
+		return false;
+	memcpy(&b, member(m, f->offset), sizeof(b));
+	free(b.data);
+	b.len = (size_t)v;
+	b.data = v > 0 ? malloc((size_t)v) : NULL;
+	if (v > 0 && b.data == NULL) {
+		b.len = 0;
+		memcpy(member(m, f->offset), &b, sizeof(b));
+		return false;
+	}
+	if (v > 0)
+		memcpy(b.data, *p, (size_t)v);
+	*p += v;
+	memcpy(member(m, f->offset), &b, sizeof(b));
+	return true;
+}
+
 static bool
 decode_field(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
     unsigned wiretype, const uint8_t **p, const uint8_t *end)
@@ -432,6 +520,8 @@ decode_field(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
 	if (f->label == PROTOBUF_C_LABEL_REPEATED &&
 	    f->type == PROTOBUF_C_TYPE_UINT64)
 		return decode_u64s(m, f, wiretype, p, end);
+	if (f->type == PROTOBUF_C_TYPE_BYTES)
+		return decode_bytes(m, f, wiretype, p, end);
 	if (f->type != PROTOBUF_C_TYPE_MESSAGE) {
 		if (wiretype != 0 || !get_varint(p, end, &v))
 			return false;
@@ -540,5 +630,6 @@ envelope_free(ProtobufCMessage *m)
 	}
 	if (set_member(m, &sub) != NULL)
 		protobuf_c_message_free_unpacked((ProtobufCMessage *)sub, NULL);
+	free(tail_of(s, m).data);
 	free(m);
 }

@@ -12,6 +12,12 @@
 size_t envelope_packed_size(const ProtobufCMessage *m);
 /* Pack into out (envelope_packed_size(m) bytes); returns the length. */
 size_t envelope_pack(const ProtobufCMessage *m, uint8_t *out);
+/* The same without the tail's bytes (proto/envelope.c), which the
+ * sender sends right after the head: *tail says where they are (len 0:
+ * no tail). */
+size_t envelope_head_size(const ProtobufCMessage *m);
+size_t envelope_pack_head(const ProtobufCMessage *m, uint8_t *out,
+    ProtobufCBinaryData *tail);
 /* Unpack with the default allocator; NULL if the bytes do not parse. */
 ProtobufCMessage *envelope_unpack(const ProtobufCMessageDescriptor *desc,
     size_t len, const uint8_t *data);

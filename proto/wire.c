@@ -37,12 +37,13 @@ wire_send(int sock, const ProtobufCMessage *msg, const int *fds,
 {
 	uint8_t stackbuf[512];
 	uint8_t *buf = stackbuf;
-	size_t len = envelope_packed_size(msg);
+	size_t len = envelope_head_size(msg);
+	ProtobufCBinaryData tail;
 	union {
 		struct cmsghdr hdr;
 		char space[CMSG_SPACE(sizeof(int) * WIRE_MAX_FDS)];
 	} ctl;
-	struct iovec iov;
+	struct iovec iov[2];
 	struct msghdr mh = { 0 };
 	ssize_t n;
 	int r = 0;
@@ -54,12 +55,19 @@ wire_send(int sock, const ProtobufCMessage *msg, const int *fds,
 		if (buf == NULL)
 			return -ENOMEM;
 	}
-	envelope_pack(msg, buf);
-
-	iov.iov_base = buf;
-	iov.iov_len = len;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
+	len = envelope_pack_head(msg, buf, &tail);
+	if (tail.len > WIRE_MAX_MSG - len) {
+		r = -EMSGSIZE;
+		goto out;
+	}
+	/* The tail goes from where it is: the kernel reads it (a pointer
+	 * that faults is EFAULT, and nothing is sent). */
+	iov[0].iov_base = buf;
+	iov[0].iov_len = len;
+	iov[1].iov_base = tail.data;
+	iov[1].iov_len = tail.len;
+	mh.msg_iov = iov;
+	mh.msg_iovlen = tail.len > 0 ? 2 : 1;
 	if (nfds > 0) {
 		struct cmsghdr *c;
 
@@ -77,8 +85,9 @@ wire_send(int sock, const ProtobufCMessage *msg, const int *fds,
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		r = -errno;
-	else if ((size_t)n != len)
+	else if ((size_t)n != len + tail.len)
 		r = -EPROTO;
+out:
 	if (buf != stackbuf)
 		free(buf);
 	return r;

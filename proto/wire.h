@@ -57,7 +57,9 @@ struct wire_msg {
 };
 
 /* Send a packed message with fds. Does not take the fds: the caller
- * closes them (see wire_send_take). Returns 0 or -errno. */
+ * closes them (see wire_send_take). Returns 0 or -errno. A message with a
+ * tail (proto/envelope.c: Request.tail) has its bytes sent from where
+ * they are: -EFAULT, with nothing sent, if they cannot be read. */
 int wire_send(int sock, const ProtobufCMessage *msg, const int *fds,
     size_t nfds);
 /* Same, and closes every fd in fds, sent or not. */

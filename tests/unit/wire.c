@@ -617,6 +617,12 @@ Test(envelope, same_bytes_as_protobuf_c)
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_WRITE;
 	req.channel_write = &w;
 	same_as_protobuf_c(&req.base);
+	/* The bytes as the request's tail, packed last. */
+	req.tail.data = data;
+	req.tail.len = 200;
+	same_as_protobuf_c(&req.base);
+	req.tail.data = NULL;
+	req.tail.len = 0;
 
 	rep.txid = 9;
 	rep.status = -2;		/* sint32 */
@@ -643,6 +649,56 @@ Test(envelope, same_bytes_as_protobuf_c)
 	rep.body_case = ZXD__REPLY__BODY_GET_INFO;
 	rep.get_info = &gi;
 	same_as_protobuf_c(&rep.base);
+}
+
+/* The tail (Request.tail) is the end of the packet: the head is the
+ * packet without its bytes, which the sender sends from where they
+ * are. */
+Test(envelope, tail_is_sent_apart)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__ChannelWrite w = ZXD__CHANNEL_WRITE__INIT;
+	ProtobufCBinaryData t;
+	uint8_t data[150], *full, *head;
+	size_t n, h;
+	Zxd__Request *u;
+
+	memset(data, 0x5a, sizeof(data));
+	req.txid = 5;
+	w.num_bytes = sizeof(data);
+	req.body_case = ZXD__REQUEST__BODY_CHANNEL_WRITE;
+	req.channel_write = &w;
+	req.tail.data = data;
+	req.tail.len = sizeof(data);
+	n = envelope_packed_size(&req.base);
+	h = envelope_head_size(&req.base);
+	cr_assert_eq(h + sizeof(data), n);
+	full = malloc(n);
+	head = malloc(h);
+	cr_assert_eq(envelope_pack(&req.base, full), n);
+	cr_assert_eq(envelope_pack_head(&req.base, head, &t), h);
+	cr_assert_eq(t.data, data);
+	cr_assert_eq(t.len, sizeof(data));
+	cr_assert_arr_eq(full, head, h);
+	cr_assert_arr_eq(full + h, data, sizeof(data));
+	/* Unpacked, the tail is a copy. */
+	u = (Zxd__Request *)envelope_unpack(&zxd__request__descriptor, n,
+	    full);
+	cr_assert_not_null(u);
+	cr_assert_eq(u->tail.len, sizeof(data));
+	cr_assert_arr_eq(u->tail.data, data, sizeof(data));
+	cr_assert_eq(u->channel_write->num_bytes, sizeof(data));
+	envelope_free(&u->base);
+	/* Cut short inside the tail: no message. */
+	cr_assert_null(envelope_unpack(&zxd__request__descriptor, n - 1,
+	    full));
+	/* No tail: the head is the whole packet. */
+	req.tail.len = 0;
+	req.tail.data = NULL;
+	cr_assert_eq(envelope_head_size(&req.base),
+	    envelope_packed_size(&req.base));
+	free(full);
+	free(head);
 }
 
 Test(envelope, hostile_bytes)
