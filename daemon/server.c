@@ -579,6 +579,28 @@ token_read(struct conn *c)
 	conn_close(c);
 }
 
+/* Whether m came from another process than c's, through a copy of c's
+ * descriptor (one the owner passed on raw, or inherited over fork). */
+static bool
+from_elsewhere(const struct conn *c, const struct wire_msg *m)
+{
+	return m->has_creds && m->creds.pid != c->pid;
+}
+
+/* A malformed packet such a copy sent: it is dropped, and c, which still
+ * belongs to its owner, stays as it was. */
+static void
+conn_ignore_foreign(struct conn *c, pid_t sender)
+{
+	log_rate(4, &c->client->lograte[LOG_KIND_PROTOCOL], LOG_KIND_PROTOCOL,
+	    LOG_CLIENT(c->client, .koid = c->handle ? c->handle->obj->koid : 0,
+	    .message_id = LOG_ID_PROTOCOL),
+	    "client %llu (pid %d): malformed packet from pid %d on a copy "
+	    "of its %s connection, ignored",
+	    (unsigned long long)c->client->id, (int)c->client->pid,
+	    (int)sender, c->handle ? "handle" : "control");
+}
+
 /* One packet of connection c (it may be closed on return). */
 static void
 conn_read(struct conn *c)
@@ -592,6 +614,7 @@ conn_read(struct conn *c)
 	}
 	for (int i = 0; i < CONN_BURST; i++) {
 		ssize_t n = wire_recv(fd, &m);
+		pid_t sender;
 		int r;
 
 		if (n == -EAGAIN)
@@ -606,6 +629,11 @@ conn_read(struct conn *c)
 		if (c->handle != NULL && is_close_packet(&m, n)) {
 			conn_close_packet(c, &m);
 			return;
+		}
+		if (n == -EPROTO && from_elsewhere(c, &m)) {
+			conn_ignore_foreign(c, m.creds.pid);
+			wire_msg_clear(&m);
+			continue;
 		}
 		if (n < 0) {
 			log_rate(4, &c->client->lograte[LOG_KIND_PROTOCOL],
@@ -632,7 +660,12 @@ conn_read(struct conn *c)
 		srv.dispatching = NULL;
 		srv.dispatching_msg = NULL;
 		server_dispatching_args(NULL, 0);
+		sender = m.has_creds ? m.creds.pid : c->pid;
 		wire_msg_clear(&m);
+		if (r == -EPROTO && sender != c->pid) {
+			conn_ignore_foreign(c, sender);
+			continue;
+		}
 		if (r == DISPATCH_CLOSE) {
 			conn_close(c);
 			return;

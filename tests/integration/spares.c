@@ -11,7 +11,8 @@
  *  - zx_pmt_unpin and zx_handle_replace leave their consumed handle's
  *    socket as a spare;
  *  - a close packet another process sends on a copy of a handle's
- *    descriptor closes nothing; a packet on a spare drops only that
+ *    descriptor closes nothing, and junk it sends there or on a copy of
+ *    the control connection drops nothing; a packet on a spare drops only that
  *    spare; a daemon restart leaves spares that are never used again;
  *  - a forked child starts with none.
  * Each test runs its own zxd, so the counts are this process's alone.
@@ -22,8 +23,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -243,6 +246,77 @@ Test(spares, close_packet_from_another_process_closes_nothing,
 	cr_assert_eq(stats().handles, 1);
 	cr_assert_eq(stats().spares, 0);
 	cr_assert_eq(zx_object_signal(e, 0, ZX_USER_SIGNAL_0), ZX_OK);
+	cr_assert_eq(zx_handle_close(e), ZX_OK);
+}
+
+/* Send `len` bytes of junk on fd from another process. */
+static void
+junk_from_other_process(int fd, size_t len)
+{
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		uint8_t junk[64];
+
+		memset(junk, 0xff, sizeof(junk));
+		_exit(send(fd, junk, len, MSG_NOSIGNAL) == (ssize_t)len ?
+		    0 : 1);
+	}
+	cr_assert_eq(wait_child(pid), 0);
+}
+
+/* Whether fd is one of this process's connections to the daemon (the
+ * control connection, the death monitor's): connected to the listening
+ * socket, which the daemon bound as "PATH.<pid>" before renaming it. */
+static bool
+is_daemon_connection(int fd)
+{
+	struct sockaddr_un a;
+	socklen_t len = sizeof(a);
+	size_t n = strlen(D.socket);
+
+	return getpeername(fd, (struct sockaddr *)&a, &len) == 0 &&
+	    a.sun_family == AF_UNIX && len > offsetof(struct sockaddr_un,
+	    sun_path) + n && strncmp(a.sun_path, D.socket, n) == 0;
+}
+
+/* Junk another process sends through a copy of a handle's descriptor, or
+ * of one of its connections to the daemon, is its own protocol error: the owner
+ * keeps its handle and its connection. (The daemon used to drop the
+ * connection the junk came on.) */
+Test(spares, junk_from_another_process_drops_nothing, .init = start,
+    .fini = stop)
+{
+	zx_handle_t e = new_event(), f;
+	int raw = dup(fd_of(e)), conns = 0;
+
+	cr_assert_geq(raw, 0);
+	junk_from_other_process(raw, 8);
+	junk_from_other_process(raw, 64);
+	close(raw);
+	/* The daemon has read the junk once a later request on the same
+	 * socket is answered. */
+	cr_assert_eq(zx_object_signal(e, 0, ZX_USER_SIGNAL_0), ZX_OK);
+	cr_assert_eq(stats().handles, 1);
+
+	for (int fd = 3; fd < 1024; fd++) {
+		if (!is_daemon_connection(fd))
+			continue;
+		raw = dup(fd);
+		cr_assert_geq(raw, 0);
+		junk_from_other_process(raw, 8);
+		close(raw);
+		conns++;
+	}
+	cr_assert_geq(conns, 1, "no connection to the daemon found");
+	/* A create goes on the control connection (no spare is left). */
+	cr_assert_eq(stats().spares, 0);
+	cr_assert_eq(zx_event_create(0, &f), ZX_OK);
+	cr_assert_eq(zx_object_signal(f, 0, ZX_USER_SIGNAL_0), ZX_OK);
+	cr_assert_eq(zx_object_signal(e, 0, ZX_USER_SIGNAL_1), ZX_OK);
+	cr_assert_eq(stats().handles, 2);
+	cr_assert_eq(zx_handle_close(f), ZX_OK);
 	cr_assert_eq(zx_handle_close(e), ZX_OK);
 }
 
