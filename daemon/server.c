@@ -926,25 +926,57 @@ accept_one(evutil_socket_t lfd)
 	return true;
 }
 
-/* Make room for a charge a client's own closes may have made: take the
- * closes already made, give up its spares. */
 static void
-make_room(struct client *cl)
+drop_spares(struct client *cl)
 {
-	server_settle_client(cl);
 	while (cl->spares != NULL)
 		conn_close(cl->spares);
 }
+
+/*
+ * Make room for a charge that failed, in stages: 0, the closes the client
+ * has made already and its own spares; 1, the spares of the other
+ * processes of its uid; 2, everyone's. Spares are a cache (each holds one
+ * of the daemon's descriptors, charged to its process and uid): a
+ * process that loses one only makes its next handle's socket afresh, so
+ * idle spares never keep a descriptor from a process that needs it
+ * (tests/stress/load: 500 processes of one uid with their spares
+ * exhausted its share).
+ */
+static void
+make_room(struct client *cl, int stage)
+{
+	struct client *c, *next;
+
+	if (stage == 0) {
+		server_settle_client(cl);
+		drop_spares(cl);
+		return;
+	}
+	for (c = srv.clients; c != NULL; c = next) {
+		next = c->next;
+		if (c == cl || c->spares == NULL ||
+		    (stage == 1 && c->uid != cl->uid))
+			continue;
+		server_client_ref(c);
+		drop_spares(c);
+		server_client_unref(c);
+	}
+}
+
+/* The stages of make_room there are. */
+#define ROOM_STAGES	3
 
 zx_status_t
 server_charge(struct client *cl, enum acct_kind kind, uint64_t n)
 {
 	zx_status_t st = account_charge(cl, kind, n);
 
-	if (st == ZX_OK)
-		return st;
-	make_room(cl);
-	return account_charge(cl, kind, n);
+	for (int stage = 0; st != ZX_OK && stage < ROOM_STAGES; stage++) {
+		make_room(cl, stage);
+		st = account_charge(cl, kind, n);
+	}
+	return st;
 }
 
 /* Charge a handle paid for by `old` (NULL: nobody yet) to cl: a handle
@@ -954,16 +986,16 @@ charge_handle(struct client *cl, struct client *old)
 {
 	zx_status_t st;
 
-	for (int tries = 0;; tries++) {
+	for (int stage = 0;; stage++) {
 		if (old == cl)
 			return ZX_OK;
 		st = old != NULL ? account_move(old, cl, ACCT_HANDLES, 1) :
 		    account_charge(cl, ACCT_HANDLES, 1);
-		if (st == ZX_OK || tries > 0)
+		if (st == ZX_OK || stage == ROOM_STAGES)
 			return st;
 		/* Handles the client closed just now may make room; so
-		 * may its spares' descriptors. */
-		make_room(cl);
+		 * may spares' descriptors. */
+		make_room(cl, stage);
 	}
 }
 

@@ -536,6 +536,76 @@ Test(accounting, one_uid_gets_its_share_of_descriptors,
 	cr_expect_eq(lines, 1, "the refusal was logged %d times", lines);
 }
 
+/* A process of uid 65534 that closes SPARE_MAX events (leaving as many
+ * spare sockets, each one of the daemon's descriptors charged to its uid)
+ * and waits; p[1]: says it is done, p[2]: the go to exit. */
+static int
+hold_spares(void *arg)
+{
+	int *p = arg;
+	zx_handle_t e[16];
+	char c = 0;
+
+	for (int i = 0; i < 16; i++)
+		if (zx_event_create(0, &e[i]) != ZX_OK)
+			c = 1;
+	zx_handle_close_many(e, 16);
+	(void)!write(p[1], &c, 1);
+	(void)!read(p[2], &c, 1);
+	return 0;
+}
+
+/* Creates 64 events, as uid 65534: 0 if every one was made. */
+static int
+create_64(void *arg)
+{
+	zx_handle_t e[64];
+	int bad = 0;
+
+	(void)arg;
+	for (int i = 0; i < 64; i++)
+		if (zx_event_create(0, &e[i]) != ZX_OK) {
+			e[i] = ZX_HANDLE_INVALID;
+			bad++;
+		}
+	zx_handle_close_many(e, 64);
+	return bad;
+}
+
+/* Spare sockets are a cache: idle ones of other processes of a uid do not
+ * keep a descriptor from a process of that uid that needs one (the
+ * daemon drops them first, then anyone's). */
+Test(accounting, spares_give_way_to_handles, .fini = stop, .timeout = 60)
+{
+	enum { HOLDERS = 24 };
+	pid_t pid[HOLDERS];
+	int p[3], go[2];
+	struct zxdtest_stats s;
+
+	/* 434 descriptors per uid; the holders take 24 x 17 of them. */
+	start("fd_budget = 1000\nfd_reserve = 100\nfd_share_per_uid = 50\n");
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(pipe(go), 0);
+	p[2] = go[0];
+	for (int i = 0; i < HOLDERS; i++) {
+		char c;
+
+		pid[i] = fork_nobody(hold_spares, p);
+		cr_assert_eq(read(p[0], &c, 1), 1);
+		cr_assert_eq(c, 0, "holder %d could not make its events", i);
+	}
+	cr_assert_eq(zxdtest_stats(D.socket, &s), 0);
+	cr_assert_eq(s.spares, HOLDERS * 16);
+	/* 65 more for this one: over the share, unless spares give way. */
+	reap_ok(fork_nobody(create_64, NULL));
+	cr_assert_eq(zxdtest_stats(D.socket, &s), 0);
+	cr_expect_lt(s.spares, HOLDERS * 16);
+	for (int i = 0; i < HOLDERS; i++)
+		(void)!write(go[1], "g", 1);
+	for (int i = 0; i < HOLDERS; i++)
+		reap_ok(pid[i]);
+}
+
 /* Two uids take the whole budget between them: a newcomer of a third uid
  * is refused at once, but the root-resource policy's peers (zxctl) still
  * get in, through the reserve. */
