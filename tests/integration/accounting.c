@@ -575,7 +575,7 @@ create_64(void *arg)
 /* Spare sockets are a cache: idle ones of other processes of a uid do not
  * keep a descriptor from a process of that uid that needs one (the
  * daemon drops them first, then anyone's). */
-Test(accounting, spares_give_way_to_handles, .fini = stop, .timeout = 60)
+Test(accounting, spares_give_way_to_handles, .fini = stop, .timeout = 30)
 {
 	enum { HOLDERS = 24 };
 	pid_t pid[HOLDERS];

@@ -613,7 +613,7 @@ Test(channel_call, reply_socket_kept_until_the_thread_exits,
 }
 
 Test(channel_call, more_threads_than_the_daemon_keeps,
-    .init = start_own, .fini = stop_own, .timeout = 60)
+    .init = start_own, .fini = stop_own, .timeout = 30)
 {
 	enum { N = REPLY_KEPT_MAX + 6, CALLS = 2 };
 	static struct caller_n c[N];
