@@ -1335,7 +1335,10 @@ server_init(struct event_base *base, const struct config *cfg)
 int
 server_adopt_listener(int fd)
 {
-	if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0)
+	/* Credentials on the listener, which accepted connections inherit:
+	 * a packet a client sends between the accept and a setsockopt on
+	 * the new socket would otherwise come without a sender (pid 0). */
+	if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0 || set_passcred(fd) < 0)
 		return -errno;
 	srv.listen_fd = fd;
 	srv.listen_ev = event_new(srv.base, fd, EV_READ | EV_PERSIST,
