@@ -56,9 +56,14 @@ static void
 atfork_child(void)
 {
 	/* The child's handles are gone; its mappings are copies it still
-	 * has, so the record stays. */
+	 * has, so the record stays. A sub-VMAR's reservation is only
+	 * address space here (its handle and the daemon's record of it are
+	 * the parent's): a plain mapping of the child's, which
+	 * SPECIFIC_OVERWRITE may replace. */
 	pthread_mutex_init(&root_lock, NULL);
 	pthread_mutex_init(&maps.lock, NULL);
+	for (size_t i = 0; i < maps.n; i++)
+		maps.v[i].sub = false;
 	root_handle = ZX_HANDLE_INVALID;
 	root_koid = 0;
 }

@@ -771,3 +771,41 @@ Test(vmar_procs, sub_vmars_are_per_process)
 	zx_handle_close(a);
 	zx_handle_close(vmo);
 }
+
+/* A sub-VMAR made before a fork is, in the child, only address space it
+ * inherited (its handle and its daemon record stay the parent's): the
+ * child's root may map over it with SPECIFIC_OVERWRITE, as over any
+ * mapping of its own, and a plain SPECIFIC map there finds it taken. */
+Test(vmar_procs, inherited_sub_vmar_is_plain_memory_in_the_child)
+{
+	zx_handle_t root = zx_vmar_root_self(), p, vmo = vmo_new(PAGE, 0);
+	zx_vaddr_t pa;
+	int st;
+	pid_t pid;
+
+	p = sub(root, CAN_RW, 0, 4 * PAGE, &pa);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		zx_handle_t r = zx_vmar_root_self(), v;
+		zx_vaddr_t base = vmar_info(r).base, a = 0;
+
+		CHECK(zx_vmo_create(PAGE, 0, &v) == ZX_OK, 10);
+		CHECK(zx_vmar_map(r, ZX_VM_PERM_READ | ZX_VM_SPECIFIC,
+		    pa - base, v, 0, PAGE, &a) == ZX_ERR_ALREADY_EXISTS, 11);
+		CHECK(zx_vmar_map(r, ZX_VM_PERM_READ | ZX_VM_PERM_WRITE |
+		    ZX_VM_SPECIFIC_OVERWRITE, pa - base, v, 0, PAGE, &a) ==
+		    ZX_OK && a == pa, 12);
+		*(volatile uint8_t *)a = 7;
+		CHECK(zx_vmar_unmap(r, a, PAGE) == ZX_OK, 13);
+		_exit(0);
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child: %d",
+	    WEXITSTATUS(st));
+	/* The parent's sub-VMAR is untouched. */
+	cr_assert_eq(vmar_info(p).base, pa);
+	cr_assert_eq(zx_vmar_destroy(p), ZX_OK);
+	zx_handle_close(p);
+	zx_handle_close(vmo);
+}
