@@ -355,6 +355,27 @@ wr_done(struct wr *x)
 	x->gathered = NULL;
 }
 
+/* Send the write's request on handle h (its bytes as the tail) and take
+ * x's buffers back: with `upto`, sent only (rpc_send), else a round trip
+ * into rep (rpc_call). A fault on the bytes sends it again saying so. */
+static zx_status_t
+wr_request(zx_handle_t h, struct wr *x, Zxd__Request *req, size_t nfds,
+    struct rpc_reply *rep, uint64_t *upto)
+{
+	zx_status_t st;
+
+	wr_tail(x, req);
+	for (int again = 0;; again++) {
+		st = upto != NULL ? rpc_send(h, req, x->fds, nfds, upto) :
+		    rpc_call(h, req, x->fds, nfds, rep);
+		if (st != RPC_ERR_FAULT || again)
+			break;
+		wr_faulted(x, req);
+	}
+	wr_done(x);
+	return st;
+}
+
 /* The daemon's per-disposition results: written back where an entry
  * failed only (Zircon never writes ZX_OK there). */
 static void
@@ -410,13 +431,7 @@ write_common(zx_handle_t handle, uint32_t options, const void *bytes,
 	req.body_case = ZXD__REQUEST__BODY_CHANNEL_WRITE;
 	req.channel_write = &x.w;
 	nfds = offer_sent(&x, hs, &req, inos, &offered);
-	wr_tail(&x, &req);
-	st = rpc_call(handle, &req, x.fds, nfds, &rep);
-	if (st == RPC_ERR_FAULT) {
-		wr_faulted(&x, &req);
-		st = rpc_call(handle, &req, x.fds, nfds, &rep);
-	}
-	wr_done(&x);
+	st = wr_request(handle, &x, &req, nfds, &rep, NULL);
 	if (rep.rep != NULL) {
 		write_back(&rep, hs);
 		spared = rep.rep->spared_args & offered;
@@ -884,13 +899,7 @@ call_common(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 		uint64_t upto;
 
 		cc.outcome_only = true;
-		wr_tail(&x, &req);
-		st = rpc_send(handle, &req, x.fds, x.nfds, &upto);
-		if (st == RPC_ERR_FAULT) {
-			wr_faulted(&x, &req);
-			st = rpc_send(handle, &req, x.fds, x.nfds, &upto);
-		}
-		wr_done(&x);
+		st = wr_request(handle, &x, &req, x.nfds, NULL, &upto);
 		if (st != ZX_OK)
 			return st;
 		st = call_outcome(hfd, req.txid, &rep);
@@ -900,13 +909,7 @@ call_common(zx_handle_t handle, uint32_t options, zx_time_t deadline,
 		call_sock_taken(rep.rep, epoch);
 		return call_taken(&rep, a, actual_bytes, actual_handles);
 	}
-	wr_tail(&x, &req);
-	st = rpc_call(handle, &req, x.fds, x.nfds, &rep);
-	if (st == RPC_ERR_FAULT) {
-		wr_faulted(&x, &req);
-		st = rpc_call(handle, &req, x.fds, x.nfds, &rep);
-	}
-	wr_done(&x);
+	st = wr_request(handle, &x, &req, x.nfds, &rep, NULL);
 	if (rep.rep != NULL)
 		write_back(&rep, &a->wr);
 	rpc_reply_free(&rep);
