@@ -291,6 +291,9 @@ zx_pmt_unpin(zx_handle_t handle)
 	struct rpc_reply rep;
 	zx_status_t st;
 
+	/* A PMT's unpin is always ZX_OK: sent, not waited for. */
+	if (zxh_unpin_post(handle))
+		return ZX_OK;
 	/* The daemon removes the handle first, whatever follows (a wrong
 	 * type still loses it). */
 	req.body_case = ZXD__REQUEST__BODY_PMT_UNPIN;

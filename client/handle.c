@@ -365,6 +365,7 @@ struct closing {
 	uint64_t ino;		/* its socket's inode (HandleDesc.ino) */
 	unsigned epoch;
 	bool spare;		/* closed by a close packet, fd kept */
+	bool deferred;		/* a place in the pending list is ours */
 };
 
 static bool
@@ -383,6 +384,7 @@ retire(zx_handle_t h, int *ret_fd, struct closing *k)
 		k->ino = e->ino;
 		k->epoch = e->epoch;
 		k->spare = false;
+		k->deferred = false;
 	}
 	if (ret_defer != NULL)
 		*ret_defer = atomic_load(&e->pristine) ? e->id : 0;
@@ -431,16 +433,30 @@ retire(zx_handle_t h, int *ret_fd, struct closing *k)
  * a pair this process made and has not used since (Reply.close_ids):
  * only this process could observe their closes, and
  * only by asking the daemon, whose next request names them first
- * (rpc_defer_close). */
+ * (rpc_defer_reserve, rpc_defer_note). */
 
-/* Whether a synchronous close of a handle can be deferred. */
+/* Whether a synchronous close of a handle can be deferred: a place in
+ * the pending list is promised, filled by close_noted. */
 static bool
-close_deferred(uint64_t id, bool *sync)
+close_deferred(struct closing *k)
 {
-	if (id == 0 || !*sync || !rpc_defer_close(id))
+	if (k->id == 0 || !k->sync || !rpc_defer_reserve())
 		return false;
-	*sync = false;
+	k->sync = false;
+	k->deferred = true;
 	return true;
+}
+
+/* A deferred close is named in the next requests only from now on: its
+ * packet is on the socket (or its descriptor closed), so the daemon,
+ * which takes a named close only when one waits there, cannot take a
+ * name for a socket it has since reused. */
+static void
+close_noted(struct closing *k)
+{
+	if (k->deferred)
+		rpc_defer_note(k->id);
+	k->deferred = false;
 }
 
 /*
@@ -457,7 +473,7 @@ close_begin(struct closing *k)
 {
 	uint8_t b;
 
-	close_deferred(k->id, &k->sync);
+	close_deferred(k);
 	b = k->sync ? WIRE_CLOSE_ACK : WIRE_CLOSE;
 	if (spare_add(k->fd, k->ino, k->epoch, k->sync)) {
 		if (send(k->fd, &b, 1, MSG_NOSIGNAL | MSG_DONTWAIT) == 1) {
@@ -478,8 +494,10 @@ close_finish(struct closing *k)
 	struct pollfd p = { .fd = k->fd, .events = POLLIN };
 	char buf[64];
 
-	if (k->spare && !k->sync)
+	if (k->spare && !k->sync) {
+		close_noted(k);
 		return;
+	}
 	while (k->sync) {
 		int r = poll(&p, 1, 5000);
 
@@ -501,6 +519,7 @@ close_finish(struct closing *k)
 	if (k->spare)
 		spare_settled(k->fd, false);
 	close(k->fd);
+	close_noted(k);
 }
 
 bool
@@ -513,6 +532,52 @@ zxh_close(zx_handle_t h)
 		return false;
 	close_begin(&k);
 	close_finish(&k);
+	return true;
+}
+
+/*
+ * zx_pmt_unpin of a PMT handle, without waiting (doc/DATAPATH.md, "Unpin
+ * without a round trip"): for a handle of type PMT the daemon has only
+ * one answer, ZX_OK (no rights are needed, and the type is fixed for the
+ * handle's life), so libzx sends WIRE_UNPIN on the handle's socket and
+ * returns. The daemon unpins and closes the handle when it reads the
+ * packet, and takes it before anything the unpin changes: this process's
+ * next request names it (Request.closed), and the answers others could
+ * see it in (the BTI's counts, the device's reach, a quarantine, the
+ * VMO's pinned pages, the pin quota) settle waiting closes first. False:
+ * not a PMT handle of a live daemon (or too many closes pending), so the
+ * caller asks the daemon as before.
+ */
+bool
+zxh_unpin_post(zx_handle_t h)
+{
+	struct zxh *e = lookup(h, NULL);
+	uint8_t b = WIRE_UNPIN;
+	struct closing k;
+	bool sent;
+	int fd;
+
+	if (e == NULL || zxh_orphaned(e) || e->type != ZX_OBJ_TYPE_PMT ||
+	    e->ino == 0)
+		return false;
+	if (!rpc_defer_reserve())
+		return false;
+	if (!retire(h, &fd, &k)) {
+		/* Closed by another thread meanwhile: the daemon's answer. */
+		rpc_defer_note(0);
+		return false;
+	}
+	k.id = k.ino;
+	k.deferred = true;
+	k.spare = spare_add(fd, k.ino, k.epoch, false);
+	sent = send(fd, &b, 1, MSG_NOSIGNAL | MSG_DONTWAIT) == 1;
+	if (k.spare && !sent)
+		spare_settled(fd, false);
+	if (!k.spare || !sent)
+		close(fd);
+	/* A packet that could not be sent (the daemon is gone) leaves an
+	 * EOF: the handle is closed all the same. */
+	close_noted(&k);
 	return true;
 }
 

@@ -96,6 +96,9 @@ void zxh_consume_begin(zx_handle_t h, Zxd__Request *req,
     struct zxh_consume *k);
 void zxh_consume_end(zx_handle_t h, const struct rpc_reply *rep,
     struct zxh_consume *k);
+/* zx_pmt_unpin sent without waiting, if h is a PMT handle (client/handle.c);
+ * false: ask the daemon. */
+bool zxh_unpin_post(zx_handle_t h);
 /* Forget the entry without closing the fd (export hands the fd out). */
 bool zxh_forget(zx_handle_t h, int *ret_fd);
 /* Install the fork handler that drops inherited handles and the control
@@ -137,10 +140,16 @@ void rpc_reply_free(struct rpc_reply *r);
 zx_status_t rpc_send(zx_handle_t h, Zxd__Request *req, const int *fds,
     size_t nfds, uint64_t *upto);
 void rpc_sent_answered(uint64_t upto);
-/* Note a handle (its Reply.close_ids id) closed without waiting: the next
- * requests name it until the daemon has answered one (Request.closed).
- * False when too many are pending: close synchronously then. */
-bool rpc_defer_close(uint64_t id);
+/* A handle closed without waiting (its Reply.close_ids id, its inode):
+ * the next requests name it until the daemon has answered one
+ * (Request.closed). rpc_defer_reserve promises a place first (false when
+ * too many are pending: close synchronously then); rpc_defer_note fills
+ * it once the close packet is on the handle's socket, or its descriptor
+ * closed (id 0: gives the place back). The daemon takes a named close
+ * only if one waits on the socket, so a name sent before its packet, or
+ * after the daemon has reused the socket, closes nothing. */
+bool rpc_defer_reserve(void);
+void rpc_defer_note(uint64_t id);
 /* Install the reply's handles into out[0..n) (the reply must carry
  * exactly n). Unused fds are closed by rpc_reply_free. */
 zx_status_t rpc_reply_handles(struct rpc_reply *r, zx_handle_t *out,

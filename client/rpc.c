@@ -61,21 +61,32 @@ static struct {
 	uint64_t seq;
 } defers[DEFER_MAX];
 static uint64_t defer_seq;
+static unsigned defer_reserved;	/* places promised, not yet noted */
 
 bool
-rpc_defer_close(uint64_t id)
+rpc_defer_reserve(void)
 {
 	bool ok;
 
 	pthread_mutex_lock(&defer_lock);
-	ok = defer_n < DEFER_MAX;
-	if (ok) {
+	ok = defer_n + defer_reserved < DEFER_MAX;
+	if (ok)
+		defer_reserved++;
+	pthread_mutex_unlock(&defer_lock);
+	return ok;
+}
+
+void
+rpc_defer_note(uint64_t id)
+{
+	pthread_mutex_lock(&defer_lock);
+	defer_reserved--;
+	if (id != 0) {
 		defers[defer_n].id = id;
 		defers[defer_n].seq = ++defer_seq;
 		atomic_store(&defer_n, defer_n + 1);
 	}
 	pthread_mutex_unlock(&defer_lock);
-	return ok;
 }
 
 /* Name the pending closes in req (ids: room for DEFER_MAX); the seq
@@ -123,6 +134,7 @@ libzx_rpc_atfork_child(void)
 	/* The parent's pending closes are its own. */
 	pthread_mutex_init(&defer_lock, NULL);
 	atomic_store(&defer_n, 0);
+	defer_reserved = 0;
 	pthread_mutex_init(&ctl_lock, NULL);
 	if (ctl_fd >= 0)
 		close(ctl_fd);

@@ -173,5 +173,12 @@ void sys_vmo_payer(struct client *cl, struct vmo_payer *ret);
  * (sys_ddk.c), before an answer they change. Returns how many; each
  * may have destroyed objects, `bti` among them. */
 size_t sys_ddk_settle(struct object *bti);
+/* The same for the PMTs that pin v's memory, before an answer its
+ * pinned pages change (a decommit, a shrink, a cache policy). */
+struct vmo;
+size_t sys_ddk_settle_vmo(struct vmo *v);
+/* WIRE_UNPIN read on h's socket: unpin h's PMT (nothing for another
+ * type), just before the handle closes. */
+void sys_ddk_unpin_closing(struct handle *h);
 
 #endif

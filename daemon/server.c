@@ -331,8 +331,16 @@ server_close_handle(struct handle *h)
 		handle_free(h);
 }
 
+/* Whether b is a close packet's byte (proto/wire.h). */
+static bool
+is_close_byte(unsigned char b)
+{
+	return b == WIRE_CLOSE || b == WIRE_CLOSE_ACK || b == WIRE_UNPIN;
+}
+
 /* What comes first on a socket: nothing, EOF (the client's end is
- * gone), a close packet (WIRE_CLOSE, WIRE_CLOSE_ACK) or a request. */
+ * gone), a close packet (WIRE_CLOSE, WIRE_CLOSE_ACK, WIRE_UNPIN) or a
+ * request. */
 enum pending { PEND_NONE, PEND_EOF, PEND_CLOSE, PEND_REQUEST };
 
 static enum pending
@@ -343,7 +351,7 @@ conn_pending(const struct conn *c)
 
 	if (n == 0)
 		return PEND_EOF;
-	if (n == 1 && (b == WIRE_CLOSE || b == WIRE_CLOSE_ACK))
+	if (n == 1 && is_close_byte(b))
 		return PEND_CLOSE;
 	return n < 0 ? PEND_NONE : PEND_REQUEST;
 }
@@ -372,12 +380,15 @@ conn_settles(struct conn *c)
 
 /* The close packet just read from c (creds in m): the handle is closed
  * and its socket kept as a spare; one another process sent is dropped
- * (a copy of the descriptor is no handle). */
+ * (a copy of the descriptor is no handle). WIRE_UNPIN unpins a PMT
+ * first (zx_pmt_unpin), so its close quarantines nothing. */
 static void
 conn_close_packet(struct conn *c, const struct wire_msg *m)
 {
 	if (!m->has_creds || m->creds.pid != c->pid)
 		return;
+	if (m->buf[0] == WIRE_UNPIN)
+		sys_ddk_unpin_closing(c->handle);
 	conn_spare(c, m->buf[0] == WIRE_CLOSE_ACK);
 }
 
@@ -385,8 +396,7 @@ conn_close_packet(struct conn *c, const struct wire_msg *m)
 static bool
 is_close_packet(const struct wire_msg *m, ssize_t n)
 {
-	return n == 1 && m->nfds == 0 &&
-	    (m->buf[0] == WIRE_CLOSE || m->buf[0] == WIRE_CLOSE_ACK);
+	return n == 1 && m->nfds == 0 && is_close_byte(m->buf[0]);
 }
 
 /* Take the close that conn_settles saw on c: EOF closes it, a close
@@ -527,17 +537,20 @@ server_close_listed(struct conn *conn, const uint64_t *ids, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct handle *h = handle_table_find(ids[i]);
 		struct conn *hc = h != NULL ? h->conn : NULL;
+		enum pending p;
 
 		/* The process may close only what it holds; one of those
 		 * it says it closed may have been seen at EOF already. */
 		if (hc == NULL || hc == conn || hc->token ||
 		    !of_client(h, conn->client) || in_dispatch(h))
 			continue;
-		/* Its close packet, if it came first, keeps the socket. */
-		if (conn_pending(hc) == PEND_CLOSE)
+		/* Only a close that waits there: libzx names a close once
+		 * its packet is sent (or its descriptor closed), so a socket
+		 * with none has been reused since, or the name came early
+		 * (a hostile process): either way nothing to close. */
+		p = conn_pending(hc);
+		if (p == PEND_CLOSE || p == PEND_EOF)
 			conn_take_close(hc);
-		else
-			conn_close(hc);
 	}
 }
 

@@ -59,6 +59,44 @@ sys_ddk_settle(struct object *bti)
 	return server_settle(pinned_pmt_of, b);
 }
 
+/* The handles of pinned PMTs over memory m. */
+static bool
+pinned_pmt_over(const struct handle *h, void *arg)
+{
+	const struct pmt *p = pmt_of(h->obj);
+
+	return p != NULL && p->state == PMT_PINNED && p->vmo != NULL &&
+	    p->vmo->mem == arg;
+}
+
+size_t
+sys_ddk_settle_vmo(struct vmo *v)
+{
+	if (v->mem == NULL || v->mem->pins == NULL)
+		return 0;
+	return server_settle(pinned_pmt_over, v->mem);
+}
+
+/* The handles of pinned PMTs that processes of uid *arg pay for. */
+static bool
+pinned_pmt_of_uid(const struct handle *h, void *arg)
+{
+	const struct pmt *p = pmt_of(h->obj);
+	const struct client *payer = p != NULL ? p->payer : NULL;
+
+	return payer != NULL && p->state == PMT_PINNED &&
+	    payer->uid == *(const uid_t *)arg;
+}
+
+void
+sys_ddk_unpin_closing(struct handle *h)
+{
+	struct pmt *p = h != NULL ? pmt_of(h->obj) : NULL;
+
+	if (p != NULL)
+		pmt_unpin(p);
+}
+
 /*
  * A memfd a client sent to carry bytes: the daemon reads `need` bytes
  * from its offset 0 (reading) or writes them there. Only a memfd will
@@ -222,6 +260,10 @@ call_bti_pin(struct call *c)
 	/* Pinned memory counts against the process and uid pinning it
 	 * until unpinned (daemon/account.c). */
 	st = account_charge(c->client, ACCT_PINNED, r->size);
+	if (st != ZX_OK && server_settle(pinned_pmt_of_uid,
+	    &c->client->uid) > 0)
+		/* Unpins (WIRE_UNPIN) already sent may make room. */
+		st = account_charge(c->client, ACCT_PINNED, r->size);
 	if (st != ZX_OK)
 		return st;
 	st = bti_pin(b, v, r->offset, r->size, perms, &p);

@@ -190,6 +190,9 @@ call_vmo_set_size(struct call *c)
 	 * UNAVAILABLE, as they always have. */
 	if (vmo_is_resizable(v) && !(c->self->rights & ZX_RIGHT_RESIZE))
 		return ZX_ERR_ACCESS_DENIED;
+	/* Unpins already sent come first (doc/DATAPATH.md, "Unpin without
+	 * a round trip"); the same in op_range and set_cache_policy. */
+	sys_ddk_settle_vmo(v);
 	return vmo_set_size(v, c->req->vmo_set_size->size);
 }
 
@@ -266,6 +269,9 @@ call_vmo_op_range(struct call *c)
 	st = self_vmo(c, 0, &v);
 	if (st != ZX_OK)
 		return st;
+	/* The two ops whose answer pinned pages change. */
+	if (r->op == ZX_VMO_OP_DECOMMIT || r->op == ZX_VMO_OP_ZERO)
+		sys_ddk_settle_vmo(v);
 	st = vmo_op_range(v, r->op, r->offset, r->size, c->self->rights,
 	    r->buffer_size, &state);
 	if (st != ZX_OK || r->op != ZX_VMO_OP_LOCK)
@@ -293,6 +299,7 @@ call_vmo_set_cache_policy(struct call *c)
 	st = self_vmo(c, ZX_RIGHT_MAP, &v);
 	if (st != ZX_OK)
 		return st;
+	sys_ddk_settle_vmo(v);
 	st = vmo_set_cache_policy(v, policy);
 	if (st == ZX_ERR_BAD_STATE) {
 		/* Children the caller closed just now do not count. */

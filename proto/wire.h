@@ -32,10 +32,13 @@
  * spare of that process, to carry its next new handle instead of a new
  * socket pair. WIRE_CLOSE_ACK asks for the same byte back once the
  * close has taken effect (a close others can observe). A process has at
- * most WIRE_SPARES_MAX spares.
+ * most WIRE_SPARES_MAX spares. WIRE_UNPIN, on a PMT handle's socket, is
+ * zx_pmt_unpin without a reply: the daemon unpins, then closes the handle
+ * as for WIRE_CLOSE (doc/DATAPATH.md, "Unpin without a round trip").
  */
 #define WIRE_CLOSE		0xC0
 #define WIRE_CLOSE_ACK		0xC1
+#define WIRE_UNPIN		0xC2
 #define WIRE_SPARES_MAX		16
 
 struct wire_creds {

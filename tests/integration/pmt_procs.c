@@ -9,6 +9,8 @@
 #include "config-build.h"
 
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -262,6 +264,135 @@ Test(shared, device_bytes_in_every_mapping, .init = own_daemon,
 	cr_assert_eq(zx_vmo_read(vmo, got, PAGE + 200, sizeof(got)), ZX_OK);
 	cr_assert_eq(memcmp(got, "child's device", sizeof(got)), 0);
 	cr_assert_eq(zx_pmt_unpin(pmt), ZX_OK);
+	close(to[1]);
+	close(from[0]);
+	zx_handle_close(vmo);
+	zx_handle_close(bti);
+}
+
+/*
+ * zx_pmt_unpin is sent, not waited for (doc/DATAPATH.md, "Unpin without
+ * a round trip"): it returns ZX_OK with the daemon stopped, and once the
+ * daemon runs, this process's next calls see the pages unpinned (the VMO
+ * shrinks over them, the BTI counts nothing, the device reaches nothing).
+ */
+/* Whether the daemon is stopped (SIGSTOP): its state in /proc. */
+static bool
+daemon_stopped(void)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)d.pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p != NULL && p[1] == ' ' && p[2] == 'T';
+}
+
+Test(posted_unpin, returns_with_the_daemon_stopped, .init = own_daemon,
+    .fini = stop_daemon, .timeout = 30)
+{
+	zx_handle_t bti = bti_new(), vmo = vmo_new(2 * PAGE,
+	    ZX_VMO_RESIZABLE), pmt;
+	zx_paddr_t a;
+	uint8_t b;
+
+	pid_t watchdog;
+
+	pmt = pin(bti, R | W, vmo, PAGE, PAGE, &a);
+	cr_assert_eq(zx_vmo_set_size(vmo, PAGE), ZX_ERR_BAD_STATE);
+	cr_assert_eq(kill(d.pid, SIGSTOP), 0);
+	for (int i = 0; i < 500 && !daemon_stopped(); i++)
+		usleep(1000);
+	cr_assert(daemon_stopped());
+	/* An unpin that waited would wait for this. */
+	watchdog = fork();
+	cr_assert_geq(watchdog, 0);
+	if (watchdog == 0) {
+		sleep(3);
+		kill(d.pid, SIGCONT);
+		_exit(0);
+	}
+	cr_assert_eq(zx_pmt_unpin(pmt), ZX_OK);
+	cr_assert(daemon_stopped(), "zx_pmt_unpin waited for the daemon");
+	cr_assert_eq(kill(d.pid, SIGCONT), 0);
+	kill(watchdog, SIGKILL);
+	waitpid(watchdog, NULL, 0);
+	cr_assert_eq(zx_vmo_set_size(vmo, PAGE), ZX_OK);
+	assert_counts(bti, 0, 0);
+	cr_assert_eq(zxd_sim_dma_read(bti, a, &b, 1), ZX_ERR_NOT_FOUND);
+	/* The handle is gone, whatever the wait. */
+	cr_assert_eq(zx_pmt_unpin(pmt), ZX_ERR_BAD_HANDLE);
+	zx_handle_close(vmo);
+	zx_handle_close(bti);
+}
+
+/*
+ * Another process sees an unpin as soon as zx_pmt_unpin has returned:
+ * told through a pipe (not through zxd), a child shrinks the VMO over the
+ * page just unpinned and finds the BTI's counts at zero, round after
+ * round (the daemon takes unpins already sent before those answers).
+ */
+#define UNPIN_ROUNDS 100
+
+static void
+child_shrinks(int bti_token, int vmo_token, int in, int out)
+{
+	zx_handle_t bti, vmo;
+	zx_info_bti_t info;
+	char c;
+
+	CHECK(zxd_handle_import(bti_token, &bti) == ZX_OK, 10);
+	CHECK(zxd_handle_import(vmo_token, &vmo) == ZX_OK, 11);
+	for (int i = 0; i < UNPIN_ROUNDS; i++) {
+		CHECK(read(in, &c, 1) == 1, 12);
+		CHECK(zx_vmo_set_size(vmo, PAGE) == ZX_OK, 13);
+		CHECK(zx_object_get_info(bti, ZX_INFO_BTI, &info,
+		    sizeof(info), NULL, NULL) == ZX_OK, 14);
+		CHECK(info.pmo_count == 0 && info.quarantine_count == 0, 15);
+		CHECK(zx_vmo_set_size(vmo, 2 * PAGE) == ZX_OK, 16);
+		CHECK(write(out, "s", 1) == 1, 17);
+	}
+	_exit(0);
+}
+
+Test(posted_unpin, seen_by_another_process, .init = own_daemon,
+    .fini = stop_daemon)
+{
+	zx_handle_t bti = bti_new(), vmo = vmo_new(2 * PAGE,
+	    ZX_VMO_RESIZABLE), pmt;
+	int bt, vt, to[2], from[2];
+	zx_paddr_t a;
+	pid_t pid;
+	char c;
+
+	bt = export_dup(bti);
+	vt = export_dup(vmo);
+	cr_assert(pipe(to) == 0 && pipe(from) == 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		close(to[1]);
+		close(from[0]);
+		child_shrinks(bt, vt, to[0], from[1]);
+	}
+	close(to[0]);
+	close(from[1]);
+	close(bt);
+	close(vt);
+	for (int i = 0; i < UNPIN_ROUNDS; i++) {
+		pmt = pin(bti, R | W, vmo, PAGE, PAGE, &a);
+		cr_assert_eq(zx_pmt_unpin(pmt), ZX_OK);
+		cr_assert_eq(write(to[1], "u", 1), 1);
+		cr_assert_eq(read(from[0], &c, 1), 1, "round %d", i);
+	}
+	cr_assert_eq(wait_child(pid), 0);
 	close(to[1]);
 	close(from[0]);
 	zx_handle_close(vmo);

@@ -955,22 +955,15 @@ raw_eventpair(int sock, int *fds, uint64_t *ids, bool *deferrable)
 	msg_free(m);
 }
 
-/* One request (an event create) naming `ids` as closed; its status. */
+/* Send req on sock and return the reply's status. */
 static zx_status_t
-raw_closed(int sock, uint64_t *ids, size_t n)
+raw_status(int sock, Zxd__Request *req)
 {
-	Zxd__Request req = ZXD__REQUEST__INIT;
-	Zxd__EventCreate ec = ZXD__EVENT_CREATE__INIT;
 	struct wire_msg *m = msg_new();
 	Zxd__Reply *rep;
 	zx_status_t st;
 
-	req.txid = 41;
-	req.n_closed = n;
-	req.closed = ids;
-	req.body_case = ZXD__REQUEST__BODY_EVENT_CREATE;
-	req.event_create = &ec;
-	send_req(sock, &req, NULL, 0);
+	send_req(sock, req, NULL, 0);
 	rep = recv_reply(sock, m);
 	cr_assert_not_null(rep);
 	st = rep->status;
@@ -979,9 +972,42 @@ raw_closed(int sock, uint64_t *ids, size_t n)
 	return st;
 }
 
+/* One request (an event create) naming `ids` as closed; its status. */
+static zx_status_t
+raw_closed(int sock, uint64_t *ids, size_t n)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__EventCreate ec = ZXD__EVENT_CREATE__INIT;
+
+	req.txid = 41;
+	req.n_closed = n;
+	req.closed = ids;
+	req.body_case = ZXD__REQUEST__BODY_EVENT_CREATE;
+	req.event_create = &ec;
+	return raw_status(sock, &req);
+}
+
+/* A raw zx_object_signal_peer on handle socket fd; its status. */
+static zx_status_t
+raw_signal_peer(int fd)
+{
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__ObjectSignal sg = ZXD__OBJECT_SIGNAL__INIT;
+
+	req.txid = 43;
+	sg.set_mask = ZX_USER_SIGNAL_0;
+	req.body_case = ZXD__REQUEST__BODY_OBJECT_SIGNAL_PEER;
+	req.object_signal_peer = &sg;
+	return raw_status(fd, &req);
+}
+
 /* Request.closed (deferred closes, doc/DATAPATH.md): the daemon closes
- * the handles a process names there only if they are its own; naming
- * another process's handles, or nonsense, changes nothing. */
+ * the handles a process names there only if they are its own, and only
+ * a close that already waits on the handle's socket (libzx names a close
+ * once its packet is sent): a name with none closes nothing, since the
+ * socket may since carry a new handle (spares reuse it, and its inode
+ * with it). Naming another process's handles, or nonsense, changes
+ * nothing. */
 Test(robust, closed_list_names_own_handles_only)
 {
 	uint64_t ids[2], bogus[3];
@@ -993,7 +1019,6 @@ Test(robust, closed_list_names_own_handles_only)
 	pid_t pid;
 	char c;
 
-	/* This process's own: named, closed (its fd sees the EOF). */
 	sock = raw_control();
 	raw_eventpair(sock, fds, ids, deferrable);
 	cr_assert(deferrable[0] && deferrable[1]);
@@ -1001,11 +1026,16 @@ Test(robust, closed_list_names_own_handles_only)
 		cr_assert_eq(fstat(fds[i], &sa), 0);
 		cr_assert_eq(ids[i], (uint64_t)sa.st_ino);
 	}
+	/* This process's own, nothing waiting on it: still open. */
 	cr_assert_eq(raw_closed(sock, &ids[0], 1), ZX_OK);
-	cr_assert_eq(recv(fds[0], &c, 1, MSG_DONTWAIT), 0,
-	    "the named handle is still open");
-	cr_assert_eq(recv(fds[1], &c, 1, MSG_DONTWAIT), -1);
+	cr_assert_eq(recv(fds[0], &c, 1, MSG_DONTWAIT), -1,
+	    "a handle named with no close waiting was closed");
+	cr_assert_eq(raw_signal_peer(fds[0]), ZX_OK);
+	cr_assert_eq(raw_signal_peer(fds[1]), ZX_OK);
+	/* Its close waiting (the descriptor closed): named, closed. */
 	close(fds[0]);
+	cr_assert_eq(raw_closed(sock, &ids[0], 1), ZX_OK);
+	cr_assert_eq(raw_signal_peer(fds[1]), ZX_ERR_PEER_CLOSED);
 	close(fds[1]);
 
 	/* Another process's: untouched. */
