@@ -22,7 +22,9 @@ struct replysock {
 	struct replysock_key key;
 	int fd;
 	struct event *ev;	/* the thread's end closed, or a stray packet */
-	struct client *client;	/* a reference */
+	struct client *client;	/* a reference, while kept */
+	unsigned refs;		/* calls waiting to answer on it */
+	bool dropped;		/* out of the table; freed at refs 0 */
 	UT_hash_handle hh;
 };
 
@@ -43,11 +45,18 @@ drop(struct replysock *r)
 {
 	HASH_DEL(kept, r);
 	event_free(r->ev);
-	close(r->fd);
+	r->ev = NULL;
 	account_uncharge(r->client, ACCT_FDS, 1);
 	r->client->nreplysocks--;
 	server_client_unref(r->client);
-	free(r);
+	r->client = NULL;
+	r->dropped = true;
+	/* A call still waiting answers on it (into nothing, if the thread
+	 * is gone) and closes it then. */
+	if (r->refs == 0) {
+		close(r->fd);
+		free(r);
+	}
 }
 
 /* Nothing is sent to the daemon on a reply socket: whatever wakes this
@@ -60,7 +69,7 @@ gone_cb(evutil_socket_t fd, short what, void *arg)
 	drop(arg);
 }
 
-bool
+struct replysock *
 replysock_keep(struct client *cl, int fd)
 {
 	struct replysock *r;
@@ -68,15 +77,13 @@ replysock_keep(struct client *cl, int fd)
 
 	if (cl->nreplysocks >= REPLYSOCK_MAX_PER_CLIENT ||
 	    fstat(fd, &st) < 0 || find(cl, st.st_ino) != NULL)
-		return false;
+		return NULL;
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
-		return false;
+		return NULL;
 	r->key.client_id = cl->id;
 	r->key.ino = st.st_ino;
-	r->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	if (r->fd < 0)
-		goto fail;
+	r->fd = fd;
 	r->ev = event_new(server_base(), r->fd, EV_READ | EV_CLOSED, gone_cb,
 	    r);
 	if (r->ev == NULL || server_charge(cl, ACCT_FDS, 1) != ZX_OK)
@@ -86,24 +93,40 @@ replysock_keep(struct client *cl, int fd)
 		goto fail;
 	}
 	r->client = server_client_ref(cl);
+	r->refs = 1;
 	cl->nreplysocks++;
 	HASH_ADD(hh, kept, key, sizeof(r->key), r);
-	return true;
+	return r;
 fail:
 	if (r->ev != NULL)
 		event_free(r->ev);
-	if (r->fd >= 0)
-		close(r->fd);
 	free(r);
-	return false;
+	return NULL;
 }
 
-int
+struct replysock *
 replysock_get(struct client *cl, uint64_t ino)
 {
 	struct replysock *r = find(cl, ino);
 
-	return r != NULL ? fcntl(r->fd, F_DUPFD_CLOEXEC, 0) : -1;
+	if (r != NULL)
+		r->refs++;
+	return r;
+}
+
+int
+replysock_fd(const struct replysock *r)
+{
+	return r->fd;
+}
+
+void
+replysock_put(struct replysock *r)
+{
+	if (--r->refs == 0 && r->dropped) {
+		close(r->fd);
+		free(r);
+	}
 }
 
 size_t

@@ -15,12 +15,19 @@ struct client;
  * charged to it). */
 #define REPLYSOCK_MAX_PER_CLIENT	64
 
-/* Keep a copy of fd (a SOCK_SEQPACKET socket) for cl: false if it cannot
- * (over the limit or the charge, out of memory), which changes nothing. */
-bool replysock_keep(struct client *cl, int fd);
-/* A new descriptor for cl's kept socket of inode ino (the caller closes
- * it), or -1 if cl keeps none such. */
-int replysock_get(struct client *cl, uint64_t ino);
+struct replysock;
+
+/* Keep fd (a SOCK_SEQPACKET socket) for cl, and take a reference for the
+ * caller (replysock_put): NULL if it cannot (over the limit or the
+ * charge, out of memory), which changes nothing and leaves fd the
+ * caller's. */
+struct replysock *replysock_keep(struct client *cl, int fd);
+/* A reference to cl's kept socket of inode ino, or NULL if cl keeps none
+ * such. Its descriptor stays open until the last reference goes, even
+ * if the socket is dropped meanwhile (the thread's end closed). */
+struct replysock *replysock_get(struct client *cl, uint64_t ino);
+int replysock_fd(const struct replysock *r);
+void replysock_put(struct replysock *r);
 /* How many are kept, all clients together. */
 size_t replysock_count(void);
 /* Drop every kept socket (daemon shutdown). */

@@ -29,7 +29,9 @@ struct call_waiter {
 	struct client *client;		/* a reference: the caller */
 	pid_t pid;
 	int fd;				/* where the outcome goes */
-	bool kept;			/* the daemon keeps it for later */
+	struct replysock *rs;		/* fd's kept socket (a reference),
+					 * or NULL: fd is the waiter's own */
+	bool kept;			/* kept by this call, for later */
 	uint64_t req_txid;		/* echoed in the outcome */
 	uint32_t rd_bytes, rd_handles;
 	struct event *timer;		/* deadline, or NULL */
@@ -317,7 +319,10 @@ waiter_free(struct call_waiter *cw)
 {
 	if (cw->timer != NULL)
 		event_free(cw->timer);
-	close(cw->fd);
+	if (cw->rs != NULL)
+		replysock_put(cw->rs);
+	else
+		close(cw->fd);
 	server_client_unref(cw->client);
 	free(cw);
 }
@@ -429,24 +434,30 @@ now_ns(void)
 }
 
 /*
- * Where a call's outcome goes: a new descriptor of the reply socket the
- * packet brought (kept for later calls if asked, *kept then), or of the
- * one it names that the daemon keeps; -1 if neither. The outcome socket
- * must never block the daemon: it is made non-blocking (the caller keeps
- * only the other end).
+ * Where a call's outcome goes: the reply socket the packet brought (kept
+ * for later calls if asked: *kept, and *rs the daemon's reference to
+ * it), or the one it names that the daemon keeps (*rs); -1 if neither.
+ * With *rs NULL the descriptor is the caller's to close. The outcome
+ * socket must never block the daemon: it is made non-blocking (the
+ * caller keeps only the other end).
  */
 static int
-reply_socket(struct call *c, const Zxd__ChannelCall *k, bool *kept)
+reply_socket(struct call *c, const Zxd__ChannelCall *k, bool *kept,
+    struct replysock **rs)
 {
 	int type = 0, fd;
 	socklen_t len = sizeof(type);
 
 	*kept = false;
+	*rs = NULL;
 	if (k->write == NULL)
 		return -1;
-	if (k->reply_ino != 0)
-		return k->reply_fd < c->msg->nfds ? -1 :
-		    replysock_get(c->client, k->reply_ino);
+	if (k->reply_ino != 0) {
+		if (k->reply_fd < c->msg->nfds)
+			return -1;
+		*rs = replysock_get(c->client, k->reply_ino);
+		return *rs != NULL ? replysock_fd(*rs) : -1;
+	}
 	if (k->reply_fd >= c->msg->nfds)
 		return -1;
 	fd = c->msg->fds[k->reply_fd];
@@ -455,7 +466,8 @@ reply_socket(struct call *c, const Zxd__ChannelCall *k, bool *kept)
 		return -1;
 	c->msg->fds[k->reply_fd] = -1;
 	if (k->keep_reply)
-		*kept = replysock_keep(c->client, fd);
+		*rs = replysock_keep(c->client, fd);
+	*kept = *rs != NULL;
 	return fd;
 }
 
@@ -466,10 +478,11 @@ call_channel_call(struct call *c)
 	struct channel_msg *m;
 	struct call_waiter *cw;
 	zx_status_t st;
+	struct replysock *rs;
 	bool kept;
 	int fd;
 
-	fd = reply_socket(c, k, &kept);
+	fd = reply_socket(c, k, &kept, &rs);
 	if (fd < 0) {
 		log_rate(4, &c->client->lograte[LOG_KIND_PROTOCOL],
 		    LOG_KIND_PROTOCOL, LOG_CLIENT(c->client), "client %llu "
@@ -479,13 +492,17 @@ call_channel_call(struct call *c)
 	}
 	cw = calloc(1, sizeof(*cw));
 	if (cw == NULL) {
-		close(fd);
+		if (rs != NULL)
+			replysock_put(rs);
+		else
+			close(fd);
 		return ZX_ERR_NO_MEMORY;
 	}
 	cw->w.finish = call_finish;
 	cw->client = server_client_ref(c->client);
 	cw->pid = c->pid;
 	cw->fd = fd;
+	cw->rs = rs;
 	cw->kept = kept;
 	cw->req_txid = c->req->txid;
 	cw->rd_bytes = k->rd_num_bytes;
