@@ -182,6 +182,113 @@ scalar_value(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
 	}
 }
 
+/* A scalar field of value v (its varint), packed: nothing for 0, as
+ * proto3 sends no default; out == NULL sizes it. */
+static size_t
+scalar_field(const ProtobufCFieldDescriptor *f, uint64_t v, uint8_t *out)
+{
+	size_t n;
+
+	if (v == 0)
+		return 0;
+	if (out == NULL)
+		return varint_size((uint64_t)f->id << 3) + varint_size(v);
+	n = put_varint(out, (uint64_t)f->id << 3);
+	return n + put_varint(out + n, v);
+}
+
+/*
+ * Flat messages: every field a plain scalar (no repeated field, no
+ * oneof, no bytes), such as HandleDesc or most call bodies. A reply
+ * bringing handles carries one HandleDesc each, which protobuf-c sized
+ * and packed by walking its descriptor (about 1,700 of the daemon's
+ * instructions per handle); these pack, size and unpack them directly,
+ * to the same bytes (fields in the descriptor's order, zeros left out,
+ * as protobuf-c does for proto3).
+ */
+struct flat {
+	const ProtobufCMessageDescriptor *desc;
+	bool flat;
+};
+
+static __thread struct flat flats[16];
+
+static bool
+flat_compute(const ProtobufCMessageDescriptor *desc)
+{
+	for (unsigned i = 0; i < desc->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &desc->fields[i];
+
+		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) ||
+		    f->label != PROTOBUF_C_LABEL_NONE || !plain_ok(f))
+			return false;
+	}
+	return true;
+}
+
+static bool
+is_flat(const ProtobufCMessageDescriptor *desc)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(flats) / sizeof(flats[0]); i++) {
+		if (flats[i].desc == desc)
+			return flats[i].flat;
+		if (flats[i].desc == NULL)
+			break;
+	}
+	if (i == sizeof(flats) / sizeof(flats[0]))
+		return flat_compute(desc);	/* the cache is full */
+	flats[i].desc = desc;
+	flats[i].flat = flat_compute(desc);
+	return flats[i].flat;
+}
+
+/* A flat message's fields: out == NULL sizes them. */
+static size_t
+flat_encode(const ProtobufCMessage *m, uint8_t *out)
+{
+	const ProtobufCMessageDescriptor *desc = m->descriptor;
+	size_t n = 0;
+
+	for (unsigned i = 0; i < desc->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &desc->fields[i];
+
+		n += scalar_field(f, scalar_value(m, f),
+		    out == NULL ? NULL : out + n);
+	}
+	return n;
+}
+
+/* A sub-message's packed size, and its packing. */
+static size_t
+sub_size(const ProtobufCMessage *m)
+{
+	if (is_flat(m->descriptor))
+		return flat_encode(m, NULL);
+	return protobuf_c_message_get_packed_size(m);
+}
+
+/* Field `id`'s tag, length and sub-message m, packed. A flat one is
+ * packed once, its length put in front after (one byte below 128, the
+ * usual, which needs no move), instead of being walked twice. */
+static size_t
+put_sub(uint8_t *out, uint32_t id, const ProtobufCMessage *m)
+{
+	size_t n = put_varint(out, ((uint64_t)id << 3) | 2), len, k;
+
+	if (!is_flat(m->descriptor)) {
+		len = protobuf_c_message_get_packed_size(m);
+		n += put_varint(out + n, len);
+		return n + protobuf_c_message_pack(m, out + n);
+	}
+	len = flat_encode(m, out + n + 1);
+	k = varint_size(len);
+	if (k > 1)
+		memmove(out + n + k, out + n + 1, len);
+	return n + put_varint(out + n, len) + len;
+}
+
 /* A repeated uint64, packed: out == NULL sizes it. */
 static size_t
 encode_u64s(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
@@ -241,45 +348,29 @@ encode(const struct shape *s, const ProtobufCMessage *m, uint8_t *out,
 			    sizeof(count));
 			memcpy(&arr, member(m, f->offset), sizeof(arr));
 			for (size_t k = 0; k < count; k++) {
-				size_t len = protobuf_c_message_get_packed_size(
-				    arr[k]);
+				size_t len;
 
-				if (out == NULL) {
-					n += varint_size((uint64_t)f->id << 3) +
-					    varint_size(len) + len;
+				if (out != NULL) {
+					n += put_sub(out + n, f->id, arr[k]);
 					continue;
 				}
-				n += put_varint(out + n,
-				    ((uint64_t)f->id << 3) | 2);
-				n += put_varint(out + n, len);
-				n += protobuf_c_message_pack(arr[k], out + n);
+				len = sub_size(arr[k]);
+				n += varint_size((uint64_t)f->id << 3) +
+				    varint_size(len) + len;
 			}
 		} else {
-			uint64_t v = scalar_value(m, f);
-
-			if (v == 0)
-				continue;
-			if (out == NULL) {
-				n += varint_size((uint64_t)f->id << 3) +
-				    varint_size(v);
-				continue;
-			}
-			n += put_varint(out + n, (uint64_t)f->id << 3);
-			n += put_varint(out + n, v);
+			n += scalar_field(f, scalar_value(m, f),
+			    out == NULL ? NULL : out + n);
 		}
 	}
 	f = set_member(m, &sub);
-	if (f != NULL) {
-		size_t len = protobuf_c_message_get_packed_size(sub);
+	if (f != NULL && out != NULL) {
+		n += put_sub(out + n, f->id, sub);
+	} else if (f != NULL) {
+		size_t len = sub_size(sub);
 
-		if (out == NULL) {
-			n += varint_size((uint64_t)f->id << 3) +
-			    varint_size(len) + len;
-		} else {
-			n += put_varint(out + n, ((uint64_t)f->id << 3) | 2);
-			n += put_varint(out + n, len);
-			n += protobuf_c_message_pack(sub, out + n);
-		}
+		n += varint_size((uint64_t)f->id << 3) + varint_size(len) +
+		    len;
 	}
 	if (t.len == 0)
 		return n;
@@ -510,6 +601,74 @@ decode_bytes(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
 	return true;
 }
 
+/* An empty message of type desc, as protobuf-c would allocate it (so
+ * that protobuf_c_message_free_unpacked frees it), or NULL. */
+static ProtobufCMessage *
+new_message(const ProtobufCMessageDescriptor *desc)
+{
+	ProtobufCMessage *m = malloc(desc->sizeof_message);
+
+	if (m != NULL)
+		desc->message_init(m);
+	return m;
+}
+
+/* The next field of a message being decoded: 1, with the field and its
+ * wire type; 0 for an unknown field, skipped as protobuf-c does; -1 for
+ * bytes that are no field. */
+static int
+next_field(const ProtobufCMessageDescriptor *desc, const uint8_t **p,
+    const uint8_t *end, const ProtobufCFieldDescriptor **ret_f,
+    unsigned *wiretype)
+{
+	uint64_t tag;
+
+	if (!get_varint(p, end, &tag) || (tag >> 3) == 0 ||
+	    (tag >> 3) > UINT32_MAX)
+		return -1;
+	*wiretype = (unsigned)(tag & 7);
+	*ret_f = protobuf_c_message_descriptor_get_field(desc,
+	    (unsigned)(tag >> 3));
+	if (*ret_f != NULL)
+		return 1;
+	return skip(p, end, *wiretype) ? 0 : -1;
+}
+
+/* A sub-message: a flat one decoded here, any other (or a flat one
+ * this does not take: a field sent with another wire type) by
+ * protobuf-c, which then decides. */
+static ProtobufCMessage *
+sub_unpack(const ProtobufCMessageDescriptor *desc, size_t len,
+    const uint8_t *data)
+{
+	const uint8_t *p = data, *end = data + len;
+	ProtobufCMessage *m;
+
+	if (!is_flat(desc))
+		return protobuf_c_message_unpack(desc, NULL, len, data);
+	m = new_message(desc);
+	if (m == NULL)
+		return NULL;
+	while (p < end) {
+		const ProtobufCFieldDescriptor *f;
+		unsigned wiretype;
+		uint64_t v;
+		int r = next_field(desc, &p, end, &f, &wiretype);
+
+		if (r < 0)
+			goto other;
+		if (r == 0)
+			continue;
+		if (wiretype != 0 || !get_varint(&p, end, &v))
+			goto other;
+		store_scalar(m, f, v);
+	}
+	return m;
+other:
+	free(m);
+	return protobuf_c_message_unpack(desc, NULL, len, data);
+}
+
 static bool
 decode_field(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
     unsigned wiretype, const uint8_t **p, const uint8_t *end)
@@ -531,7 +690,7 @@ decode_field(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
 	if (wiretype != 2 || !get_varint(p, end, &v) ||
 	    v > (uint64_t)(end - *p))
 		return false;
-	sub = protobuf_c_message_unpack(f->descriptor, NULL, (size_t)v, *p);
+	sub = sub_unpack(f->descriptor, (size_t)v, *p);
 	if (sub == NULL)
 		return false;
 	*p += v;
@@ -573,26 +732,17 @@ envelope_unpack(const ProtobufCMessageDescriptor *desc, size_t len,
 
 	if (s == NULL || !s->fast)
 		return protobuf_c_message_unpack(desc, NULL, len, data);
-	m = malloc(desc->sizeof_message);
+	m = new_message(desc);
 	if (m == NULL)
 		return NULL;
-	desc->message_init(m);
 	while (p < end) {
 		const ProtobufCFieldDescriptor *f;
-		uint64_t tag;
+		unsigned wiretype;
+		int r = next_field(desc, &p, end, &f, &wiretype);
 
-		if (!get_varint(&p, end, &tag) || (tag >> 3) == 0 ||
-		    (tag >> 3) > UINT32_MAX)
+		if (r < 0)
 			goto bad;
-		f = protobuf_c_message_descriptor_get_field(desc,
-		    (unsigned)(tag >> 3));
-		if (f == NULL) {
-			/* An unknown field is skipped, as protobuf-c does. */
-			if (!skip(&p, end, tag & 7))
-				goto bad;
-			continue;
-		}
-		if (!decode_field(m, f, tag & 7, &p, end))
+		if (r > 0 && !decode_field(m, f, wiretype, &p, end))
 			goto bad;
 	}
 	return m;

@@ -651,6 +651,121 @@ Test(envelope, same_bytes_as_protobuf_c)
 	same_as_protobuf_c(&rep.base);
 }
 
+/* Flat sub-messages (every field a scalar: HandleDesc, most bodies) are
+ * sized, packed and unpacked by envelope.c itself: every field at its
+ * widest, and a field sent with another wire type, which protobuf-c
+ * refuses, refused alike. */
+Test(envelope, flat_members_same_bytes)
+{
+	Zxd__Reply rep = ZXD__REPLY__INIT;
+	Zxd__HandleDesc d = ZXD__HANDLE_DESC__INIT, *dp = &d;
+	Zxd__Request req = ZXD__REQUEST__INIT;
+	Zxd__ObjectSignal sg = ZXD__OBJECT_SIGNAL__INIT;
+	/* Reply.handles[0] = HandleDesc{ koid (1) as fixed64 }. */
+	static const uint8_t bad[] = { 0x22, 0x09, 0x09, 1, 2, 3, 4, 5, 6, 7,
+	    8 };
+
+	d.koid = UINT64_MAX;
+	d.type = UINT32_MAX;
+	d.rights = 0x80000000u;
+	d.close_sync = true;
+	d.related_koid = 1;
+	d.ino = 1ull << 63;
+	d.spare = true;
+	rep.handles = &dp;
+	rep.n_handles = 1;
+	same_as_protobuf_c(&rep.base);
+	sg.clear_mask = UINT32_MAX;
+	sg.set_mask = 1;
+	req.body_case = ZXD__REQUEST__BODY_OBJECT_SIGNAL;
+	req.object_signal = &sg;
+	same_as_protobuf_c(&req.base);
+	cr_assert_null(protobuf_c_message_unpack(&zxd__reply__descriptor, NULL,
+	    sizeof(bad), bad));
+	cr_assert_null(envelope_unpack(&zxd__reply__descriptor, sizeof(bad),
+	    bad));
+}
+
+/* Set every scalar field of m to its widest value (false: m has a
+ * field that is not a plain scalar). */
+static bool
+fill_widest(ProtobufCMessage *m)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		char *p = (char *)m + f->offset;
+		uint64_t u64 = UINT64_MAX;
+		uint32_t u32 = UINT32_MAX;
+		int32_t i32 = INT32_MIN;
+		protobuf_c_boolean b = 1;
+
+		if (f->label != PROTOBUF_C_LABEL_NONE ||
+		    (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+			return false;
+		switch (f->type) {
+		case PROTOBUF_C_TYPE_UINT64:
+			memcpy(p, &u64, sizeof(u64));
+			break;
+		case PROTOBUF_C_TYPE_UINT32:
+			memcpy(p, &u32, sizeof(u32));
+			break;
+		case PROTOBUF_C_TYPE_INT32:
+		case PROTOBUF_C_TYPE_SINT32:
+			memcpy(p, &i32, sizeof(i32));
+			break;
+		case PROTOBUF_C_TYPE_BOOL:
+			memcpy(p, &b, sizeof(b));
+			break;
+		default:
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Every call body and reply body made only of scalars, each field at its
+ * widest, in its envelope: the same bytes as protobuf-c both ways. */
+Test(envelope, every_flat_body_same_bytes)
+{
+	const ProtobufCMessageDescriptor *envs[2] = {
+		&zxd__request__descriptor, &zxd__reply__descriptor
+	};
+	unsigned flat = 0;
+
+	for (int e = 0; e < 2; e++) {
+		const ProtobufCMessageDescriptor *ed = envs[e];
+
+		for (unsigned i = 0; i < ed->n_fields; i++) {
+			const ProtobufCFieldDescriptor *f = &ed->fields[i];
+			const ProtobufCMessageDescriptor *bd = f->descriptor;
+			ProtobufCMessage *env, *body;
+			uint32_t id = f->id;
+
+			if (!(f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) ||
+			    f->type != PROTOBUF_C_TYPE_MESSAGE)
+				continue;
+			body = calloc(1, bd->sizeof_message);
+			env = calloc(1, ed->sizeof_message);
+			cr_assert(body != NULL && env != NULL);
+			bd->message_init(body);
+			ed->message_init(env);
+			if (fill_widest(body) && bd->n_fields > 0) {
+				flat++;
+				memcpy((char *)env + f->offset, &body,
+				    sizeof(body));
+				memcpy((char *)env + f->quantifier_offset, &id,
+				    sizeof(id));
+				same_as_protobuf_c(env);
+			}
+			free(body);
+			free(env);
+		}
+	}
+	cr_assert_gt(flat, 20, "only %u flat bodies", flat);
+}
+
 /* The tail (Request.tail) is the end of the packet: the head is the
  * packet without its bytes, which the sender sends from where they
  * are. */
