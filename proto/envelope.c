@@ -95,6 +95,16 @@ shape_of(const ProtobufCMessageDescriptor *desc)
 	return s;
 }
 
+/* Field number id of desc: where field numbers run 1, 2, 3, ... (most
+ * messages) it is at index id - 1; otherwise protobuf-c's search. */
+static const ProtobufCFieldDescriptor *
+field_of(const ProtobufCMessageDescriptor *desc, unsigned id)
+{
+	if (id - 1 < desc->n_fields && desc->fields[id - 1].id == id)
+		return &desc->fields[id - 1];
+	return protobuf_c_message_descriptor_get_field(desc, id);
+}
+
 static void *
 member(const ProtobufCMessage *m, unsigned offset)
 {
@@ -117,7 +127,7 @@ set_member(const ProtobufCMessage *m, const ProtobufCMessage **sub)
 		memcpy(&which, member(m, f->quantifier_offset), sizeof(which));
 		if (which == 0)
 			return NULL;
-		f = protobuf_c_message_descriptor_get_field(desc, which);
+		f = field_of(desc, which);
 		if (f == NULL)
 			return NULL;
 		memcpy(sub, member(m, f->offset), sizeof(*sub));
@@ -601,6 +611,17 @@ decode_bytes(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
 	return true;
 }
 
+/* Free a sub-message: a flat one envelope.c made (no unknown fields
+ * kept, nothing it points to) with free, any other by protobuf-c. */
+static void
+sub_free(ProtobufCMessage *m)
+{
+	if (m != NULL && m->n_unknown_fields == 0 && is_flat(m->descriptor))
+		free(m);
+	else
+		protobuf_c_message_free_unpacked(m, NULL);
+}
+
 /* An empty message of type desc, as protobuf-c would allocate it (so
  * that protobuf_c_message_free_unpacked frees it), or NULL. */
 static ProtobufCMessage *
@@ -627,8 +648,7 @@ next_field(const ProtobufCMessageDescriptor *desc, const uint8_t **p,
 	    (tag >> 3) > UINT32_MAX)
 		return -1;
 	*wiretype = (unsigned)(tag & 7);
-	*ret_f = protobuf_c_message_descriptor_get_field(desc,
-	    (unsigned)(tag >> 3));
+	*ret_f = field_of(desc, (unsigned)(tag >> 3));
 	if (*ret_f != NULL)
 		return 1;
 	return skip(p, end, *wiretype) ? 0 : -1;
@@ -699,7 +719,7 @@ decode_field(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
 		size_t count = grow(m, f, sizeof(sub), &arr);
 
 		if (count == SIZE_MAX) {
-			protobuf_c_message_free_unpacked(sub, NULL);
+			sub_free(sub);
 			return false;
 		}
 		((ProtobufCMessage **)arr)[count++] = sub;
@@ -712,8 +732,7 @@ decode_field(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
 		const ProtobufCFieldDescriptor *g = set_member(m, &cur);
 
 		if (g != NULL) {
-			protobuf_c_message_free_unpacked((ProtobufCMessage *)cur,
-			    NULL);
+			sub_free((ProtobufCMessage *)cur);
 			memset(member(m, g->offset), 0, sizeof(cur));
 		}
 	}
@@ -775,11 +794,11 @@ envelope_free(ProtobufCMessage *m)
 		memcpy(&arr, member(m, f->offset), sizeof(arr));
 		for (size_t k = 0; k < count &&
 		    f->type == PROTOBUF_C_TYPE_MESSAGE; k++)
-			protobuf_c_message_free_unpacked(arr[k], NULL);
+			sub_free(arr[k]);
 		free(arr);
 	}
 	if (set_member(m, &sub) != NULL)
-		protobuf_c_message_free_unpacked((ProtobufCMessage *)sub, NULL);
+		sub_free((ProtobufCMessage *)sub);
 	free(tail_of(s, m).data);
 	free(m);
 }
