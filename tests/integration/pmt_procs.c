@@ -8,8 +8,11 @@
  */
 #include "config-build.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +22,7 @@
 #include <zircon/syscalls.h>
 #include <zircon/syscalls/object.h>
 
+#include "proto/wire.h"
 #include "tests/integration/bti_util.h"
 #include "tests/lib/zxdcheck.h"
 #include "tests/lib/zxdtest.h"
@@ -395,6 +399,71 @@ Test(posted_unpin, seen_by_another_process, .init = own_daemon,
 	cr_assert_eq(wait_child(pid), 0);
 	close(to[1]);
 	close(from[0]);
+	zx_handle_close(vmo);
+	zx_handle_close(bti);
+}
+
+/*
+ * The answer about a VMO's pinned pages takes an unpin already sent
+ * first even where the daemon reads the asking request before the unpin's
+ * packet: a shrink queued on the VMO's own socket behind a long commit is
+ * read in the very next turn after that commit, ahead of the PMT socket,
+ * whose unpin arrived during the commit. The requests go raw on the VMO
+ * handle's socket, so that libzx names no pending close in them.
+ */
+static Zxd__Reply *
+raw_reply(int fd, struct wire_msg *m)
+{
+	ssize_t n;
+
+	wire_msg_clear(m);
+	do {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		cr_assert_eq(poll(&p, 1, 20000), 1, "no reply");
+		n = wire_recv(fd, m);
+	} while (n == -EAGAIN);
+	cr_assert_gt(n, 0);
+	return zxd__reply__unpack(NULL, (size_t)n, m->buf);
+}
+
+Test(posted_unpin, vmo_answer_takes_the_unpin_first, .init = own_daemon,
+    .fini = stop_daemon, .timeout = 30)
+{
+	const uint64_t big = UINT64_C(128) << 20;
+	zx_handle_t bti = bti_new(), vmo = vmo_new(big, ZX_VMO_RESIZABLE), pmt;
+	Zxd__Request r1 = ZXD__REQUEST__INIT, r2 = ZXD__REQUEST__INIT;
+	Zxd__VmoOpRange op = ZXD__VMO_OP_RANGE__INIT;
+	Zxd__VmoSetSize ss = ZXD__VMO_SET_SIZE__INIT;
+	struct wire_msg m = { .buf = malloc(WIRE_MAX_MSG) };
+	int fd = (int)(vmo >> 2);
+	Zxd__Reply *rep;
+	zx_paddr_t a;
+
+	pmt = pin(bti, R | W, vmo, PAGE, PAGE, &a);
+	r1.txid = 1;
+	op.op = ZX_VMO_OP_COMMIT;
+	op.size = big;
+	r1.body_case = ZXD__REQUEST__BODY_VMO_OP_RANGE;
+	r1.vmo_op_range = &op;
+	r2.txid = 2;
+	ss.size = PAGE;
+	r2.body_case = ZXD__REQUEST__BODY_VMO_SET_SIZE;
+	r2.vmo_set_size = &ss;
+	cr_assert_eq(wire_send(fd, &r1.base, NULL, 0), 0);
+	usleep(2000);
+	cr_assert_eq(zx_pmt_unpin(pmt), ZX_OK);
+	cr_assert_eq(wire_send(fd, &r2.base, NULL, 0), 0);
+	rep = raw_reply(fd, &m);
+	cr_assert(rep != NULL && rep->txid == 1 && rep->status == ZX_OK);
+	zxd__reply__free_unpacked(rep, NULL);
+	rep = raw_reply(fd, &m);
+	cr_assert(rep != NULL && rep->txid == 2);
+	cr_assert_eq(rep->status, ZX_OK, "the shrink saw the page pinned");
+	zxd__reply__free_unpacked(rep, NULL);
+	wire_msg_clear(&m);
+	free(m.buf);
+	assert_counts(bti, 0, 0);
 	zx_handle_close(vmo);
 	zx_handle_close(bti);
 }
