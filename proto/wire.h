@@ -12,7 +12,7 @@
 #include "proto/zxd.pb-c.h"
 
 /* Bump when a message changes meaning (HelloReply says it back). */
-#define ZXD_PROTOCOL_VERSION	3
+#define ZXD_PROTOCOL_VERSION	4
 
 /* Caps on one packet: a channel message (64 KiB of bytes, 64 handles)
  * plus room for the envelope. */
