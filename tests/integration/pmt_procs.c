@@ -467,3 +467,48 @@ Test(posted_unpin, vmo_answer_takes_the_unpin_first, .init = own_daemon,
 	zx_handle_close(vmo);
 	zx_handle_close(bti);
 }
+
+/*
+ * An unpin sent just before the process exits still unpins: with the
+ * daemon stopped, the child unpins and exits; the daemon then reads the
+ * packet (with the dead sender's credentials) before the socket's EOF,
+ * so nothing is quarantined.
+ */
+Test(posted_unpin, then_exit, .init = own_daemon, .fini = stop_daemon,
+    .timeout = 30)
+{
+	zx_handle_t bti = bti_new();
+	int bt = export_dup(bti), to[2], from[2], st;
+	pid_t pid;
+	char c;
+
+	cr_assert(pipe(to) == 0 && pipe(from) == 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		zx_handle_t b, vmo, pmt;
+		zx_paddr_t a;
+
+		CHECK(zxd_handle_import(bt, &b) == ZX_OK, 10);
+		CHECK(zx_vmo_create(PAGE, 0, &vmo) == ZX_OK, 11);
+		CHECK(zx_bti_pin(b, R, vmo, 0, PAGE, &a, 1, &pmt) == ZX_OK, 12);
+		CHECK(write(from[1], "p", 1) == 1, 13);
+		CHECK(read(to[0], &c, 1) == 1, 14);
+		CHECK(zx_pmt_unpin(pmt) == ZX_OK, 15);
+		_exit(0);
+	}
+	close(bt);
+	cr_assert_eq(read(from[0], &c, 1), 1);
+	assert_counts(bti, 1, 0);
+	cr_assert_eq(kill(d.pid, SIGSTOP), 0);
+	cr_assert_eq(write(to[1], "u", 1), 1);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert_eq(kill(d.pid, SIGCONT), 0);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_counts(bti, 0, 0);
+	close(to[0]);
+	close(to[1]);
+	close(from[0]);
+	close(from[1]);
+	zx_handle_close(bti);
+}
