@@ -404,34 +404,36 @@ envelope_fast(const ProtobufCMessageDescriptor *desc)
 	return s != NULL && s->fast;
 }
 
-size_t
-envelope_packed_size(const ProtobufCMessage *m)
+/* Size (out == NULL) or pack m: envelope.c's walk where its shape
+ * allows, protobuf-c's otherwise. With `head`, the tail's bytes are left
+ * out. */
+static size_t
+size_or_pack(const ProtobufCMessage *m, uint8_t *out, bool head)
 {
 	const struct shape *s = shape_of(m->descriptor);
 
-	if (s == NULL || !s->fast)
-		return protobuf_c_message_get_packed_size(m);
-	return encode(s, m, NULL, false);
+	if (s != NULL && s->fast)
+		return encode(s, m, out, head);
+	return out == NULL ? protobuf_c_message_get_packed_size(m) :
+	    protobuf_c_message_pack(m, out);
+}
+
+size_t
+envelope_packed_size(const ProtobufCMessage *m)
+{
+	return size_or_pack(m, NULL, false);
 }
 
 size_t
 envelope_pack(const ProtobufCMessage *m, uint8_t *out)
 {
-	const struct shape *s = shape_of(m->descriptor);
-
-	if (s == NULL || !s->fast)
-		return protobuf_c_message_pack(m, out);
-	return encode(s, m, out, false);
+	return size_or_pack(m, out, false);
 }
 
 size_t
 envelope_head_size(const ProtobufCMessage *m)
 {
-	const struct shape *s = shape_of(m->descriptor);
-
-	if (s == NULL || !s->fast)
-		return protobuf_c_message_get_packed_size(m);
-	return encode(s, m, NULL, true);
+	return size_or_pack(m, NULL, true);
 }
 
 size_t
