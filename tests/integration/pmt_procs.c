@@ -9,11 +9,13 @@
 #include "config-build.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -510,5 +512,61 @@ Test(posted_unpin, then_exit, .init = own_daemon, .fini = stop_daemon,
 	close(to[1]);
 	close(from[0]);
 	close(from[1]);
+	zx_handle_close(bti);
+}
+
+/*
+ * WIRE_UNPIN where it does not belong changes nothing it should not: sent
+ * through a copy of a PMT's descriptor by another process it is dropped
+ * (the pin stays, the owner's handle works); sent on an event's socket
+ * it only closes the event, as a close packet would; the daemon serves
+ * on.
+ */
+Test(posted_unpin, stray_packets, .init = own_daemon, .fini = stop_daemon,
+    .timeout = 30)
+{
+	zx_handle_t bti = bti_new(), vmo = vmo_new(PAGE, 0), pmt, ev, dup2;
+	uint8_t b = WIRE_UNPIN;
+	zx_info_handle_count_t hc;
+	int copy, st;
+	zx_paddr_t a;
+	pid_t pid;
+
+	pmt = pin(bti, R, vmo, 0, PAGE, &a);
+	copy = fcntl((int)(pmt >> 2), F_DUPFD_CLOEXEC, 0);
+	cr_assert_geq(copy, 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0)
+		_exit(send(copy, &b, 1, MSG_NOSIGNAL) == 1 ? 0 : 1);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(copy);
+	assert_counts(bti, 1, 0);
+	{
+		uint8_t x;
+
+		cr_assert_eq(zxd_sim_dma_read(bti, a, &x, 1), ZX_OK);
+	}
+	cr_assert_eq(zx_pmt_unpin(pmt), ZX_OK);
+	assert_counts(bti, 0, 0);
+
+	/* On an event's socket: the event's handle is closed, nothing
+	 * more (a duplicate keeps the event, with one handle left). */
+	cr_assert_eq(zx_event_create(0, &ev), ZX_OK);
+	cr_assert_eq(zx_handle_duplicate(ev, ZX_RIGHT_SAME_RIGHTS, &dup2),
+	    ZX_OK);
+	cr_assert_eq(send((int)(ev >> 2), &b, 1, MSG_NOSIGNAL), 1);
+	for (int i = 0; i < 500; i++) {
+		cr_assert_eq(zx_object_get_info(dup2, ZX_INFO_HANDLE_COUNT,
+		    &hc, sizeof(hc), NULL, NULL), ZX_OK);
+		if (hc.handle_count == 1)
+			break;
+		usleep(2000);
+	}
+	cr_assert_eq(hc.handle_count, 1);
+	cr_assert_eq(zx_object_signal(dup2, 0, ZX_USER_SIGNAL_0), ZX_OK);
+	zx_handle_close(dup2);
+	zx_handle_close(vmo);
 	zx_handle_close(bti);
 }
